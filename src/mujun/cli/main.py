@@ -1,2 +1,15 @@
+"""The ``mujun`` command: a thin Typer app; each command family lives in its own module."""
+
+from __future__ import annotations
+
 import typer
-app = typer.Typer()
+
+app = typer.Typer(
+    name="mujun",
+    help="亩均论英雄 — per-mu efficiency evaluation of industrial enterprises (mujun).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command families register themselves on `app` (one import line each).
