@@ -13,3 +13,4 @@ app = typer.Typer(
 )
 
 # Command families register themselves on `app` (one import line each).
+import mujun.cli.db  # noqa: E402, F401

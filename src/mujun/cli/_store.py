@@ -1,0 +1,47 @@
+"""What the store commands share: a session on the configured store, the acting user, and errors
+printed as one line instead of a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from mujun.services.errors import ServiceError
+from mujun.services.users import SYSTEM_ADMIN, ensure_admin, get_user
+from mujun.store.db import session_factory
+from mujun.store.models import User
+from mujun.store.settings import get_settings
+
+err_console = Console(stderr=True)
+console = Console()
+
+AS_OPTION = typer.Option(None, "--as", help="act as this user (default: MUJUN_CLI_USER or admin)")
+
+
+@contextmanager
+def store_session() -> Iterator[Session]:
+    """A session committed on success; a service error is printed and exits with status 1."""
+    session = session_factory()()
+    try:
+        yield session
+        session.commit()
+    except ServiceError as exc:
+        session.rollback()
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def acting_user(session: Session, username: str | None) -> User:
+    name = username or get_settings().cli_user
+    if name == SYSTEM_ADMIN:
+        return ensure_admin(session=session)
+    return get_user(session=session, username=name)

@@ -1,0 +1,37 @@
+"""``mujun db``: the store's schema (migrations)."""
+
+from __future__ import annotations
+
+import typer
+
+from mujun.cli.main import app
+from mujun.store.db import make_engine
+from mujun.store.migrate import current_revision, downgrade, head_revision, upgrade_to_head
+from mujun.store.settings import get_settings
+
+db_app = typer.Typer(help="The store's schema: migrations (the store also upgrades on first use).",
+                     no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def upgrade_cmd() -> None:
+    """Bring the store's schema to the newest migration."""
+    engine = make_engine(get_settings().database_url)
+    upgrade_to_head(engine)
+    typer.echo(f"schema at {current_revision(engine)} ({engine.url.render_as_string()})")
+
+
+@db_app.command("current")
+def current_cmd() -> None:
+    """Show the store's schema revision and the newest one."""
+    engine = make_engine(get_settings().database_url)
+    typer.echo(f"current: {current_revision(engine) or '(empty)'}  head: {head_revision()}")
+
+
+@db_app.command("downgrade")
+def downgrade_cmd(revision: str = typer.Argument(..., help="target revision, or 'base'")) -> None:
+    """Undo migrations down to REVISION (``base`` removes every table)."""
+    engine = make_engine(get_settings().database_url)
+    downgrade(engine, revision)
+    typer.echo(f"schema at {current_revision(engine) or '(empty)'}")

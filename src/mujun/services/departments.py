@@ -1,0 +1,68 @@
+"""Which department owns which canonical field (evaluation.md §1) and which incident types.
+
+Only the owning department's import may set a field; a value owned by another department is never
+overwritten. ``docs/store.md`` shows this table.
+
+| department | 部门 | fields | incident types | may add enterprises |
+|---|---|---|---|---|
+| tax | 税务 | tax_paid, land_use_tax_due | tax_serious | no |
+| stats | 统计 | name, town, industry_code, above_scale, production_start, value_added, revenue, |||
+|  |  | rd_expense, employees, energy_tce, high_tech, specialized, listed, rd_center | — | yes |
+| power | 供电 | electricity_kwh, water_t | — | no |
+| land | 自然资源 | land_owned_m2, land_leased_in_m2, land_leased_out_m2 | land_illegal | no |
+| env | 生态环境 | emissions_t | env_major, env_penalty | no |
+| safety | 应急管理 | — | safety_major, safety_general | no |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mujun.engine.fields import FIELDS
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name_zh: str
+    fields: tuple[str, ...]
+    incident_types: tuple[str, ...] = ()
+    #: a row with a credit code not yet in the registry adds the enterprise
+    creates_enterprises: bool = False
+
+
+DEPARTMENTS: dict[str, Department] = {
+    d.code: d
+    for d in (
+        Department("tax", "税务", ("tax_paid", "land_use_tax_due"), ("tax_serious",)),
+        Department(
+            "stats",
+            "统计",
+            ("name", "town", "industry_code", "above_scale", "production_start", "value_added",
+             "revenue", "rd_expense", "employees", "energy_tce",
+             "high_tech", "specialized", "listed", "rd_center"),
+            creates_enterprises=True,
+        ),
+        Department("power", "供电", ("electricity_kwh", "water_t")),
+        Department("land", "自然资源",
+                   ("land_owned_m2", "land_leased_in_m2", "land_leased_out_m2"), ("land_illegal",)),
+        Department("env", "生态环境", ("emissions_t",), ("env_major", "env_penalty")),
+        Department("safety", "应急管理", (), ("safety_major", "safety_general")),
+    )
+}
+
+#: field key → owning department code
+FIELD_OWNER: dict[str, str] = {f: d.code for d in DEPARTMENTS.values() for f in d.fields}
+#: incident type → owning department code
+INCIDENT_OWNER: dict[str, str] = {t: d.code for d in DEPARTMENTS.values() for t in d.incident_types}
+
+_unowned = {f.key for f in FIELDS} - set(FIELD_OWNER) - {"uscc"}
+if _unowned:  # pragma: no cover - a guard for whoever edits the table above
+    raise RuntimeError(f"fields without a department: {sorted(_unowned)}")
+
+
+def department(code: str) -> Department:
+    try:
+        return DEPARTMENTS[code]
+    except KeyError:
+        raise ValueError(f"unknown department {code!r} (known: {', '.join(DEPARTMENTS)})") from None

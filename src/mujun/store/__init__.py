@@ -1,0 +1,1 @@
+"""The county's data store: settings, engine/session, models and migrations."""

@@ -1,0 +1,31 @@
+"""The store's tables, one module per area; importing this package registers them all."""
+
+from mujun.store.models.audit import AuditRecord
+from mujun.store.models.base import Base
+from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
+from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
+from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
+from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
+from mujun.store.models.users import Role, User
+
+__all__ = [
+    "Appeal",
+    "AppealStatus",
+    "AuditRecord",
+    "Base",
+    "Enterprise",
+    "EnterpriseTag",
+    "Figure",
+    "FigureChange",
+    "ImportBatch",
+    "Incident",
+    "Lease",
+    "Lifecycle",
+    "Parcel",
+    "Role",
+    "Run",
+    "RunResult",
+    "RunStatus",
+    "StandardLandCommitment",
+    "User",
+]

@@ -1,0 +1,69 @@
+"""Land parcels, leases and standard-land commitments (地块 / 标准地, platform.md module 2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mujun.store.models.base import Base, Versioned, utcnow
+
+
+class Parcel(Versioned, Base):
+    __tablename__ = "parcels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcel_code: Mapped[str] = mapped_column(String(64), unique=True)
+    area_m2: Mapped[float]
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    use: Mapped[str | None] = mapped_column(String(32))
+    town: Mapped[str | None] = mapped_column(String(64))
+    acquired_on: Mapped[date | None]
+    #: the construction start agreed in the land contract (idle after one year past it)
+    agreed_construction_start: Mapped[date | None]
+    construction_started_on: Mapped[date | None]
+    #: GeoJSON geometry (a Polygon or MultiPolygon, WGS 84)
+    geometry: Mapped[dict[str, Any] | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    leases: Mapped[list[Lease]] = relationship(
+        back_populates="parcel", cascade="all, delete-orphan"
+    )
+    commitment: Mapped[StandardLandCommitment | None] = relationship(
+        back_populates="parcel", cascade="all, delete-orphan"
+    )
+
+
+class Lease(Versioned, Base):
+    __tablename__ = "leases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcels.id", ondelete="CASCADE"), index=True)
+    lessee_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    area_m2: Mapped[float]
+    start_on: Mapped[date | None]
+    end_on: Mapped[date | None]
+
+    parcel: Mapped[Parcel] = relationship(back_populates="leases")
+
+
+class StandardLandCommitment(Versioned, Base):
+    """标准地 commitments, checked at 达产复核 against actual figures."""
+
+    __tablename__ = "standard_land_commitments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcel_id: Mapped[int] = mapped_column(
+        ForeignKey("parcels.id", ondelete="CASCADE"), unique=True
+    )
+    investment_wan_per_mu: Mapped[float | None]  # 投资强度 (万元/亩)
+    plot_ratio: Mapped[float | None]  # 容积率
+    tax_wan_per_mu: Mapped[float | None]  # 亩均税收 (万元/亩)
+    energy_tce_per_wan: Mapped[float | None]  # 单位能耗 (吨标准煤/万元)
+    #: years in production after which the commitments are reviewed (达产复核)
+    review_after_years: Mapped[int | None]
+    penalty: Mapped[str | None] = mapped_column(String(500))
+
+    parcel: Mapped[Parcel] = relationship(back_populates="commitment")

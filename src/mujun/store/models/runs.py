@@ -1,0 +1,108 @@
+"""Evaluation runs (评价), their frozen inputs and results, and appeals (platform.md module 4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mujun.store.models.base import Base, Versioned, utcnow
+
+
+class RunStatus(StrEnum):
+    DRAFT = "draft"
+    NOTICE = "notice"  # 公示
+    FINAL = "final"
+
+
+class AppealStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Run(Versioned, Base):
+    """A year + a policy + a frozen snapshot; results never change once published."""
+
+    __tablename__ = "runs"
+    __table_args__ = (UniqueConstraint("year", "run_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    #: 1, 2, … within the year
+    run_version: Mapped[int]
+    status: Mapped[str] = mapped_column(String(8), default=RunStatus.DRAFT)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    policy_name: Mapped[str] = mapped_column(String(200))
+    policy_text: Mapped[str] = mapped_column(Text)
+    policy_hash: Mapped[str] = mapped_column(String(64))
+    engine_version: Mapped[str] = mapped_column(String(32))
+    #: the canonical enterprise table and the incidents, as Parquet
+    enterprises_parquet: Mapped[bytes] = mapped_column(LargeBinary)
+    incidents_parquet: Mapped[bytes] = mapped_column(LargeBinary)
+    #: sha256 over the snapshot's content (both tables), see services.snapshot
+    snapshot_hash: Mapped[str] = mapped_column(String(64))
+    #: sha256 over the stored result rows
+    results_hash: Mapped[str] = mapped_column(String(64))
+    n_results: Mapped[int]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime | None]
+    notice_until: Mapped[datetime | None]
+    finalized_at: Mapped[datetime | None]
+
+    supersedes: Mapped[Run | None] = relationship(remote_side=[id])
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-v{self.run_version}"
+
+
+class RunResult(Base):
+    """One output row of spec §8; ``row`` holds every column exactly as the engine produced it."""
+
+    __tablename__ = "run_results"
+    __table_args__ = (
+        UniqueConstraint("run_id", "row_no"),
+        Index("ix_run_results_run_uscc", "run_id", "uscc"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    row_no: Mapped[int]
+    uscc: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str | None] = mapped_column(String(200))
+    group: Mapped[str | None] = mapped_column(String(8))
+    exempt_reason: Mapped[str | None] = mapped_column(String(32))
+    vetoed: Mapped[bool | None]
+    score: Mapped[float | None]
+    rank: Mapped[int | None]
+    class_: Mapped[str | None] = mapped_column("class", String(1))
+    low_efficiency: Mapped[bool | None]
+    row: Mapped[dict[str, Any]]
+    explanation: Mapped[dict[str, Any]]
+
+
+class Appeal(Versioned, Base):
+    """申诉: an enterprise's objection during public notice, and the admin's decision."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    uscc: Mapped[str] = mapped_column(String(18))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8), default=AppealStatus.PENDING)
+    note: Mapped[str | None] = mapped_column(Text)
+    #: field → corrected value applied when accepted
+    corrections: Mapped[dict[str, Any] | None]
+    #: the run version created from the corrected data
+    new_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

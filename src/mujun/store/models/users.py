@@ -1,0 +1,36 @@
+"""Users and their roles (platform.md, Roles)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mujun.store.models.base import Base, Versioned, utcnow
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # 县经信局管理员
+    CLERK = "clerk"  # 部门填报员, with a department
+    OFFICER = "officer"  # 乡镇/园区专员, with a town or a park
+    ENTERPRISE = "enterprise"  # 企业用户, with a uscc
+    LEADER = "leader"  # 县领导, read-only
+
+
+class User(Versioned, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    department: Mapped[str | None] = mapped_column(String(16))
+    town: Mapped[str | None] = mapped_column(String(64))
+    park: Mapped[str | None] = mapped_column(String(64))
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    #: argon2 hash (the web issue signs users in); None = cannot sign in
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
