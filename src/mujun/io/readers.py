@@ -1,0 +1,289 @@
+"""Reading CSV, XLSX and Parquet files into raw text cells (:class:`RawTable`).
+
+Readers never interpret a cell: every cell stays text (so ``0``-leading codes and dates survive) or
+None when empty; parsing is :mod:`mujun.io.parsing`'s job. Each kept row carries its true file line
+or sheet row number (the header being line 1 when it is the first line), so problems point at what
+the clerk sees in the file. Rows that are entirely empty are dropped; line numbers are unaffected.
+
+A file is recognised by its content, not only its name: a workbook saved as ``.csv`` is still
+read as a workbook. CSV is UTF-8 (a byte-order mark is ignored) or, failing that, GB18030 — the
+superset of the GBK that Chinese Excel writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from mujun.io.headers import count_known
+from mujun.io.problems import InputError, Problem
+
+#: how many rows a title may push the header down
+HEADER_SEARCH_ROWS = 10
+_UTF8_BOM = b"\xef\xbb\xbf"
+_ZIP_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
+_PARQUET_MAGIC = b"PAR1"
+_BINARY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".parquet", ".pq"}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as found: headers, text cells (None = empty) and the file line of each row."""
+
+    file: str
+    headers: tuple[str, ...]
+    header_line: int
+    #: one ``String`` column per header, named by position (``c0``, ``c1`` …) as headers may repeat
+    cells: pl.DataFrame
+    #: ``Int64``, the file line / sheet row of each row of ``cells``
+    lines: pl.Series
+    sha256: str
+
+    def column(self, position: int) -> pl.Series:
+        return self.cells.get_column(f"c{position}")
+
+    def __len__(self) -> int:
+        return self.cells.height
+
+
+def _fail(file: str, reason: str, line: int | None = None) -> InputError:
+    return InputError(Problem(file, line, None, None, reason, "error"))
+
+
+def read_raw(path: str | Path, *, sheet: int | str = 0) -> RawTable:
+    """Read a CSV, XLSX or Parquet file; ``sheet`` picks the workbook sheet (default the first).
+
+    Raises :class:`InputError` when the file is missing, unreadable, empty, not a table, in an
+    unknown encoding or has no recognisable header row.
+    """
+    file = str(path)
+    data = _read_bytes(Path(path), file)
+    digest = hashlib.sha256(data).hexdigest()
+    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+        frame, first_line = _workbook_frame(data, file, sheet)
+        return _from_grid(frame, first_line, file, digest)
+    if data.startswith(_PARQUET_MAGIC):
+        return _read_parquet(data, file, digest)
+    if Path(path).suffix.lower() in _BINARY_SUFFIXES:
+        reason = f"不是有效的 {Path(path).suffix} 文件 (not a valid {Path(path).suffix} file)"
+        raise _fail(file, reason)
+    return _read_csv(data, file, digest)
+
+
+def _read_bytes(path: Path, file: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _fail(file, "文件不存在 (file not found)") from None
+    except IsADirectoryError:
+        raise _fail(file, "这是文件夹，不是文件 (a folder, not a file)") from None
+    except PermissionError:
+        raise _fail(file, "没有读取权限 (permission denied)") from None
+    except OSError as exc:
+        raise _fail(file, f"无法读取文件 (cannot read: {exc.strerror})") from None
+    if not data.strip():
+        raise _fail(file, "文件为空 (empty file)")
+    return data
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _decode_csv(data: bytes, file: str) -> bytes:
+    """UTF-8 bytes without BOM; GB18030/GBK input is re-encoded."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(file, "不支持 UTF-16 编码，请另存为 CSV UTF-8 (UTF-16 is not supported; "
+                          "save as CSV UTF-8)")
+    if b"\x00" in data[:65536]:
+        raise _fail(file, "不是表格文件，应为 CSV、XLSX 或 Parquet (not a table: CSV, XLSX or "
+                          "Parquet expected)")
+    data = data.removeprefix(_UTF8_BOM)
+    try:
+        data.decode("utf-8")
+        return data
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030").encode("utf-8")
+    except UnicodeDecodeError:
+        raise _fail(file, "无法识别文字编码，请另存为 UTF-8 (unknown text encoding; save as "
+                          "UTF-8)") from None
+
+
+def _find_csv_header(data: bytes, file: str) -> int:
+    """The file line where the header record starts (1-based)."""
+    head = data[:262144].decode("utf-8", errors="ignore")
+    reader = csv.reader(io.StringIO(head, newline=""))
+    candidates: list[tuple[int, int]] = []  # (start line, known headers)
+    end_line = 0
+    try:
+        for record in reader:
+            start, end_line = end_line + 1, reader.line_num
+            if any(cell.strip() for cell in record):
+                candidates.append((start, count_known(record)))
+            if len(candidates) >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        pass  # a malformed record past the header; polars reports nothing better, read what we have
+    return _pick_header(candidates, file)
+
+
+def _pick_header(candidates: list[tuple[int, int]], file: str) -> int:
+    """The first row with two known headers (a title row may stand above it), else one."""
+    for least in (2, 1):
+        for line, known in candidates:
+            if known >= least:
+                return line
+    raise _fail(file, "找不到表头：前几行都没有认识的列名 (no recognisable header row in the "
+                      "first rows)")
+
+
+def _read_csv(data: bytes, file: str, digest: str) -> RawTable:
+    data = _decode_csv(data, file)
+    header_line = _find_csv_header(data, file)
+    try:
+        frame = pl.read_csv(
+            data, has_header=False, infer_schema=False, skip_lines=header_line - 1,
+            truncate_ragged_lines=True, raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise _fail(file, f"CSV 格式错误 (malformed CSV: {exc})") from None
+    if frame.height == 0:
+        raise _fail(file, "找不到表头 (no header row)")
+    headers = tuple("" if h is None else h for h in frame.row(0))
+    body = frame.slice(1)
+    body.columns = [f"c{i}" for i in range(body.width)]
+    header_newlines = sum(h.count("\n") for h in headers)
+    lines = _csv_lines(body, header_line + header_newlines + 1, quoted=b'"' in data)
+    return _finish(file, headers, header_line, body, lines, digest)
+
+
+def _csv_lines(body: pl.DataFrame, first: int, *, quoted: bool) -> pl.Series:
+    """Start line of each record; a quoted cell may span lines, pushing later records down."""
+    index = pl.int_range(0, body.height, dtype=pl.Int64, eager=True)
+    if not quoted or body.width == 0:
+        return index + first
+    newlines = body.select(
+        pl.sum_horizontal(pl.all().str.count_matches("\n", literal=True).fill_null(0))
+    ).to_series().cast(pl.Int64)
+    return index + first + newlines.cum_sum() - newlines
+
+
+# --- workbooks --------------------------------------------------------------------------------
+
+
+def _workbook_frame(data: bytes, file: str, sheet: int | str) -> tuple[pl.DataFrame, int]:
+    """All cells of the sheet as text, from sheet row 1."""
+    try:
+        reader = fastexcel.read_excel(data)
+    except Exception as exc:  # fastexcel raises its own hierarchy; any failure means unreadable
+        raise _fail(file, f"无法读取 Excel 文件 (cannot read the workbook: {exc})") from None
+    names = reader.sheet_names
+    if (isinstance(sheet, int) and not 0 <= sheet < len(names)) or (
+        isinstance(sheet, str) and sheet not in names
+    ):
+        raise _fail(file, f"没有工作表 {sheet}，现有 {', '.join(names)} (no such sheet)")
+    try:
+        loaded = reader.load_sheet(sheet, header_row=None, dtypes="string", skip_rows=0)
+        frame = loaded.to_polars()
+    except Exception as exc:
+        raise _fail(file, f"无法读取工作表 (cannot read the sheet: {exc})") from None
+    frame.columns = [f"c{i}" for i in range(frame.width)]
+    # date cells come as "2021-03-05 00:00:00"; a whole date is written as a date
+    frame = frame.with_columns(
+        pl.all().str.replace(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$", "$1")
+    )
+    return frame, 1
+
+
+def _from_grid(grid: pl.DataFrame, first_line: int, file: str, digest: str) -> RawTable:
+    """Find the header row among the first rows of a grid of text cells, the rest is data."""
+    candidates: list[tuple[int, int]] = []
+    for offset in range(grid.height):
+        row = grid.row(offset)
+        if any(c is not None and c.strip() for c in row):
+            candidates.append((offset + first_line, count_known(row)))
+        if len(candidates) >= HEADER_SEARCH_ROWS:
+            break
+    if not candidates:
+        raise _fail(file, "工作表为空 (empty sheet)")
+    header_line = _pick_header(candidates, file)
+    start = header_line - first_line
+    headers = tuple("" if h is None else h for h in grid.row(start))
+    body = grid.slice(start + 1)
+    lines = pl.int_range(0, body.height, dtype=pl.Int64, eager=True) + (header_line + 1)
+    return _finish(file, headers, header_line, body, lines, digest)
+
+
+# --- Parquet ----------------------------------------------------------------------------------
+
+
+def _read_parquet(data: bytes, file: str, digest: str) -> RawTable:
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except Exception as exc:  # pyarrow raises several kinds for a damaged file
+        raise _fail(file, f"无法读取 Parquet 文件 (cannot read the Parquet file: {exc})") from None
+    frame = pl.DataFrame(table)
+    headers = tuple(frame.columns)
+    try:
+        body = pl.DataFrame([_as_text(frame.to_series(i)).alias(f"c{i}")
+                             for i in range(frame.width)])
+    except pl.exceptions.PolarsError as exc:
+        raise _fail(file, f"不支持的列类型 (unsupported column type: {exc})") from None
+    lines = pl.int_range(0, body.height, dtype=pl.Int64, eager=True) + 2
+    return _finish(file, headers, 1, body, lines, digest)
+
+
+def _as_text(s: pl.Series) -> pl.Series:
+    """A typed column as the text a spreadsheet would show: whole floats without ``.0``."""
+    if s.dtype in (pl.Float32, pl.Float64):
+        whole = s.is_finite() & (s.round(0) == s) & (s.abs() < 1e15)
+        as_int = s.cast(pl.Int64, strict=False).cast(pl.String)
+        return pl.select(
+            pl.when(whole).then(as_int).otherwise(s.cast(pl.String))
+        ).to_series()
+    if s.dtype == pl.Datetime:
+        return s.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", literal=True)
+    if s.dtype == pl.Date:
+        return s.dt.strftime("%Y-%m-%d")
+    return s.cast(pl.String)
+
+
+# --- common -----------------------------------------------------------------------------------
+
+
+def _finish(
+    file: str, headers: tuple[str, ...], header_line: int, body: pl.DataFrame,
+    lines: pl.Series, digest: str,
+) -> RawTable:
+    """Drop entirely empty rows and unnamed empty columns."""
+    if body.width:
+        filled = _has_content(body.get_column("c0"))
+        blank_first = ~filled
+        if blank_first.any():  # look at the other cells only of rows whose first cell is blank
+            rest = body.filter(blank_first).select(
+                pl.any_horizontal(pl.all().str.contains(r"\S")).fill_null(False)
+            ).to_series()
+            filled = filled.scatter(blank_first.arg_true(), rest)
+        body, lines = body.filter(filled), lines.filter(filled)
+    keep = [
+        i for i, h in enumerate(headers)
+        if h.strip() or _has_content(body.get_column(f"c{i}")).any()
+    ]
+    body = body.select([pl.col(f"c{i}").alias(f"c{n}") for n, i in enumerate(keep)])
+    headers = tuple(headers[i].strip() for i in keep)
+    return RawTable(file, headers, header_line, body, lines.rename("line"), digest)
+
+
+def _has_content(cells: pl.Series) -> pl.Series:
+    """True where a cell holds more than spaces."""
+    return cells.str.contains(r"\S").fill_null(False)
