@@ -23,7 +23,6 @@ import pyarrow as pa
 from mujun.engine.policy import Policy
 
 UNREACHABLE = "unreachable"
-_NEXT = {"B": "A", "C": "B", "D": "C"}
 
 
 def _frame(table: pd.DataFrame | pa.Table) -> pd.DataFrame:
@@ -40,22 +39,37 @@ def _columns(policy: Policy) -> list[str]:
     return head + triplets + tail
 
 
-def _benchmarks(method: str, x: pd.Series, num: pd.Series, den: pd.Series, scale: float,
-                keys: pd.Series | None) -> Any:
-    """b over the usable rows passed in: a scalar, or a Series per key when keys is given."""
-    if keys is None:
+def _industry_benchmarks(method: str, x: np.ndarray, num: np.ndarray, den: np.ndarray,
+                         scale: float, keys: np.ndarray, k: int) -> np.ndarray:
+    """b per industry code 0..k-1 over the usable rows passed in (NaN where none is usable)."""
+    count = np.bincount(keys, minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
         if method == "aggregate":
-            return scale * num.sum() / den.sum() if len(num) else np.nan
-        return getattr(x, method)() if len(x) else np.nan
+            return scale * np.bincount(keys, num, k) / np.bincount(keys, den, k)
+        if method == "mean":
+            return np.bincount(keys, x, k) / np.where(count > 0, count, np.nan)
+    medians = pd.Series(x).groupby(keys).median()
+    out = np.full(k, np.nan)
+    out[medians.index.to_numpy()] = medians.to_numpy()
+    return out
+
+
+def _group_benchmark(method: str, x: np.ndarray, num: np.ndarray, den: np.ndarray,
+                     scale: float) -> float:
+    if len(x) == 0:
+        return np.nan
     if method == "aggregate":
-        sums = pd.DataFrame({"n": num, "d": den, "k": keys}).groupby("k", sort=False).sum()
-        return scale * sums["n"] / sums["d"]
-    return getattr(x.groupby(keys, sort=False), method)()
+        return scale * num.sum() / den.sum()
+    return float(np.mean(x) if method == "mean" else np.median(x))
 
 
 def _append_warnings(acc: np.ndarray, mask: np.ndarray, text: str) -> None:
     for i in np.flatnonzero(mask):
         acc[i] = text if acc[i] is None else f"{acc[i]}; {text}"
+
+
+def _floats(df: pd.DataFrame, col: str) -> np.ndarray:
+    return df[col].to_numpy(dtype=float, na_value=np.nan)
 
 
 def evaluate(enterprises: pd.DataFrame | pa.Table, incidents: pd.DataFrame | pa.Table,
@@ -64,37 +78,40 @@ def evaluate(enterprises: pd.DataFrame | pa.Table, incidents: pd.DataFrame | pa.
     inc = _frame(incidents)
     n = len(df)
     adj = policy.adjustments
+    group_names = [g for g in ("above", "below") if g in policy.groups]
 
-    # §1 land, §2 scope
-    land = [df[c].fillna(0.0).to_numpy(float) for c in
-            ("land_owned_m2", "land_leased_in_m2", "land_leased_out_m2")]
-    land_mu = (land[0] + land[1] - land[2]) / (10000 / 15)
+    # §1 land, §2 scope (group code: 0 above, 1 below, -1 exempt)
+    owned, leased_in, leased_out = (np.nan_to_num(_floats(df, c)) for c in
+                                    ("land_owned_m2", "land_leased_in_m2", "land_leased_out_m2"))
+    land_mu = (owned + leased_in - leased_out) / (10000 / 15)
     start = pd.to_datetime(df["production_start"])
     new_after = pd.Timestamp(date(year - policy.scope.min_full_years_in_production + 1, 1, 1))
     above = df["above_scale"].to_numpy(bool)
-    group = np.where(above, "above", "below").astype(object)
+    gcode = np.where(above, 0, 1)
     is_new = (start > new_after).to_numpy()
     no_land = ~(land_mu > 0)
     small = ~above & (land_mu < policy.scope.below_scale_min_land_mu)
-    no_group = ~np.isin(group, list(policy.groups))
+    no_group = ~np.isin(gcode, [("above", "below").index(g) for g in group_names])
     reason = np.select([is_new, no_land, small, no_group],
                        ["new", "no_land", "small_land", "out_of_scope"], default="")
     evaluated = reason == ""
-    group[~evaluated] = None
+    gcode[~evaluated] = -1
 
-    out = pd.DataFrame({"uscc": df["uscc"], "name": df["name"], "group": group,
-                        "exempt_reason": np.where(evaluated, None, reason)})
-
-    # §4 incidents of the year, of evaluated enterprises (others never reach the output)
+    # §4 incidents of the year; enterprises and incidents share one code per credit code
     inc = inc[inc["year"] == year]
-    points = inc["type"].map(adj.penalty_per_incident).fillna(0.0)
-    penalty_by = points.groupby(inc["uscc"]).sum()
-    vetoes = inc[inc["type"].isin(adj.veto)].drop_duplicates(["uscc", "type"])
-    veto_by = vetoes.groupby("uscc", sort=False)["type"].agg(";".join)
-    penalty = df["uscc"].map(penalty_by).fillna(0.0).to_numpy(float)
-    veto_reason = df["uscc"].map(veto_by).to_numpy(object)
+    codes, uniques = pd.factorize(pd.concat([df["uscc"], inc["uscc"]], ignore_index=True))
+    ent_code, inc_code = codes[:n], codes[n:]
+    points = inc["type"].map(adj.penalty_per_incident).fillna(0.0).to_numpy(float)
+    penalty = np.bincount(inc_code, points, len(uniques))[ent_code]
+    veto_inc = pd.DataFrame({"code": inc_code, "type": inc["type"].to_numpy(object)})
+    veto_inc = veto_inc[veto_inc["type"].isin(adj.veto)].drop_duplicates()
+    reasons = veto_inc.groupby("code", sort=False)["type"].agg(";".join)
+    veto_reason = np.full(len(uniques), None, dtype=object)
+    veto_reason[reasons.index.to_numpy()] = reasons.to_numpy(object)
+    veto_reason = veto_reason[ent_code]
     vetoed = pd.notna(veto_reason) & evaluated
-    veto_reason = np.where(vetoed, veto_reason, None)
+    veto_reason[~vetoed] = None
+    penalty = np.where(evaluated, penalty, 0.0)
 
     # §4 bonus
     bonus_total = np.zeros(n)
@@ -102,158 +119,147 @@ def evaluate(enterprises: pd.DataFrame | pa.Table, incidents: pd.DataFrame | pa.
         bonus_total = bonus_total + np.where(df[flag].to_numpy(bool), pts, 0.0)
     bonus = np.minimum(bonus_total, adj.bonus_cap)
 
-    fields = {"land_mu": pd.Series(land_mu)}
+    # §3 indicators
+    ind_code, ind_uniques = pd.factorize(df["industry_code"])  # -1 = missing: no peers
+    k = len(ind_uniques)
+    has_ind = ind_code >= 0
     warnings = np.full(n, None, dtype=object)
     base = np.zeros(n)
-    score_cols: dict[str, np.ndarray] = {}
-    value_cols: dict[str, np.ndarray] = {}
-    bench_cols: dict[str, np.ndarray] = {}
-    tax: dict[str, Any] = {}  # group -> (indicator, r, b)
-    industry = df["industry_code"]
+    cols: dict[str, np.ndarray] = {}
     for ind_id in policy.indicator_ids():
-        for col in (value_cols, bench_cols, score_cols):
-            col[ind_id] = np.full(n, np.nan)
-
-    base_parts: dict[str, list[np.ndarray]] = {}
-    for g in policy.groups:
-        gm = group == g
-        base_parts[g] = []
-        peers = industry[gm].value_counts()  # counted before the usable filter
+        for kind in ("value", "benchmark", "score"):
+            cols[f"{kind}_{ind_id}"] = np.full(n, np.nan)
+    tax: dict[int, Any] = {}  # group code -> (indicator, clipped r, b)
+    for g in group_names:
+        gc = ("above", "below").index(g)
+        gm = gcode == gc
+        peers = np.bincount(ind_code[gm & has_ind], minlength=k)  # before the usable filter
+        acc = np.zeros(n)
         for ind in policy.resolved(g):
-            num = fields.get(ind.numerator, df.get(ind.numerator)).astype(float)
-            den = fields.get(ind.denominator, df.get(ind.denominator)).astype(float)
-            missing_num, missing_den = num.isna().to_numpy(), den.isna().to_numpy()
-            neg_den = (den < 0).to_numpy()
-            usable = gm & ~missing_num & ~missing_den & (den > 0).to_numpy()
-            x = pd.Series(np.nan, index=df.index)
+            num = land_mu if ind.numerator == "land_mu" else _floats(df, ind.numerator)
+            den = land_mu if ind.denominator == "land_mu" else _floats(df, ind.denominator)
+            missing_num, missing_den = np.isnan(num), np.isnan(den)
+            with np.errstate(invalid="ignore"):
+                neg_den, zero_den, pos_den = den < 0, den == 0, den > 0
+            usable = gm & ~missing_num & pos_den
+            x = np.full(n, np.nan)
             x[usable] = ind.scale * num[usable] / den[usable]
 
             if ind.method == "fixed":
                 b = np.full(n, ind.fixed_value, dtype=float)
             else:
-                b_group = _benchmarks(ind.method, x[usable], num[usable], den[usable], ind.scale,
-                                      None)
-                b = np.full(n, b_group, dtype=float)
+                b = np.full(n, _group_benchmark(ind.method, x[usable], num[usable], den[usable],
+                                                ind.scale))
                 if ind.by_industry:
-                    big = peers[peers >= ind.min_peers].index
-                    by = _benchmarks(ind.method, x[usable], num[usable], den[usable], ind.scale,
-                                     industry[usable])
-                    by = by[by.index.isin(big)].dropna()
-                    b_ind = industry.map(by).to_numpy(float)
-                    take = gm & ~np.isnan(b_ind)
-                    b[take] = b_ind[take]
+                    u = usable & has_ind
+                    b_ind = _industry_benchmarks(ind.method, x[u], num[u], den[u], ind.scale,
+                                                 ind_code[u], k)
+                    b_ind[peers < ind.min_peers] = np.nan  # too few peers: group-wide
+                    b_row = np.where(has_ind, b_ind[np.maximum(ind_code, 0)], np.nan)
+                    take = gm & ~np.isnan(b_row)  # enough peers but nothing usable: group-wide
+                    b[take] = b_row[take]
 
-            xv = x.to_numpy()
-            b_pos = b > 0
-            ratio_ok = np.where(b_pos, xv / np.where(b_pos, b, 1.0), 0.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = np.where(b > 0, x / b, 0.0)
             bad = missing_num | missing_den | neg_den
-            zero_den = (den == 0).to_numpy()
-            r = np.where(bad, 0.0, np.where(zero_den, ind.cap if ind.zero_best else 0.0, ratio_ok))
-            s = ind.weight * np.minimum(np.maximum(r, 0.0), ind.cap)
-
-            value_cols[ind.id][gm] = xv[gm]
-            bench_cols[ind.id][gm] = b[gm]
-            score_cols[ind.id][gm] = s[gm]
-            base_parts[g].append(s)
+            r = np.where(bad, 0.0, np.where(zero_den, ind.cap if ind.zero_best else 0.0, ratio))
+            r_clipped = np.minimum(np.maximum(r, 0.0), ind.cap)
+            s = ind.weight * r_clipped
+            acc = acc + s  # Σ s_j in indicator order, as the row-wise sum does
+            cols[f"value_{ind.id}"][gm] = x[gm]
+            cols[f"benchmark_{ind.id}"][gm] = b[gm]
+            cols[f"score_{ind.id}"][gm] = s[gm]
             _append_warnings(warnings, gm & missing_num, f"{ind.id}: {ind.numerator} missing")
             _append_warnings(warnings, gm & missing_den, f"{ind.id}: {ind.denominator} missing")
             _append_warnings(warnings, gm & neg_den, f"{ind.id}: {ind.denominator} negative")
             if ind.id == "tax_per_mu":
-                tax[g] = (ind, np.minimum(np.maximum(r, 0.0), ind.cap), b)
-        # Σ s_j in indicator order, as the row-wise sum does
-        acc = np.zeros(n)
-        for s in base_parts[g]:
-            acc = acc + s
+                tax[gc] = (ind, r_clipped, b)
         base[gm] = acc[gm]
 
     raw = base + bonus - penalty
     score = np.floor(np.maximum(0.0, raw) * 10000 + 0.5) / 10000
 
-    # §5 rank and class
+    # §5 rank (1 + #strictly higher = min rank, descending) and class (0..3 = A..D, -1 exempt)
     pop = evaluated & ~vetoed
-    score_s = pd.Series(score)
-    group_s = pd.Series(group)
     rank = np.full(n, np.nan)
-    rank[pop] = score_s[pop].groupby(group_s[pop]).rank(method="min", ascending=False)
-    size = np.zeros(n, dtype=np.int64)
-    size[pop] = group_s[pop].groupby(group_s[pop]).transform("size").to_numpy()
-    cls = np.full(n, None, dtype=object)
-    next_class = np.full(n, None, dtype=object)
+    cls = np.full(n, -1, dtype=np.int64)
+    next_cls = np.full(n, -1, dtype=np.int64)
     extra = np.full(n, None, dtype=object)
-    for g in policy.groups:
+    paid = np.nan_to_num(_floats(df, "tax_paid"))
+    for g in group_names:
+        gc = ("above", "below").index(g)
         spec = policy.groups[g].classification
-        gp = pop & (group == g)
-        conds = []
-        for c in ("A", "B", "C"):
-            if spec.method == "percentile":
-                cut = spec.cutoff(c)
-                rank_int = np.nan_to_num(rank).astype(np.int64)
-                conds.append(rank_int * cut.denominator <= cut.numerator * size)
-            else:
-                conds.append(score >= float(getattr(spec, c)))
-        cls[gp] = np.select(conds, ["A", "B", "C"], default="D")[gp]
-        cls[(group == g) & vetoed] = "D"
-
-        # upgrade path
-        lowest = score_s[gp].groupby(pd.Series(cls)[gp]).min()
-        nxt = pd.Series(cls).map(_NEXT).to_numpy(object)
+        gp = pop & (gcode == gc)
+        size = int(gp.sum())
+        rank_g = pd.Series(score[gp]).rank(method="min", ascending=False).to_numpy()
+        rank[gp] = rank_g
         if spec.method == "percentile":
-            t = pd.Series(nxt).map(lowest).to_numpy(float)
+            cuts = [spec.cutoff(c) for c in "ABC"]
+            ri = rank_g.astype(np.int64)
+            conds = [ri * cut.denominator <= cut.numerator * size for cut in cuts]
         else:
-            t = pd.Series(nxt).map({c: float(getattr(spec, c)) for c in "ABC"}).to_numpy(float)
-        has_path = gp & pd.notna(nxt) & ~np.isnan(t)
-        next_class[has_path] = nxt[has_path]
+            conds = [score[gp] >= float(getattr(spec, c)) for c in "ABC"]
+        cls[gp] = np.select(conds, [0, 1, 2], default=3)
+        cls[(gcode == gc) & vetoed] = 3
+
+        # upgrade path: t per next class
+        if spec.method == "percentile":
+            t_of = [score[gp & (cls == c)].min() if (gp & (cls == c)).any() else np.nan
+                    for c in range(3)]
+        else:
+            t_of = [float(getattr(spec, c)) for c in "ABC"]
+        below_a = gp & (cls > 0)
+        nxt = np.where(below_a, cls - 1, 0)
+        t = np.where(below_a, np.asarray(t_of)[nxt], np.nan)
+        has_path = below_a & ~np.isnan(t)
+        next_cls[has_path] = nxt[has_path]
         extra[has_path] = UNREACHABLE
-        if g in tax and tax[g][0].weight > 0:
-            ind, r, b = tax[g]
+        if gc in tax and tax[gc][0].weight > 0:
+            ind, r, b = tax[gc]
             delta = t - raw
-            w = ind.weight
-            ok = has_path & (b > 0) & (delta <= w * (ind.cap - r))
-            paid = df["tax_paid"].fillna(0.0).to_numpy(float)
-            value = (r + delta / w) * b * land_mu / ind.scale - paid
+            with np.errstate(invalid="ignore"):
+                ok = has_path & (b > 0) & (delta <= ind.weight * (ind.cap - r))
+            value = (r + delta / ind.weight) * b * land_mu / ind.scale - paid
             extra[ok] = value[ok]
 
     # §6 pricing, low efficiency
     pr = policy.pricing
-    cls_s = pd.Series(cls)
 
     def rate(rates: Any) -> np.ndarray:
-        return cls_s.map({c: getattr(rates, c) for c in "ABCD"}).to_numpy(float)
+        return np.array([rates.A, rates.B, rates.C, rates.D])[np.maximum(cls, 0)]
 
-    kwh = df["electricity_kwh"].fillna(0.0).to_numpy(float)
-    water = df["water_t"].fillna(0.0).to_numpy(float)
-    due = df["land_use_tax_due"].to_numpy(float)
-    due = np.where(np.isnan(due), land[0] * pr.land_use_tax_yuan_per_m2 / 10000, due)
-    tax_paid = df["tax_paid"].to_numpy(float)
+    kwh = np.nan_to_num(_floats(df, "electricity_kwh"))
+    water = np.nan_to_num(_floats(df, "water_t"))
+    due = _floats(df, "land_use_tax_due")
+    due = np.where(np.isnan(due), owned * pr.land_use_tax_yuan_per_m2 / 10000, due)
     with np.errstate(invalid="ignore", divide="ignore"):
-        below_line = tax_paid / land_mu < policy.low_efficiency.tax_per_mu_below
+        below_line = _floats(df, "tax_paid") / land_mu < policy.low_efficiency.tax_per_mu_below
 
     def ev(values: np.ndarray) -> np.ndarray:
         return np.where(evaluated, values, np.nan)
 
-    def ev_obj(values: np.ndarray) -> np.ndarray:
-        return np.where(evaluated, values.astype(object), None)
+    def obj(values: np.ndarray) -> pd.Series:
+        return pd.Series(values, dtype=object)
 
-    out["vetoed"] = ev_obj(vetoed)
-    out["veto_reason"] = veto_reason
-    out["score"] = ev(score)
-    out["base_score"] = ev(base)
-    out["bonus"] = ev(bonus)
-    out["penalty"] = ev(penalty)
-    out["rank"] = pd.Series(rank).astype("Int64")
-    out["class"] = cls
-    for ind_id in policy.indicator_ids():
-        out[f"value_{ind_id}"] = value_cols[ind_id]
-        out[f"benchmark_{ind_id}"] = bench_cols[ind_id]
-        out[f"score_{ind_id}"] = score_cols[ind_id]
-    out["electricity_surcharge_wan"] = ev(kwh * rate(pr.electricity_surcharge_yuan_per_kwh) / 10000)
-    out["water_surcharge_wan"] = ev(water * rate(pr.water_surcharge_yuan_per_t) / 10000)
-    out["land_tax_reduction_wan"] = ev(rate(pr.land_use_tax_reduction) * due)
-    out["low_efficiency"] = ev_obj(below_line | (cls == "D"))
-    out["next_class"] = next_class
-    out["extra_tax_to_next_class_wan"] = extra
-    out["warnings"] = warnings
-    return out[_columns(policy)]
+    def ev_obj(values: np.ndarray) -> pd.Series:
+        return obj(np.where(evaluated, values.astype(object), None))
+
+    letters = np.array(["A", "B", "C", "D", None], dtype=object)  # index -1 → None
+    group_label = np.array(["above", "below", None], dtype=object)
+    out = {
+        "uscc": df["uscc"], "name": df["name"], "group": obj(group_label[gcode]),
+        "exempt_reason": obj(np.where(evaluated, None, reason.astype(object))),
+        "vetoed": ev_obj(vetoed), "veto_reason": obj(veto_reason), "score": ev(score),
+        "base_score": ev(base), "bonus": ev(bonus), "penalty": ev(penalty),
+        "rank": pd.Series(rank).astype("Int64"), "class": obj(letters[cls]), **cols,
+        "electricity_surcharge_wan": ev(kwh * rate(pr.electricity_surcharge_yuan_per_kwh) / 10000),
+        "water_surcharge_wan": ev(water * rate(pr.water_surcharge_yuan_per_t) / 10000),
+        "land_tax_reduction_wan": ev(rate(pr.land_use_tax_reduction) * due),
+        "low_efficiency": ev_obj(below_line | (cls == 3)),
+        "next_class": obj(letters[next_cls]), "extra_tax_to_next_class_wan": obj(extra),
+        "warnings": obj(warnings),
+    }
+    return pd.DataFrame(out)[_columns(policy)]
 
 
 def to_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

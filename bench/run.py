@@ -113,8 +113,8 @@ def run_worker(impl: str, size: int, repeats: int, seed: int, dump: str | None =
     except subprocess.TimeoutExpired:
         return {"impl": impl, "size": size, "error": f"timed out after {timeout:.0f} s"}
     if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
-        return {"impl": impl, "size": size, "error": f"exit {proc.returncode}: {tail}"}
+        last = (proc.stderr.strip().splitlines() or [""])[-1][:200].replace("|", "/")
+        return {"impl": impl, "size": size, "error": f"exit {proc.returncode}: {last}"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
