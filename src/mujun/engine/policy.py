@@ -1,4 +1,6 @@
-"""Policy files (评价办法 as data): loading, laying over the defaults, validation (policy-format.md).
+"""Policy files (评价办法 as data): loading, merging over the defaults, validation.
+
+See policy-format.md.
 
 A policy is YAML. It is read safely, laid over the shipped ``zhejiang-template`` (which holds the
 defaults, so every default is written once), validated with Pydantic and resolved into
@@ -81,7 +83,9 @@ class Classification(_Strict):
         a, b, c = self.A, self.B, self.C
         if self.method == "percentile":
             if not 0 < a <= b <= c <= 1:
-                raise ValueError(f"percentile cut-offs must satisfy 0 < A ≤ B ≤ C ≤ 1, got {a}, {b}, {c}")
+                raise ValueError(
+                    f"percentile cut-offs must satisfy 0 < A ≤ B ≤ C ≤ 1, got {a}, {b}, {c}"
+                )
         elif not a >= b >= c:
             raise ValueError(f"threshold scores must satisfy A ≥ B ≥ C, got {a}, {b}, {c}")
         return self
@@ -136,7 +140,8 @@ class Adjustments(_Strict):
         unknown = [k for k in self.bonus if k not in BONUS_FLAGS]
         if unknown:
             raise ValueError(f"bonus names unknown flag(s) {unknown}; known: {list(BONUS_FLAGS)}")
-        for what, keys in (("penalty_per_incident", self.penalty_per_incident), ("veto", self.veto)):
+        incident_keys = (("penalty_per_incident", self.penalty_per_incident), ("veto", self.veto))
+        for what, keys in incident_keys:
             unknown = [k for k in keys if k not in INCIDENT_CODES]
             if unknown:
                 raise ValueError(f"{what} names unknown incident type(s) {unknown}")
@@ -168,11 +173,21 @@ class Policy(_Strict):
     scope: Scope
     cap: float = Field(gt=0)
     benchmark: BenchmarkSpec
-    groups: dict[Literal["above", "below"], Group]
+    groups: dict[str, Group]
     adjustments: Adjustments
     low_efficiency: LowEfficiency
     pricing: Pricing
     notice_days: int = Field(ge=0)
+
+    @field_validator("groups")
+    @classmethod
+    def _known_groups(cls, groups: dict[str, Group]) -> dict[str, Group]:
+        unknown = [g for g in groups if g not in GROUPS]
+        if unknown:
+            raise ValueError(f"unknown group(s) {unknown}; a policy has groups `above` and `below`")
+        if not groups:
+            raise ValueError("a policy needs at least one group")
+        return groups
 
     def applies_to(self, year: int) -> bool:
         return self.years.from_ <= year and (self.years.to is None or year <= self.years.to)
@@ -241,20 +256,20 @@ def _merge_benchmarks(*specs: BenchmarkSpec | None) -> dict[str, Any]:
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe loader that rejects a key given twice in one mapping (PyYAML keeps the last silently)."""
+    """Safe loader that rejects a key given twice in a mapping (PyYAML keeps the last silently)."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"key {key!r} is given twice", key_node.start_mark
             )
         seen.add(key)
     loader.flatten_mapping(node)
-    return dict(loader.construct_pairs(node))  # type: ignore[no-untyped-call]
+    return dict(loader.construct_pairs(node))
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -275,14 +290,19 @@ class LoadedPolicy:
 
 
 def policy_hash(policy: Policy) -> str:
-    canonical = json.dumps(policy.model_dump(mode="json", by_alias=True), sort_keys=True,
-                           ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps(
+        policy.model_dump(mode="json", by_alias=True),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def shipped_policy_names() -> list[str]:
     folder = resources.files("mujun.policies")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    names = (p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(names)
 
 
 def _shipped_text(name: str) -> str:
@@ -291,7 +311,7 @@ def _shipped_text(name: str) -> str:
 
 def _parse_yaml(text: str, source: str) -> dict[str, Any]:
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -355,8 +375,12 @@ def _fixed_benchmark_problems(policy: Policy) -> list[tuple[str, str]]:
     for group in policy.groups:
         for ind in policy.resolved(group):
             if ind.method == "fixed" and ind.fixed_value is None:
-                problems.append((f"groups.{group}.indicators.{ind.id}.value",
-                                 "a fixed benchmark needs its number in `value`"))
+                problems.append(
+                    (
+                        f"groups.{group}.indicators.{ind.id}.value",
+                        "a fixed benchmark needs its number in `value`",
+                    )
+                )
     return problems
 
 

@@ -52,8 +52,10 @@ def valid_mask(codes: list[str]) -> np.ndarray:
     ok = np.array([len(c) == 18 and c.isascii() for c in codes], dtype=bool)
     if not ok.any():
         return ok
-    raw = np.frombuffer("".join(c if good else "0" * 18 for c, good in zip(codes, ok, strict=True))
-                        .encode("ascii"), dtype=np.uint8).reshape(n, 18)
+    raw = np.frombuffer(
+        "".join(c if good else "0" * 18 for c, good in zip(codes, ok, strict=True)).encode("ascii"),
+        dtype=np.uint8,
+    ).reshape(n, 18)
     values = _LOOKUP[raw]
     ok &= (values >= 0).all(axis=1)
     c = 31 - (values[:, :17] * _WEIGHTS).sum(axis=1) % 31

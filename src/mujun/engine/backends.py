@@ -1,0 +1,93 @@
+"""Where the rules run: an embedded DuckDB by default, Apache Spark for province-scale work.
+
+The rules are ibis expressions, so the same code compiles to either backend; this module only
+connects and hands the input tables over.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
+from ibis.backends import BaseBackend
+
+DEFAULT_SPARK_MASTER = "local[*]"
+
+
+def duckdb() -> BaseBackend:
+    return ibis.duckdb.connect()
+
+
+def spark(master: str = DEFAULT_SPARK_MASTER, **conf: str) -> BaseBackend:
+    """An ibis PySpark backend on a (possibly existing) Spark session at ``master``."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise RuntimeError(
+            "the Spark engine needs the 'spark' extra: pip install 'mujun[spark]'"
+        ) from exc
+    builder: Any = (
+        SparkSession.builder.master(master)
+        .appName("mujun")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.ansi.enabled", "false")
+    )
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    return ibis.pyspark.connect(builder.getOrCreate())
+
+
+def is_spark(backend: BaseBackend) -> bool:
+    return backend.name == "pyspark"
+
+
+class TableLoader:
+    """Registers Arrow tables with a backend; Spark reads them from Parquet files it can reach."""
+
+    def __init__(self, backend: BaseBackend):
+        self.backend = backend
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._stages: list[str] = []
+
+    def load(self, table: pa.Table, stem: str) -> ibis.Table:
+        name = f"mujun_{stem}_{uuid.uuid4().hex[:12]}"
+        if not is_spark(self.backend):
+            # DuckDB scans the Arrow memory in place: no copy of the input
+            return self.backend.create_table(name, table, temp=True)
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="mujun-spark-")
+        path = Path(self._tmp.name) / f"{name}.parquet"
+        pq.write_table(table, path)
+        return self.backend.read_parquet(str(path), table_name=name)
+
+    def cache(self, expr: ibis.Table | None) -> ibis.Table | None:
+        """Materialise an intermediate result once on this backend; dropped by ``close``."""
+        if expr is None:
+            return None
+        name = f"mujun_stage_{uuid.uuid4().hex[:12]}"
+        if is_spark(self.backend):
+            self.backend.create_view(name, expr, overwrite=True)
+            self.backend._session.catalog.cacheTable(name)
+        else:
+            self.backend.create_table(name, expr, temp=True)
+        self._stages.append(name)
+        return self.backend.table(name)
+
+    def close(self) -> None:
+        for name in self._stages:
+            if is_spark(self.backend):
+                self.backend._session.catalog.uncacheTable(name)
+                self.backend.drop_view(name, force=True)
+            else:
+                self.backend.drop_table(name, force=True)
+        self._stages.clear()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None

@@ -1,0 +1,277 @@
+"""One evaluation: the rules of evaluation.md applied to a year's table, as one columnar query.
+
+``evaluate`` builds a single ibis expression from the rule modules (scope, indicators,
+adjustments, classing, pricing), runs it on the chosen backend and returns the §8 table together
+with a detail table (ratios, raw score, land) that the explanation and the store use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+from ibis.backends import BaseBackend
+
+from mujun.engine import adjustments, backends, classing, indicators, pricing, scope
+from mujun.engine.fields import FIELDS
+from mujun.engine.policy import CLASSES, LoadedPolicy, Policy, policy_hash
+
+UNREACHABLE = "unreachable"
+
+HEAD_COLUMNS = (
+    "uscc",
+    "name",
+    "group",
+    "exempt_reason",
+    "vetoed",
+    "veto_reason",
+    "score",
+    "base_score",
+    "bonus",
+    "penalty",
+    "rank",
+    "class",
+)
+TAIL_COLUMNS = (
+    "electricity_surcharge_wan",
+    "water_surcharge_wan",
+    "land_tax_reduction_wan",
+    "low_efficiency",
+    "next_class",
+    "extra_tax_to_next_class_wan",
+    "warnings",
+)
+#: detail columns kept beside §8 for explanations (ratios are added per indicator)
+DETAIL_COLUMNS = ("land_mu", "raw_score", "population_size", "tax_paid", "industry_code", "town")
+
+INCIDENT_SCHEMA = pa.schema([("uscc", pa.string()), ("year", pa.int64()), ("type", pa.string())])
+
+
+class EvaluationError(Exception):
+    """The evaluation cannot run as asked (e.g. the policy does not cover the year)."""
+
+
+def output_columns(policy: Policy) -> list[str]:
+    """The §8 columns, in order, for this policy."""
+    per_indicator = [
+        f"{prefix}_{ind_id}"
+        for ind_id in policy.indicator_ids()
+        for prefix in ("value", "benchmark", "score")
+    ]
+    return [*HEAD_COLUMNS, *per_indicator, *TAIL_COLUMNS]
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    evaluated: int
+    classes: dict[str, int]
+    vetoed: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    year: int
+    policy_name: str
+    policy_hash: str
+    input_hash: str
+    rows: int
+    exempt: dict[str, int]
+    groups: dict[str, GroupSummary]
+    low_efficiency_count: int
+    low_efficiency_mu: float
+    warnings: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    year: int
+    policy: Policy
+    table: pa.Table
+    detail: pa.Table
+    input_hash: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> Summary:
+        return summarize(self)
+
+    def row(self, uscc: str) -> dict[str, Any] | None:
+        """The §8 row and detail of one enterprise, merged, or None when it is not in the table."""
+        mask = pc.equal(self.detail["uscc"], uscc)
+        hit = self.detail.filter(mask)
+        return hit.to_pylist()[0] if hit.num_rows else None
+
+
+def table_hash(table: pa.Table) -> str:
+    """SHA-256 of an Arrow table's contents (schema and values), independent of chunking."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table.combine_chunks())
+    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+
+
+def _canonical(enterprises: pa.Table) -> pa.Table:
+    missing = [f.key for f in FIELDS if f.key not in enterprises.column_names]
+    if missing:
+        raise EvaluationError(f"the enterprise table lacks column(s): {', '.join(missing)}")
+    table = enterprises.select([f.key for f in FIELDS])
+    return table.append_column("_row", pa.array(range(table.num_rows), type=pa.int64()))
+
+
+def _incidents(incidents: pa.Table | None) -> pa.Table:
+    if incidents is None:
+        incidents = INCIDENT_SCHEMA.empty_table()
+    table = incidents.select(INCIDENT_SCHEMA.names).cast(INCIDENT_SCHEMA)
+    return table.append_column("_pos", pa.array(range(table.num_rows), type=pa.int64()))
+
+
+def prepared(t: ir.Table, policy: Policy, year: int) -> ir.Table:
+    """Derived land and scope (§1–§2)."""
+    t = t.mutate(land_mu=scope.land_mu(t))
+    t = t.mutate(exempt_reason=scope.exempt_reason(t, policy, year))
+    return t.mutate(group=scope.group_of(t))
+
+
+def scored(t: ir.Table, effects: ir.Table, policy: Policy) -> ir.Table:
+    """Indicator scores (§3), then bonus, penalty, veto and the rounded score (§4)."""
+    t = indicators.with_indicator_scores(t, policy)
+    t = t.left_join(effects, t.uscc == effects.uscc).drop("uscc_right")
+    evaluated = t.group.notnull()
+    no_number = ibis.null("float64")
+    t = t.mutate(
+        bonus=ibis.cases((evaluated, adjustments.bonus(t, policy)), else_=no_number),
+        penalty=ibis.cases((evaluated, t.penalty.fill_null(0.0)), else_=no_number),
+        vetoed=ibis.cases((evaluated, t.vetoed.fill_null(False)), else_=ibis.null("boolean")),
+        veto_reason=ibis.cases((evaluated, t.veto_reason), else_=ibis.null("string")),
+    )
+    t = t.mutate(raw_score=t.base_score + t.bonus - t.penalty)
+    return t.mutate(score=adjustments.round_score(t.raw_score))
+
+
+def _classing_inputs(policy: Policy) -> list[str]:
+    """The narrow set of columns ranking, classing and the upgrade path need."""
+    tax = [
+        indicators.col(kind, g, classing.TAX_INDICATOR)
+        for g in policy.groups
+        if classing.TAX_INDICATOR in policy.groups[g].indicators
+        for kind in ("r", "b")
+    ]
+    return ["_row", "group", "vetoed", "raw_score", "score", "land_mu", "tax_paid", *tax]
+
+
+def classed(narrow: ir.Table, policy: Policy) -> ir.Table:
+    """Rank, class and upgrade path (§5) on the narrow scored table."""
+    t = classing.with_rank_and_class(narrow, policy)
+    t = classing.with_upgrade_path(t, policy)
+    return t.select(
+        "_row", "rank", "class", "population_size", "next_class", "_extra_tax", "_unreachable"
+    )
+
+
+def finished(t: ir.Table, classes: ir.Table, policy: Policy) -> ir.Table:
+    """The scored table joined with its classes, plus pricing and low efficiency (§6)."""
+    t = t.inner_join(classes, "_row")
+    no_number = ibis.null("float64")
+    ratios = {
+        f"ratio_{ind_id}": ibis.cases(
+            *(
+                (t.group == g, t[indicators.col("r", g, ind_id)])
+                for g in policy.groups
+                if ind_id in policy.groups[g].indicators
+            ),
+            else_=no_number,
+        )
+        for ind_id in policy.indicator_ids()
+    }
+    return t.mutate(
+        **pricing.pricing_columns(t, policy),
+        low_efficiency=pricing.low_efficiency(t, policy),
+        **indicators.output_columns(t, policy),
+        **ratios,
+    )
+
+
+def _extra_tax_text(table: pa.Table) -> pa.Array:
+    """The §5 column: a number at full precision, the word ``unreachable``, or empty."""
+    as_text = pc.cast(table["_extra_tax"], pa.string())
+    return pc.if_else(table["_unreachable"], pa.scalar(UNREACHABLE), as_text)
+
+
+def evaluate(
+    enterprises: pa.Table,
+    incidents: pa.Table | None,
+    policy: Policy | LoadedPolicy,
+    year: int,
+    *,
+    backend: BaseBackend | None = None,
+    input_hash: str = "",
+) -> Evaluation:
+    """Evaluate one year: the §8 table (``.table``) in input order, and its detail (``.detail``)."""
+    if isinstance(policy, LoadedPolicy):
+        policy = policy.policy
+    if not policy.applies_to(year):
+        to = policy.years.to if policy.years.to is not None else "…"
+        raise EvaluationError(
+            f"policy {policy.name} applies to {policy.years.from_}–{to}, not to {year}"
+        )
+    backend = backend or backends.duckdb()
+    loader = backends.TableLoader(backend)
+    try:
+        # Three queries, each materialising only what the next needs: the small benchmark
+        # tables, then the narrow scores that ranking sorts, then the wide output.
+        t = prepared(loader.load(_canonical(enterprises), "enterprises"), policy, year)
+        inc = loader.load(_incidents(incidents), "incidents")
+        group_wide, by_industry = indicators.benchmark_tables(t, policy)
+        t = indicators.with_benchmarks(
+            t, policy, loader.cache(group_wide), loader.cache(by_industry)
+        )
+        effects = loader.cache(adjustments.incident_effects(inc, policy, year))
+        full = scored(t, effects, policy)
+        narrow = loader.cache(full.select(*_classing_inputs(policy)))
+        classes = loader.cache(classed(narrow, policy))
+        ratio_cols = [f"ratio_{i}" for i in policy.indicator_ids()]
+        wanted = [c for c in output_columns(policy) if c != "extra_tax_to_next_class_wan"]
+        keep = [*wanted, *DETAIL_COLUMNS, *ratio_cols, "_extra_tax", "_unreachable", "_row"]
+        result = backend.to_pyarrow(finished(full, classes, policy).select(*keep))
+    finally:
+        loader.close()
+    # back to input order here rather than in the query, where the sort would carry every column
+    result = result.take(pc.sort_indices(result["_row"]))
+    result = result.append_column("extra_tax_to_next_class_wan", _extra_tax_text(result))
+    columns = output_columns(policy)
+    table = result.select(columns)
+    detail = result.select([*columns, *DETAIL_COLUMNS, *ratio_cols])
+    return Evaluation(year=year, policy=policy, table=table, detail=detail, input_hash=input_hash)
+
+
+def summarize(ev: Evaluation) -> Summary:
+    rows = ev.detail.to_pydict()
+    exempt = Counter(r for r in rows["exempt_reason"] if r is not None)
+    groups: dict[str, GroupSummary] = {}
+    for group in ev.policy.groups:
+        idx = [i for i, g in enumerate(rows["group"]) if g == group]
+        classes = Counter(rows["class"][i] for i in idx)
+        groups[group] = GroupSummary(
+            evaluated=len(idx),
+            classes={k: classes.get(k, 0) for k in CLASSES},
+            vetoed=sum(1 for i in idx if rows["vetoed"][i]),
+        )
+    low = [i for i, flag in enumerate(rows["low_efficiency"]) if flag]
+    warnings = sum(len(w.split("; ")) for w in rows["warnings"] if w)
+    return Summary(
+        year=ev.year,
+        policy_name=ev.policy.name,
+        policy_hash=policy_hash(ev.policy),
+        input_hash=ev.input_hash or table_hash(ev.table.select(["uscc"])),
+        rows=ev.table.num_rows,
+        exempt=dict(sorted(exempt.items())),
+        groups=groups,
+        low_efficiency_count=len(low),
+        low_efficiency_mu=sum(rows["land_mu"][i] for i in low),
+        warnings=warnings,
+    )

@@ -1,0 +1,156 @@
+"""Indicators, benchmarks, ratios and indicator scores (evaluation.md §3).
+
+Each indicator of each group becomes a handful of columns; the benchmarks are computed in one
+aggregate pass over the table (and one per industry when ``by: industry``) and joined back, so the
+work is columnar on every backend.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from mujun.engine.policy import Policy, ResolvedIndicator
+
+NULL_F = ibis.null("float64")
+
+
+def col(kind: str, group: str, ind_id: str) -> str:
+    """Name of an internal per-group indicator column, e.g. ``_r__above__tax_per_mu``."""
+    return f"_{kind}__{group}__{ind_id}"
+
+
+def _in_group(t: ir.Table, group: str) -> ir.BooleanValue:
+    return t.group == group
+
+
+def _usable(t: ir.Table, group: str, ind: ResolvedIndicator) -> ir.BooleanValue:
+    """In the group, both fields present and the denominator positive (§3 benchmark population)."""
+    num, den = t[ind.numerator], t[ind.denominator]
+    return _in_group(t, group) & num.notnull() & den.notnull() & (den > 0)
+
+
+def _value(t: ir.Table, ind: ResolvedIndicator) -> ir.FloatingValue:
+    return ind.scale * t[ind.numerator] / t[ind.denominator]
+
+
+def _if(cond: ir.BooleanValue, value: ir.Value) -> ir.Value:
+    return ibis.cases((cond, value), else_=NULL_F)
+
+
+def _benchmark_aggregates(t: ir.Table, policy: Policy, *, industry: bool) -> dict[str, ir.Scalar]:
+    """The aggregate, mean or median benchmark of every indicator that needs one."""
+    out: dict[str, ir.Scalar] = {}
+    for group in policy.groups:
+        for ind in policy.resolved(group):
+            if ind.method == "fixed" or (industry and not ind.by_industry):
+                continue
+            usable = _usable(t, group, ind)
+            name = col("bi" if industry else "bg", group, ind.id)
+            if ind.method == "aggregate":
+                total_num = _if(usable, t[ind.numerator]).sum()
+                total_den = _if(usable, t[ind.denominator]).sum()
+                out[name] = ind.scale * total_num / total_den
+            elif ind.method == "mean":
+                out[name] = _if(usable, _value(t, ind)).mean()
+            else:
+                out[name] = _if(usable, _value(t, ind)).median()
+        if industry:
+            out[col("peers", group, "")] = _in_group(t, group).cast("int64").sum()
+    return out
+
+
+def benchmark_tables(t: ir.Table, policy: Policy) -> tuple[ir.Table | None, ir.Table | None]:
+    """The group-wide benchmarks (one row) and the per-industry ones (one row per industry)."""
+    group_wide = _benchmark_aggregates(t, policy, industry=False)
+    per_industry = _benchmark_aggregates(t, policy, industry=True)
+    by_industry = None
+    if any(name.startswith("_bi__") for name in per_industry):
+        by_industry = t.group_by(_ind=t.industry_code).aggregate(**per_industry)
+    return (t.aggregate(**group_wide) if group_wide else None), by_industry
+
+
+def with_benchmarks(
+    t: ir.Table, policy: Policy, group_wide: ir.Table | None, by_industry: ir.Table | None
+) -> ir.Table:
+    """Adds ``_b__<group>__<id>``: the benchmark each enterprise of the group is measured by."""
+    if group_wide is not None:
+        t = t.cross_join(group_wide)
+    if by_industry is not None:
+        t = t.left_join(by_industry, t.industry_code == by_industry._ind).drop("_ind")
+    benchmarks: dict[str, ir.Value] = {}
+    for group in policy.groups:
+        for ind in policy.resolved(group):
+            if ind.method == "fixed":
+                b: ir.Value = ibis.literal(ind.fixed_value, type="float64")
+            else:
+                b = t[col("bg", group, ind.id)]
+                if ind.by_industry:
+                    b_ind = t[col("bi", group, ind.id)]
+                    enough = t[col("peers", group, "")].fill_null(0) >= ind.min_peers
+                    b = ibis.cases((enough & b_ind.notnull(), b_ind), else_=b)
+            benchmarks[col("b", group, ind.id)] = _if(_in_group(t, group), b)
+    return t.mutate(**benchmarks)
+
+
+def _ratio(t: ir.Table, ind: ResolvedIndicator, b: ir.Value) -> ir.FloatingValue:
+    """r of §3, checked in the spec's order: missing first, then undefined b, zero, normal."""
+    num, den = t[ind.numerator], t[ind.denominator]
+    missing = num.isnull() | den.isnull() | (den < 0)
+    return ibis.cases(
+        (missing, 0.0),
+        (b.isnull(), 0.0),
+        (den == 0, ind.cap if ind.zero_best else 0.0),
+        (b > 0, _value(t, ind) / b),
+        else_=0.0,
+    )
+
+
+def _warnings(t: ir.Table, ind: ResolvedIndicator) -> ir.StringValue:
+    """``"; <id>: <field> missing"`` pieces for this indicator ('' when none)."""
+    pieces = []
+    for field, is_den in ((ind.numerator, False), (ind.denominator, True)):
+        value = t[field]
+        pieces.append(ibis.cases((value.isnull(), f"; {ind.id}: {field} missing"), else_=""))
+        if is_den:
+            pieces.append(ibis.cases((value < 0, f"; {ind.id}: {field} negative"), else_=""))
+    return ibis.literal("").concat(*pieces)
+
+
+def with_indicator_scores(t: ir.Table, policy: Policy) -> ir.Table:
+    """Adds value/ratio/score per group and indicator, ``base`` and ``warnings``."""
+    cols: dict[str, ir.Value] = {}
+    base_by_group, warnings_by_group = [], []
+    for group in policy.groups:
+        in_group = _in_group(t, group)
+        base: ir.Value = ibis.literal(0.0)
+        warnings: ir.Value = ibis.literal("")
+        for ind in policy.resolved(group):
+            b = t[col("b", group, ind.id)]
+            num, den = t[ind.numerator], t[ind.denominator]
+            present = num.notnull() & den.notnull() & (den > 0)
+            r = _ratio(t, ind, b)
+            s = ind.weight * r.clip(lower=0.0, upper=ind.cap)
+            cols[col("x", group, ind.id)] = _if(in_group & present, _value(t, ind))
+            cols[col("r", group, ind.id)] = _if(in_group, r)
+            cols[col("s", group, ind.id)] = _if(in_group, s)
+            base = base + s
+            warnings = warnings.concat(_warnings(t, ind))
+        base_by_group.append((in_group, base))
+        warnings_by_group.append((in_group, warnings))
+    cols["base_score"] = ibis.cases(*base_by_group, else_=NULL_F)
+    all_warnings = ibis.cases(*warnings_by_group, else_="")
+    # drop the leading "; " and turn "" into null
+    cols["warnings"] = all_warnings.substr(2).nullif("")
+    return t.mutate(**cols)
+
+
+def output_columns(t: ir.Table, policy: Policy) -> dict[str, ir.Value]:
+    """``value_<id>``, ``benchmark_<id>``, ``score_<id>`` for every indicator id in §8 order."""
+    out: dict[str, ir.Value] = {}
+    for ind_id in policy.indicator_ids():
+        groups = [g for g in policy.groups if ind_id in policy.groups[g].indicators]
+        for prefix, kind in (("value", "x"), ("benchmark", "b"), ("score", "s")):
+            cases = [(_in_group(t, g), t[col(kind, g, ind_id)]) for g in groups]
+            out[f"{prefix}_{ind_id}"] = ibis.cases(*cases, else_=NULL_F)
+    return out
