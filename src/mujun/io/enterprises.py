@@ -85,12 +85,19 @@ def read_enterprises(
             raw.file, raw.header_line, None, None,
             "缺少必需的列 统一社会信用代码 (required column uscc missing)", "error",
         ))
-    return _validate(raw, columns.positions, columns.problems, strict=strict)
+    return validate_raw(raw, columns.positions, columns.problems, strict=strict)
 
 
-def _validate(
-    raw: RawTable, positions: dict[str, int], problems: list[Problem], *, strict: bool
+def validate_raw(
+    raw: RawTable, positions: dict[str, int], problems: list[Problem] | None = None, *,
+    strict: bool = False,
 ) -> EnterpriseInput:
+    """Validate a raw table whose columns are already matched (``key -> position``, with ``uscc``).
+
+    ``problems`` found earlier (e.g. by the header mapping) come first in the result. For callers
+    that map headers their own way, such as the department imports.
+    """
+    problems = list(problems or [])
     parsed = _parse_all(raw, positions)
     n = len(raw)
     rejected = pl.Series([False] * n, dtype=pl.Boolean)
@@ -124,6 +131,10 @@ def _validate(
         lines=raw.lines.filter(kept).to_list(), rows_read=n, input_hash=raw.sha256,
         strict=strict,
     )
+
+
+#: the name services.import_files first imported; kept so it keeps working
+_validate = validate_raw
 
 
 def _bad_name(key: str) -> str:

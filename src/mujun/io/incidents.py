@@ -63,7 +63,7 @@ def read_incidents(path: str | Path, *, sheet: int | str = 0) -> IncidentInput:
         ))
     problems = list(columns.problems)
     parsed = _parse(raw, pos)
-    rejected = pl.Series([False] * len(raw))
+    rejected = pl.Series([False] * len(raw), dtype=pl.Boolean)
     for check in (check_uscc, check_type, check_year):
         bad, found = check(parsed, raw, pos)
         rejected |= bad

@@ -32,6 +32,7 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _ZIP_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
 _PARQUET_MAGIC = b"PAR1"
+_BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
 _BINARY_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".parquet", ".pq"}
 
 
@@ -103,7 +104,7 @@ def _decode_csv(data: bytes, file: str) -> bytes:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(file, "不支持 UTF-16 编码，请另存为 CSV UTF-8 (UTF-16 is not supported; "
                           "save as CSV UTF-8)")
-    if b"\x00" in data[:65536]:
+    if _looks_binary(data[:65536]):
         raise _fail(file, "不是表格文件，应为 CSV、XLSX 或 Parquet (not a table: CSV, XLSX or "
                           "Parquet expected)")
     data = data.removeprefix(_UTF8_BOM)
@@ -117,6 +118,13 @@ def _decode_csv(data: bytes, file: str) -> bytes:
     except UnicodeDecodeError:
         raise _fail(file, "无法识别文字编码，请另存为 UTF-8 (unknown text encoding; save as "
                           "UTF-8)") from None
+
+
+def _looks_binary(head: bytes) -> bool:
+    """An image, PDF or archive, or many NUL bytes; a stray NUL in a cell does not count."""
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    return head.count(b"\x00") > max(2, len(head) // 100)
 
 
 def _find_csv_header(data: bytes, file: str) -> int:

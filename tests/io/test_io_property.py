@@ -1,0 +1,58 @@
+"""Property: whatever is in the cells, reading returns problems, never an exception."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from io_helpers import A
+
+from mujun.engine.fields import FIELDS
+from mujun.io import ENTERPRISE_SCHEMA, read_enterprises, read_incidents
+
+KEYS = [f.key for f in FIELDS]
+cell = st.one_of(
+    st.just(""), st.just(A), st.just(A.lower()), st.sampled_from(["是", "否", "1", "0", "Y"]),
+    st.sampled_from(["2021-03-05", "2021/3/5", "20210230", "1,234.5", "-5", "inf", "abc"]),
+    st.text(max_size=12),
+)
+rows = st.lists(st.lists(cell, min_size=len(KEYS), max_size=len(KEYS)), max_size=12)
+
+
+def write_csv(path: Path, header: list[str], body: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(body)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows, st.booleans())
+def test_random_enterprise_cells_give_problems_not_exceptions(body, strict) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.csv"
+        write_csv(path, KEYS, body)
+        result = read_enterprises(path, strict=strict)
+    assert result.table.schema == ENTERPRISE_SCHEMA
+    assert len(result.lines) == result.table.num_rows <= result.rows_read <= len(body)
+    error_lines = {p.line for p in result.problems if p.is_error}
+    assert not error_lines & set(result.lines)  # a row with an error is never kept
+    for f in FIELDS:
+        if f.type == "bool" or f.empty_is_zero:
+            assert result.table.column(f.key).null_count == 0
+    codes = result.table.column("uscc").to_pylist()
+    assert len(codes) == len(set(codes))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(cell, min_size=5, max_size=5), max_size=12))
+def test_random_incident_cells_give_problems_not_exceptions(body) -> None:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "incidents.csv"
+        write_csv(path, ["uscc", "year", "type", "date", "note"], body)
+        result = read_incidents(path)
+    assert result.table.num_rows == len(result.lines)
+    assert not {p.line for p in result.problems if p.is_error} & set(result.lines)
