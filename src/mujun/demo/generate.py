@@ -34,6 +34,13 @@ from mujun.demo.projects import Project, draw_projects, industrial_investment
 from mujun.demo.readme import readme
 from mujun.demo.records import enterprise_rows, registry_rows
 
+#: every file :func:`generate` writes, in order
+OUTPUT_FILES: tuple[str, ...] = (
+    *(f"enterprises-{year}.csv" for year in YEARS),
+    "incidents.csv", "registry.csv", "parcels.geojson", "leases.csv", "standard_land.csv",
+    "projects.csv", "talent.csv", "service_requests.csv", "industrial_investment.csv", "README.md",
+)
+
 
 def stream(seed: int, part: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(part.encode())])

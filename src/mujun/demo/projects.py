@@ -1,5 +1,6 @@
-"""Investment projects (招商/重大项目): every parcel sold since 2020 is one, plus signed and
-negotiated projects without land. The stage follows the parcel's and the enterprise's dates."""
+"""Investment projects (招商/重大项目): every parcel sold since 2020 (but small workshops' plots)
+is one, plus signed and negotiated projects without land. The stage follows the parcel's and the
+enterprise's dates."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from mujun.demo.county import FIRST_YEAR, LAST_YEAR
-from mujun.demo.model import DM2_PER_MU, Enterprise, Holding
+from mujun.demo.model import DM2_PER_MU, Enterprise, Holding, mu_to_dm2
 from mujun.demo.parcels import Commitment
 
 STAGES = {"negotiating": "洽谈", "signed": "签约", "land_supplied": "供地",
@@ -36,6 +37,8 @@ PRODUCTS = {
 #: industries of negotiated projects (the county's pillar and its new directions)
 _NEGOTIATED = ("31", "33", "34", "35", "26", "30", "38", "39")
 _END = date(LAST_YEAR, 12, 31)
+#: a small enterprise's plot counts as a project from this size on
+MIN_PROJECT_MU = 10
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,13 @@ def draw_projects(rng: np.random.Generator, enterprises: list[Enterprise],
     drafts: list[tuple[date | None, str, str, float, str, str, str]] = []
     for e in enterprises:
         for h in e.holdings:
-            if h.acquired is None or h.acquired.year < FIRST_YEAR:
+            if h.acquired is None or h.acquired.year < FIRST_YEAR or (
+                    e.origin == "small_entrant" and h.area_dm2 < mu_to_dm2(MIN_PROJECT_MU)):
                 continue
             signed = h.acquired - timedelta(days=int(rng.integers(60, 240)))
             per_mu = intensity.get(id(h)) or float(rng.integers(20, 41) * 10)
             planned = round(h.area_dm2 / DM2_PER_MU * per_mu * float(rng.uniform(1.0, 1.3)), 1)
-            kind = "项目" if e.origin == "project" else "技改扩建项目"
+            kind = "技改扩建项目" if e.origin == "incumbent" else "项目"
             name = f"{e.name.removesuffix('有限公司')}{_product(rng, e.industry)}{kind}"
             drafts.append((signed, name, _stage(e, h), planned, h.parcel_id, e.uscc, e.industry))
         if e.origin == "signed":
@@ -93,7 +97,7 @@ def draw_projects(rng: np.random.Generator, enterprises: list[Enterprise],
     for _ in range(8):
         industry = str(rng.choice(_NEGOTIATED))
         name = f"{_product(rng, industry)}项目（洽谈中）"
-        planned = float(rng.integers(100, 3000) * 100)
+        planned = float(rng.integers(100, 1000) * 100)
         drafts.append((None, name, "negotiating", planned, "", "", industry))
     drafts.sort(key=lambda d: (d[0] or date.max, d[1]))
     projects = []
