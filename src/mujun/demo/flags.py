@@ -14,8 +14,9 @@ FLAG_TAGS = {"high_tech": "高新", "specialized": "专精特新", "listed": "�
 
 
 def _size(e: Enterprise) -> float:
-    return e.traits.get("mature_revenue", e.revenue.get(FIRST_YEAR, e.revenue.get(
-        e.first_year or LAST_YEAR, 0.0)))
+    if e.mature_revenue is not None:
+        return e.mature_revenue
+    return e.revenue.get(FIRST_YEAR, e.revenue.get(e.first_year or LAST_YEAR, 0.0))
 
 
 def draw_flags(rng: np.random.Generator, enterprises: list[Enterprise]) -> None:

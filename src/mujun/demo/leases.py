@@ -20,23 +20,22 @@ _LATEST_START = date(LAST_YEAR, 6, 30)
 
 
 def draw_leases(rng: np.random.Generator, enterprises: list[Enterprise]) -> list[Lease]:
-    lessors = [e for e in enterprises
+    lessors = [(e, e.first_year) for e in enterprises
                if e.first_year is not None and e.left_year is None
                and e.revenue.get(LAST_YEAR, 0.0) >= ABOVE_SCALE_REVENUE
                and any(h.construction_start for h in e.holdings)]
-    lessees = [e for e in enterprises if e.first_year is not None and not e.holdings
-               and e.revenue[e.first_year] < ABOVE_SCALE_REVENUE]
+    lessees = [(e, e.first_year) for e in enterprises if e.first_year is not None
+               and not e.holdings and e.revenue[e.first_year] < ABOVE_SCALE_REVENUE]
     leases: list[Lease] = []
     lessor_order = rng.permutation(len(lessors))
     lessee_order = rng.permutation(len(lessees))
     for i, j in zip(lessor_order, lessee_order, strict=False):
-        lessor, lessee = lessors[int(i)], lessees[int(j)]
-        assert lessor.first_year is not None and lessee.first_year is not None
-        built = [h for h in lessor.holdings if h.construction_start is not None]
-        h = max(built, key=lambda h: (h.area_dm2, h.parcel_id))
-        assert h.construction_start is not None
-        low = max(h.construction_start + timedelta(days=365),
-                  date(max(lessor.first_year, lessee.first_year), 1, 1))
+        (lessor, lessor_first), (lessee, lessee_first) = lessors[int(i)], lessees[int(j)]
+        # the largest built parcel
+        built, h = max(((h.construction_start, h) for h in lessor.holdings
+                        if h.construction_start is not None),
+                       key=lambda pair: (pair[1].area_dm2, pair[1].parcel_id))
+        low = max(built + timedelta(days=365), date(max(lessor_first, lessee_first), 1, 1))
         if low > _LATEST_START:
             continue
         start = low + timedelta(days=int(rng.integers(0, (_LATEST_START - low).days + 1)))

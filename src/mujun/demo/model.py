@@ -52,6 +52,25 @@ class Figures:
     above_scale: bool
 
 
+@dataclass(frozen=True)
+class Traits:
+    """An enterprise's intensities, drawn once: each year's figures are revenue times these."""
+
+    tax_rate: float = 0.0
+    va_rate: float = 0.0
+    rd_rate: float = 0.0
+    worker_revenue: float = 1.0  # 万元 of revenue per employee
+    energy: float = 0.0  # tce per 万元
+    emissions: float = 0.0  # t per 万元
+    water: float = 0.0  # t per 万元
+    power_share: float = 0.0  # share of energy bought as electricity
+    zero_energy: bool = False
+    zero_emissions: bool = False
+    land_tax_unreported: bool = False
+    drift: float = 0.0  # the enterprise's own yearly log growth on top of the county's
+    capacity: float = float("inf")  # the most revenue (万元) its premises allow
+
+
 @dataclass
 class Enterprise:
     uscc: str
@@ -80,8 +99,9 @@ class Enterprise:
     ipo_stage: str = ""
     #: the production_start cell is left empty in the tables (a data gap)
     production_start_missing: bool = False
-    #: intensities drawn once (tax rate, value-added rate, ...)
-    traits: dict[str, float] = field(default_factory=dict)
+    #: a 招商 project's revenue (万元) once it has ramped up
+    mature_revenue: float | None = None
+    traits: Traits = field(default_factory=Traits)
 
     def data_years(self) -> list[int]:
         if self.first_year is None:

@@ -166,8 +166,6 @@ class _Builder:
         rng = self.rng
         industry = self._industry(False)
         zone = self._zone(industry, False)
-        if ZONE_BY_CODE[zone].opened > year - 1:
-            zone = "XW"
         moved_in = rng.random() < 0.3
         prod_year = int(rng.integers(year - 3, year)) if moved_in else year
         production = _day(rng, date(prod_year, 1, 1), date(prod_year, 12, 31))
@@ -176,7 +174,6 @@ class _Builder:
                       established=established, production_start=production, first_year=year)
         share = 1.0 if moved_in else max((date(year, 12, 31) - production).days / 365, 0.15)
         e.revenue[year] = float(np.clip(_lognormal(rng, 260, 0.9) * share, 8, 1950))
-        e.traits["ramp"] = 1.0
         mu = self._below_land(e.revenue[year] / share, zone)
         if mu > 0:
             self._holding(e, mu, acquired, construction=construction)
@@ -200,7 +197,7 @@ class _Builder:
             if production <= _END:
                 e.production_start = production
                 e.first_year = production.year
-        e.traits["mature_revenue"] = mu * _lognormal(rng, 550, 0.4)
+        e.mature_revenue = mu * _lognormal(rng, 550, 0.4)
         return e
 
     def signed_without_land(self) -> Enterprise:
