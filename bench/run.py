@@ -151,7 +151,7 @@ def _fmt_s(s: float) -> str:
 
 
 def markdown(results: list[dict[str, Any]], repeats: int, agreement: list[str], check_size: int,
-             notes: list[str]) -> str:
+             notes: list[str], load: tuple[float, float]) -> str:
     sizes = sorted({r["size"] for r in results})
     by = {(r["impl"], r["size"]): r for r in results}
     out = [
@@ -166,7 +166,8 @@ def markdown(results: list[dict[str, Any]], repeats: int, agreement: list[str], 
         "included; *input RSS* is the same before the first evaluation. Ratios are against "
         "row-by-row at the same size (time: how many times faster; memory: the share of it).",
         "",
-        f"Machine: {_machine()}.",
+        f"Machine: {_machine()}. Load average (1 min) at the start / end of the run: "
+        f"{load[0]:.1f} / {load[1]:.1f} (other work on the machine inflates the times).",
         "",
         "| rows | implementation | time (s) | faster than row-by-row | peak RSS (MB) "
         "| RSS vs row-by-row | input RSS (MB) | prep (s) |",
@@ -261,6 +262,7 @@ def main() -> None:
     impls = [i for i in IMPLEMENTATIONS if i in args.impls.split(",")]
     results: list[dict[str, Any]] = []
     notes: list[str] = []
+    load_start = os.getloadavg()[0]
     for size in sizes:
         for impl in impls:
             repeats = 1 if impl == "rowwise" else args.repeats
@@ -282,7 +284,8 @@ def main() -> None:
             print(res.get("error") or f"{res['median_s']:.3f} s", file=sys.stderr)
             results.append(res)
     agreement = check_agreement(args.check_size, args.seed, impls)
-    section = markdown(results, args.repeats, agreement, args.check_size, notes)
+    load = (load_start, os.getloadavg()[0])
+    section = markdown(results, args.repeats, agreement, args.check_size, notes, load)
     print(section)
     if not args.no_docs:
         write_docs(section)
