@@ -32,7 +32,7 @@ def incident_effects(incidents: ir.Table, policy: Policy, year: int) -> ir.Table
         *((of_year.type == code, float(p)) for code, p in adj.penalty_per_incident.items()),
         else_=0.0,
     )
-    penalties = of_year.group_by("uscc").aggregate(penalty=points.sum())
+    penalties = of_year.group_by("uscc").aggregate(penalty=points.sum().cast("float64"))
     if not adj.veto:
         return penalties.mutate(vetoed=ibis.literal(False), veto_reason=ibis.null("string"))
     vetoes = of_year.filter(of_year.type.isin(adj.veto))

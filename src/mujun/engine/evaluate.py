@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from ibis.backends import BaseBackend
 
 from mujun.engine import adjustments, backends, classing, indicators, pricing, scope
-from mujun.engine.fields import FIELDS
+from mujun.engine.fields import BONUS_FLAGS, FIELDS
 from mujun.engine.policy import CLASSES, LoadedPolicy, Policy, policy_hash
 
 UNREACHABLE = "unreachable"
@@ -48,7 +48,15 @@ TAIL_COLUMNS = (
     "warnings",
 )
 #: detail columns kept beside §8 for explanations (ratios are added per indicator)
-DETAIL_COLUMNS = ("land_mu", "raw_score", "population_size", "tax_paid", "industry_code", "town")
+DETAIL_COLUMNS = (
+    "land_mu",
+    "raw_score",
+    "population_size",
+    "tax_paid",
+    "industry_code",
+    "town",
+    *BONUS_FLAGS,
+)
 
 INCIDENT_SCHEMA = pa.schema([("uscc", pa.string()), ("year", pa.int64()), ("type", pa.string())])
 
