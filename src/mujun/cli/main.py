@@ -15,3 +15,4 @@ app = typer.Typer(
 # Command families register themselves on `app` (one import line each).
 import mujun.cli.db  # noqa: E402, F401
 import mujun.cli.demo_data  # noqa: E402, F401
+import mujun.cli.evaluate  # noqa: E402, F401

@@ -1,0 +1,177 @@
+"""``mujun evaluate``, ``mujun whatif`` and ``mujun explain``: the stateless evaluation commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mujun.cli import inputs
+from mujun.cli.main import app
+from mujun.engine.backends import DEFAULT_SPARK_MASTER
+from mujun.engine.evaluate import Evaluation, EvaluationError, Summary, evaluate
+from mujun.engine.explain import explain as explain_one
+from mujun.engine.explain import render_zh
+from mujun.engine.labels import GROUP_ZH, column_headers_zh
+from mujun.engine.policy import CLASSES, LoadedPolicy
+from mujun.engine.uscc import normalize
+from mujun.engine.whatif import compare
+from mujun.io import OutputError, write_results
+
+out = Console(highlight=False)
+
+Year = Annotated[int, typer.Option("--year", help="evaluation year Y")]
+Data = Annotated[
+    Path, typer.Option("--data", help="enterprise table (.csv, .xlsx or .parquet)", dir_okay=False)
+]
+Incidents = Annotated[
+    Path | None,
+    typer.Option("--incidents", help="incident table (uscc, year, type, date, note)",
+                 dir_okay=False),
+]
+PolicyRef = Annotated[
+    str | None, typer.Option("--policy", help="shipped policy name or YAML file [zhejiang-template]")
+]
+Strict = Annotated[
+    bool, typer.Option("--strict", help="fail with exit code 2 on any row error instead of "
+                       "leaving the row out")
+]
+Engine = Annotated[
+    str, typer.Option("--engine", help="duckdb (embedded, default) or spark")
+]
+SparkMaster = Annotated[
+    str, typer.Option("--spark-master", help="Spark master URL for --engine spark")
+]
+
+
+def _run(
+    year: int, data: Path, incidents: Path | None, loaded: LoadedPolicy, *,
+    strict: bool, engine: str = "duckdb", spark_master: str = DEFAULT_SPARK_MASTER,
+) -> tuple[Evaluation, inputs.Inputs]:
+    given = inputs.read_inputs(data, incidents, strict=strict)
+    try:
+        ev = evaluate(
+            given.enterprises, given.incidents, loaded, year,
+            backend=inputs.backend(engine, spark_master), input_hash=given.input_hash,
+        )
+    except EvaluationError as exc:
+        inputs.fail(str(exc))
+    return ev, given
+
+
+def _print_summary(s: Summary, given: inputs.Inputs) -> None:
+    table = Table(title=f"{s.year} 年度亩均效益综合评价 · {s.policy_name}", title_justify="left")
+    table.add_column("组别 group")
+    table.add_column("参评 evaluated", justify="right")
+    for k in CLASSES:
+        table.add_column(k, justify="right")
+    table.add_column("一票否决 vetoed", justify="right")
+    for group, g in s.groups.items():
+        table.add_row(
+            f"{GROUP_ZH.get(group, group)} {group}", str(g.evaluated),
+            *(str(g.classes[k]) for k in CLASSES), str(g.vetoed),
+        )
+    out.print(table)
+    exempt = ", ".join(f"{k} {v}" for k, v in s.exempt.items()) or "none"
+    out.print(f"rows {s.rows}; exempt: {exempt}")
+    out.print(
+        f"low-efficiency land (低效用地): {s.low_efficiency_count} enterprises, "
+        f"{s.low_efficiency_mu:,.2f} 亩"
+    )
+    out.print(
+        f"data warnings in results: {s.warnings}; input problems: {given.errors} row error(s) "
+        f"left out, {given.warnings} warning(s)"
+    )
+    out.print(f"policy hash {s.policy_hash}")
+    out.print(f"input hash  {s.input_hash}")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    year: Year,
+    data: Data,
+    out_file: Annotated[
+        Path, typer.Option("--out", help="result file: .csv, .xlsx (Chinese headers) or .parquet",
+                           dir_okay=False)
+    ],
+    incidents: Incidents = None,
+    policy: PolicyRef = None,
+    strict: Strict = False,
+    engine: Engine = "duckdb",
+    spark_master: SparkMaster = DEFAULT_SPARK_MASTER,
+) -> None:
+    """Evaluate every enterprise of one year and write one row per enterprise (spec §8).
+
+    Exit codes: 0 done; 2 bad input (policy, unreadable file, --strict with row errors, output).
+    """
+    loaded = inputs.policy(policy)
+    ev, given = _run(year, data, incidents, loaded, strict=strict, engine=engine,
+                     spark_master=spark_master)
+    try:
+        written = write_results(ev.table, out_file, headers_zh=column_headers_zh(ev.policy))
+    except OutputError as exc:
+        inputs.fail(str(exc))
+    _print_summary(ev.summary(), given)
+    out.print(f"wrote {written}")
+
+
+@app.command("whatif")
+def whatif_command(
+    year: Year,
+    data: Data,
+    policy: Annotated[str, typer.Option("--policy", help="the policy in force (name or file)")],
+    against: Annotated[str, typer.Option("--against", help="the changed policy to simulate")],
+    incidents: Incidents = None,
+    strict: Strict = False,
+) -> None:
+    """政策模拟: list the enterprises whose class changes between two policies."""
+    base, other = inputs.policy(policy), inputs.policy(against)
+    before, given = _run(year, data, incidents, base, strict=strict)
+    try:
+        after = evaluate(given.enterprises, given.incidents, other, year,
+                         input_hash=given.input_hash)
+    except EvaluationError as exc:
+        inputs.fail(str(exc))
+    result = compare(before, after)
+    changes = Table(title=f"{len(result.changes)} enterprise(s) change class: "
+                    f"{result.base_policy} → {result.other_policy}", title_justify="left")
+    for col in ("统一社会信用代码", "企业名称", "档次 before", "档次 after", "得分 before",
+                "得分 after"):
+        changes.add_column(col)
+    for c in result.changes:
+        changes.add_row(
+            c.uscc, c.name or "", c.class_before or "免评", c.class_after or "免评",
+            "" if c.score_before is None else f"{c.score_before:.4f}",
+            "" if c.score_after is None else f"{c.score_after:.4f}",
+        )
+    out.print(changes)
+    mix = Table(title="class mix 档次分布 (before → after)", title_justify="left")
+    mix.add_column("组别 group")
+    for k in CLASSES:
+        mix.add_column(k, justify="right")
+    for group in sorted(set(result.mix_before) | set(result.mix_after)):
+        b = result.mix_before.get(group, dict.fromkeys(CLASSES, 0))
+        a = result.mix_after.get(group, dict.fromkeys(CLASSES, 0))
+        mix.add_row(GROUP_ZH.get(group, group), *(f"{b[k]} → {a[k]}" for k in CLASSES))
+    out.print(mix)
+
+
+@app.command("explain")
+def explain_command(
+    year: Year,
+    data: Data,
+    uscc: Annotated[str, typer.Option("--uscc", help="统一社会信用代码 of the enterprise")],
+    incidents: Incidents = None,
+    policy: PolicyRef = None,
+) -> None:
+    """Print one enterprise's full explanation, in Chinese, for its owner."""
+    loaded = inputs.policy(policy)
+    ev, given = _run(year, data, incidents, loaded, strict=False)
+    code = normalize(uscc)
+    explanation = explain_one(ev, code, given.incidents)
+    if explanation is None:
+        inputs.fail(f"{code} is not in {data} (or its row has errors, reported above)")
+    out.print(render_zh(explanation))
