@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import compress
+
 import numpy as np
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -9,10 +12,10 @@ WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 
 # byte -> alphabet value, -1 for bytes outside the alphabet
-_LOOKUP = np.full(256, -1, dtype=np.int64)
+_LOOKUP = np.full(256, -1, dtype=np.int16)
 for _ch, _v in _VALUE.items():
     _LOOKUP[ord(_ch)] = _v
-_WEIGHTS = np.array(WEIGHTS, dtype=np.int64)
+_WEIGHTS = np.array(WEIGHTS, dtype=np.int64)  # the matmul widens the int16 values
 
 
 def normalize(code: str) -> str:
@@ -46,18 +49,16 @@ def problem(code: str) -> str | None:
     return None
 
 
-def valid_mask(codes: list[str]) -> np.ndarray:
+def valid_mask(codes: Sequence[str]) -> np.ndarray:
     """Vectorised check of many normalized codes: a boolean array, True where valid."""
-    n = len(codes)
-    ok = np.array([len(c) == 18 and c.isascii() for c in codes], dtype=bool)
+    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
+    ok = lengths == 18
     if not ok.any():
         return ok
-    raw = np.frombuffer(
-        "".join(c if good else "0" * 18 for c, good in zip(codes, ok, strict=True)).encode("ascii"),
-        dtype=np.uint8,
-    ).reshape(n, 18)
-    values = _LOOKUP[raw]
-    ok &= (values >= 0).all(axis=1)
-    c = 31 - (values[:, :17] * _WEIGHTS).sum(axis=1) % 31
+    # one ASCII buffer of the 18-character codes; any other character becomes '?' (invalid)
+    joined = "".join(compress(codes, ok)).encode("ascii", errors="replace")
+    values = _LOOKUP[np.frombuffer(joined, dtype=np.uint8).reshape(-1, 18)]
+    c = 31 - (values[:, :17] @ _WEIGHTS) % 31
     c[c == 31] = 0
-    return ok & (values[:, 17] == c)
+    ok[ok] = (values >= 0).all(axis=1) & (values[:, 17] == c)
+    return ok
