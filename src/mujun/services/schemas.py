@@ -84,6 +84,8 @@ class EnterpriseBase(_Schema):
     industry_code: str | None = Field(default=None, max_length=8)
     above_scale: bool | None = None
     lifecycle: Lifecycle | None = None
+    established: date | None = None
+    left_year: int | None = None
     tags: list[str] = Field(default_factory=list)
 
 
@@ -98,6 +100,8 @@ class EnterpriseUpdate(_Schema):
     industry_code: str | None = Field(default=None, max_length=8)
     above_scale: bool | None = None
     lifecycle: Lifecycle | None = None
+    established: date | None = None
+    left_year: int | None = None
     tags: list[str] | None = None
 
 
@@ -125,6 +129,8 @@ class ParcelBase(_Schema):
     owner_uscc: Uscc | None = None
     use: str | None = None
     town: str | None = None
+    zone: str | None = None
+    standard_land: bool = False
     acquired_on: date | None = None
     agreed_construction_start: date | None = None
     construction_started_on: date | None = None
@@ -145,6 +151,7 @@ class StandardLandCommitmentBase(_Schema):
 
 
 class LeaseBase(_Schema):
+    lessor_uscc: Uscc | None = None
     lessee_uscc: Uscc | None = None
     area_m2: float = Field(gt=0)
     start_on: date | None = None

@@ -39,10 +39,9 @@ class ImportBatch(Base):
 
 class Figure(Versioned, Base):
     __tablename__ = "figures"
-    __table_args__ = (
-        UniqueConstraint("enterprise_id", "year", "field"),
-        Index("ix_figures_year_field", "year", "field"),
-    )
+    # One index only (besides the key): every extra index costs seconds on a 100,000-row import.
+    # It serves a year's figures (imports, snapshots) and an enterprise's figures of a year.
+    __table_args__ = (UniqueConstraint("year", "enterprise_id", "field"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
@@ -51,7 +50,9 @@ class Figure(Versioned, Base):
     value_num: Mapped[float | None]
     value_text: Mapped[str | None] = mapped_column(String(255))
     department: Mapped[str] = mapped_column(String(16))
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)
+    #: the import that set the value (no foreign key: on PostgreSQL each key check costs a trigger
+    #: call per row, seconds on a large import; imports are never deleted)
+    import_id: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

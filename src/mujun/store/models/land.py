@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mujun.store.models.base import Base, Versioned, utcnow
@@ -20,6 +20,10 @@ class Parcel(Versioned, Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     use: Mapped[str | None] = mapped_column(String(32))
     town: Mapped[str | None] = mapped_column(String(64))
+    #: industrial zone or park (园区), e.g. 赤寿工业园区
+    zone: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: sold as 标准地 (with commitments)
+    standard_land: Mapped[bool] = mapped_column(default=False, server_default=false())
     acquired_on: Mapped[date | None]
     #: the construction start agreed in the land contract (idle after one year past it)
     agreed_construction_start: Mapped[date | None]
@@ -41,6 +45,7 @@ class Lease(Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parcel_id: Mapped[int] = mapped_column(ForeignKey("parcels.id", ondelete="CASCADE"), index=True)
+    lessor_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     lessee_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
     area_m2: Mapped[float]
     start_on: Mapped[date | None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -12,12 +12,28 @@ from mujun.store.models.base import Base, Versioned, utcnow
 
 
 class Lifecycle(StrEnum):
-    PREPARING = "筹建"
-    BUILDING = "在建"
-    PRODUCING = "投产"
-    ABOVE_SCALE = "规上"
-    MOVED_OUT = "迁出"
-    DEREGISTERED = "注销"
+    """筹建 → 在建 → 投产 → 规上 → 迁出/注销 (the codes of the demo county's registry)."""
+
+    PLANNING = "planning"
+    BUILDING = "building"
+    PRODUCING = "producing"
+    ABOVE_SCALE = "above_scale"
+    MOVED_OUT = "moved_out"
+    DEREGISTERED = "deregistered"
+
+    @property
+    def label_zh(self) -> str:
+        return LIFECYCLE_ZH[self]
+
+
+LIFECYCLE_ZH = {
+    Lifecycle.PLANNING: "筹建",
+    Lifecycle.BUILDING: "在建",
+    Lifecycle.PRODUCING: "投产",
+    Lifecycle.ABOVE_SCALE: "规上",
+    Lifecycle.MOVED_OUT: "迁出",
+    Lifecycle.DEREGISTERED: "注销",
+}
 
 
 class Enterprise(Versioned, Base):
@@ -31,7 +47,10 @@ class Enterprise(Versioned, Base):
     industry_code: Mapped[str | None] = mapped_column(String(8))
     #: 规上 / 规下 (the current scale; each year's is the stats figure ``above_scale``)
     above_scale: Mapped[bool | None]
-    lifecycle: Mapped[str | None] = mapped_column(String(8))
+    lifecycle: Mapped[str | None] = mapped_column(String(16))
+    established: Mapped[date | None]
+    #: the year it moved out or closed (no figures from that year on)
+    left_year: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

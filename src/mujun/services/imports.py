@@ -1,0 +1,384 @@
+"""Department imports: validate the whole file, then apply it in one transaction or not at all.
+
+The plan compares the file with the store: a value equal to the stored one is left alone (so
+re-importing a file changes nothing), a new value is inserted, a changed value of the department's
+own is updated and the change recorded (``figure_changes``), and a value another department set is
+never overwritten (an error). A department's incidents of the year in the file replace its earlier
+incidents of that year. Any error rejects the whole file before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mujun.engine.fields import FIELD_BY_KEY, FieldType
+from mujun.io.problems import Problem
+from mujun.services import audit
+from mujun.services.departments import Department, department
+from mujun.services.errors import ConflictError, InvalidInput, PermissionDenied
+from mujun.services.import_files import DepartmentFile, read_department_file
+from mujun.services.users import may_import
+from mujun.store import bulk
+from mujun.store.models import Enterprise, Figure, FigureChange, ImportBatch, Incident, User
+from mujun.store.models.base import utcnow
+
+#: phase, done, total — the command line draws a progress bar from it
+Progress = Callable[[str, int, int], None]
+CHUNK = 100_000
+
+
+@dataclass
+class ImportResult:
+    department: str
+    year: int
+    file: str
+    sha256: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    applied: bool = False
+    batch_id: int | None = None
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    enterprises_created: int = 0
+    incidents_added: int = 0
+    incidents_removed: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Plan:
+    new_enterprises: pl.DataFrame | None = None
+    inserts: pl.DataFrame | None = None
+    updates: pl.DataFrame | None = None
+    incidents: pl.DataFrame | None = None  # the department's incidents of the year, in file order
+    replace_incidents: bool = False
+
+    @property
+    def changes(self) -> bool:
+        return bool(
+            (self.new_enterprises is not None and self.new_enterprises.height)
+            or (self.inserts is not None and self.inserts.height)
+            or (self.updates is not None and self.updates.height)
+            or self.replace_incidents
+        )
+
+
+def import_file(
+    *,
+    session: Session,
+    actor: User | None,
+    path: str | Path,
+    department_code: str,
+    year: int,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Validate ``path`` as the department's figures of ``year``; apply it if it has no error.
+
+    Returns the result with every problem; ``applied`` is False when the file was rejected (nothing
+    written) or changed nothing. The caller commits the session.
+    """
+    try:
+        dept = department(department_code)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    if not may_import(actor, dept.code):
+        who = f"{actor.username} ({actor.role})" if actor else "?"
+        raise PermissionDenied(f"{who} may not import {dept.code} data")
+    if not 1990 <= year <= 2100:
+        raise InvalidInput(f"year {year} is out of range")
+    report = progress or (lambda phase, done, total: None)
+    report("validate", 0, 1)
+    parsed = read_department_file(path, dept, year)
+    result = ImportResult(dept.code, year, parsed.file, parsed.sha256, parsed.rows,
+                          list(parsed.problems))
+    report("validate", 1, 1)
+    if result.errors:
+        return result
+    plan = _plan(session, dept, year, parsed, result)
+    if result.errors or not plan.changes:
+        return result
+    try:
+        _apply(session, actor, dept, year, parsed, plan, result, report, now or utcnow())
+    except IntegrityError:
+        raise ConflictError(
+            "another import changed the same figures at the same time; nothing was imported, "
+            "import the file again"
+        ) from None
+    result.applied = True
+    return result
+
+
+# --- plan -----------------------------------------------------------------------------------------
+
+
+def _registry(session: Session) -> pl.DataFrame:
+    return bulk.select_frame(session, "SELECT uscc, id FROM enterprises", [],
+                             {"uscc": pl.String, "enterprise_id": pl.Int64})
+
+
+def _long_values(frame: pl.DataFrame, fields: tuple[str, ...]) -> pl.DataFrame:
+    """One row per (file row, field): uscc, line, field, num, text."""
+    parts = []
+    for key in fields:
+        kind = FIELD_BY_KEY[key].type
+        col = pl.col(key)
+        if kind is FieldType.NUMBER:
+            num, text = col.cast(pl.Float64), pl.lit(None, pl.String)
+        elif kind is FieldType.BOOL:
+            num, text = pl.lit(None, pl.Float64), pl.when(col).then(pl.lit("true")).otherwise(
+                pl.lit("false"))
+        elif kind is FieldType.DATE:
+            num, text = pl.lit(None, pl.Float64), col.dt.strftime("%Y-%m-%d")
+        else:
+            num, text = pl.lit(None, pl.Float64), col.cast(pl.String)
+        parts.append(frame.select(
+            "uscc", "line", pl.lit(key).alias("field"), num.alias("num"), text.alias("text")
+        ))
+    schema = {"uscc": pl.String, "line": pl.Int64, "field": pl.String, "num": pl.Float64,
+              "text": pl.String}
+    return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+
+def _existing(session: Session, year: int, fields: tuple[str, ...]) -> pl.DataFrame:
+    schema = {"enterprise_id": pl.Int64, "field": pl.String, "fid": pl.Int64,
+              "old_num": pl.Float64, "old_text": pl.String, "old_dept": pl.String,
+              "version": pl.Int64}
+    if not fields:
+        return pl.DataFrame(schema=schema)
+    marks = ", ".join("?" for _ in fields)
+    return bulk.select_frame(
+        session,
+        "SELECT enterprise_id, field, id, value_num, value_text, department, version "
+        f"FROM figures WHERE year = ? AND field IN ({marks})",
+        [year, *fields], schema,
+    )
+
+
+def _plan(
+    session: Session, dept: Department, year: int, parsed: DepartmentFile, result: ImportResult
+) -> _Plan:
+    plan = _Plan()
+    registry = _registry(session)
+    known = set(registry.get_column("uscc").to_list())
+    sheet = parsed.figures
+    if sheet is not None and sheet.frame.height:
+        frame = sheet.frame
+        unknown = frame.filter(~pl.col("uscc").is_in(list(known)))
+        if unknown.height and not dept.creates_enterprises:
+            result.problems += [
+                Problem(parsed.file, ln, "统一社会信用代码", code,
+                        "统一社会信用代码不在企业库中，请先由统计部门登记 "
+                        "(credit code not in the registry)")
+                for code, ln in unknown.select("uscc", "line").iter_rows()
+            ]
+        elif unknown.height:
+            no_name = unknown.filter(pl.col("name").is_null()) if "name" in unknown.columns \
+                else unknown
+            result.problems += [
+                Problem(parsed.file, ln, "企业名称", None,
+                        "新企业须填写企业名称 (a new enterprise needs its name)")
+                for ln in no_name.get_column("line").to_list()
+            ]
+            plan.new_enterprises = unknown
+        owned = tuple(k for k in sheet.fields if k in dept.fields)
+        values = _long_values(frame, owned).join(registry, on="uscc", how="left")
+        old = _existing(session, year, owned)
+        joined = values.join(old, on=["enterprise_id", "field"], how="left")
+        same = (pl.col("num").eq_missing(pl.col("old_num"))
+                & pl.col("text").eq_missing(pl.col("old_text")))
+        present = pl.col("fid").is_not_null()
+        plan.inserts = joined.filter(
+            ~present & (pl.col("num").is_not_null() | pl.col("text").is_not_null()))
+        changed = joined.filter(present & ~same)
+        result.unchanged = joined.filter(present & same).height
+        conflicts = changed.filter(pl.col("old_dept") != dept.code)
+        for ln, key, owner, num, text in conflicts.select(
+            "line", "field", "old_dept", "num", "text"
+        ).iter_rows():
+            header = FIELD_BY_KEY[key].header_zh
+            shown = text if text is not None else (None if num is None else repr(num))
+            result.problems.append(Problem(
+                parsed.file, ln, header, shown,
+                f"此值已由 {owner} 部门填报，不能覆盖 (set by the {owner} department; "
+                f"not overwritten)",
+            ))
+        plan.updates = changed.filter(pl.col("old_dept") == dept.code)
+    incidents = parsed.incidents
+    if incidents is not None and incidents.frame.width:
+        frame = incidents.frame
+        unknown = frame.filter(~pl.col("uscc").is_in(list(known)))
+        result.problems += [
+            Problem(parsed.file, ln, "统一社会信用代码", code,
+                    "统一社会信用代码不在企业库中 (credit code not in the registry)")
+            for code, ln in unknown.select("uscc", "line").iter_rows()
+        ]
+        new = frame.join(registry, on="uscc", how="left").sort("line")
+        old_rows = session.execute(
+            select(Incident.enterprise_id, Incident.type, Incident.date, Incident.note)
+            .where(Incident.year == year, Incident.department == dept.code)
+            .order_by(Incident.id)
+        ).all()
+        new_keys = [(e, t, d, n or None) for e, t, d, n in
+                    new.select("enterprise_id", "type", "date", "note").iter_rows()]
+        old_keys = [(e, t, d, n or None) for e, t, d, n in old_rows]
+        if new_keys != old_keys:
+            plan.replace_incidents = True
+            plan.incidents = new
+            result.incidents_added = sum((Counter(new_keys) - Counter(old_keys)).values())
+            result.incidents_removed = sum((Counter(old_keys) - Counter(new_keys)).values())
+    return plan
+
+
+# --- apply ----------------------------------------------------------------------------------------
+
+
+def _apply(
+    session: Session,
+    actor: User | None,
+    dept: Department,
+    year: int,
+    parsed: DepartmentFile,
+    plan: _Plan,
+    result: ImportResult,
+    report: Progress,
+    now: datetime,
+) -> None:
+    batch = ImportBatch(department=dept.code, year=year, file_name=Path(parsed.file).name[:255],
+                        file_sha256=parsed.sha256, rows=parsed.rows, actor_id=actor.id if actor
+                        else None, at=now)
+    session.add(batch)
+    session.flush()
+    result.batch_id = batch.id
+    total = sum(0 if f is None else f.height
+                for f in (plan.new_enterprises, plan.inserts, plan.updates, plan.updates))
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        report("apply", done, total)
+
+    report("apply", 0, total)
+    if plan.new_enterprises is not None and plan.new_enterprises.height:
+        _create_enterprises(session, plan.new_enterprises, now)
+        result.enterprises_created = plan.new_enterprises.height
+        step(plan.new_enterprises.height)
+        registry = _registry(session)
+        if plan.inserts is not None:
+            plan.inserts = plan.inserts.drop("enterprise_id").join(registry, on="uscc", how="left")
+        if plan.incidents is not None:
+            plan.incidents = plan.incidents.drop("enterprise_id").join(registry, on="uscc",
+                                                                       how="left").sort("line")
+    if plan.inserts is not None and plan.inserts.height:
+        rows = plan.inserts.select(
+            "enterprise_id", "field", pl.col("num").alias("value_num"),
+            pl.col("text").alias("value_text"),
+        )
+        common = {"year": year, "department": dept.code, "import_id": batch.id,
+                  "updated_at": now, "version": 1}
+        for chunk in rows.iter_slices(CHUNK):
+            step(bulk.insert_frame(session, Figure, chunk, common))
+        result.inserted = plan.inserts.height
+    if plan.updates is not None and plan.updates.height:
+        _update_figures(session, actor, dept, year, batch.id, plan.updates, now, step)
+        result.updated = plan.updates.height
+    if plan.replace_incidents:
+        _replace_incidents(session, dept, year, batch.id, plan.incidents, now)
+    batch.inserted, batch.updated = result.inserted, result.updated
+    batch.enterprises_created = result.enterprises_created
+    batch.incidents_added = result.incidents_added
+    batch.incidents_removed = result.incidents_removed
+    audit.record(
+        session=session, actor=actor, action="import", entity="import", entity_id=batch.id, at=now,
+        summary=f"{dept.code} {year} {batch.file_name}: {result.inserted} new, "
+                f"{result.updated} changed, {result.enterprises_created} enterprises added, "
+                f"incidents +{result.incidents_added} −{result.incidents_removed}",
+        before=_changes_side(plan.updates, "old") if plan.updates is not None else None,
+        after={"file": batch.file_name, "sha256": parsed.sha256, "rows": parsed.rows,
+               "inserted": result.inserted, "updated": result.updated,
+               "enterprises_created": result.enterprises_created,
+               "incidents_added": result.incidents_added,
+               "incidents_removed": result.incidents_removed,
+               **(_changes_side(plan.updates, "new") if plan.updates is not None else {})},
+    )
+    session.flush()
+
+
+def _changes_side(updates: pl.DataFrame, side: str, limit: int = 200) -> dict[str, Any]:
+    """The first changed values, ``uscc.field → value`` (every change is in ``figure_changes``)."""
+    num, text = ("old_num", "old_text") if side == "old" else ("num", "text")
+    values = {f"{u}.{f}": t if t is not None else n
+              for u, f, n, t in updates.head(limit).select("uscc", "field", num, text).iter_rows()}
+    return {"values": values, "values_total": updates.height}
+
+
+def _create_enterprises(session: Session, new: pl.DataFrame, now: datetime) -> None:
+    columns = [c for c in ("name", "town", "industry_code", "above_scale") if c in new.columns]
+    frame = new.select("uscc", *columns)
+    for chunk in frame.iter_slices(CHUNK):
+        bulk.insert_frame(session, Enterprise, chunk,
+                          {"created_at": now, "updated_at": now, "version": 1})
+
+
+def _update_figures(
+    session: Session, actor: User | None, dept: Department, year: int, batch_id: int,
+    updates: pl.DataFrame, now: datetime, step: Callable[[int], None],
+) -> None:
+    rows = updates.select(
+        pl.col("fid").alias("id"), "version", pl.col("num").alias("value_num"),
+        pl.col("text").alias("value_text"),
+    )
+    for chunk in rows.iter_slices(CHUNK):
+        matched = bulk.update_versioned(session, Figure, chunk,
+                                        ["value_num", "value_text"],
+                                        {"import_id": batch_id, "updated_at": now})
+        if matched != chunk.height:
+            raise ConflictError("figures were changed by someone else during the import; nothing "
+                                "was imported, import the file again")
+        step(chunk.height)
+    changes = updates.select(
+        "enterprise_id", "field", "old_num", "old_text", pl.col("num").alias("new_num"),
+        pl.col("text").alias("new_text"),
+    )
+    common = {"year": year, "department": dept.code, "source": "import", "import_id": batch_id,
+              "actor_id": actor.id if actor else None, "at": now}
+    for chunk in changes.iter_slices(CHUNK):
+        step(bulk.insert_frame(session, FigureChange, chunk, common))
+
+
+def _replace_incidents(
+    session: Session, dept: Department, year: int, batch_id: int, incidents: pl.DataFrame | None,
+    now: datetime,
+) -> None:
+    session.execute(delete(Incident).where(Incident.year == year,
+                                           Incident.department == dept.code))
+    if incidents is None or not incidents.height:
+        return
+    frame = incidents.sort("line").select("enterprise_id", "type", "date", "note")
+    bulk.insert_frame(session, Incident, frame,
+                      {"year": year, "department": dept.code, "import_id": batch_id,
+                       "created_at": now})
+

@@ -1,0 +1,190 @@
+"""Department imports: whole-file validation, all-or-nothing, idempotence, ownership, units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from store_helpers import (
+    STATS_HEADER,
+    make_uscc,
+    stats_rows,
+    store_fingerprint,
+    table_counts,
+    write_csv,
+    write_stats,
+    write_tax,
+)
+
+from mujun.services.errors import PermissionDenied
+from mujun.services.imports import import_file
+from mujun.services.schemas import UserCreate
+from mujun.services.users import create_user
+from mujun.store.models import AuditRecord, Enterprise, Figure, FigureChange, Incident, User
+
+
+def _import(session: Session, actor: User | None, path: Path, dept: str, year: int = 2024):
+    result = import_file(session=session, actor=actor, path=path, department_code=dept, year=year)
+    session.commit()
+    return result
+
+
+def _value(session: Session, uscc: str, field: str, year: int = 2024) -> Figure | None:
+    return session.scalar(
+        select(Figure).join(Enterprise, Enterprise.id == Figure.enterprise_id)
+        .where(Enterprise.uscc == uscc, Figure.field == field, Figure.year == year)
+    )
+
+
+def test_stats_import_creates_enterprises_and_figures(session: Session, admin: User,
+                                                      tmp_path: Path) -> None:
+    result = _import(session, admin, write_stats(tmp_path / "s.csv", 20), "stats")
+    assert result.ok and result.applied, result.problems
+    assert result.enterprises_created == 20
+    assert result.inserted == 20 * 14
+    ent = session.scalar(select(Enterprise).where(Enterprise.uscc == make_uscc(3)))
+    assert ent is not None and ent.name == "企业3有限公司"
+    fig = _value(session, make_uscc(3), "above_scale")
+    assert fig is not None and fig.department == "stats" and fig.value_text in ("true", "false")
+    assert fig.import_id == result.batch_id
+    audit = session.scalars(select(AuditRecord).where(AuditRecord.action == "import")).all()
+    assert len(audit) == 1 and audit[0].actor == "admin"
+
+
+def test_reimport_changes_nothing(session: Session, admin: User, tmp_path: Path) -> None:
+    path = write_stats(tmp_path / "s.csv", 30)
+    _import(session, admin, path, "stats")
+    before = store_fingerprint(session)
+    again = _import(session, admin, path, "stats")
+    assert again.ok and not again.applied
+    assert again.unchanged == 30 * 14 and again.inserted == again.updated == 0
+    assert store_fingerprint(session) == before
+
+
+def test_changed_value_is_recorded(session: Session, admin: User, tmp_path: Path) -> None:
+    _import(session, admin, write_stats(tmp_path / "s.csv", 5), "stats")
+    _import(session, admin, write_tax(tmp_path / "t.csv", 5), "tax")
+    old = _value(session, make_uscc(2), "tax_paid")
+    assert old is not None
+    old_value, old_version = old.value_num, old.version
+    path = write_csv(tmp_path / "t2.csv", ["统一社会信用代码", "实缴税收(万元)"],
+                     [[make_uscc(2), 123.25]])
+    result = _import(session, admin, path, "tax")
+    assert result.applied and result.updated == 1 and result.inserted == 0
+    session.expire_all()
+    new = _value(session, make_uscc(2), "tax_paid")
+    assert new is not None and new.value_num == 123.25 and new.version == old_version + 1
+    change = session.scalars(select(FigureChange)).one()
+    assert (change.old_num, change.new_num, change.field) == (old_value, 123.25, "tax_paid")
+    assert change.department == "tax" and change.import_id == result.batch_id
+
+
+def test_money_in_yuan_or_wan(session: Session, admin: User, tmp_path: Path) -> None:
+    _import(session, admin, write_stats(tmp_path / "s.csv", 3), "stats")
+    wan = write_csv(tmp_path / "wan.csv", ["统一社会信用代码", "实缴税收(万元)"],
+                    [[make_uscc(0), 12.5]])
+    yuan = write_csv(tmp_path / "yuan.csv", ["统一社会信用代码", "实缴税收（元）"],
+                     [[make_uscc(0), 125000]])
+    assert _import(session, admin, wan, "tax").inserted == 1
+    again = _import(session, admin, yuan, "tax")
+    assert again.ok and not again.applied and again.unchanged == 1  # 125000 元 == 12.5 万元
+    bare = write_csv(tmp_path / "bare.csv", ["统一社会信用代码", "实缴税收"], [[make_uscc(0), 1]])
+    result = _import(session, admin, bare, "tax")
+    assert not result.ok and "单位" in result.errors[0].reason
+
+
+def test_any_error_rejects_the_whole_file(session: Session, admin: User, tmp_path: Path) -> None:
+    _import(session, admin, write_stats(tmp_path / "s.csv", 3), "stats")
+    before = table_counts(session)
+    rows = stats_rows(6, seed=9)
+    rows[4][6] = "十二"  # value added that is not a number
+    rows[5][0] = "91331124000000000X"  # a bad credit code
+    result = _import(session, admin, write_csv(tmp_path / "bad.csv", STATS_HEADER, rows), "stats")
+    assert not result.applied
+    assert {(p.line, p.column) for p in result.errors} >= {(6, "工业增加值(万元)"),
+                                                          (7, "统一社会信用代码")}
+    assert table_counts(session) == before
+
+
+def test_credit_code_must_be_registered(session: Session, admin: User, tmp_path: Path) -> None:
+    result = _import(session, admin, write_tax(tmp_path / "t.csv", 2), "tax")
+    assert not result.applied
+    assert all("企业库" in p.reason for p in result.errors) and len(result.errors) == 2
+
+
+def test_new_enterprise_needs_a_name(session: Session, admin: User, tmp_path: Path) -> None:
+    rows = stats_rows(2)
+    rows[1][1] = ""
+    result = _import(session, admin, write_csv(tmp_path / "s.csv", STATS_HEADER, rows), "stats")
+    assert not result.applied and result.errors[0].line == 3
+
+
+def test_other_departments_value_is_never_overwritten(session: Session, admin: User,
+                                                       tmp_path: Path) -> None:
+    _import(session, admin, write_stats(tmp_path / "s.csv", 2), "stats")
+    ent = session.scalar(select(Enterprise).where(Enterprise.uscc == make_uscc(1)))
+    assert ent is not None
+    # a value set by someone else (say, an earlier ownership table gave tax_paid to stats)
+    session.add(Figure(enterprise_id=ent.id, year=2024, field="tax_paid", value_num=5.0,
+                       department="stats"))
+    session.commit()
+    path = write_csv(tmp_path / "t.csv", ["统一社会信用代码", "实缴税收(万元)"],
+                     [[make_uscc(0), 1.0], [make_uscc(1), 9.0]])
+    before = table_counts(session)
+    result = _import(session, admin, path, "tax")
+    assert not result.applied and result.errors[0].line == 3 and "stats" in result.errors[0].reason
+    assert table_counts(session) == before
+    fig = _value(session, make_uscc(1), "tax_paid")
+    assert fig is not None and fig.value_num == 5.0
+    # the same value is no conflict
+    same = write_csv(tmp_path / "t2.csv", ["统一社会信用代码", "实缴税收(万元)"],
+                     [[make_uscc(1), 5.0]])
+    assert _import(session, admin, same, "tax").ok
+
+
+def test_columns_of_other_departments_are_ignored(session: Session, admin: User,
+                                                  tmp_path: Path) -> None:
+    _import(session, admin, write_stats(tmp_path / "s.csv", 2), "stats")
+    path = write_csv(tmp_path / "p.csv", ["统一社会信用代码", "用电量(千瓦时)", "实缴税收(万元)"],
+                     [[make_uscc(0), 1000, 7], [make_uscc(1), 2000, 8]])
+    result = _import(session, admin, path, "power")
+    assert result.applied and result.inserted == 2
+    assert any("tax" in p.reason for p in result.warnings)
+    assert _value(session, make_uscc(0), "tax_paid") is None
+
+
+def test_incidents_replace_the_departments_incidents_of_the_year(
+    session: Session, admin: User, tmp_path: Path
+) -> None:
+    _import(session, admin, write_stats(tmp_path / "s.csv", 3), "stats")
+    header = ["统一社会信用代码", "年度", "类型", "日期", "说明"]
+    rows = [[make_uscc(0), 2024, "一般安全事故", "2024-03-01", "a"],
+            [make_uscc(1), 2024, "safety_major", "2024-05-01", ""],
+            [make_uscc(2), 2023, "safety_general", "2023-01-01", "other year"],
+            [make_uscc(2), 2024, "env_penalty", "2024-01-01", "other department"]]
+    path = write_csv(tmp_path / "i.csv", header, rows)
+    result = _import(session, admin, path, "safety")
+    assert result.applied and result.incidents_added == 2
+    assert any("已忽略" in p.reason for p in result.warnings)
+    assert [i.type for i in session.scalars(select(Incident).order_by(Incident.id))] == [
+        "safety_general", "safety_major"]
+    before = store_fingerprint(session)
+    assert not _import(session, admin, path, "safety").applied
+    assert store_fingerprint(session) == before
+    fewer = write_csv(tmp_path / "i2.csv", header, rows[:1])
+    result = _import(session, admin, fewer, "safety")
+    assert result.applied and (result.incidents_added, result.incidents_removed) == (0, 1)
+    assert session.scalars(select(Incident)).one().type == "safety_general"
+
+
+def test_clerk_may_import_only_its_department(session: Session, admin: User,
+                                              tmp_path: Path) -> None:
+    clerk = create_user(session=session, actor=admin,
+                        user_in=UserCreate(username="tax1", role="clerk", department="tax"))
+    session.commit()
+    _import(session, admin, write_stats(tmp_path / "s.csv", 2), "stats")
+    assert _import(session, clerk, write_tax(tmp_path / "t.csv", 2), "tax").applied
+    with pytest.raises(PermissionDenied):
+        _import(session, clerk, write_stats(tmp_path / "s.csv", 2), "stats")
