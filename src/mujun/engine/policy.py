@@ -16,18 +16,48 @@ from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from mujun.engine.fields import BONUS_FLAGS, INCIDENT_CODES, RATIO_FIELDS
+from mujun.engine.fields import BONUS_FLAGS, INCIDENT_TYPES, RATIO_FIELDS
+from mujun.engine.policy_errors import describe, problems_from
 
 DEFAULT_POLICY = "zhejiang-template"
 GROUPS = ("above", "below")
 CLASSES = ("A", "B", "C", "D")
+_GROUPS_KNOWN = "a policy has groups `above` (规上) and `below` (规下)"
 
 BenchmarkMethod = Literal["aggregate", "mean", "median", "fixed"]
+
+#: a YAML number; ``true``/``false`` and quoted text are refused rather than read as 1 or parsed
+Number = Annotated[float, Field(strict=True)]
+#: a YAML whole number (years, days, counts)
+Whole = Annotated[int, Field(strict=True)]
+
+
+def _one_of(known: tuple[str, ...], what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in known:
+            raise ValueError(f"unknown {what} {value!r}; known: {', '.join(known)}")
+        return value
+
+    return AfterValidator(check)
+
+
+#: names checked one by one, so each unknown one is reported at its own key path
+BonusFlag = Annotated[str, _one_of(BONUS_FLAGS, "bonus flag")]
+IncidentCode = Annotated[str, _one_of(tuple(t.code for t in INCIDENT_TYPES), "incident type")]
+FieldName = Annotated[str, _one_of(tuple(sorted(RATIO_FIELDS)), "field")]
 
 
 class PolicyError(Exception):
@@ -41,7 +71,7 @@ class PolicyError(Exception):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, allow_inf_nan=False)
 
 
 class BenchmarkSpec(_Strict):
@@ -49,34 +79,33 @@ class BenchmarkSpec(_Strict):
 
     method: BenchmarkMethod | None = None
     by: Literal["industry"] | None = None
-    min_peers: int | None = Field(default=None, ge=1)
-    value: float | None = None
+    min_peers: Whole | None = Field(default=None, ge=1)
+    value: Number | None = Field(default=None, gt=0)
+
+    @field_validator("by", mode="before")
+    @classmethod
+    def _by(cls, value: Any) -> Any:
+        if value is not None and value != "industry":
+            raise ValueError(f"expected null (group-wide) or 'industry', got {describe(value)}")
+        return value
 
 
 class Indicator(_Strict):
     title: str
-    numerator: str
-    denominator: str
-    weight: float = Field(ge=0)
-    scale: float = Field(default=1.0, gt=0)
+    numerator: FieldName
+    denominator: FieldName
+    weight: Number = Field(ge=0)
+    scale: Number = Field(default=1.0, gt=0)
     zero_denominator: Literal["zero", "best"] = "zero"
     benchmark: BenchmarkSpec | None = None
-    value: float | None = None
-
-    @model_validator(mode="after")
-    def _known_fields(self) -> Indicator:
-        for side in ("numerator", "denominator"):
-            name = getattr(self, side)
-            if name not in RATIO_FIELDS:
-                raise ValueError(f"{side} names unknown field {name!r}")
-        return self
+    value: Number | None = Field(default=None, gt=0)
 
 
 class Classification(_Strict):
     method: Literal["percentile", "threshold"] = "percentile"
-    A: float
-    B: float
-    C: float
+    A: Number
+    B: Number
+    C: Number
 
     @model_validator(mode="after")
     def _ordered(self) -> Classification:
@@ -84,10 +113,13 @@ class Classification(_Strict):
         if self.method == "percentile":
             if not 0 < a <= b <= c <= 1:
                 raise ValueError(
-                    f"percentile cut-offs must satisfy 0 < A ≤ B ≤ C ≤ 1, got {a}, {b}, {c}"
+                    "percentile cut-offs (shares of the group by rank) must satisfy"
+                    f" 0 < A ≤ B ≤ C ≤ 1, got A {a:g}, B {b:g}, C {c:g}"
                 )
         elif not a >= b >= c:
-            raise ValueError(f"threshold scores must satisfy A ≥ B ≥ C, got {a}, {b}, {c}")
+            raise ValueError(
+                f"threshold scores must satisfy A ≥ B ≥ C, got A {a:g}, B {b:g}, C {c:g}"
+            )
         return self
 
     def cutoff(self, cls: str) -> Fraction:
@@ -99,7 +131,7 @@ class Group(_Strict):
     title: str = ""
     indicators: dict[str, Indicator]
     classification: Classification
-    cap: float | None = Field(default=None, gt=0)
+    cap: Number | None = Field(default=None, gt=0)
     benchmark: BenchmarkSpec | None = None
 
     @field_validator("indicators")
@@ -109,61 +141,60 @@ class Group(_Strict):
             raise ValueError("a group needs at least one indicator")
         total = sum(i.weight for i in indicators.values())
         if abs(total - 100) > 1e-9:
-            raise ValueError(f"indicator weights must sum to 100, got {total:g}")
+            terms = " + ".join(f"{i.weight:g}" for i in indicators.values())
+            shown = f"{total:g} ({terms})" if len(indicators) > 1 else f"{total:g}"
+            raise ValueError(f"indicator weights must sum to 100, got {shown}")
         return indicators
 
 
 class Years(_Strict):
-    from_: int = Field(alias="from", ge=1900)
-    to: int | None = None
+    from_: Whole = Field(alias="from", ge=1900)
+    to: Whole | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Years:
         if self.to is not None and self.to < self.from_:
-            raise ValueError(f"years.to ({self.to}) is before years.from ({self.from_})")
+            raise ValueError(f"`to` ({self.to}) is before `from` ({self.from_})")
         return self
 
 
 class Scope(_Strict):
-    min_full_years_in_production: int = Field(ge=0)
-    below_scale_min_land_mu: float = Field(ge=0)
+    min_full_years_in_production: Whole = Field(ge=0)
+    below_scale_min_land_mu: Number = Field(ge=0)
 
 
 class Adjustments(_Strict):
-    bonus: dict[str, float]
-    bonus_cap: float = Field(ge=0)
-    penalty_per_incident: dict[str, float]
-    veto: list[str]
-
-    @model_validator(mode="after")
-    def _known_keys(self) -> Adjustments:
-        unknown = [k for k in self.bonus if k not in BONUS_FLAGS]
-        if unknown:
-            raise ValueError(f"bonus names unknown flag(s) {unknown}; known: {list(BONUS_FLAGS)}")
-        incident_keys = (("penalty_per_incident", self.penalty_per_incident), ("veto", self.veto))
-        for what, keys in incident_keys:
-            unknown = [k for k in keys if k not in INCIDENT_CODES]
-            if unknown:
-                raise ValueError(f"{what} names unknown incident type(s) {unknown}")
-        return self
+    bonus: dict[BonusFlag, Annotated[Number, Field(ge=0)]]
+    bonus_cap: Number = Field(ge=0)
+    penalty_per_incident: dict[IncidentCode, Annotated[Number, Field(ge=0)]]
+    veto: list[IncidentCode]
 
 
 class LowEfficiency(_Strict):
-    tax_per_mu_below: float
+    tax_per_mu_below: Number
 
 
 class ClassRates(_Strict):
-    A: float = Field(ge=0)
-    B: float = Field(ge=0)
-    C: float = Field(ge=0)
-    D: float = Field(ge=0)
+    A: Number = Field(ge=0)
+    B: Number = Field(ge=0)
+    C: Number = Field(ge=0)
+    D: Number = Field(ge=0)
+
+
+class ClassShares(ClassRates):
+    """Shares of a tax reduced: 0 … 1 (1.0 = all of it)."""
+
+    A: Number = Field(ge=0, le=1)
+    B: Number = Field(ge=0, le=1)
+    C: Number = Field(ge=0, le=1)
+    D: Number = Field(ge=0, le=1)
 
 
 class Pricing(_Strict):
     electricity_surcharge_yuan_per_kwh: ClassRates
     water_surcharge_yuan_per_t: ClassRates
-    land_use_tax_reduction: ClassRates
-    land_use_tax_yuan_per_m2: float = Field(ge=0)
+    land_use_tax_reduction: ClassShares
+    land_use_tax_yuan_per_m2: Number = Field(ge=0)
 
 
 class Policy(_Strict):
@@ -171,20 +202,20 @@ class Policy(_Strict):
     title: str = ""
     years: Years
     scope: Scope
-    cap: float = Field(gt=0)
+    cap: Number = Field(gt=0)
     benchmark: BenchmarkSpec
     groups: dict[str, Group]
     adjustments: Adjustments
     low_efficiency: LowEfficiency
     pricing: Pricing
-    notice_days: int = Field(ge=0)
+    notice_days: Whole = Field(ge=0)
 
     @field_validator("groups")
     @classmethod
     def _known_groups(cls, groups: dict[str, Group]) -> dict[str, Group]:
         unknown = [g for g in groups if g not in GROUPS]
         if unknown:
-            raise ValueError(f"unknown group(s) {unknown}; a policy has groups `above` and `below`")
+            raise ValueError(f"unknown group(s) {unknown}; {_GROUPS_KNOWN}")
         if not groups:
             raise ValueError("a policy needs at least one group")
         return groups
@@ -260,14 +291,21 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
+    seen: list[Any] = []
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *anchor` may be overridden
+            continue
         key = loader.construct_object(key_node)
+        if not isinstance(key, str):  # every policy key is text; `yes:` would be read as true
+            hint = " (YAML reads yes/no/on/off as true/false: quote it)" if key in (0, 1) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be text, got {describe(key)}{hint}", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"key {key!r} is given twice", key_node.start_mark
             )
-        seen.add(key)
+        seen.append(key)
     loader.flatten_mapping(node)
     return dict(loader.construct_pairs(node))
 
@@ -314,13 +352,15 @@ def _parse_yaml(text: str, source: str) -> dict[str, Any]:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PolicyError(source, [("", f"not valid YAML at {where}: {problem}")]) from None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PolicyError(source, [("", f"not valid YAML{where}: {problem}")]) from None
     if data is None:
-        data = {}
+        raise PolicyError(source, [("", "the file is empty; a policy needs at least a `name`")])
     if not isinstance(data, dict):
-        raise PolicyError(source, [("", f"a policy must be a mapping, got {type(data).__name__}")])
+        raise PolicyError(
+            source, [("", f"a policy must be a mapping of keys (name: …), got {describe(data)}")]
+        )
     return data
 
 
@@ -365,39 +405,41 @@ def effective_document(data: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _key_path(loc: tuple[int | str, ...]) -> str:
-    parts = [str(p) for p in loc if not str(p).startswith(("function-", "literal["))]
-    return ".".join("from" if p == "from_" else p for p in parts)
-
-
-def _fixed_benchmark_problems(policy: Policy) -> list[tuple[str, str]]:
+def _document_problems(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Checks on the file as written, before the defaults hide them; unknown groups are dropped
+    (reported once here, not again for every key they lack)."""
     problems = []
-    for group in policy.groups:
+    if "name" not in data:
+        problems.append(("name", "required key is missing (every policy file names itself)"))
+    groups = data.get("groups")
+    if isinstance(groups, dict):
+        unknown = [g for g in groups if g not in GROUPS]
+        for g in unknown:
+            problems.append((f"groups.{g}", f"unknown group; {_GROUPS_KNOWN}"))
+        data = {**data, "groups": {g: v for g, v in groups.items() if g in GROUPS}}
+    return data, problems
+
+
+def _benchmark_value_problems(policy: Policy) -> list[tuple[str, str]]:
+    """A fixed benchmark needs its number; a number without a fixed benchmark would be ignored."""
+    problems = []
+    for group, spec in policy.groups.items():
         for ind in policy.resolved(group):
+            path = f"groups.{group}.indicators.{ind.id}.value"
             if ind.method == "fixed" and ind.fixed_value is None:
-                problems.append(
-                    (
-                        f"groups.{group}.indicators.{ind.id}.value",
-                        "a fixed benchmark needs its number in `value`",
-                    )
-                )
+                problems.append((path, "a fixed benchmark needs its number in `value`"))
+            elif ind.method != "fixed" and spec.indicators[ind.id].value is not None:
+                problems.append((path, f"only a fixed benchmark uses a value, not {ind.method}"))
     return problems
 
 
 def validate_document(data: dict[str, Any], source: str) -> Policy:
+    data, problems = _document_problems(data)
     try:
         policy = Policy.model_validate(effective_document(data))
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key"
-            elif err["type"] == "missing":
-                msg = "required key is missing"
-            problems.append((_key_path(err["loc"]), msg))
-        raise PolicyError(source, problems) from None
-    problems = _fixed_benchmark_problems(policy)
+        raise PolicyError(source, problems + problems_from(exc, Policy)) from None
+    problems += _benchmark_value_problems(policy)
     if problems:
         raise PolicyError(source, problems)
     return policy
