@@ -16,3 +16,4 @@ app = typer.Typer(
 import mujun.cli.db  # noqa: E402, F401
 import mujun.cli.demo_data  # noqa: E402, F401
 import mujun.cli.evaluate  # noqa: E402, F401
+import mujun.cli.policy  # noqa: E402, F401
