@@ -6,16 +6,16 @@ The case format (also in ``cases/README.md``)::
       - name: short_id                 # the test id
         description: "§3 … what the case shows, citing the spec"
         year: 2024
-        policy: |                      # optional: YAML laid over zhejiang-template, or a shipped name
+        policy: |                      # optional: YAML over zhejiang-template, or a shipped name
           cap: 3
-        enterprises:                   # only the fields that matter; ENTERPRISE_DEFAULTS fill the rest
+        enterprises:                   # only the fields that matter; defaults fill the rest
           - {uscc: A, above_scale: true, land_owned_m2: 2000, tax_paid: 6}
           - repeat: 90                 # n generated rows; "{i}" (1..n) is formatted into every
             uscc: "P{i:02d}"           #   string, and numeric fields then read the text as a number
             tax_paid: "{i}"
         incidents:                     # optional; year defaults to the case year; in file order
           - {uscc: A, type: env_penalty}
-        incidents_csv: |               # optional instead: a CSV file read by mujun.io.read_incidents
+        incidents_csv: |               # or: a CSV file, read by mujun.io.read_incidents
           uscc,year,type,date
         expected:                      # per uscc, the §8 cells the case is about
           A: {score: 35, class: D}
@@ -146,6 +146,8 @@ def case_policy(case: dict[str, Any]):
         return load_policy(DEFAULT_POLICY)
     if "\n" not in text.strip() and ":" not in text:
         return load_policy(text.strip())
+    if "name" not in (yaml.safe_load(text) or {}):  # a policy file names itself
+        text = f"name: case-{case['name']}\n{text}"
     return load_policy_text(text, f"case {case['name']}")
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.reference.compare import differences
 
 from mujun.demo.generate import generate
 from mujun.engine import backends
 from mujun.engine.evaluate import evaluate
 from mujun.engine.policy import load_policy
 from mujun.io import read_enterprises, read_incidents
-from tests.reference.compare import differences
 
 pytestmark = pytest.mark.spark
 
