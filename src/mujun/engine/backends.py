@@ -55,6 +55,7 @@ class TableLoader:
         self.backend = backend
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._stages: list[str] = []
+        self._views: list[str] = []
 
     def load(self, table: pa.Table, stem: str) -> ibis.Table:
         name = f"mujun_{stem}_{uuid.uuid4().hex[:12]}"
@@ -80,7 +81,17 @@ class TableLoader:
         self._stages.append(name)
         return self.backend.table(name)
 
+    def view(self, expr: ibis.Table) -> ibis.Table:
+        """Name an expression as a view, so later queries compile a reference, not the tree."""
+        name = f"mujun_view_{uuid.uuid4().hex[:12]}"
+        self.backend.create_view(name, expr, overwrite=True)
+        self._views.append(name)
+        return self.backend.table(name)
+
     def close(self) -> None:
+        for name in reversed(self._views):
+            self.backend.drop_view(name, force=True)
+        self._views.clear()
         for name in self._stages:
             if is_spark(self.backend):
                 self.backend._session.catalog.uncacheTable(name)

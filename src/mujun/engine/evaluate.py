@@ -161,29 +161,55 @@ def scored(t: ir.Table, effects: ir.Table, policy: Policy) -> ir.Table:
     return t.mutate(score=adjustments.round_score(t.raw_score))
 
 
+#: columns that depend on the class, computed on the narrow table (§5, §6)
+CLASS_COLUMNS = (
+    "rank",
+    "class",
+    "population_size",
+    "next_class",
+    "_extra_tax",
+    "_unreachable",
+    "electricity_surcharge_wan",
+    "water_surcharge_wan",
+    "land_tax_reduction_wan",
+    "low_efficiency",
+)
+
+
 def _classing_inputs(policy: Policy) -> list[str]:
-    """The narrow set of columns ranking, classing and the upgrade path need."""
+    """The narrow set of columns ranking, classing, the upgrade path and pricing need."""
     tax = [
         indicators.col(kind, g, classing.TAX_INDICATOR)
         for g in policy.groups
         if classing.TAX_INDICATOR in policy.groups[g].indicators
         for kind in ("r", "b")
     ]
-    return ["_row", "group", "vetoed", "raw_score", "score", "land_mu", "tax_paid", *tax]
+    pricing_inputs = ["electricity_kwh", "water_t", "land_use_tax_due", "land_owned_m2"]
+    return [
+        "_row",
+        "group",
+        "vetoed",
+        "raw_score",
+        "score",
+        "land_mu",
+        "tax_paid",
+        *tax,
+        *pricing_inputs,
+    ]
 
 
 def classed(narrow: ir.Table, policy: Policy) -> ir.Table:
-    """Rank, class and upgrade path (§5) on the narrow scored table."""
+    """Rank, class, upgrade path (§5), pricing and low efficiency (§6) on the narrow table."""
     t = classing.with_rank_and_class(narrow, policy)
     t = classing.with_upgrade_path(t, policy)
-    return t.select(
-        "_row", "rank", "class", "population_size", "next_class", "_extra_tax", "_unreachable"
+    t = t.mutate(
+        **pricing.pricing_columns(t, policy), low_efficiency=pricing.low_efficiency(t, policy)
     )
+    return t.select("_row", *CLASS_COLUMNS)
 
 
-def finished(t: ir.Table, classes: ir.Table, policy: Policy) -> ir.Table:
-    """The scored table joined with its classes, plus pricing and low efficiency (§6)."""
-    t = t.inner_join(classes, "_row")
+def per_indicator(t: ir.Table, policy: Policy) -> ir.Table:
+    """The §8 value/benchmark/score columns and the ratios the explanation shows."""
     no_number = ibis.null("float64")
     ratios = {
         f"ratio_{ind_id}": ibis.cases(
@@ -196,12 +222,16 @@ def finished(t: ir.Table, classes: ir.Table, policy: Policy) -> ir.Table:
         )
         for ind_id in policy.indicator_ids()
     }
-    return t.mutate(
-        **pricing.pricing_columns(t, policy),
-        low_efficiency=pricing.low_efficiency(t, policy),
-        **indicators.output_columns(t, policy),
-        **ratios,
-    )
+    return t.mutate(**indicators.output_columns(t, policy), **ratios)
+
+
+def _in_input_order(table: pa.Table) -> pa.Table:
+    """Sorted by ``_row`` here rather than in a query, where the sort would carry every column;
+    DuckDB usually returns the scan order already, which costs only the check."""
+    rows = table["_row"]
+    if table.num_rows > 1 and not pc.all(pc.greater_equal(rows[1:], rows[:-1])).as_py():
+        return table.take(pc.sort_indices(rows))
+    return table
 
 
 def _extra_tax_text(table: pa.Table) -> pa.Array:
@@ -230,8 +260,9 @@ def evaluate(
     backend = backend or backends.duckdb()
     loader = backends.TableLoader(backend)
     try:
-        # Three queries, each materialising only what the next needs: the small benchmark
-        # tables, then the narrow scores that ranking sorts, then the wide output.
+        # Each query materialises only what the next needs: the small benchmark tables, the
+        # narrow scores that ranking sorts, then the class columns and the wide output, which
+        # are laid side by side in input order without a join.
         t = prepared(loader.load(_canonical(enterprises), "enterprises"), policy, year)
         inc = loader.load(_incidents(incidents), "incidents")
         group_wide, by_industry = indicators.benchmark_tables(t, policy)
@@ -239,17 +270,23 @@ def evaluate(
             t, policy, loader.cache(group_wide), loader.cache(by_industry)
         )
         effects = loader.cache(adjustments.incident_effects(inc, policy, year))
-        full = scored(t, effects, policy)
+        full = loader.view(scored(t, effects, policy))
         narrow = loader.cache(full.select(*_classing_inputs(policy)))
-        classes = loader.cache(classed(narrow, policy))
+        classes = _in_input_order(backend.to_pyarrow(classed(narrow, policy)))
         ratio_cols = [f"ratio_{i}" for i in policy.indicator_ids()]
-        wanted = [c for c in output_columns(policy) if c != "extra_tax_to_next_class_wan"]
-        keep = [*wanted, *DETAIL_COLUMNS, *ratio_cols, "_extra_tax", "_unreachable", "_row"]
-        result = backend.to_pyarrow(finished(full, classes, policy).select(*keep))
+        wide = [
+            c
+            for c in (*output_columns(policy), *DETAIL_COLUMNS, *ratio_cols)
+            if c not in CLASS_COLUMNS and c != "extra_tax_to_next_class_wan"
+        ]
+        result = _in_input_order(
+            backend.to_pyarrow(per_indicator(full, policy).select(*wide, "_row"))
+        )
     finally:
         loader.close()
-    # back to input order here rather than in the query, where the sort would carry every column
-    result = result.take(pc.sort_indices(result["_row"]))
+    # the two results are both in input order: the class columns are laid beside the wide ones
+    for name in CLASS_COLUMNS:
+        result = result.append_column(name, classes[name])
     result = result.append_column("extra_tax_to_next_class_wan", _extra_tax_text(result))
     columns = output_columns(policy)
     table = result.select(columns)
