@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -14,12 +15,14 @@ from mujun.services.errors import ServiceError
 from mujun.services.users import SYSTEM_ADMIN, ensure_admin, get_user
 from mujun.store.db import session_factory
 from mujun.store.models import User
+from mujun.store.models.runs import FrozenRunError
 from mujun.store.settings import get_settings
 
 err_console = Console(stderr=True)
 console = Console()
 
-AS_OPTION = typer.Option(None, "--as", help="act as this user (default: MUJUN_CLI_USER or admin)")
+AsUser = Annotated[str | None, typer.Option(
+    "--as", help="act as this user (default: MUJUN_CLI_USER or admin)")]
 
 
 @contextmanager
@@ -29,7 +32,7 @@ def store_session() -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except ServiceError as exc:
+    except (ServiceError, FrozenRunError) as exc:
         session.rollback()
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None

@@ -115,8 +115,9 @@ def import_file(
     result = ImportResult(dept.code, year, parsed.file, parsed.sha256, parsed.rows,
                           list(parsed.problems))
     report("validate", 1, 1)
-    if result.errors:
+    if parsed.figures is None and parsed.incidents is None:
         return result
+    # checked against the store even when the cells have errors, so the clerk sees every problem
     plan = _plan(session, dept, year, parsed, result)
     if result.errors or not plan.changes:
         return result

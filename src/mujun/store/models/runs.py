@@ -6,8 +6,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from mujun.store.models.base import Base, Versioned, utcnow
 
@@ -16,6 +25,8 @@ class RunStatus(StrEnum):
     DRAFT = "draft"
     NOTICE = "notice"  # 公示
     FINAL = "final"
+    #: was in notice when a corrected version of it was published
+    SUPERSEDED = "superseded"
 
 
 class AppealStatus(StrEnum):
@@ -34,7 +45,7 @@ class Run(Versioned, Base):
     year: Mapped[int] = mapped_column(index=True)
     #: 1, 2, … within the year
     run_version: Mapped[int]
-    status: Mapped[str] = mapped_column(String(8), default=RunStatus.DRAFT)
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.DRAFT)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
     policy_name: Mapped[str] = mapped_column(String(200))
     policy_text: Mapped[str] = mapped_column(Text)
@@ -106,3 +117,48 @@ class Appeal(Versioned, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# --- published runs never change ----------------------------------------------------------------
+
+#: what a run freezes when it is created; only ``status`` and the stage dates move afterwards
+FROZEN_RUN_COLUMNS = frozenset({
+    "year", "run_version", "supersedes_id", "policy_name", "policy_text", "policy_hash",
+    "engine_version", "enterprises_parquet", "incidents_parquet", "snapshot_hash", "results_hash",
+    "n_results", "created_at", "created_by_id",
+})
+
+
+class FrozenRunError(Exception):
+    """An attempt to change or delete a published (公示) or final run or its results."""
+
+
+def _stored_status(run: Run) -> str:
+    history = inspect(run).attrs.status.history
+    return str(history.deleted[0]) if history.deleted else str(run.status)
+
+
+@event.listens_for(Session, "before_flush")
+def _published_runs_never_change(session: Session, _context: object, _instances: object) -> None:
+    with session.no_autoflush:
+        for obj in session.dirty:
+            if isinstance(obj, Run) and _stored_status(obj) != RunStatus.DRAFT:
+                state = inspect(obj)
+                changed = {a.key for a in state.attrs if a.history.has_changes()}
+                if changed & FROZEN_RUN_COLUMNS:
+                    raise FrozenRunError(f"run {obj.label} is {_stored_status(obj)}; its inputs, "
+                                         f"policy and results never change")
+            elif isinstance(obj, RunResult) and session.is_modified(obj):
+                _refuse_if_published(session, obj.run_id, "changed")
+        for obj in session.deleted:
+            if isinstance(obj, Run) and _stored_status(obj) != RunStatus.DRAFT:
+                raise FrozenRunError(f"run {obj.label} is {_stored_status(obj)}; it is never "
+                                     "deleted")
+            if isinstance(obj, RunResult):
+                _refuse_if_published(session, obj.run_id, "deleted")
+
+
+def _refuse_if_published(session: Session, run_id: int, what: str) -> None:
+    run = session.get(Run, run_id)
+    if run is not None and _stored_status(run) != RunStatus.DRAFT:
+        raise FrozenRunError(f"the results of run {run.label} ({run.status}) are never {what}")

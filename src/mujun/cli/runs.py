@@ -1,0 +1,198 @@
+"""``mujun run``: evaluation runs — create, publish (公示), appeal, finalize, verify, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy import select
+
+from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
+from mujun.cli.main import app
+from mujun.engine.fields import FIELD_BY_KEY
+from mujun.io.notice_list import write_notice_list
+from mujun.services import appeals, runs
+from mujun.services.errors import InvalidInput
+from mujun.services.snapshot import Snapshot
+from mujun.services.values import Value, parse_cli_value
+from mujun.store.models import Appeal, Run
+
+run_app = typer.Typer(help="Evaluation runs: create, publish (公示), appeal, finalize, verify.",
+                      no_args_is_help=True)
+app.add_typer(run_app, name="run")
+
+RunRef = Annotated[str, typer.Argument(help="run id or label, e.g. 2024-v1")]
+
+
+def _show(run: Run) -> str:
+    extra = f", supersedes #{run.supersedes_id}" if run.supersedes_id else ""
+    until = f", notice until {run.notice_until:%Y-%m-%d %H:%M} UTC" if run.notice_until else ""
+    return escape(f"run #{run.id} {run.label} [{run.status}] policy {run.policy_name} "
+            f"({run.policy_hash[:12]}), snapshot {run.snapshot_hash[:12]}, {run.n_results} "
+            f"results{until}{extra}")
+
+
+@run_app.command("create")
+def create_cmd(
+    year: Annotated[int, typer.Option("--year", help="evaluation year")],
+    policy: Annotated[str | None, typer.Option(
+        "--policy", help="shipped policy name or YAML file [zhejiang-template]")] = None,
+    as_user: AsUser = None,
+) -> None:
+    """Freeze the year's inputs and the policy, evaluate and store every result (a draft)."""
+    with store_session() as session:
+        run = runs.create_run(session=session, actor=acting_user(session, as_user), year=year,
+                              policy=policy)
+        console.print(_show(run))
+
+
+@run_app.command("list")
+def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None) -> None:
+    """List the runs (newest first)."""
+    with store_session() as session:
+        query = select(Run).order_by(Run.year.desc(), Run.run_version.desc())
+        if year is not None:
+            query = query.where(Run.year == year)
+        for run in session.scalars(query):
+            console.print(_show(run))
+
+
+@run_app.command("publish")
+def publish_cmd(run: RunRef, as_user: AsUser = None) -> None:
+    """Open public notice (公示) for notice_days (the run's policy)."""
+    with store_session() as session:
+        found = runs.get_run(session=session, ref=run)
+        runs.publish_run(session=session, actor=acting_user(session, as_user), run=found)
+        console.print(_show(found))
+
+
+@run_app.command("finalize")
+def finalize_cmd(run: RunRef, as_user: AsUser = None) -> None:
+    """Close a run after its notice (no appeal may be pending)."""
+    with store_session() as session:
+        found = runs.get_run(session=session, ref=run)
+        runs.finalize_run(session=session, actor=acting_user(session, as_user), run=found)
+        console.print(_show(found))
+
+
+@run_app.command("appeal")
+def appeal_cmd(
+    run: RunRef,
+    uscc: Annotated[str, typer.Option("--uscc", help="the appealing enterprise")],
+    reason: Annotated[str, typer.Option("--reason", help="why the result is wrong")],
+    as_user: AsUser = None,
+) -> None:
+    """Record an enterprise's appeal (申诉) during public notice."""
+    with store_session() as session:
+        found = runs.get_run(session=session, ref=run)
+        appeal = appeals.file_appeal(session=session, actor=acting_user(session, as_user),
+                                     run=found, uscc=uscc, reason=reason)
+        console.print(f"appeal #{appeal.id} of {appeal.uscc} against run {found.label} recorded")
+
+
+def _corrections(pairs: list[str]) -> dict[str, Value]:
+    out: dict[str, Value] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep or key not in FIELD_BY_KEY or key == "uscc":
+            raise InvalidInput(f"--set {pair!r}: give field=value with a canonical field key")
+        try:
+            out[key] = parse_cli_value(key, raw)
+        except ValueError as exc:
+            raise InvalidInput(f"--set {pair!r}: {exc}") from None
+    return out
+
+
+@run_app.command("resolve")
+def resolve_cmd(
+    appeal: Annotated[int, typer.Argument(help="appeal id")],
+    accept: Annotated[bool, typer.Option("--accept/--reject", help="the decision")],
+    note: Annotated[str, typer.Option("--note", help="the reason for the decision")],
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", help="a corrected figure, field=value (repeatable; with --accept)")] = None,
+    as_user: AsUser = None,
+) -> None:
+    """Accept (correct the data, create a new run version) or reject an appeal."""
+    with store_session() as session:
+        found = appeals.get_appeal(session=session, appeal_id=appeal)
+        done = appeals.resolve_appeal(session=session, actor=acting_user(session, as_user),
+                                      appeal=found, accept=accept, note=note,
+                                      corrections=_corrections(set_ or []))
+        console.print(f"appeal #{done.id} {done.status}")
+        if done.new_run_id:
+            console.print(_show(runs.get_run(session=session, ref=done.new_run_id)))
+
+
+@run_app.command("appeals")
+def appeals_cmd(run: RunRef) -> None:
+    """List a run's appeals."""
+    with store_session() as session:
+        found = runs.get_run(session=session, ref=run)
+        for a in session.scalars(select(Appeal).where(Appeal.run_id == found.id)
+                                 .order_by(Appeal.id)):
+            console.print(escape(f"#{a.id} {a.uscc} [{a.status}] {a.reason}"
+                                 + (f" — {a.note}" if a.note else "")))
+
+
+@run_app.command("verify")
+def verify_cmd(run: RunRef) -> None:
+    """Recompute from the frozen snapshot and policy; every stored result must be identical."""
+    with store_session() as session:
+        found = runs.get_run(session=session, ref=run)
+        check = runs.verify_run(session=session, run=found)
+    if check.ok:
+        console.print(f"verified: run {check.run}, {check.rows_compared} results identical "
+                      "(snapshot and policy hashes match)")
+        return
+    err_console.print(f"[red]run {check.run} does not verify[/red]: snapshot "
+                      f"{'ok' if check.snapshot_ok else 'CHANGED'}, policy "
+                      f"{'ok' if check.policy_ok else 'CHANGED'}")
+    for line in check.mismatches[:20]:
+        err_console.print(f"  {line}")
+    raise typer.Exit(1)
+
+
+@run_app.command("diff")
+def diff_cmd(run_a: RunRef, run_b: RunRef) -> None:
+    """List the enterprises whose class differs between two runs."""
+    with store_session() as session:
+        a = runs.get_run(session=session, ref=run_a)
+        b = runs.get_run(session=session, ref=run_b)
+        changes = runs.diff_runs(session=session, run_a=a, run_b=b)
+    table = Table(title=f"{len(changes)} class change(s): {a.label} → {b.label}")
+    for name in ("uscc", "name", a.label, b.label, "score"):
+        table.add_column(name)
+    for c in changes:
+        table.add_row(c.uscc, c.name or "", c.class_a or "—", c.class_b or "—",
+                      f"{c.score_a if c.score_a is not None else '—'} → "
+                      f"{c.score_b if c.score_b is not None else '—'}")
+    console.print(table)
+
+
+@run_app.command("export")
+def export_cmd(
+    run: RunRef,
+    out: Annotated[Path | None, typer.Option("--out", "-o",
+                                             help="default: 公示名单-<label>.xlsx")] = None,
+) -> None:
+    """Write the 公示名单 (public notice list) of a run as a print-ready .xlsx."""
+    with store_session() as session:
+        found = runs.get_run(session=session, ref=run)
+        rows = runs.stored_rows(session, found)
+        snapshot = Snapshot.from_parquet(found.enterprises_parquet, found.incidents_parquet)
+        towns = dict(zip(snapshot.enterprises["uscc"].to_pylist(),
+                         snapshot.enterprises["town"].to_pylist(), strict=True))
+        path = out or Path(f"公示名单-{found.label}.xlsx")
+        write_notice_list(
+            path, rows, towns={k: v or "" for k, v in towns.items()},
+            title=f"{found.year}年度工业企业亩均效益综合评价结果公示名单",
+            notice_from=found.published_at, notice_until=found.notice_until,
+            footer=("公示期内，企业对评价结果有异议的，可向县经信局提出申诉，并附相关证明材料。"
+                    f"评价版本 {found.label}，政策 {found.policy_name}，"
+                    f"数据指纹 {found.snapshot_hash[:16]}。"),
+        )
+    console.print(f"wrote {path}")

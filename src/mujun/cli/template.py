@@ -1,0 +1,32 @@
+"""``mujun template``: the .xlsx a department's clerk fills in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mujun.cli.main import app
+from mujun.io.templates import write_template
+from mujun.services.departments import DEPARTMENTS
+
+
+@app.command("template")
+def template_cmd(
+    department: Annotated[str, typer.Option("--department", "-d",
+                                            help=f"one of {', '.join(DEPARTMENTS)}")],
+    year: Annotated[int | None, typer.Option("--year", help="the year the figures are for")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="where to write (default: <department>[-<year>].xlsx)")] = None,
+) -> None:
+    """Write the import template of a department: its columns, validation, instructions."""
+    dept = DEPARTMENTS.get(department)
+    if dept is None:
+        typer.echo(f"error: unknown department {department!r} (known: {', '.join(DEPARTMENTS)})",
+                   err=True)
+        raise typer.Exit(2)
+    path = out or Path(f"{dept.code}{f'-{year}' if year else ''}.xlsx")
+    write_template(path, department_zh=dept.name_zh, fields=dept.fields,
+                   incident_types=dept.incident_types, year=year)
+    typer.echo(f"wrote {path}")

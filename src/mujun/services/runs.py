@@ -1,0 +1,281 @@
+"""Evaluation runs (评价): create from a frozen snapshot, publish for notice (公示), finalize,
+verify, compare. The results are the engine's (``mujun.engine.evaluate``); no rule lives here.
+
+Stages: draft → notice (公示, ``notice_days`` of the policy) → final; a run in notice whose
+corrected version (after an accepted appeal) is published becomes ``superseded``. Only a draft may
+be deleted; a published run's inputs, policy and results never change (``store.models.runs``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from mujun.engine.evaluate import EvaluationError, evaluate
+from mujun.engine.explain import explain
+from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy, load_policy_text
+from mujun.services import audit
+from mujun.services.errors import InvalidInput, InvalidTransition, NotFound
+from mujun.services.snapshot import Snapshot, assemble
+from mujun.services.users import require_admin
+from mujun.store.models import Appeal, AppealStatus, Run, RunResult, RunStatus, User
+from mujun.store.models.base import utcnow
+
+
+def engine_version() -> str:
+    try:
+        return f"mujun {metadata.version('mujun')}"
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "mujun (source)"
+
+
+def _jsonable(value: Any) -> Any:
+    """JSON has no NaN/inf; the engine gives none, but a stored row must never fail to store."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    return value
+
+
+def normalized_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as they come back from a JSON column (so stored and recomputed rows compare exactly)."""
+    return [{k: _jsonable(v) for k, v in row.items()} for row in rows]
+
+
+def results_hash(rows: list[dict[str, Any]]) -> str:
+    text = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _explanation(ev: Any, uscc: str, incidents: Any) -> dict[str, Any]:
+    found = explain(ev, uscc, incidents)
+    return {} if found is None else json.loads(json.dumps(found.to_dict(), default=_jsonable))
+
+
+def _compute(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> tuple[list[dict[str, Any]],
+                                                                          Any]:
+    try:
+        ev = evaluate(snapshot.enterprises, snapshot.incidents, policy, year)
+    except EvaluationError as exc:
+        raise InvalidInput(str(exc)) from None
+    return normalized_rows(ev.table.to_pylist()), ev
+
+
+def get_run(*, session: Session, ref: str | int) -> Run:
+    """A run by id (``12``) or by label (``2024-v2``)."""
+    text = str(ref).strip()
+    match = re.fullmatch(r"(\d{4})-v(\d+)", text)
+    if match:
+        run = session.scalar(select(Run).where(Run.year == int(match[1]),
+                                               Run.run_version == int(match[2])))
+    elif text.isdigit():
+        run = session.get(Run, int(text))
+    else:
+        run = None
+    if run is None:
+        raise NotFound(f"no run {ref!r} (give its id or a label like 2024-v1)")
+    return run
+
+
+def _policy(policy: str | Path | None, policy_text: str | None, name: str | None) -> LoadedPolicy:
+    try:
+        if policy_text is not None:
+            return load_policy_text(policy_text, name or "policy")
+        return load_policy(policy)
+    except PolicyError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def create_run(
+    *,
+    session: Session,
+    actor: User | None,
+    year: int,
+    policy: str | Path | None = None,
+    policy_text: str | None = None,
+    policy_name: str | None = None,
+    supersedes: Run | None = None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Run:
+    """Freeze the year's inputs and the policy, evaluate, and store every result row (a draft)."""
+    require_admin(actor)
+    now = now or utcnow()
+    loaded = _policy(policy, policy_text, policy_name)
+    snapshot = assemble(session, year)
+    if snapshot.enterprises.num_rows == 0:
+        raise InvalidInput(f"the store has no figures for {year}; import the departments' files")
+    rows, ev = _compute(snapshot, loaded, year)
+    enterprises_pq, incidents_pq = snapshot.to_parquet()
+    number = (session.scalar(select(func.max(Run.run_version)).where(Run.year == year)) or 0) + 1
+    run = Run(
+        year=year, run_version=number, status=RunStatus.DRAFT,
+        supersedes_id=supersedes.id if supersedes else None,
+        policy_name=loaded.policy.name, policy_text=loaded.text, policy_hash=loaded.hash,
+        engine_version=engine_version(), enterprises_parquet=enterprises_pq,
+        incidents_parquet=incidents_pq, snapshot_hash=snapshot.hash,
+        results_hash=results_hash(rows), n_results=len(rows), note=note, created_at=now,
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(run)
+    session.flush()
+    session.execute(insert(RunResult), [
+        {"run_id": run.id, "row_no": i, "uscc": r["uscc"], "name": r.get("name"),
+         "group": r.get("group"), "exempt_reason": r.get("exempt_reason"),
+         "vetoed": r.get("vetoed"), "score": r.get("score"), "rank": r.get("rank"),
+         "class_": r.get("class"), "low_efficiency": r.get("low_efficiency"), "row": r,
+         "explanation": _explanation(ev, r["uscc"], snapshot.incidents)}
+        for i, r in enumerate(rows)
+    ])
+    audit.record(session=session, actor=actor, action="run.create", entity="run",
+                 entity_id=run.id, at=now,
+                 summary=f"run {run.label}: {len(rows)} results, policy {loaded.policy.name}",
+                 after=_run_state(run))
+    return run
+
+
+def _run_state(run: Run) -> dict[str, Any]:
+    return {"label": run.label, "status": str(run.status), "policy": run.policy_name,
+            "policy_hash": run.policy_hash, "snapshot_hash": run.snapshot_hash,
+            "results_hash": run.results_hash, "supersedes_id": run.supersedes_id,
+            "published_at": run.published_at.isoformat() if run.published_at else None,
+            "notice_until": run.notice_until.isoformat() if run.notice_until else None,
+            "finalized_at": run.finalized_at.isoformat() if run.finalized_at else None}
+
+
+def delete_draft(*, session: Session, actor: User | None, run: Run) -> None:
+    require_admin(actor)
+    if run.status != RunStatus.DRAFT:
+        raise InvalidTransition(f"run {run.label} is {run.status}; only a draft may be deleted")
+    before = _run_state(run)
+    session.execute(delete(RunResult).where(RunResult.run_id == run.id))
+    session.delete(run)
+    session.flush()
+    audit.record(session=session, actor=actor, action="run.delete", entity="run",
+                 entity_id=run.id, before=before)
+
+
+def publish_run(*, session: Session, actor: User | None, run: Run,
+                now: datetime | None = None) -> Run:
+    """Open public notice (公示) until ``notice_days`` (the run's policy) from now."""
+    require_admin(actor)
+    if run.status != RunStatus.DRAFT:
+        raise InvalidTransition(f"run {run.label} is {run.status}; only a draft is published")
+    now = now or utcnow()
+    before = _run_state(run)
+    days = load_policy_text(run.policy_text, run.policy_name).policy.notice_days
+    run.status, run.published_at = RunStatus.NOTICE, now
+    run.notice_until = now + timedelta(days=days)
+    superseded = session.get(Run, run.supersedes_id) if run.supersedes_id else None
+    if superseded is not None and superseded.status == RunStatus.NOTICE:
+        old = _run_state(superseded)
+        superseded.status = RunStatus.SUPERSEDED
+        audit.record(session=session, actor=actor, action="run.supersede", entity="run",
+                     entity_id=superseded.id, at=now, before=old, after=_run_state(superseded),
+                     summary=f"run {superseded.label} superseded by {run.label}")
+    session.flush()
+    audit.record(session=session, actor=actor, action="run.publish", entity="run",
+                 entity_id=run.id, at=now, before=before, after=_run_state(run),
+                 summary=f"run {run.label} in notice until {run.notice_until:%Y-%m-%d %H:%M}")
+    return run
+
+
+def finalize_run(*, session: Session, actor: User | None, run: Run,
+                 now: datetime | None = None) -> Run:
+    """Close a run after its notice, when no appeal is pending."""
+    require_admin(actor)
+    now = now or utcnow()
+    if run.status != RunStatus.NOTICE:
+        raise InvalidTransition(f"run {run.label} is {run.status}; only a run in notice is "
+                                "finalized")
+    assert run.notice_until is not None
+    if now < run.notice_until:
+        raise InvalidTransition(f"run {run.label} is in notice until "
+                                f"{run.notice_until:%Y-%m-%d %H:%M} UTC")
+    pending = session.scalar(select(func.count()).select_from(Appeal).where(
+        Appeal.run_id == run.id, Appeal.status == AppealStatus.PENDING))
+    if pending:
+        raise InvalidTransition(f"run {run.label} has {pending} pending appeal(s); resolve them")
+    before = _run_state(run)
+    run.status, run.finalized_at = RunStatus.FINAL, now
+    session.flush()
+    audit.record(session=session, actor=actor, action="run.finalize", entity="run",
+                 entity_id=run.id, at=now, before=before, after=_run_state(run),
+                 summary=f"run {run.label} final")
+    return run
+
+
+def stored_rows(session: Session, run: Run) -> list[dict[str, Any]]:
+    return list(session.scalars(select(RunResult.row).where(RunResult.run_id == run.id)
+                                .order_by(RunResult.row_no)))
+
+
+@dataclass
+class Verification:
+    run: str
+    snapshot_ok: bool
+    policy_ok: bool
+    rows_compared: int
+    mismatches: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.snapshot_ok and self.policy_ok and not self.mismatches
+
+
+def verify_run(*, session: Session, run: Run) -> Verification:
+    """Recompute from the frozen snapshot and policy; every stored result must be identical."""
+    snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
+    loaded = load_policy_text(run.policy_text, run.policy_name)
+    check = Verification(run.label, snapshot.hash == run.snapshot_hash,
+                         loaded.hash == run.policy_hash, 0)
+    rows, _ = _compute(snapshot, loaded, run.year)
+    stored = stored_rows(session, run)
+    check.rows_compared = len(stored)
+    if len(rows) != len(stored):
+        check.mismatches.append(f"{len(stored)} stored rows, {len(rows)} recomputed")
+    for i, (new, old) in enumerate(zip(rows, stored, strict=False)):
+        if new != old:
+            keys = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
+            check.mismatches.append(f"row {i} ({old.get('uscc')}): " + ", ".join(
+                f"{k} stored {old.get(k)!r} recomputed {new.get(k)!r}" for k in keys[:5]))
+    if results_hash(stored) != run.results_hash:
+        check.mismatches.append("the stored rows do not match the run's results hash")
+    return check
+
+
+@dataclass(frozen=True)
+class ClassDiff:
+    uscc: str
+    name: str | None
+    class_a: str | None
+    class_b: str | None
+    score_a: float | None
+    score_b: float | None
+
+
+def diff_runs(*, session: Session, run_a: Run, run_b: Run) -> list[ClassDiff]:
+    """Enterprises whose class differs between two runs (absent from one run: class None)."""
+    def by_uscc(run: Run) -> dict[str, tuple[str | None, str | None, float | None]]:
+        rows = session.execute(select(RunResult.uscc, RunResult.name, RunResult.class_,
+                                      RunResult.score).where(RunResult.run_id == run.id)
+                               .order_by(RunResult.row_no)).all()
+        return {u: (n, c, s) for u, n, c, s in rows}
+
+    a, b = by_uscc(run_a), by_uscc(run_b)
+    out = []
+    for uscc in [*a, *(u for u in b if u not in a)]:
+        na, ca, sa = a.get(uscc, (None, None, None))
+        nb, cb, sb = b.get(uscc, (None, None, None))
+        if ca != cb or (uscc in a) != (uscc in b):
+            out.append(ClassDiff(uscc, na or nb, ca, cb, sa, sb))
+    return out
