@@ -1,0 +1,330 @@
+"""驾驶舱: the county's aggregates for leaders (platform.md module 9 and the 五个翻番 of module 8).
+
+Everything is computed from the published runs and the stored figures. Results are cached per
+process under a data version read from the store (newest run, import and figure change), so a
+worker never serves stale numbers and several workers need no shared state.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mujun.engine.labels import GROUP_ZH
+from mujun.services.access import Action, require
+from mujun.services.industries import industry_label
+from mujun.services.published import RunRef, published_runs
+from mujun.store.models import Enterprise, Figure, FigureChange, ImportBatch, Run, RunResult, User
+
+CLASSES = ("A", "B", "C", "D")
+BASE_YEAR, TARGET_YEAR = 2020, 2025
+#: the yearly growth that doubles a value in five years, 2^(1/5) − 1 ≈ 14.87 %
+NEEDED_GROWTH = 2 ** (1 / 5) - 1
+TOP_N = 10
+
+
+class MixRow(BaseModel):
+    key: str
+    label: str
+    evaluated: int
+    A: int
+    B: int
+    C: int
+    D: int
+
+
+class TrendPoint(BaseModel):
+    year: int
+    run: str
+    evaluated: int
+    A: int
+    B: int
+    C: int
+    D: int
+    mean_score: float | None
+    low_efficiency_count: int
+    low_efficiency_mu: float
+
+
+class TargetPoint(BaseModel):
+    year: int
+    value: float | None
+
+
+class Target(BaseModel):
+    key: str
+    title: str
+    unit: str
+    base_year: int
+    base: float | None
+    year: int | None
+    value: float | None
+    goal: float | None
+    progress: float | None
+    needed_growth: float
+    actual_growth: float | None
+    projection: float | None
+    series: list[TargetPoint]
+    note: str | None = None
+
+
+class RankRow(BaseModel):
+    uscc: str
+    name: str | None
+    town: str | None
+    group: str
+    score: float | None
+    rank: int | None
+    klass: str | None
+
+
+class LowEfficiency(BaseModel):
+    count: int
+    mu: float
+
+
+class CockpitPublic(BaseModel):
+    year: int | None
+    years: list[int]
+    run: RunRef | None
+    groups: list[MixRow]
+    by_town: list[MixRow]
+    by_industry: list[MixRow]
+    trend: list[TrendPoint]
+    targets: list[Target]
+    low_efficiency: LowEfficiency
+    top: list[RankRow]
+    bottom: list[RankRow]
+
+
+@dataclass(frozen=True)
+class _Row:
+    uscc: str
+    name: str | None
+    group: str | None
+    klass: str | None
+    score: float | None
+    rank: int | None
+    low: bool
+    land_mu: float | None
+
+
+_cache: dict[tuple[Any, ...], Any] = {}
+_cache_lock = threading.Lock()
+_CACHE_SIZE = 64
+
+
+def _cached(key: tuple[Any, ...], compute: Any) -> Any:
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+    value = compute()
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = value
+    return value
+
+
+def data_version(session: Session) -> tuple[Any, ...]:
+    """Changes whenever a run, an import or a figure edit is written."""
+    return tuple(session.execute(select(
+        select(func.max(Run.id)).scalar_subquery(),
+        select(func.sum(Run.version)).scalar_subquery(),
+        select(func.max(ImportBatch.id)).scalar_subquery(),
+        select(func.max(FigureChange.id)).scalar_subquery(),
+        select(func.count(Enterprise.id)).scalar_subquery(),
+    )).one())
+
+
+def run_rows(session: Session, run: Run) -> list[_Row]:
+    """A run's result rows, narrow (cached: a run's results never change)."""
+    def load() -> list[_Row]:
+        land = RunResult.explanation["land_mu"].as_float()
+        query = select(RunResult.uscc, RunResult.name, RunResult.group, RunResult.class_,
+                       RunResult.score, RunResult.rank, RunResult.low_efficiency, land) \
+            .where(RunResult.run_id == run.id).order_by(RunResult.row_no)
+        return [_Row(u, n, g, k, s, r, bool(low), m)
+                for u, n, g, k, s, r, low, m in session.execute(query)]
+    return _cached(("rows", run.id, run.results_hash), load)  # type: ignore[no-any-return]
+
+
+def _mix(key: str, label: str, rows: list[_Row]) -> MixRow:
+    counts = Counter(r.klass for r in rows)
+    return MixRow(key=key, label=label, evaluated=len(rows),
+                  **{k: counts.get(k, 0) for k in CLASSES})
+
+
+def _mix_by(rows: list[_Row], key_of: dict[str, str | None], label: Any) -> list[MixRow]:
+    parts: dict[str, list[_Row]] = defaultdict(list)
+    for r in rows:
+        parts[key_of.get(r.uscc) or ""].append(r)
+    return [_mix(k, label(k), part) for k, part in sorted(parts.items(), key=lambda kv: kv[0])]
+
+
+def _trend(session: Session, runs: dict[int, Run]) -> list[TrendPoint]:
+    points = []
+    for year, run in runs.items():
+        rows = [r for r in run_rows(session, run) if r.group is not None]
+        counts = Counter(r.klass for r in rows)
+        scores = [r.score for r in rows if r.score is not None]
+        low = [r for r in rows if r.low]
+        points.append(TrendPoint(
+            year=year, run=run.label, evaluated=len(rows),
+            **{k: counts.get(k, 0) for k in CLASSES},
+            mean_score=round(sum(scores) / len(scores), 4) if scores else None,
+            low_efficiency_count=len(low),
+            low_efficiency_mu=sum(r.land_mu or 0.0 for r in low),
+        ))
+    return points
+
+
+_TARGETS = (
+    ("above_scale_output", "规上工业产值", "万元",
+     "规上企业营业收入之和（库中无工业总产值字段，以营业收入计）"),
+    ("rd_expense", "规上研发费用", "万元", None),
+    ("va_per_mu", "亩均增加值", "万元/亩", "参评企业增加值之和 ÷ 用地之和"),
+    ("tax_per_mu", "亩均税收", "万元/亩", "参评企业实缴税收之和 ÷ 用地之和"),
+    ("industrial_investment", "工业投资", "万元", "库中尚无工业投资数据"),
+)
+
+
+def _yearly_totals(session: Session, runs: dict[int, Run]) -> dict[str, dict[int, float | None]]:
+    fields = ("revenue", "rd_expense", "value_added", "tax_paid", "above_scale")
+    query = select(Figure.year, Figure.field, Figure.value_num, Figure.value_text,
+                   Enterprise.uscc).join(Enterprise, Enterprise.id == Figure.enterprise_id) \
+        .where(Figure.field.in_(fields))
+    per: dict[int, dict[str, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
+    for year, field, num, text, uscc in session.execute(query):
+        per[year][uscc][field] = text == "true" if field == "above_scale" else num
+    out: dict[str, dict[int, float | None]] = {key: {} for key, *_ in _TARGETS}
+    for year in sorted(per):
+        ents = per[year]
+        above = [f for f in ents.values() if f.get("above_scale")]
+        out["above_scale_output"][year] = sum(f.get("revenue") or 0.0 for f in above)
+        out["rd_expense"][year] = sum(f.get("rd_expense") or 0.0 for f in above)
+        run = runs.get(year)
+        if run is None:
+            continue
+        evaluated = [r for r in run_rows(session, run) if r.group is not None and r.land_mu]
+        land = sum(r.land_mu or 0.0 for r in evaluated)
+        if land > 0:
+            out["va_per_mu"][year] = sum(ents.get(r.uscc, {}).get("value_added") or 0.0
+                                         for r in evaluated) / land
+            out["tax_per_mu"][year] = sum(ents.get(r.uscc, {}).get("tax_paid") or 0.0
+                                          for r in evaluated) / land
+    return out
+
+
+def _target(key: str, title: str, unit: str, note: str | None,
+            series: dict[int, float | None]) -> Target:
+    base = series.get(BASE_YEAR)
+    known = [(y, v) for y, v in sorted(series.items()) if v is not None]
+    year, value = known[-1] if known else (None, None)
+    goal = 2 * base if base is not None else None
+    growth = projection = progress = None
+    if base and value is not None and year is not None:
+        progress = value / goal if goal else None
+        if year > BASE_YEAR and value > 0 and base > 0:
+            growth = (value / base) ** (1 / (year - BASE_YEAR)) - 1
+            projection = value * (1 + growth) ** (TARGET_YEAR - year)
+    return Target(key=key, title=title, unit=unit, base_year=BASE_YEAR, base=base, year=year,
+                  value=value, goal=goal, progress=progress, needed_growth=NEEDED_GROWTH,
+                  actual_growth=growth, projection=projection,
+                  series=[TargetPoint(year=y, value=v) for y, v in sorted(series.items())],
+                  note=note)
+
+
+def _rank_rows(rows: list[_Row], towns: dict[str, str | None], best: bool) -> list[RankRow]:
+    ranked = [r for r in rows if r.group == "above" and r.score is not None]
+    ranked.sort(key=lambda r: (-(r.score or 0.0), r.uscc) if best else ((r.score or 0.0), r.uscc))
+    return [RankRow(uscc=r.uscc, name=r.name, town=towns.get(r.uscc), group=r.group or "",
+                    score=r.score, rank=r.rank, klass=r.klass) for r in ranked[:TOP_N]]
+
+
+def cockpit(*, session: Session, actor: User, year: int | None = None) -> CockpitPublic:
+    """The cockpit of ``year`` (default: the latest published year)."""
+    require(actor, Action.COCKPIT)
+    key = ("cockpit", year, data_version(session))
+    return _cached(key, lambda: _compute(session, year))  # type: ignore[no-any-return]
+
+
+def _compute(session: Session, year: int | None) -> CockpitPublic:
+    runs = published_runs(session)
+    years = list(runs)
+    if year is None and years:
+        year = years[-1]
+    run = runs.get(year) if year is not None else None
+    rows = [r for r in run_rows(session, run) if r.group is not None] if run else []
+    registry = {u: (t, i) for u, t, i in session.execute(
+        select(Enterprise.uscc, Enterprise.town, Enterprise.industry_code))}
+    towns = {u: t for u, (t, _) in registry.items()}
+    industries = {u: i for u, (_, i) in registry.items()}
+    groups = [_mix(g, GROUP_ZH.get(g, g), [r for r in rows if r.group == g])
+              for g in dict.fromkeys(r.group for r in rows if r.group)]
+    totals = _yearly_totals(session, runs)
+    low = [r for r in rows if r.low]
+    return CockpitPublic(
+        year=year,
+        years=years,
+        run=RunRef.model_validate(run) if run else None,
+        groups=groups,
+        by_town=_mix_by(rows, towns, lambda k: k or "—"),
+        by_industry=_mix_by(rows, industries, lambda k: industry_label(k or None)),
+        trend=_trend(session, runs),
+        targets=[_target(k, t, u, n, totals[k]) for k, t, u, n in _TARGETS],
+        low_efficiency=LowEfficiency(count=len(low), mu=sum(r.land_mu or 0.0 for r in low)),
+        top=_rank_rows(rows, towns, best=True),
+        bottom=_rank_rows(rows, towns, best=False),
+    )
+
+
+class ParcelMap(BaseModel):
+    """A GeoJSON FeatureCollection of the parcels, each with its owner's class in the year."""
+
+    type: str = "FeatureCollection"
+    year: int | None
+    features: list[dict[str, Any]]
+
+
+def parcel_map(*, session: Session, actor: User, year: int | None = None) -> ParcelMap:
+    """Parcels coloured by their owner's class (``class`` null: reserve land or not evaluated)."""
+    require(actor, Action.COCKPIT)
+    from mujun.store.models import Parcel
+
+    parcels_version = session.execute(
+        select(func.count(Parcel.id), func.max(Parcel.updated_at))).one()
+    key = ("map", year, data_version(session), tuple(parcels_version))
+
+    def compute() -> ParcelMap:
+        runs = published_runs(session)
+        y = year if year is not None else (max(runs) if runs else None)
+        run = runs.get(y) if y is not None else None
+        by_uscc = {r.uscc: r for r in run_rows(session, run)} if run else {}
+        owners = dict(session.execute(select(Enterprise.id, Enterprise.uscc)).tuples().all())
+        features = []
+        query = select(Parcel.parcel_code, Parcel.area_m2, Parcel.owner_id, Parcel.town,
+                       Parcel.zone, Parcel.geometry).where(Parcel.geometry.is_not(None)) \
+            .order_by(Parcel.parcel_code)
+        for code, area, owner_id, town, zone, geometry in session.execute(query):
+            uscc = owners.get(owner_id) if owner_id is not None else None
+            row = by_uscc.get(uscc) if uscc else None
+            features.append({
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "parcel": code, "area_m2": area, "town": town, "zone": zone,
+                    "owner_uscc": uscc, "owner": row.name if row else None,
+                    "class": row.klass if row and row.group else None,
+                    "low_efficiency": bool(row and row.low),
+                },
+            })
+        return ParcelMap(year=y, features=features)
+
+    return _cached(key, compute)  # type: ignore[no-any-return]

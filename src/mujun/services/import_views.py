@@ -1,0 +1,75 @@
+"""What the imports page reads: the departments a user reaches, their templates, the history.
+
+The import itself is ``services.imports.import_file`` (the store's); this module only reads, with
+the same scope: an admin every department, a clerk its own department and its own imports.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mujun.io.templates import write_template
+from mujun.services import access
+from mujun.services.access import Action
+from mujun.services.departments import DEPARTMENTS
+from mujun.services.errors import NotFound
+from mujun.store.models import ImportBatch, Role, User
+
+
+class DepartmentPublic(BaseModel):
+    code: str
+    name_zh: str
+    fields: list[str]
+    incident_types: list[str]
+
+
+class ImportBatchPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    department: str
+    year: int
+    file_name: str
+    file_sha256: str
+    rows: int
+    inserted: int
+    updated: int
+    enterprises_created: int
+    incidents_added: int
+    incidents_removed: int
+    at: datetime
+
+
+def departments(*, actor: User) -> list[DepartmentPublic]:
+    access.require(actor, Action.IMPORTS)
+    return [DepartmentPublic(code=d.code, name_zh=d.name_zh, fields=list(d.fields),
+                             incident_types=list(d.incident_types))
+            for d in DEPARTMENTS.values() if access.may_import_department(actor, d.code)]
+
+
+def template(*, actor: User, department: str, year: int | None = None) -> bytes:
+    """The department's .xlsx template (NotFound for a department the user does not reach)."""
+    access.require(actor, Action.IMPORTS)
+    dept = DEPARTMENTS.get(department)
+    if dept is None or not access.may_import_department(actor, department):
+        raise NotFound(f"no department {department!r} that you may import for")
+    with tempfile.TemporaryDirectory(prefix="mujun-template-") as tmp:
+        path = Path(tmp) / "template.xlsx"
+        write_template(path, department_zh=dept.name_zh, fields=dept.fields,
+                       incident_types=dept.incident_types, year=year)
+        return path.read_bytes()
+
+
+def history(*, session: Session, actor: User, limit: int = 200) -> list[ImportBatchPublic]:
+    """Applied imports, newest first: an admin sees all, a clerk its own."""
+    access.require(actor, Action.IMPORTS)
+    query = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
+    if actor.role != Role.ADMIN:
+        query = query.where(ImportBatch.actor_id == actor.id)
+    return [ImportBatchPublic.model_validate(b) for b in session.scalars(query)]

@@ -1,0 +1,92 @@
+"""Policies for people: the shipped policies with their documented text, and checking an uploaded
+one (nothing is stored: a checked file is used by a what-if or a run)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from mujun.engine.policy import (
+    LoadedPolicy,
+    PolicyError,
+    load_policy,
+    load_policy_text,
+    shipped_policy_names,
+)
+from mujun.services import access
+from mujun.services.access import Action
+from mujun.services.errors import NotFound
+from mujun.store.models import User
+
+MAX_POLICY_BYTES = 256 * 1024
+
+
+class PolicyProblem(BaseModel):
+    key: str
+    message: str
+
+
+class PolicySummary(BaseModel):
+    name: str
+    title: str
+    hash: str
+
+
+class PolicyPublic(PolicySummary):
+    #: the YAML as written, comments included: the line-by-line documentation
+    text: str
+    #: the effective policy: the file laid over the defaults
+    effective: dict[str, Any]
+
+
+class PolicyCheck(BaseModel):
+    ok: bool
+    problems: list[PolicyProblem]
+    policy: PolicyPublic | None
+
+
+def _public(loaded: LoadedPolicy) -> PolicyPublic:
+    p = loaded.policy
+    return PolicyPublic(name=p.name, title=p.title, hash=loaded.hash, text=loaded.text,
+                        effective=p.model_dump(mode="json", by_alias=True))
+
+
+def list_policies(*, actor: User) -> list[PolicySummary]:
+    access.require(actor, Action.POLICIES_VIEW)
+    out = []
+    for name in shipped_policy_names():
+        loaded = load_policy(name)
+        out.append(PolicySummary(name=loaded.policy.name, title=loaded.policy.title,
+                                 hash=loaded.hash))
+    return out
+
+
+def get_policy(*, actor: User, name: str) -> PolicyPublic:
+    access.require(actor, Action.POLICIES_VIEW)
+    if name not in shipped_policy_names():
+        raise NotFound(f"no shipped policy {name!r}")
+    return _public(load_policy(name))
+
+
+def check_policy(*, actor: User, text: str, source: str = "upload") -> PolicyCheck:
+    """Validate a policy file; every problem comes back with its key path."""
+    access.require(actor, Action.POLICIES_MANAGE)
+    try:
+        loaded = load_policy_text(text, source)
+    except PolicyError as exc:
+        return PolicyCheck(ok=False, policy=None, problems=[
+            PolicyProblem(key=key or "(file)", message=msg) for key, msg in exc.problems])
+    return PolicyCheck(ok=True, problems=[], policy=_public(loaded))
+
+
+def decode_upload(data: bytes) -> str:
+    """The uploaded bytes as text (UTF-8, a BOM allowed); refuses binary and oversized files."""
+    from mujun.services.errors import InvalidInput
+
+    if len(data) > MAX_POLICY_BYTES:
+        raise InvalidInput(f"a policy file is at most {MAX_POLICY_BYTES // 1024} KB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("the policy file is not UTF-8 text") from None

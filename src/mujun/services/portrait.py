@@ -1,0 +1,150 @@
+"""亩均画像: one enterprise's result, explanation, history, upgrade path, pricing and appeals.
+
+Reachable by whoever may see the enterprise (``access.visible_enterprise``: 404 otherwise).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mujun.engine.explain import Explanation, render_zh
+from mujun.services import access
+from mujun.services.industries import industry_label
+from mujun.services.published import RunRef, published_runs
+from mujun.services.schemas import AppealPublic
+from mujun.services.values import decode, jsonable
+from mujun.store.models import Appeal, Figure, Parcel, Role, RunResult, RunStatus, User
+from mujun.store.models.registry import LIFECYCLE_ZH, Lifecycle
+
+
+class EnterpriseInfo(BaseModel):
+    uscc: str
+    name: str
+    town: str | None
+    park: str | None
+    industry_code: str | None
+    industry: str
+    above_scale: bool | None
+    lifecycle: str | None
+    lifecycle_zh: str | None
+    tags: list[str]
+
+
+class HistoryPoint(BaseModel):
+    year: int
+    run: str
+    group: str | None
+    exempt_reason: str | None
+    score: float | None
+    rank: int | None
+    klass: str | None
+    low_efficiency: bool | None
+
+
+class ParcelBrief(BaseModel):
+    parcel_code: str
+    area_m2: float
+    town: str | None
+    zone: str | None
+    idle: bool
+
+
+class PortraitPublic(BaseModel):
+    enterprise: EnterpriseInfo
+    year: int | None
+    years: list[int]
+    run: RunRef | None
+    #: the stored explanation of the year's result (engine.explain.Explanation as a mapping)
+    explanation: dict[str, Any] | None
+    #: the same in Chinese prose, as the 公示 letter reads
+    explanation_zh: str | None
+    history: list[HistoryPoint]
+    figures: dict[str, Any]
+    parcels: list[ParcelBrief]
+    appeals: list[AppealPublic]
+    can_appeal: bool
+
+
+def _explanation(data: dict[str, Any]) -> Explanation:
+    fields = dict(data)
+    from mujun.engine.explain import IndicatorLine
+
+    fields["indicators"] = [IndicatorLine(**i) for i in fields.get("indicators") or []]
+    for key in ("bonus_flags", "penalties"):
+        fields[key] = [tuple(x) for x in fields.get(key) or []]
+    known = Explanation.__dataclass_fields__
+    return Explanation(**{k: v for k, v in fields.items() if k in known})
+
+
+def _lifecycle_zh(code: str | None) -> str | None:
+    try:
+        return LIFECYCLE_ZH[Lifecycle(code)] if code else None
+    except ValueError:
+        return code
+
+
+def may_appeal(user: User, uscc: str) -> bool:
+    if not access.allowed(user, access.Action.APPEAL):
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.ENTERPRISE and user.uscc == uscc)
+
+
+def portrait(*, session: Session, actor: User, uscc: str, year: int | None = None,
+             today: date | None = None) -> PortraitPublic:
+    ent = access.visible_enterprise(session=session, user=actor, uscc=uscc)
+    runs = published_runs(session)
+    years = list(runs)
+    if year is None and years:
+        year = years[-1]
+    run = runs.get(year) if year is not None else None
+    results = {r.run_id: r for r in session.scalars(
+        select(RunResult).where(RunResult.uscc == ent.uscc,
+                                RunResult.run_id.in_([r.id for r in runs.values()])))}
+    history = []
+    for y, r in runs.items():
+        res = results.get(r.id)
+        if res is not None:
+            history.append(HistoryPoint(year=y, run=r.label, group=res.group,
+                                        exempt_reason=res.exempt_reason, score=res.score,
+                                        rank=res.rank, klass=res.class_,
+                                        low_efficiency=res.low_efficiency))
+    current = results.get(run.id) if run else None
+    explanation = current.explanation if current else None
+    figures: dict[str, Any] = {}
+    if year is not None:
+        for f in session.scalars(select(Figure).where(Figure.enterprise_id == ent.id,
+                                                      Figure.year == year)):
+            figures[f.field] = jsonable(decode(f.field, f.value_num, f.value_text))
+    today = today or date.today()
+    parcels = [
+        ParcelBrief(parcel_code=p.parcel_code, area_m2=p.area_m2, town=p.town, zone=p.zone,
+                    idle=bool(p.construction_started_on is None and p.agreed_construction_start
+                              and (today - p.agreed_construction_start).days > 365))
+        for p in session.scalars(select(Parcel).where(Parcel.owner_id == ent.id)
+                                 .order_by(Parcel.parcel_code))
+    ]
+    appeals = [AppealPublic.model_validate(a) for a in session.scalars(
+        select(Appeal).where(Appeal.uscc == ent.uscc).order_by(Appeal.id))]
+    return PortraitPublic(
+        enterprise=EnterpriseInfo(
+            uscc=ent.uscc, name=ent.name, town=ent.town, park=ent.park,
+            industry_code=ent.industry_code, industry=industry_label(ent.industry_code),
+            above_scale=ent.above_scale, lifecycle=ent.lifecycle,
+            lifecycle_zh=_lifecycle_zh(ent.lifecycle), tags=ent.tag_names),
+        year=year,
+        years=years,
+        run=RunRef.model_validate(run) if run else None,
+        explanation=explanation,
+        explanation_zh=render_zh(_explanation(explanation)) if explanation else None,
+        history=history,
+        figures=figures,
+        parcels=parcels,
+        appeals=appeals,
+        can_appeal=bool(run and run.status == RunStatus.NOTICE and current is not None
+                        and may_appeal(actor, ent.uscc)),
+    )

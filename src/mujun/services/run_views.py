@@ -1,0 +1,208 @@
+"""What the runs pages read: runs with their appeals and results, diffs, what-ifs, the 公示名单.
+
+Writes (create, publish, appeal, resolve, finalise) are ``services.runs`` and
+``services.appeals``; this module reads, within the bureau's reach (``Action.RUNS_VIEW``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mujun.engine.evaluate import EvaluationError, evaluate
+from mujun.engine.policy import PolicyError, load_policy, load_policy_text
+from mujun.engine.whatif import compare
+from mujun.io.notice_list import write_notice_list
+from mujun.services import access
+from mujun.services.access import Action
+from mujun.services.errors import InvalidInput, NotFound
+from mujun.services.runs import diff_runs, get_run
+from mujun.services.schemas import AppealPublic, RunPublic
+from mujun.services.snapshot import Snapshot
+from mujun.store.models import Appeal, AppealStatus, Enterprise, Run, RunResult, User
+
+CLASSES = ("A", "B", "C", "D")
+
+
+class RunSummary(RunPublic):
+    label: str
+    note: str | None
+    appeals_pending: int
+    appeals_total: int
+
+
+class ResultRow(BaseModel):
+    uscc: str
+    name: str | None
+    group: str | None
+    exempt_reason: str | None
+    score: float | None
+    rank: int | None
+    klass: str | None
+    vetoed: bool | None
+    low_efficiency: bool | None
+
+
+class RunDetail(BaseModel):
+    run: RunSummary
+    mix: dict[str, dict[str, int]]
+    exempt: int
+    appeals: list[AppealPublic]
+    results_total: int
+    results: list[ResultRow]
+
+
+class ClassChangePublic(BaseModel):
+    uscc: str
+    name: str | None
+    class_before: str | None
+    class_after: str | None
+    score_before: float | None
+    score_after: float | None
+
+
+class RunDiff(BaseModel):
+    run_a: str
+    run_b: str
+    changes: list[ClassChangePublic]
+
+
+class WhatIfPublic(BaseModel):
+    run: str
+    base_policy: str
+    other_policy: str
+    mix_before: dict[str, dict[str, int]]
+    mix_after: dict[str, dict[str, int]]
+    changes: list[ClassChangePublic]
+
+
+def _run(session: Session, actor: User, run_id: int) -> Run:
+    access.require(actor, Action.RUNS_VIEW)
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFound(f"no run {run_id}")
+    return run
+
+
+def _summary(run: Run, counts: dict[int, tuple[int, int]]) -> RunSummary:
+    pending, total = counts.get(run.id, (0, 0))
+    return RunSummary.model_validate({**RunPublic.model_validate(run).model_dump(),
+                                      "label": run.label, "note": run.note,
+                                      "appeals_pending": pending, "appeals_total": total})
+
+
+def _appeal_counts(session: Session) -> dict[int, tuple[int, int]]:
+    query = select(Appeal.run_id, Appeal.status, func.count()).group_by(Appeal.run_id,
+                                                                         Appeal.status)
+    out: dict[int, list[int]] = {}
+    for run_id, status, n in session.execute(query):
+        entry = out.setdefault(run_id, [0, 0])
+        entry[1] += n
+        if status == AppealStatus.PENDING:
+            entry[0] += n
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def list_runs(*, session: Session, actor: User) -> list[RunSummary]:
+    access.require(actor, Action.RUNS_VIEW)
+    counts = _appeal_counts(session)
+    runs = session.scalars(select(Run).order_by(Run.year.desc(), Run.run_version.desc()))
+    return [_summary(r, counts) for r in runs]
+
+
+def run_detail(*, session: Session, actor: User, run_id: int, klass: str | None = None,
+               q: str | None = None, page: int = 1, per_page: int = 100) -> RunDetail:
+    run = _run(session, actor, run_id)
+    mix_rows = session.execute(select(RunResult.group, RunResult.class_, func.count())
+                               .where(RunResult.run_id == run.id)
+                               .group_by(RunResult.group, RunResult.class_)).all()
+    mix: dict[str, dict[str, int]] = {}
+    exempt = 0
+    for group, k, n in mix_rows:
+        if group is None:
+            exempt += n
+            continue
+        mix.setdefault(group, dict.fromkeys(CLASSES, 0))[k] = n
+    query = select(RunResult).where(RunResult.run_id == run.id)
+    if klass:
+        query = query.where(RunResult.class_ == klass)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(RunResult.name.like(like) | RunResult.uscc.like(like.upper()))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(RunResult.group, RunResult.rank.asc().nulls_last(),
+                                          RunResult.row_no)
+                           .limit(per_page).offset((page - 1) * per_page))
+    appeals = session.scalars(select(Appeal).where(Appeal.run_id == run.id).order_by(Appeal.id))
+    return RunDetail(
+        run=_summary(run, _appeal_counts(session)), mix=mix, exempt=exempt,
+        appeals=[AppealPublic.model_validate(a) for a in appeals], results_total=total,
+        results=[ResultRow(uscc=r.uscc, name=r.name, group=r.group,
+                           exempt_reason=r.exempt_reason, score=r.score, rank=r.rank,
+                           klass=r.class_, vetoed=r.vetoed, low_efficiency=r.low_efficiency)
+                 for r in rows],
+    )
+
+
+def run_diff(*, session: Session, actor: User, run_a: int, run_b: int) -> RunDiff:
+    a, b = _run(session, actor, run_a), _run(session, actor, run_b)
+    changes = [ClassChangePublic(uscc=d.uscc, name=d.name, class_before=d.class_a,
+                                 class_after=d.class_b, score_before=d.score_a,
+                                 score_after=d.score_b)
+               for d in diff_runs(session=session, run_a=a, run_b=b)]
+    return RunDiff(run_a=a.label, run_b=b.label, changes=changes)
+
+
+def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | None = None,
+            policy_text: str | None = None) -> WhatIfPublic:
+    """政策模拟: the run's frozen snapshot under another policy; who changes class."""
+    run = _run(session, actor, run_id)
+    try:
+        other = (load_policy_text(policy_text, "upload") if policy_text is not None
+                 else load_policy(policy_name) if policy_name else None)
+        if other is None:
+            raise InvalidInput("name a shipped policy or upload one")
+        base = load_policy_text(run.policy_text, run.policy_name)
+        snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
+        before = evaluate(snapshot.enterprises, snapshot.incidents, base, run.year)
+        after = evaluate(snapshot.enterprises, snapshot.incidents, other, run.year)
+    except (PolicyError, EvaluationError) as exc:
+        raise InvalidInput(str(exc)) from None
+    result = compare(before, after)
+    return WhatIfPublic(
+        run=run.label, base_policy=result.base_policy, other_policy=result.other_policy,
+        mix_before=result.mix_before, mix_after=result.mix_after,
+        changes=[ClassChangePublic(uscc=c.uscc, name=c.name, class_before=c.class_before,
+                                   class_after=c.class_after, score_before=c.score_before,
+                                   score_after=c.score_after) for c in result.changes])
+
+
+def notice_list(*, session: Session, actor: User, run_id: int) -> tuple[str, bytes]:
+    """The 公示名单 of a published run as .xlsx: (file name, bytes)."""
+    run = _run(session, actor, run_id)
+    if run.status == "draft":
+        raise InvalidInput(f"run {run.label} is a draft; publish it first")
+    rows: list[dict[str, Any]] = list(session.scalars(
+        select(RunResult.row).where(RunResult.run_id == run.id).order_by(RunResult.row_no)))
+    towns = {u: t for u, t in session.execute(select(Enterprise.uscc, Enterprise.town)) if t}
+    title = f"{run.year} 年度工业企业亩均效益综合评价结果公示名单"
+    with tempfile.TemporaryDirectory(prefix="mujun-notice-") as tmp:
+        path = Path(tmp) / "notice.xlsx"
+        write_notice_list(path, rows, title=title, towns=towns, notice_from=run.published_at,
+                          notice_until=run.notice_until, footer=f"{run.label} · {run.policy_name}")
+        return f"notice-{run.label}.xlsx", path.read_bytes()
+
+
+def class_counts(rows: list[ResultRow]) -> Counter[str | None]:
+    return Counter(r.klass for r in rows)
+
+
+def resolve_run(*, session: Session, actor: User, ref: str | int) -> Run:
+    access.require(actor, Action.RUNS_VIEW)
+    return get_run(session=session, ref=ref)

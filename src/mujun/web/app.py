@@ -1,0 +1,140 @@
+"""The application factory: middleware, error handling, static assets and one router per
+resource. Workers keep no state of their own (the session lives in the signed cookie, the rest
+in the store), so several can run behind a load balancer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from mujun.services.errors import (
+    ConflictError,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+)
+from mujun.store.db import get_engine, session_factory
+from mujun.store.models.base import utcnow
+from mujun.store.settings import get_settings
+from mujun.web import assets
+from mujun.web.deps import CsrfRejected, NotSignedIn
+from mujun.web.render import HERE, render
+from mujun.web.routes import auth, cockpit, enterprises, imports, land, policies, runs
+from mujun.web.settings import get_web_settings
+
+log = logging.getLogger(__name__)
+
+_STATUS: list[tuple[type[ServiceError], int]] = [
+    (NotFound, 404),
+    (PermissionDenied, 403),
+    (ConflictError, 409),
+    (InvalidTransition, 409),
+    (InvalidInput, 422),
+]
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # ECharts sets inline styles; no inline script anywhere
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+                               "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_html(request):
+        return render(request, "error.html", getattr(request.state, "user", None),
+                      status_code=status, status=status, message=message)
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def create_app(*, engine: Engine | None = None, database_url: str | None = None,
+               clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    """The web app over ``engine`` (default: the store of ``MUJUN_DATABASE_URL``)."""
+    engine = engine or get_engine(database_url)
+    web = get_web_settings()
+    app = FastAPI(
+        title="mujun 亩均论英雄",
+        version="0.1.0",
+        description="The county's 亩均效益 evaluation and 产业大脑: cockpit, enterprises, runs, "
+                    "imports, policies. Sign in with POST /api/auth/login; send the returned "
+                    "csrf_token as the X-CSRF-Token header on every POST.",
+    )
+    app.state.sessionmaker = session_factory(engine)
+    app.state.clock = clock
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=get_settings().secret_key,
+        session_cookie="mujun_session",
+        max_age=web.session_max_age,
+        same_site="lax",
+        https_only=web.secure_cookie,
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        status = next((code for cls, code in _STATUS if isinstance(exc, cls)), 400)
+        return _error(request, status, str(exc))
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if _wants_html(request):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return JSONResponse({"detail": "not signed in"}, status_code=401)
+
+    @app.exception_handler(CsrfRejected)
+    async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
+        return _error(request, 403, "CSRF token missing or wrong; reload the page and try again")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_html(request):
+            return _error(request, exc.status_code, str(exc.detail))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_html(request):
+            return _error(request, 422, "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()))
+        return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(assets.router)
+    for module in (auth, cockpit, enterprises, land, runs, imports, policies):
+        app.include_router(module.api)
+        app.include_router(module.pages)
+    if not assets.echarts_path().exists():
+        log.warning(assets.MISSING_MESSAGE)
+    return app
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]

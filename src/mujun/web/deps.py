@@ -1,0 +1,101 @@
+"""Typed dependencies: ``SessionDep``, ``CurrentUser``, ``Lang`` and the CSRF check."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from mujun.services.auth import session_tag, user_by_id
+from mujun.store.models import User
+from mujun.web.i18n import LANGS, Translator
+
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class NotSignedIn(Exception):
+    """No valid session: the API answers 401, a page redirects to the sign-in form."""
+
+
+class CsrfRejected(Exception):
+    pass
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token (created on first use)."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def check_csrf(request: Request) -> None:
+    """Every unsafe request carries the session's token in a header or a form field."""
+    if request.method not in UNSAFE:
+        return
+    expected = request.session.get("csrf")
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()  # cached on the request: the endpoint reads the same form
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not expected or not given or not hmac.compare_digest(str(expected), given):
+        raise CsrfRejected()
+
+
+CsrfDep = Depends(check_csrf)
+
+
+def get_current_user(request: Request, session: SessionDep) -> User:
+    uid = request.session.get("uid")
+    user = user_by_id(session=session, user_id=uid) if isinstance(uid, int) else None
+    if user is None or request.session.get("tag") != session_tag(user):
+        raise NotSignedIn()
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_lang(request: Request) -> str:
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"
+    return lang if lang in LANGS else "zh"
+
+
+def get_translator(lang: Annotated[str, Depends(get_lang)]) -> Translator:
+    return Translator(lang)
+
+
+Lang = Annotated[Translator, Depends(get_translator)]
+
+
+def get_now(request: Request) -> datetime:
+    """The app's clock (tests move it to close a public notice)."""
+    now: datetime = request.app.state.clock()
+    return now
+
+
+Now = Annotated[datetime, Depends(get_now)]

@@ -1,0 +1,42 @@
+"""The navigation bar: the pages a role reaches (the same rules as ``services.access``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mujun.services.access import Action, allowed
+from mujun.store.models import Role, User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    label: str  # Chinese; translated in the template
+    active: bool
+
+
+def nav_for(user: User, path: str) -> list[NavItem]:
+    items: list[tuple[str, str]] = []
+    if allowed(user, Action.COCKPIT):
+        items.append(("/cockpit", "驾驶舱"))
+    if user.role == Role.ENTERPRISE and user.uscc:
+        items.append((f"/enterprises/{user.uscc}", "我的企业"))
+    elif allowed(user, Action.ENTERPRISES):
+        items.append(("/enterprises", "企业列表"))
+    if allowed(user, Action.LAND):
+        items.append(("/land", "低效用地"))
+    if allowed(user, Action.RUNS_VIEW):
+        items.append(("/runs", "评价批次"))
+    if allowed(user, Action.IMPORTS):
+        items.append(("/imports", "数据导入"))
+    if allowed(user, Action.POLICIES_VIEW):
+        items.append(("/policies", "评价办法"))
+    return [NavItem(h, label, path == h or path.startswith(h + "/")) for h, label in items]
+
+
+def home_for(user: User) -> str:
+    if user.role == Role.ENTERPRISE and user.uscc:
+        return f"/enterprises/{user.uscc}"
+    for item in nav_for(user, ""):
+        return item.href
+    return "/policies"

@@ -1,0 +1,52 @@
+"""Rendering pages: Jinja templates with the translator, the signed-in user and the CSRF token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from mujun.store.models import User
+from mujun.web.deps import csrf_token, get_lang
+from mujun.web.i18n import Translator
+from mujun.web.nav import nav_for
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    text = f"{float(value):,.{digits}f}"
+    return text
+
+
+def _pct(value: Any, digits: int = 1) -> str:
+    return "—" if value is None else f"{float(value) * 100:.{digits}f}%"
+
+
+templates.env.filters["num"] = _num
+templates.env.filters["pct"] = _pct
+
+
+def render(request: Request, name: str, user: User | None, status_code: int = 200,
+           **context: Any) -> HTMLResponse:
+    tr = Translator(get_lang(request))
+    response = templates.TemplateResponse(
+        request, name,
+        {"_": tr, "lang": tr.lang, "other_lang": tr.other, "user": user,
+         "nav": nav_for(user, request.url.path) if user else [],
+         "csrf_token": csrf_token(request), **context},
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") in ("zh", "en"):
+        response.set_cookie("lang", tr.lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response

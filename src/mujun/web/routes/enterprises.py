@@ -1,0 +1,69 @@
+"""Enterprises: the list (filter, sort, page, .xlsx) and the 亩均画像 portrait."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from mujun.engine.labels import EXEMPT_ZH, GROUP_ZH
+from mujun.services import lists, portrait
+from mujun.web.deps import CurrentUser, SessionDep
+from mujun.web.render import render
+from mujun.web.xlsx import download, workbook
+
+api = APIRouter(prefix="/api/enterprises", tags=["enterprises"])
+pages = APIRouter(include_in_schema=False)
+
+Filters = Annotated[lists.EnterpriseFilter, Depends()]
+UsccPath = Annotated[str, Path(min_length=1, max_length=18,
+                               description="统一社会信用代码")]
+YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
+EXPORT_HEADERS = ["统一社会信用代码", "企业名称", "乡镇街道", "行业", "组别", "综合得分",
+                  "组内排名", "评价档次", "低效用地", "免评原因"]
+
+
+@api.get("", response_model=lists.EnterprisePage)
+def list_enterprises(
+    session: SessionDep, user: CurrentUser, filters: Filters
+) -> lists.EnterprisePage:
+    """The enterprises you may see, with their published result of the year."""
+    return lists.enterprises(session=session, actor=user, filters=filters)
+
+
+@api.get("/export.xlsx", response_class=Response,
+         responses={200: {"content": {"application/vnd.openxmlformats-officedocument"
+                                      ".spreadsheetml.sheet": {}}}})
+def export_enterprises(session: SessionDep, user: CurrentUser, filters: Filters) -> Response:
+    """The same list, every page, as an .xlsx workbook."""
+    page = lists.enterprises(session=session, actor=user, filters=filters, paged=False)
+    rows = ([r.uscc, r.name, r.town, r.industry, GROUP_ZH.get(r.group or "", r.group), r.score,
+             r.rank, r.klass, r.low_efficiency,
+             EXEMPT_ZH.get(r.exempt_reason or "", r.exempt_reason)]
+            for r in page.items)
+    return download(workbook(EXPORT_HEADERS, rows, f"企业 {page.year or ''}"),
+                    f"enterprises-{page.year or 'all'}.xlsx")
+
+
+@api.get("/{uscc}", response_model=portrait.PortraitPublic)
+def get_portrait(uscc: UsccPath, session: SessionDep, user: CurrentUser,
+                 year: YearQuery = None) -> portrait.PortraitPublic:
+    """亩均画像: result, explanation, history, upgrade path, pricing and appeals (404 outside
+    your scope)."""
+    return portrait.portrait(session=session, actor=user, uscc=uscc, year=year)
+
+
+@pages.get("/enterprises")
+def list_page(request: Request, session: SessionDep, user: CurrentUser,
+              filters: Filters) -> Response:
+    page = lists.enterprises(session=session, actor=user, filters=filters)
+    return render(request, "enterprises.html", user, page=page, filters=filters,
+                  sorts=list(lists.EnterpriseSort), query=request.url.query)
+
+
+@pages.get("/enterprises/{uscc}")
+def portrait_page(request: Request, uscc: UsccPath, session: SessionDep, user: CurrentUser,
+                  year: YearQuery = None) -> Response:
+    data = portrait.portrait(session=session, actor=user, uscc=uscc, year=year)
+    return render(request, "portrait.html", user, p=data, e=data.explanation)

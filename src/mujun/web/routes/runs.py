@@ -1,0 +1,270 @@
+"""评价批次: create, publish for notice, appeals and their resolution, finalise, what-if, diff,
+and the 公示名单 export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from mujun.engine.policy import shipped_policy_names
+from mujun.services import access, appeals, run_views, runs
+from mujun.services.access import Action
+from mujun.services.errors import NotFound
+from mujun.services.policy_view import MAX_POLICY_BYTES, decode_upload
+from mujun.services.schemas import AppealPublic, RunPublic
+from mujun.store.models import Run, User
+from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
+from mujun.web.render import render
+from mujun.web.xlsx import download
+
+api = APIRouter(prefix="/api", tags=["runs"])
+pages = APIRouter(include_in_schema=False)
+
+RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+AppealId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+class RunCreate(BaseModel):
+    year: int = Field(ge=1990, le=2100)
+    policy_name: str | None = Field(default=None, max_length=100,
+                                    description="a shipped policy (default: the template)")
+    note: str | None = Field(default=None, max_length=500)
+
+
+class AppealCreate(BaseModel):
+    uscc: str = Field(min_length=1, max_length=18)
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class AppealResolve(BaseModel):
+    accept: bool
+    note: str = Field(min_length=1, max_length=2000)
+    #: field → corrected value, applied when accepted (a new run version follows)
+    corrections: dict[str, str | float | bool | None] | None = None
+
+
+class WhatIfRequest(BaseModel):
+    policy_name: str = Field(max_length=100)
+
+
+def _manage(session: Session, user: User, run_id: int) -> Run:
+    access.require(user, Action.RUNS_MANAGE)
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFound(f"no run {run_id}")
+    return run
+
+
+def _corrections(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not values:
+        return None
+    from mujun.engine.fields import FIELD_BY_KEY
+    from mujun.services.errors import InvalidInput
+    from mujun.services.values import parse_cli_value
+
+    out = {}
+    for key, value in values.items():
+        if key not in FIELD_BY_KEY or key == "uscc":
+            raise InvalidInput(f"unknown field {key!r}")
+        try:
+            out[key] = parse_cli_value(key, "" if value is None else str(value))
+        except ValueError as exc:
+            raise InvalidInput(f"{key}: {exc}") from None
+    return out
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+@api.get("/runs", response_model=list[run_views.RunSummary])
+def list_runs(session: SessionDep, user: CurrentUser) -> list[run_views.RunSummary]:
+    return run_views.list_runs(session=session, actor=user)
+
+
+@api.post("/runs", response_model=RunPublic, status_code=201, dependencies=[CsrfDep])
+def create_run(body: RunCreate, session: SessionDep, user: CurrentUser, now: Now) -> RunPublic:
+    """Freeze the year's inputs and the policy, evaluate, store the results (a draft)."""
+    access.require(user, Action.RUNS_MANAGE)
+    if body.policy_name is not None and body.policy_name not in shipped_policy_names():
+        raise NotFound(f"no shipped policy {body.policy_name!r}")
+    run = runs.create_run(session=session, actor=user, year=body.year, policy=body.policy_name,
+                          note=body.note, now=now)
+    session.commit()
+    return RunPublic.model_validate(run)
+
+
+@api.get("/runs/{run_id}", response_model=run_views.RunDetail)
+def get_run(run_id: RunId, session: SessionDep, user: CurrentUser,
+            klass: Annotated[str | None, Query(pattern="^[ABCD]$")] = None,
+            q: Annotated[str | None, Query(max_length=100)] = None,
+            page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+            per_page: Annotated[int, Query(ge=1, le=500)] = 100) -> run_views.RunDetail:
+    return run_views.run_detail(session=session, actor=user, run_id=run_id, klass=klass, q=q,
+                                page=page, per_page=per_page)
+
+
+@api.post("/runs/{run_id}/publish", response_model=RunPublic, dependencies=[CsrfDep])
+def publish(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now) -> RunPublic:
+    """Open public notice (公示) for the policy's ``notice_days``."""
+    run = runs.publish_run(session=session, actor=user, run=_manage(session, user, run_id), now=now)
+    session.commit()
+    return RunPublic.model_validate(run)
+
+
+@api.post("/runs/{run_id}/finalize", response_model=RunPublic, dependencies=[CsrfDep])
+def finalize(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now) -> RunPublic:
+    """Close a run after its notice, when no appeal is pending."""
+    run = runs.finalize_run(session=session, actor=user, run=_manage(session, user, run_id),
+                            now=now)
+    session.commit()
+    return RunPublic.model_validate(run)
+
+
+@api.get("/runs/{run_id}/diff", response_model=run_views.RunDiff)
+def diff(run_id: RunId, other: Annotated[int, Query(ge=1, le=2**31 - 1)], session: SessionDep,
+         user: CurrentUser) -> run_views.RunDiff:
+    """Enterprises whose class differs between this run and ``other``."""
+    return run_views.run_diff(session=session, actor=user, run_a=run_id, run_b=other)
+
+
+@api.post("/runs/{run_id}/what-if", response_model=run_views.WhatIfPublic, dependencies=[CsrfDep])
+def what_if(run_id: RunId, body: WhatIfRequest, session: SessionDep,
+            user: CurrentUser) -> run_views.WhatIfPublic:
+    """政策模拟: the run's frozen inputs under another shipped policy (nothing is stored)."""
+    access.require(user, Action.RUNS_MANAGE)
+    return run_views.what_if(session=session, actor=user, run_id=run_id,
+                             policy_name=body.policy_name)
+
+
+@api.get("/runs/{run_id}/notice.xlsx", response_class=Response)
+def notice(run_id: RunId, session: SessionDep, user: CurrentUser) -> Response:
+    """The 公示名单 as a formatted .xlsx, ready to print."""
+    name, data = run_views.notice_list(session=session, actor=user, run_id=run_id)
+    return download(data, name)
+
+
+def _file_appeal(session: Session, user: User, run_id: int, uscc: str, reason: str,
+                 now: Any) -> Any:
+    access.require(user, Action.APPEAL)
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFound(f"no run {run_id}")
+    appeal = appeals.file_appeal(session=session, actor=user, run=run, uscc=uscc, reason=reason,
+                                 now=now)
+    session.commit()
+    return appeal
+
+
+@api.post("/runs/{run_id}/appeals", response_model=AppealPublic, status_code=201,
+          dependencies=[CsrfDep])
+def file_appeal(run_id: RunId, body: AppealCreate, session: SessionDep, user: CurrentUser,
+                now: Now) -> AppealPublic:
+    """申诉 during public notice: an enterprise for itself (or an admin on its behalf)."""
+    return AppealPublic.model_validate(_file_appeal(session, user, run_id, body.uscc,
+                                                    body.reason, now))
+
+
+def _resolve(session: Session, user: User, appeal_id: int, accept: bool, note: str,
+             corrections: dict[str, Any] | None, now: Any) -> Any:
+    access.require(user, Action.RUNS_MANAGE)
+    appeal = appeals.get_appeal(session=session, appeal_id=appeal_id)
+    appeal = appeals.resolve_appeal(session=session, actor=user, appeal=appeal, accept=accept,
+                                    note=note, corrections=_corrections(corrections), now=now)
+    session.commit()
+    return appeal
+
+
+@api.post("/appeals/{appeal_id}/resolve", response_model=AppealPublic, dependencies=[CsrfDep])
+def resolve(appeal_id: AppealId, body: AppealResolve, session: SessionDep, user: CurrentUser,
+            now: Now) -> AppealPublic:
+    """Accept (corrections applied, a new run version created) or reject, with a note."""
+    return AppealPublic.model_validate(_resolve(session, user, appeal_id, body.accept,
+                                                body.note, body.corrections, now))
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def _back(run_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+
+@pages.get("/runs")
+def runs_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return render(request, "runs.html", user, runs=run_views.list_runs(session=session, actor=user),
+                  policies=shipped_policy_names())
+
+
+@pages.post("/runs", dependencies=[CsrfDep])
+def create_page(session: SessionDep, user: CurrentUser, now: Now,
+                year: Annotated[int, Form(ge=1990, le=2100)],
+                policy_name: Annotated[str, Form(max_length=100)] = "") -> Response:
+    body = RunCreate(year=year, policy_name=policy_name or None)
+    run = create_run(body, session, user, now)
+    return _back(run.id)
+
+
+@pages.get("/runs/{run_id}")
+def run_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser,
+             klass: Annotated[str | None, Query(pattern="^[ABCD]?$")] = None,
+             q: Annotated[str | None, Query(max_length=100)] = None,
+             page: Annotated[int, Query(ge=1)] = 1,
+             other: Annotated[int | None, Query(ge=1)] = None) -> Response:
+    detail = run_views.run_detail(session=session, actor=user, run_id=run_id, klass=klass or None,
+                                  q=q, page=page)
+    changes = (run_views.run_diff(session=session, actor=user, run_a=run_id, run_b=other)
+               if other else None)
+    return render(request, "run.html", user, d=detail, diff=changes, whatif=None,
+                  runs=run_views.list_runs(session=session, actor=user),
+                  policies=shipped_policy_names(), klass=klass or "", q=q or "")
+
+
+@pages.post("/runs/{run_id}/publish", dependencies=[CsrfDep])
+def publish_page(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now) -> Response:
+    publish(run_id, session, user, now)
+    return _back(run_id)
+
+
+@pages.post("/runs/{run_id}/finalize", dependencies=[CsrfDep])
+def finalize_page(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now) -> Response:
+    finalize(run_id, session, user, now)
+    return _back(run_id)
+
+
+@pages.post("/runs/{run_id}/what-if", dependencies=[CsrfDep])
+async def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser,
+                       policy_name: Annotated[str, Form(max_length=100)] = "",
+                       file: Annotated[UploadFile | None, File()] = None) -> Response:
+    access.require(user, Action.RUNS_MANAGE)
+    text = None
+    if file is not None and file.filename:
+        text = decode_upload(await file.read(MAX_POLICY_BYTES + 1))
+    result = run_views.what_if(session=session, actor=user, run_id=run_id,
+                               policy_name=policy_name or None, policy_text=text)
+    detail = run_views.run_detail(session=session, actor=user, run_id=run_id)
+    return render(request, "run.html", user, d=detail, diff=None, whatif=result,
+                  runs=run_views.list_runs(session=session, actor=user),
+                  policies=shipped_policy_names(), klass="", q="")
+
+
+@pages.post("/runs/{run_id}/appeals", dependencies=[CsrfDep])
+def appeal_page(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now,
+                uscc: Annotated[str, Form(max_length=18)],
+                reason: Annotated[str, Form(min_length=1, max_length=5000)]) -> Response:
+    appeal = _file_appeal(session, user, run_id, uscc, reason, now)
+    return RedirectResponse(f"/enterprises/{appeal.uscc}", status_code=303)
+
+
+@pages.post("/appeals/{appeal_id}/resolve", dependencies=[CsrfDep])
+def resolve_page(appeal_id: AppealId, session: SessionDep, user: CurrentUser, now: Now,
+                 decision: Annotated[str, Form(pattern="^(accept|reject)$")],
+                 note: Annotated[str, Form(min_length=1, max_length=2000)],
+                 field: Annotated[str, Form(max_length=32)] = "",
+                 value: Annotated[str, Form(max_length=100)] = "") -> Response:
+    corrections = {field: value} if decision == "accept" and field else None
+    appeal = _resolve(session, user, appeal_id, decision == "accept", note, corrections, now)
+    return _back(appeal.run_id)

@@ -1,0 +1,33 @@
+"""Web settings (``MUJUN_*`` environment variables), beside the store's.
+
+Several workers behind a load balancer must share ``MUJUN_SECRET_KEY`` (the session cookie is
+signed with it and holds all session state) and point ``MUJUN_DATABASE_URL`` at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from mujun.store.settings import get_settings
+
+
+class WebSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MUJUN_", env_file=".env", extra="ignore")
+
+    #: send the session cookie over HTTPS only; default: on in production, off locally
+    cookie_secure: bool | None = None
+    #: a signed-in session lasts this long without activity (seconds)
+    session_max_age: int = 8 * 3600
+
+    @property
+    def secure_cookie(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return get_settings().environment == "production"
+
+
+@lru_cache
+def get_web_settings() -> WebSettings:
+    return WebSettings()

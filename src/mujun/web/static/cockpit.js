@@ -1,0 +1,71 @@
+// 驾驶舱 charts: class mix, trend, targets and the parcel map, from the cockpit API.
+"use strict";
+(async function () {
+  const M = window.Mujun;
+  const root = document.getElementById("cockpit");
+  if (!root || !M.ready()) return;
+  const year = root.dataset.year;
+  const q = year ? "?year=" + year : "";
+  const data = await M.json("/api/cockpit" + q);
+
+  const g = M.chart("chart-groups");
+  if (g) M.stackedClasses(g, data.groups.map((r) => M.t(r.label, r.key === "above" ? "Above scale" : "Below scale")), data.groups, false);
+  const towns = M.chart("chart-towns");
+  if (towns) M.stackedClasses(towns, data.by_town.map((r) => r.label), data.by_town, true);
+  const inds = M.chart("chart-industries");
+  if (inds) M.stackedClasses(inds, data.by_industry.map((r) => r.label), data.by_industry, true);
+
+  const tr = M.chart("chart-trend");
+  if (tr) {
+    tr.setOption({
+      animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
+      grid: { left: 40, right: 50, top: 30, bottom: 30 },
+      xAxis: { type: "category", data: data.trend.map((p) => String(p.year)) },
+      yAxis: [{ type: "value" }, { type: "value", name: M.t("平均得分", "mean score") }],
+      series: ["A", "B", "C", "D"].map((k) => ({
+        name: k, type: "bar", stack: "all", itemStyle: { color: M.COLORS[k] }, data: data.trend.map((p) => p[k]),
+      })).concat([{ name: M.t("平均得分", "mean score"), type: "line", yAxisIndex: 1,
+        data: data.trend.map((p) => p.mean_score) }]),
+    });
+  }
+
+  const tg = M.chart("chart-targets");
+  if (tg) {
+    const years = [2020, 2021, 2022, 2023, 2024, 2025];
+    const withBase = data.targets.filter((t) => t.base);
+    tg.setOption({
+      animation: false, tooltip: { trigger: "axis", valueFormatter: (v) => v == null ? "—" : (v * 100).toFixed(1) + "%" },
+      legend: { top: 0 }, grid: { left: 50, right: 20, top: 50, bottom: 30 },
+      xAxis: { type: "category", data: years.map(String) },
+      yAxis: { type: "value", axisLabel: { formatter: (v) => (v * 100).toFixed(0) + "%" } },
+      series: withBase.map((t) => ({
+        name: t.title, type: "line",
+        data: years.map((y) => { const p = t.series.find((s) => s.year === y); return p && p.value != null ? p.value / t.base : null; }),
+      })).concat([{ name: M.t("翻番路径", "doubling path"), type: "line", lineStyle: { type: "dashed" }, symbol: "none",
+        data: years.map((y) => Math.pow(2, (y - 2020) / 5)) }]),
+    });
+  }
+
+  const mapEl = M.chart("chart-map");
+  if (mapEl) {
+    const geo = await M.json("/api/cockpit/parcels" + q);
+    const features = geo.features.map((f) => Object.assign({}, f, { properties: Object.assign({ name: f.properties.parcel }, f.properties) }));
+    echarts.registerMap("parcels", { type: "FeatureCollection", features });
+    const names = { A: "A", B: "B", C: "C", D: "D", none: M.t("未参评/储备", "not evaluated / reserve") };
+    mapEl.setOption({
+      animation: false,
+      tooltip: { formatter: (p) => { const d = p.data || {}; return [d.name, d.owner || names.none, (d.klass || "—") + (d.low ? " · " + M.t("低效用地", "low efficiency") : ""), (d.area || 0).toFixed(0) + " m²"].join("<br>"); } },
+      legend: { show: false },
+      series: [{
+        type: "map", map: "parcels", roam: true, selectedMode: false,
+        label: { show: false }, emphasis: { label: { show: false } },
+        data: features.map((f) => {
+          const p = f.properties; const k = p.class || "none";
+          return { name: p.name, owner: p.owner, klass: p.class, low: p.low_efficiency, area: p.area_m2, value: 1,
+            itemStyle: { areaColor: M.COLORS[k], borderColor: p.low_efficiency ? "#b71c1c" : "#ffffff", borderWidth: p.low_efficiency ? 2 : 0.3 } };
+        }),
+      }],
+    });
+    mapEl.getDom().dataset.features = String(features.length);
+  }
+})().catch((e) => { console.error(e); });
