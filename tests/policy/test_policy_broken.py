@@ -1,6 +1,6 @@
-"""Golden files for broken policies: each ``broken/X.yaml`` is rejected with exactly the problems in
-``broken/X.expected`` (one ``key.path: message`` line each, ``(file)`` for the file as a whole), both
-by the library and by ``mujun policy check``.
+"""Golden files for broken policies: each ``broken/X.yaml`` is rejected with exactly the problems
+in ``broken/X.expected`` (one ``key.path: message`` line each, ``(file)`` for the file as a whole),
+both by the library and by ``mujun policy check``.
 
 A new fixture needs only the two files; write the ``.expected`` by hand, from the message a clerk
 should read, and let the test show what the code says instead.

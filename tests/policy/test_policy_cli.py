@@ -1,4 +1,4 @@
-"""``mujun policy show|check|list`` driven in-process (plain output: CliRunner is not a terminal)."""
+"""``mujun policy show|check|list`` in-process (plain output: CliRunner is not a terminal)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ def test_mappings_merge_key_by_key() -> None:
     )
     assert p.scope.below_scale_min_land_mu == 5
     assert p.scope.min_full_years_in_production == TEMPLATE.scope.min_full_years_in_production
-    assert (p.benchmark.method, p.benchmark.by, p.benchmark.min_peers) == ("aggregate", "industry", 5)
+    bench = p.benchmark
+    assert (bench.method, bench.by, bench.min_peers) == ("aggregate", "industry", 5)
     rates = p.pricing.electricity_surcharge_yuan_per_kwh
     assert (rates.A, rates.B, rates.C, rates.D) == (0, 0, 0.05, 0.2)
     assert p.adjustments.bonus_cap == 6
@@ -79,7 +80,7 @@ def test_a_group_merges_over_the_default_group_of_its_name() -> None:
 def test_a_groups_indicators_replace_the_default_set() -> None:
     p = policy(
         "name: m\ngroups:\n  above:\n    indicators:\n"
-        "      tax_per_mu: {title: 亩均税收, numerator: tax_paid, denominator: land_mu, weight: 100}\n"
+        "      tax_per_mu: {title: t, numerator: tax_paid, denominator: land_mu, weight: 100}\n"
         "  below: {}\n"
     )
     assert list(p.groups["above"].indicators) == ["tax_per_mu"]
