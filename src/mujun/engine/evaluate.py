@@ -146,8 +146,7 @@ def prepared(t: ir.Table, policy: Policy, year: int) -> ir.Table:
 
 
 def scored(t: ir.Table, effects: ir.Table, policy: Policy) -> ir.Table:
-    """Indicator scores (§3), then bonus, penalty, veto and the rounded score (§4)."""
-    t = indicators.with_indicator_scores(t, policy)
+    """Bonus, penalty, veto and the rounded score (§4), on the indicator scores (§3)."""
     t = t.left_join(effects, t.uscc == effects.uscc).drop("uscc_right")
     evaluated = t.group.notnull()
     no_number = ibis.null("float64")
@@ -161,8 +160,15 @@ def scored(t: ir.Table, effects: ir.Table, policy: Policy) -> ir.Table:
     return t.mutate(score=adjustments.round_score(t.raw_score))
 
 
-#: columns that depend on the class, computed on the narrow table (§5, §6)
+#: columns computed on the narrow table: the adjusted score (§4), class (§5) and pricing (§6)
 CLASS_COLUMNS = (
+    "vetoed",
+    "veto_reason",
+    "score",
+    "base_score",
+    "bonus",
+    "penalty",
+    "raw_score",
     "rank",
     "class",
     "population_size",
@@ -189,8 +195,12 @@ def _classing_inputs(policy: Policy) -> list[str]:
         "_row",
         "group",
         "vetoed",
+        "veto_reason",
         "raw_score",
         "score",
+        "base_score",
+        "bonus",
+        "penalty",
         "land_mu",
         "tax_paid",
         *tax,
@@ -270,7 +280,8 @@ def evaluate(
             t, policy, loader.cache(group_wide), loader.cache(by_industry)
         )
         effects = loader.cache(adjustments.incident_effects(inc, policy, year))
-        full = loader.view(scored(t, effects, policy))
+        indicator_scores = loader.view(indicators.with_indicator_scores(t, policy))
+        full = scored(indicator_scores, effects, policy)
         narrow = loader.cache(full.select(*_classing_inputs(policy)))
         classes = _in_input_order(backend.to_pyarrow(classed(narrow, policy)))
         ratio_cols = [f"ratio_{i}" for i in policy.indicator_ids()]
