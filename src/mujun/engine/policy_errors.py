@@ -57,7 +57,8 @@ def key_path(loc: tuple[int | str, ...], key: Any = None) -> str:
     return path
 
 
-def _unwrap(tp: Any) -> Any:
+def unwrap(tp: Any) -> Any:
+    """The type inside ``Annotated[…]`` and ``X | None``."""
     while True:
         origin = get_origin(tp)
         if origin is Annotated:
@@ -75,7 +76,7 @@ def known_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
     """The keys the mapping at ``loc`` (below ``model``) may hold, as written in a file."""
     tp: Any = model
     for part in loc:
-        tp = _unwrap(tp)
+        tp = unwrap(tp)
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             fields = {(f.alias or name): f for name, f in tp.model_fields.items()}
             if part not in fields:
@@ -87,7 +88,7 @@ def known_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
             tp = get_args(tp)[0]
         else:
             return []
-    tp = _unwrap(tp)
+    tp = unwrap(tp)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return [f.alias or name for name, f in tp.model_fields.items()]
     return []
