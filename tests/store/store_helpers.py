@@ -82,3 +82,26 @@ def store_fingerprint(session: object) -> dict[str, list[tuple[object, ...]]]:
     assert isinstance(session, Session)
     return {name: sorted((tuple(r) for r in session.execute(select(table)).all()), key=repr)
             for name, table in Base.metadata.tables.items()}
+
+
+def write_land(path: Path, n: int, seed: int = 3) -> Path:
+    rng = random.Random(seed)
+    header = ["统一社会信用代码", "自有用地面积(平方米)", "租入用地面积(平方米)", "租出用地面积(平方米)"]
+    rows = [[make_uscc(i), round(rng.uniform(3000, 60000), 2), "", ""] for i in range(n)]
+    return write_csv(path, header, rows)
+
+
+def load_county(session: object, actor: object, folder: Path, n: int = 30, year: int = 2024) -> None:
+    """A small county: stats, tax and land figures of ``n`` enterprises for ``year``."""
+    from sqlalchemy.orm import Session
+
+    from mujun.services.imports import import_file
+
+    assert isinstance(session, Session)
+    for dept, path in (("stats", write_stats(folder / f"s{year}.csv", n, seed=year)),
+                       ("tax", write_tax(folder / f"t{year}.csv", n, seed=year + 1)),
+                       ("land", write_land(folder / f"l{year}.csv", n, seed=year + 2))):
+        result = import_file(session=session, actor=actor,  # type: ignore[arg-type]
+                             path=path, department_code=dept, year=year)
+        assert result.ok, result.errors[:3]
+    session.commit()

@@ -1,0 +1,40 @@
+"""``mujun backup`` / ``mujun restore``: the whole store as one portable file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mujun.cli._store import AsUser, acting_user, console, store_session
+from mujun.cli.main import app
+from mujun.services import backup as backups
+
+
+@app.command("backup")
+def backup_cmd(
+    file: Annotated[Path, typer.Argument(help="the backup file to write (.zip)")],
+) -> None:
+    """Write every table of the store to FILE (restorable on SQLite or PostgreSQL)."""
+    with store_session() as session:
+        counts = backups.backup(session=session, path=file)
+    console.print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables")
+
+
+@app.command("restore")
+def restore_cmd(
+    file: Annotated[Path, typer.Argument(help="a file written by `mujun backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="replace a store that holds data")] = False,
+    as_user: AsUser = None,
+) -> None:
+    """Replace the whole store with FILE's contents, in one transaction."""
+    with store_session() as session:
+        has_data = any(n for name, n in backups.row_counts(session).items()
+                       if name not in ("users", "audit"))
+        if has_data and not yes:
+            console.print("the store holds data; add --yes to replace all of it")
+            raise typer.Exit(1)
+        actor = acting_user(session, as_user)
+        counts = backups.restore(session=session, actor=actor, path=file)
+    console.print(f"restored {file}: {sum(counts.values())} rows in {len(counts)} tables")

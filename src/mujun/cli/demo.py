@@ -1,0 +1,49 @@
+"""``mujun demo``: a store holding the demo county 松阳县, ready to explore."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mujun.cli._store import console, err_console, store_session
+from mujun.cli.main import app
+from mujun.demo.county import DEFAULT_SEED
+from mujun.demo.generate import generate
+from mujun.services.backup import row_counts
+from mujun.services.demo import load_demo
+from mujun.services.users import ensure_admin
+from mujun.store.settings import get_settings
+
+
+@app.command("demo")
+def demo_cmd(
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="use demo files already written by `mujun demo-data` (default: generate)",
+        file_okay=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the generated county")]
+    = DEFAULT_SEED,
+) -> None:
+    """Create the store and load the demo county: 2020–2025 figures through the department
+    imports, runs 2020–2024 final, the 2025 run in public notice with appeals."""
+    started = time.perf_counter()
+    with store_session() as session:
+        if any(n for name, n in row_counts(session).items() if name not in ("users", "audit")):
+            err_console.print(f"the store ({get_settings().database_url}) already holds data; "
+                              "point MUJUN_DATABASE_URL at a new one")
+            raise typer.Exit(1)
+        admin = ensure_admin(session=session)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = data or Path(tmp)
+            if data is None:
+                generate(folder, seed)
+
+            def say(step: str) -> None:
+                err_console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/dim] {step}")
+
+            load_demo(session=session, actor=admin, folder=folder, say=say)
+    console.print(f"demo county loaded into {get_settings().database_url} in "
+                  f"{time.perf_counter() - started:.1f}s — try `mujun run list`")

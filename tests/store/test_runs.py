@@ -1,0 +1,143 @@
+"""Evaluation runs: frozen inputs, engine results, notice, appeals, versions, verify, diff."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from store_helpers import load_county, make_uscc
+
+from mujun.engine.evaluate import evaluate
+from mujun.engine.policy import load_policy
+from mujun.io.notice_list import write_notice_list
+from mujun.services import appeals, runs
+from mujun.services.errors import InvalidTransition
+from mujun.services.figures import set_figure
+from mujun.services.snapshot import Snapshot, assemble
+from mujun.store.models import AuditRecord, RunResult, RunStatus, User
+from mujun.store.models.runs import FrozenRunError
+
+T0 = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def county(session: Session, admin: User, tmp_path: Path) -> Session:
+    load_county(session, admin, tmp_path, n=30)
+    return session
+
+
+def test_run_stores_the_engines_results_and_verifies(county: Session, admin: User) -> None:
+    run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
+    county.commit()
+    assert run.status == RunStatus.DRAFT and run.n_results == 30
+    # the results are exactly the engine's on the frozen snapshot
+    snap = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
+    assert snap.hash == run.snapshot_hash == assemble(county, 2024).hash
+    expected = evaluate(snap.enterprises, snap.incidents, load_policy(), 2024).table.to_pylist()
+    assert runs.stored_rows(county, run) == runs.normalized_rows(expected)
+    stored = county.scalars(select(RunResult).where(RunResult.run_id == run.id)).all()
+    assert {r.class_ for r in stored if r.group} <= {"A", "B", "C", "D"}
+    assert all(r.explanation.get("uscc") == r.uscc for r in stored)
+    assert runs.verify_run(session=county, run=run).ok
+
+
+def test_verify_detects_a_tampered_result(county: Session, admin: User) -> None:
+    run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
+    county.commit()
+    row = county.scalars(select(RunResult).where(RunResult.run_id == run.id)).first()
+    assert row is not None
+    row.row = {**row.row, "score": 99.0}  # a draft may change; verify still catches it
+    county.commit()
+    check = runs.verify_run(session=county, run=run)
+    assert not check.ok and "score" in check.mismatches[0]
+
+
+def test_notice_appeal_new_version_and_finalize(county: Session, admin: User) -> None:
+    run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
+    runs.publish_run(session=county, actor=admin, run=run, now=T0)
+    county.commit()
+    assert run.status == RunStatus.NOTICE and run.notice_until == T0 + timedelta(days=7)
+    target = county.scalars(select(RunResult.uscc).where(
+        RunResult.run_id == run.id, RunResult.class_.in_(("B", "C", "D")),
+        RunResult.vetoed.is_(False)).order_by(RunResult.row_no)).first()
+    assert target is not None
+    appeal = appeals.file_appeal(session=county, actor=admin, run=run, uscc=target,
+                                 reason="税收漏计", now=T0 + timedelta(days=1))
+    with pytest.raises(InvalidTransition):  # pending appeal blocks finalizing
+        runs.finalize_run(session=county, actor=admin, run=run, now=T0 + timedelta(days=8))
+    appeals.resolve_appeal(session=county, actor=admin, appeal=appeal, accept=True,
+                           note="核实属实", corrections={"tax_paid": 99999.0},
+                           now=T0 + timedelta(days=2))
+    county.commit()
+    new = runs.get_run(session=county, ref=appeal.new_run_id or 0)
+    assert new.supersedes_id == run.id and new.label == "2024-v2"
+    changes = runs.diff_runs(session=county, run_a=run, run_b=new)
+    assert any(c.uscc == target for c in changes)
+    runs.publish_run(session=county, actor=admin, run=new, now=T0 + timedelta(days=3))
+    county.commit()
+    assert run.status == RunStatus.SUPERSEDED
+    with pytest.raises(InvalidTransition):
+        runs.finalize_run(session=county, actor=admin, run=new, now=T0 + timedelta(days=4))
+    runs.finalize_run(session=county, actor=admin, run=new, now=T0 + timedelta(days=11))
+    county.commit()
+    assert new.status == RunStatus.FINAL and runs.verify_run(session=county, run=new).ok
+    with pytest.raises(InvalidTransition):  # no appeal after notice
+        appeals.file_appeal(session=county, actor=admin, run=new, uscc=target, reason="x",
+                            now=T0 + timedelta(days=12))
+    actions = {a.action for a in county.scalars(select(AuditRecord))}
+    assert {"run.create", "run.publish", "appeal.file", "appeal.accept", "figure.appeal",
+            "run.supersede", "run.finalize"} <= actions
+
+
+def test_rejected_appeal_keeps_the_data(county: Session, admin: User) -> None:
+    run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
+    runs.publish_run(session=county, actor=admin, run=run, now=T0)
+    appeal = appeals.file_appeal(session=county, actor=admin, run=run, uscc=make_uscc(1),
+                                 reason="x", now=T0)
+    appeals.resolve_appeal(session=county, actor=admin, appeal=appeal, accept=False,
+                           note="数据无误", now=T0)
+    county.commit()
+    assert appeal.status == "rejected" and appeal.new_run_id is None
+
+
+def test_published_runs_never_change(county: Session, admin: User) -> None:
+    run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
+    runs.publish_run(session=county, actor=admin, run=run, now=T0)
+    county.commit()
+    result = county.scalars(select(RunResult).where(RunResult.run_id == run.id)).first()
+    assert result is not None
+    result.score = -1.0
+    with pytest.raises(FrozenRunError):
+        county.flush()
+    county.rollback()
+    run.policy_text = "name: other"
+    with pytest.raises(FrozenRunError):
+        county.flush()
+    county.rollback()
+    county.delete(run)
+    with pytest.raises(FrozenRunError):
+        county.flush()
+    county.rollback()
+    # later data changes do not touch the published run
+    set_figure(session=county, actor=admin, uscc=make_uscc(2), year=2024, field="tax_paid",
+               value=1.0)
+    county.commit()
+    assert runs.verify_run(session=county, run=run).ok
+
+
+def test_notice_list_export(county: Session, admin: User, tmp_path: Path) -> None:
+    run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
+    runs.publish_run(session=county, actor=admin, run=run, now=T0)
+    path = write_notice_list(tmp_path / "n.xlsx", runs.stored_rows(county, run), title="公示名单",
+                             notice_from=run.published_at, notice_until=run.notice_until)
+    book = openpyxl.load_workbook(path)
+    listed = sum(ws.max_row - 3 for ws in book.worksheets)
+    evaluated = sum(1 for r in runs.stored_rows(county, run) if r["group"])
+    assert listed == evaluated
+    sheet = book.worksheets[0]
+    assert sheet["A1"].value == "公示名单" and sheet["G3"].value == "评价类别"
+    assert sheet.print_title_rows == "3:3" or sheet.print_title_rows.startswith("$3")
