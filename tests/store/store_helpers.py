@@ -86,12 +86,15 @@ def store_fingerprint(session: object) -> dict[str, list[tuple[object, ...]]]:
 
 def write_land(path: Path, n: int, seed: int = 3) -> Path:
     rng = random.Random(seed)
-    header = ["统一社会信用代码", "自有用地面积(平方米)", "租入用地面积(平方米)", "租出用地面积(平方米)"]
+    header = ["统一社会信用代码", "自有用地面积(平方米)", "租入用地面积(平方米)",
+              "租出用地面积(平方米)"]
     rows = [[make_uscc(i), round(rng.uniform(3000, 60000), 2), "", ""] for i in range(n)]
     return write_csv(path, header, rows)
 
 
-def load_county(session: object, actor: object, folder: Path, n: int = 30, year: int = 2024) -> None:
+def load_county(
+    session: object, actor: object, folder: Path, n: int = 30, year: int = 2024
+) -> None:
     """A small county: stats, tax and land figures of ``n`` enterprises for ``year``."""
     from sqlalchemy.orm import Session
 

@@ -1,0 +1,51 @@
+"""The store commands in-process: template → fill → import (rejected with a report, then ok)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from store_helpers import make_uscc
+from typer.testing import CliRunner
+
+from mujun.cli.main import app
+
+runner = CliRunner()
+
+
+def test_template_import_and_error_report(cli_env: str, tmp_path: Path) -> None:
+    for dept in ("stats", "tax", "safety"):
+        out = tmp_path / f"{dept}.xlsx"
+        result = runner.invoke(app, ["template", "--department", dept, "--year", "2024",
+                                     "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "tax.xlsx")
+    assert book.sheetnames == ["填报", "事件", "说明"]
+    assert [c.value for c in book["填报"][1]] == ["统一社会信用代码", "企业名称", "实缴税收(万元)",
+                                                 "城镇土地使用税应纳额(万元)"]
+    assert book["填报"].data_validations.dataValidation
+    stats = openpyxl.load_workbook(tmp_path / "stats.xlsx")
+    sheet = stats["填报"]
+    headers = [c.value for c in sheet[1]]
+    sheet.append([{"统一社会信用代码": make_uscc(1), "企业名称": "甲", "是否规上": "是",
+                   "工业增加值(万元)": "abc"}.get(h) for h in headers])
+    stats.save(tmp_path / "bad.xlsx")
+    result = runner.invoke(app, ["import", "--year", "2024", "--department", "stats",
+                                 str(tmp_path / "bad.xlsx")])
+    assert result.exit_code == 1
+    report = openpyxl.load_workbook(tmp_path / "bad.xlsx.errors.xlsx").active
+    assert report is not None
+    rows = [[c.value for c in r] for r in report.iter_rows(min_row=4)]
+    assert rows[0][:4] == ["文件/工作表", "行", "列", "值"]
+    assert rows[1][1:4] == [2, "工业增加值(万元)", "abc"]
+    sheet.cell(row=2, column=headers.index("工业增加值(万元)") + 1, value=12.5)
+    stats.save(tmp_path / "good.xlsx")
+    result = runner.invoke(app, ["import", "--year", "2024", "--department", "stats",
+                                 str(tmp_path / "good.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "1 enterprises added" in " ".join(result.output.split())
+    result = runner.invoke(app, ["import", "--year", "2024", "--department", "stats",
+                                 str(tmp_path / "good.xlsx")])
+    assert result.exit_code == 0 and "no change" in result.output
+    result = runner.invoke(app, ["backup", str(tmp_path / "b.zip")])
+    assert result.exit_code == 0, result.output
