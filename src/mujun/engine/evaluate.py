@@ -290,9 +290,9 @@ def evaluate(
             for c in (*output_columns(policy), *DETAIL_COLUMNS, *ratio_cols)
             if c not in CLASS_COLUMNS and c != "extra_tax_to_next_class_wan"
         ]
-        result = _in_input_order(
-            backend.to_pyarrow(per_indicator(full, policy).select(*wide, "_row"))
-        )
+        # no join here, so the scan's order survives and no wide sort is needed
+        wide_expr = per_indicator(indicator_scores, policy).select(*wide, "_row")
+        result = _in_input_order(backend.to_pyarrow(wide_expr))
     finally:
         loader.close()
     # the two results are both in input order: the class columns are laid beside the wide ones
