@@ -307,7 +307,7 @@ def parcel_map(*, session: Session, actor: User, year: int | None = None) -> Par
         y = year if year is not None else (max(runs) if runs else None)
         run = runs.get(y) if y is not None else None
         by_uscc = {r.uscc: r for r in run_rows(session, run)} if run else {}
-        owners = dict(session.execute(select(Enterprise.id, Enterprise.uscc)).tuples().all())
+        owners = {i: u for i, u in session.execute(select(Enterprise.id, Enterprise.uscc))}
         features = []
         query = select(Parcel.parcel_code, Parcel.area_m2, Parcel.owner_id, Parcel.town,
                        Parcel.zone, Parcel.geometry).where(Parcel.geometry.is_not(None)) \

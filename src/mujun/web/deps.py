@@ -33,7 +33,7 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
     finally:
-        session.rollback()
+        # close without expiring: the signed-in user stays readable for error pages
         session.close()
 
 

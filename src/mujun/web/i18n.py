@@ -3,7 +3,7 @@ English up here. A test checks that every text the templates use has its English
 
 from __future__ import annotations
 
-from mujun.web.messages_en import EN
+from mujun.web.messages_en import EN, ZH_KEYED
 
 LANGS = ("zh", "en")
 
@@ -14,7 +14,7 @@ class Translator:
 
     def __call__(self, text: str) -> str:
         if self.lang == "zh":
-            return text
+            return ZH_KEYED.get(text, text)
         return EN.get(text, text)
 
     @property

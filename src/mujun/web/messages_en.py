@@ -1,4 +1,140 @@
-"""English for every Chinese text of the pages (keys are the Chinese as written in templates)."""
+# ruff: noqa: E501  (a table of texts: one entry per line reads best)
+"""English for every Chinese text of the pages (keys are the Chinese as written in templates).
+
+``tests/web/test_i18n.py`` checks that every ``_("…")`` of the templates has its entry here.
+"""
 
 EN: dict[str, str] = {
+    # frame and navigation
+    "亩均论英雄": "Per-mu efficiency", "松阳县产业大脑": "Songyang industry platform",
+    "亩均效益综合评价": "per-mu efficiency evaluation", "驾驶舱": "Cockpit",
+    "企业列表": "Enterprises", "我的企业": "My enterprise", "低效用地": "Low-efficiency land",
+    "评价批次": "Evaluation runs", "数据导入": "Imports", "评价办法": "Policies", "退出": "Sign out",
+    "登录": "Sign in", "用户名": "User name", "密码": "Password", "返回首页": "Home",
+    "未找到": "Not found", "无权访问": "Forbidden", "出错了": "Something went wrong",
+    "wrong user name or password": "wrong user name or password",
+    "admin": "administrator", "clerk": "department clerk", "officer": "town officer",
+    "enterprise": "enterprise", "leader": "county leader",
+    "draft": "draft", "notice": "public notice", "final": "final", "superseded": "superseded",
+    # common words
+    "年度": "year", "最新": "latest", "全部": "all", "筛选": "Filter", "排序": "Sort",
+    "导出 Excel": "Export Excel", "共": "Total", "家": "enterprises", "亩": "mu", "暂无": "None yet",
+    "合计": "Total", "是": "yes", "否": "no", "状态": "Status", "时间": "Time", "备注": "Note",
+    "上一页": "Previous", "下一页": "Next", "行": "Row", "列": "Column", "值": "Value",
+    "问题": "Problem", "级别": "Severity", "提交": "Submit", "说明": "Note", "结果": "results",
+    "企业": "Enterprise", "字段": "fields", "名称": "Name", "标题": "Title", "哈希": "Hash",
+    "检查": "Check", "模拟": "Simulate", "处理": "Action", "比较": "Compare", "理由": "Reason",
+    # enterprises and portrait
+    "统一社会信用代码": "Credit code", "企业名称": "Enterprise", "乡镇街道": "Town",
+    "行业": "Industry", "行业代码": "Industry code", "组别": "Group", "综合得分": "Score",
+    "排名": "Rank", "档次": "Class", "组内排名": "Rank in group", "评价档次": "Class",
+    "名称或信用代码": "Name or credit code", "没有符合条件的企业": "No enterprise matches",
+    "免评": "Exempt", "规上工业企业": "Above scale", "规下工业企业": "Below scale",
+    "亩均画像": "Enterprise portrait", "打印报告": "Print report", "企业信息": "Enterprise",
+    "园区": "Park", "生命周期": "Lifecycle", "标签": "Tags", "地块": "Parcels", "闲置": "idle",
+    "评价结果": "Result", "本年度无已公示的评价结果": "No published result for this year",
+    "本年度不参评": "Not evaluated this year", "用地面积(亩)": "Land (mu)",
+    "指标与基准值": "Indicators and benchmarks",
+    "得分 = 权重 × min(实际值 ÷ 基准值, 上限)": "points = weight × min(value ÷ benchmark, cap)",
+    "指标": "Indicator", "实际值": "Value", "基准值": "Benchmark", "比值": "Ratio", "上限": "cap",
+    "权重": "Weight", "得分": "Points", "数据缺失，此项按 0 计": "data missing, scored 0",
+    "基础得分": "Base score", "加分": "Bonus", "扣分": "Penalty", "提档路径": "Upgrade path",
+    "被一票否决，本年度无提档路径。": "Vetoed: no upgrade path this year.",
+    "已是 A 档。": "Already class A.",
+    "上一档本年度无企业，无可比提档目标。": "Nobody holds the next class this year: no target.",
+    "仅靠增加实缴税收无法升到上一档，需同时提升其他指标。":
+        "Tax alone cannot reach the next class; other indicators must improve too.",
+    "其他条件不变，实缴税收再增加": "All else equal, paying", "万元，即可达到": "万元 more tax reaches",
+    "档的最低得分。": "'s lowest score.", "资源要素差别化": "Differentiated pricing",
+    "差别化电价加价(万元)": "Electricity surcharge (万元)",
+    "差别化水价加价(万元)": "Water surcharge (万元)",
+    "城镇土地使用税减免(万元)": "Land-use tax reduction (万元)", "评价说明": "Explanation (Chinese)",
+    "历年结果": "History", "批次": "Run", "申诉": "Appeals", "处理意见": "Decision note",
+    "提交时间": "Filed", "暂无申诉": "No appeals", "申诉理由（公示期内）": "Reason (during notice)",
+    "提交申诉": "File appeal", "一票否决": "vetoed",
+    # cockpit
+    "参评企业": "Evaluated", "参评": "Evaluated", "分组档次结构": "Classes by group",
+    "历年趋势": "Trend over the years", "平均得分": "Mean score", "低效用地(亩)": "Low-eff. land (mu)",
+    "五个翻番": "Five doublings", "每年需增长": "needed yearly growth", "2020 基数": "2020 base",
+    "最新值": "Latest", "2025 目标": "2025 goal", "完成度": "Progress",
+    "实际年均增长": "Actual yearly growth", "按实际增速预计 2025": "2025 at actual growth",
+    "地块分布与低效用地": "Parcels and low-efficiency land",
+    "按企业档次着色，低效用地加粗红框": "coloured by the owner's class; low-efficiency land outlined red",
+    "分乡镇档次结构": "Classes by town", "分行业档次结构": "Classes by industry",
+    "规上企业前十": "Top 10 (above scale)", "规上企业后十": "Bottom 10 (above scale)",
+    "暂无已公示的评价结果": "No published results yet",
+    "规上工业产值": "Above-scale output", "规上研发费用": "Above-scale R&D",
+    "亩均增加值": "Value added per mu", "亩均税收": "Tax per mu", "工业投资": "Industrial investment",
+    "万元": "10k yuan", "万元/亩": "10k yuan/mu",
+    "规上企业营业收入之和（库中无工业总产值字段，以营业收入计）":
+        "sum of above-scale revenue (the store has no gross output field)",
+    "参评企业增加值之和 ÷ 用地之和": "evaluated enterprises' value added ÷ their land",
+    "参评企业实缴税收之和 ÷ 用地之和": "evaluated enterprises' tax ÷ their land",
+    "库中尚无工业投资数据": "no industrial investment data in the store yet",
+    # land
+    "低效用地企业": "Low-efficiency enterprises", "低效用地面积": "Low-efficiency land",
+    "闲置地块": "Idle parcels", "可收回地块": "Reclaimable parcels",
+    "亩均税收(万元/亩)": "Tax per mu (万元/mu)",
+    "约定开工满一年未开工为闲置，满两年可收回":
+        "idle one year after the agreed start without construction; reclaimable after two",
+    "地块编号": "Parcel", "权利人": "Owner", "储备用地": "reserve land",
+    "面积(平方米)": "Area (m²)", "约定开工日期": "Agreed start",
+    # runs
+    "新建评价": "New run", "冻结数据并评价": "Freeze data and evaluate", "企业数": "Enterprises",
+    "公示截止": "Notice until", "数据哈希": "Data hash", "数据快照": "Snapshot", "取代": "Supersedes",
+    "公示": "Notice", "发布公示": "Publish for notice", "公示结束，定稿": "Finalise",
+    "导出公示名单": "Export notice list", "档次结构": "Class mix",
+    "比较与政策模拟": "Compare and simulate", "与另一批次比较": "Compare with run",
+    "另一评价办法": "Other policy", "或上传 YAML": "or upload YAML", "档次变化": "Class changes",
+    "没有档次变化": "No class changes", "政策模拟": "What-if", "家档次变化": "change class",
+    "原办法": "Current policy", "新办法": "Other policy", "原档次": "Class before",
+    "新档次": "Class after", "决定": "Decision", "驳回": "Reject", "采纳": "Accept",
+    "更正字段": "Corrected field", "更正值": "Corrected value", "意见": "Note",
+    # imports
+    "导入模板": "Templates", "部门": "Department", "下载模板": "Download template",
+    "上传数据": "Upload", "文件 (.xlsx / .csv)": "File (.xlsx / .csv)", "校验并导入": "Validate and import",
+    "整个文件先校验；有任何错误则整份退回，不写入任何数据。重复导入同一文件不会改变数据。":
+        "The whole file is validated first; any error rejects it whole and nothing is written. "
+        "Importing the same file again changes nothing.",
+    "校验报告": "Validation report", "文件被退回": "File rejected", "处错误": "errors",
+    "处提示": "warnings", "已导入": "Imported", "新增": "inserted", "更新": "updated",
+    "未变": "unchanged", "新建企业": "new enterprises",
+    "文件与库中数据一致，没有变化": "The file matches the store: nothing changed",
+    "导入记录": "Import history", "文件": "File",
+    "税务": "Tax", "统计": "Statistics", "供电": "Power", "自然资源": "Land", "生态环境": "Environment",
+    "应急管理": "Safety",
+    # policies
+    "内置评价办法": "Shipped policies", "上传并检查新办法": "Upload and check a policy",
+    "YAML 文件": "YAML file", "检查通过": "valid", "处问题": "problems", "键路径": "Key path",
+    "下面是办法原文，每一行的注释即为说明。":
+        "The policy as written; the comment on each line documents it.",
+    # keyed labels
+    "sort:-score": "score, high first", "sort:score": "score, low first", "sort:name": "name",
+    "sort:uscc": "credit code", "sort:town": "town", "sort:class": "class",
+    "sort:-land_mu": "land, largest first", "sort:tax_per_mu": "tax per mu, lowest first",
+    "exempt:new": "new in production", "exempt:no_land": "no land",
+    "exempt:small_land": "below scale, little land", "exempt:out_of_scope": "out of scope",
+    "status:idle": "idle", "status:reclaimable": "reclaimable",
+    "appeal:pending": "pending", "appeal:accepted": "accepted", "appeal:rejected": "rejected",
+    "severity:error": "error", "severity:warning": "warning",
+    "bonus:high_tech": "high-tech", "bonus:specialized": "specialised (专精特新)",
+    "bonus:listed": "listed", "bonus:rd_center": "R&D centre",
+    "incident:safety_general": "safety incident", "incident:env_penalty": "environmental penalty",
+}
+
+ZH_KEYED: dict[str, str] = {
+    "sort:-score": "得分从高到低", "sort:score": "得分从低到高", "sort:name": "名称",
+    "sort:uscc": "信用代码", "sort:town": "乡镇街道", "sort:class": "档次",
+    "sort:-land_mu": "用地面积从大到小", "sort:tax_per_mu": "亩均税收从低到高",
+    "exempt:new": "投产未满规定年限", "exempt:no_land": "无用地",
+    "exempt:small_land": "规下且用地不足规定亩数", "exempt:out_of_scope": "不在参评范围",
+    "status:idle": "闲置", "status:reclaimable": "可收回",
+    "appeal:pending": "待处理", "appeal:accepted": "已采纳", "appeal:rejected": "已驳回",
+    "severity:error": "错误", "severity:warning": "提示",
+    "bonus:high_tech": "高新技术企业", "bonus:specialized": "专精特新", "bonus:listed": "上市企业",
+    "bonus:rd_center": "省级以上研发机构",
+    "incident:safety_general": "一般安全事故", "incident:env_penalty": "环境行政处罚",
+    "admin": "管理员", "clerk": "部门填报员", "officer": "乡镇专员", "enterprise": "企业用户",
+    "leader": "县领导", "draft": "草稿", "notice": "公示中", "final": "已定稿",
+    "superseded": "已被取代",
 }

@@ -1,0 +1,65 @@
+"""One sign-in per role for the demo county, so a visitor can try every view.
+
+The accounts are made only when missing, with a password printed by ``mujun serve``; the admin
+gets one only if it has none. Each scoped role points at the demo's largest town and an
+enterprise evaluated in the newest published run, so every page has something to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mujun.services import users
+from mujun.services.published import published_runs
+from mujun.services.schemas import UserCreate, UserUpdate
+from mujun.store.models import Enterprise, Role, RunResult, User
+
+DEMO_PASSWORD = "mujun-demo-2025"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    scope: str
+    password: str
+
+
+def _scope(user: User) -> str:
+    return user.department or user.town or user.park or user.uscc or "—"
+
+
+def ensure_demo_accounts(*, session: Session, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
+    """The demo accounts (created when missing); the caller commits."""
+    admin = users.ensure_admin(session=session)
+    if not admin.password_hash:
+        users.update_user(session=session, actor=None, username=admin.username,
+                          user_in=UserUpdate(password=password))
+    town = session.scalar(select(Enterprise.town).where(Enterprise.town.is_not(None))
+                          .group_by(Enterprise.town).order_by(func.count().desc()).limit(1))
+    runs = published_runs(session)
+    uscc = None
+    if runs:
+        newest = runs[max(runs)]
+        uscc = session.scalar(select(RunResult.uscc).join(Enterprise,
+                                                          Enterprise.uscc == RunResult.uscc)
+                              .where(RunResult.run_id == newest.id, RunResult.group == "above",
+                                     Enterprise.town == town)
+                              .order_by(RunResult.row_no).limit(1))
+    wanted = [("clerk-tax", Role.CLERK, {"department": "tax"}, "税务局填报员"),
+              ("officer", Role.OFFICER, {"town": town}, f"{town}专员"),
+              ("enterprise", Role.ENTERPRISE, {"uscc": uscc}, "企业用户"),
+              ("leader", Role.LEADER, {}, "县领导")]
+    out = [DemoAccount(admin.username, Role.ADMIN, "—", password)]
+    for username, role, scope, display in wanted:
+        if (role == Role.OFFICER and not town) or (role == Role.ENTERPRISE and not uscc):
+            continue
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = users.create_user(session=session, actor=None, user_in=UserCreate(
+                username=username, display_name=display, role=role, password=password, **scope))
+        out.append(DemoAccount(user.username, user.role, _scope(user), password))
+    return out

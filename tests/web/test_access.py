@@ -1,0 +1,135 @@
+"""Every route × every role: the right status, and nothing of anyone else's in a refusal.
+
+Roles of the fixture county: ``admin``; ``clerk`` (tax); ``officer`` (西屏街道, the town of the
+odd-numbered enterprises 01, 03, …); ``ent`` (enterprise 01) and ``ent2`` (enterprise 02);
+``leader``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tests.web.conftest import SignIn
+from tests.web.county import CODES, NAMES
+
+ROLES = ("admin", "clerk", "officer", "ent", "ent2", "leader")
+OWN, OTHER = CODES[0], CODES[1]  # 01 is in 西屏街道 (the officer's town), 02 in 水南街道
+
+
+def expect(**by_role: int) -> dict[str, int]:
+    default = by_role.pop("others", 403)
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+GET_API = [
+    ("/api/auth/me", expect(others=200)),
+    ("/api/cockpit", expect(admin=200, leader=200)),
+    ("/api/cockpit?year=2020", expect(admin=200, leader=200)),
+    ("/api/cockpit/parcels", expect(admin=200, leader=200)),
+    ("/api/enterprises", expect(admin=200, officer=200, ent=200, ent2=200)),
+    ("/api/enterprises/export.xlsx", expect(admin=200, officer=200, ent=200, ent2=200)),
+    (f"/api/enterprises/{OWN}", expect(admin=200, officer=200, ent=200, ent2=404)),
+    (f"/api/enterprises/{OTHER}", expect(admin=200, officer=404, ent=404, ent2=200)),
+    (f"/api/enterprises/{OTHER}?year=2020", expect(admin=200, officer=404, ent=404, ent2=200)),
+    ("/api/enterprises/91331124NOTEXIST0", expect(admin=404, officer=404, ent=404, ent2=404)),
+    ("/api/land/low-efficiency", expect(admin=200, officer=200)),
+    ("/api/land/low-efficiency.xlsx", expect(admin=200, officer=200)),
+    ("/api/runs", expect(admin=200)),
+    ("/api/runs/2", expect(admin=200)),
+    ("/api/runs/2/diff?other=1", expect(admin=200)),
+    ("/api/runs/2/notice.xlsx", expect(admin=200)),
+    ("/api/imports", expect(admin=200, clerk=200)),
+    ("/api/imports/departments", expect(admin=200, clerk=200)),
+    ("/api/imports/templates/tax.xlsx", expect(admin=200, clerk=200)),
+    ("/api/imports/templates/stats.xlsx", expect(admin=200, clerk=404)),
+    ("/api/policies", expect(others=200)),
+    ("/api/policies/zhejiang-template", expect(others=200)),
+]
+
+PAGES = [
+    ("/cockpit", expect(admin=200, leader=200)),
+    ("/enterprises", expect(admin=200, officer=200, ent=200, ent2=200)),
+    (f"/enterprises/{OWN}", expect(admin=200, officer=200, ent=200, ent2=404)),
+    (f"/enterprises/{OTHER}", expect(admin=200, officer=404, ent=404, ent2=200)),
+    ("/land", expect(admin=200, officer=200)),
+    ("/runs", expect(admin=200)),
+    ("/runs/2", expect(admin=200)),
+    ("/imports", expect(admin=200, clerk=200)),
+    ("/policies", expect(others=200)),
+]
+
+POSTS = [
+    ("/api/runs", {"year": 2021}, expect(admin=201)),
+    ("/api/runs/1/publish", None, expect(admin=409)),
+    ("/api/runs/2/finalize", None, expect(admin=409)),  # notice not over
+    ("/api/runs/2/what-if", {"policy_name": "zhejiang-template"}, expect(admin=200)),
+    ("/api/runs/2/appeals", {"uscc": OWN, "reason": "数据有误"}, expect(admin=201, ent=201)),
+    ("/api/runs/2/appeals", {"uscc": OTHER, "reason": "数据有误"}, expect(admin=201, ent2=201)),
+    ("/api/appeals/999/resolve", {"accept": False, "note": "x"}, expect(admin=404)),
+]
+
+
+def _leaks(role: str, body: str) -> list[str]:
+    """Names of enterprises the role may not see that appear in a refused answer."""
+    return [n for n in NAMES if n in body]
+
+
+@pytest.mark.parametrize(("url", "expected"), GET_API + PAGES, ids=[u for u, _ in GET_API + PAGES])
+def test_get_routes_by_role(sign_in: SignIn, url: str, expected: dict[str, int]) -> None:
+    for role in ROLES:
+        r = sign_in(role).get(url, follow_redirects=False)
+        assert r.status_code == expected[role], (role, url, r.text[:200])
+        if r.status_code >= 400:
+            assert _leaks(role, r.text) == [], (role, url)
+            if url.startswith("/api/"):
+                assert list(r.json()) == ["detail"]
+
+
+@pytest.mark.parametrize(("url", "body", "expected"), POSTS, ids=[u for u, _, _ in POSTS])
+def test_post_routes_by_role(sign_in: SignIn, url: str, body: object,
+                             expected: dict[str, int]) -> None:
+    for role in ROLES:
+        r = sign_in(role).post(url, json=body)
+        assert r.status_code == expected[role], (role, url, r.text[:200])
+        if r.status_code >= 400:
+            assert _leaks(role, r.text) == []
+            assert list(r.json()) == ["detail"]
+
+
+def test_every_api_route_is_in_the_matrix(app) -> None:  # type: ignore[no-untyped-def]
+    """A new route must be added to the tables above (so its access is tested)."""
+    tested = {u.split("?")[0] for u, _ in GET_API} | {u for u, _, _ in POSTS}
+    templates = set(app.openapi()["paths"])
+
+    def covered(path: str) -> bool:
+        import re
+
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"
+        return any(re.match(pattern, t) for t in tested)
+
+    assert sorted(p for p in templates if not covered(p)) == ["/api/auth/login",
+                                                             "/api/auth/logout",
+                                                             "/api/policies/check"]
+
+
+def test_signed_out_api_is_401_and_pages_redirect(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/api/cockpit").status_code == 401
+    assert client.get("/api/cockpit").json() == {"detail": "not signed in"}
+    r = client.get("/cockpit", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/login?next=/cockpit")
+
+
+def test_enterprise_list_is_scoped(sign_in: SignIn) -> None:
+    def codes(role: str) -> list[str]:
+        return sorted(i["uscc"] for i in sign_in(role).get("/api/enterprises").json()["items"])
+
+    assert codes("ent") == [OWN]
+    assert codes("ent2") == [OTHER]
+    assert codes("officer") == sorted(CODES[0::2])
+    assert codes("admin") == sorted(CODES)
+
+
+def test_officer_land_list_is_scoped(sign_in: SignIn) -> None:
+    items = sign_in("officer").get("/api/land/low-efficiency").json()["items"]
+    assert {i["town"] for i in items} <= {"西屏街道"}
+    idle = sign_in("officer").get("/api/land/low-efficiency").json()["idle"]
+    assert idle == []  # the reserve parcel is the county's, not the officer's
