@@ -92,7 +92,7 @@ def assemble(session: Session, year: int) -> Snapshot:
     enterprises = pl.DataFrame(columns).to_arrow().cast(ENTERPRISE_SCHEMA)
     incidents = bulk.select_frame(
         session,
-        "SELECT e.uscc, i.year, i.type, i.date, i.note FROM incidents i "
+        "SELECT e.uscc, i.year, i.type, CAST(i.date AS VARCHAR(10)), i.note FROM incidents i "
         "JOIN enterprises e ON e.id = i.enterprise_id WHERE i.year = ? ORDER BY i.id",
         [year], {"uscc": pl.String, "year": pl.Int64, "type": pl.String, "date": pl.String,
                  "note": pl.String},

@@ -1,0 +1,42 @@
+"""`mujun demo`'s loading: the demo county through the department imports, runs and appeals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mujun.demo.generate import generate
+from mujun.services import runs
+from mujun.services.demo import load_demo
+from mujun.store.models import Appeal, Enterprise, ImportBatch, Parcel, Run, User
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    generate(folder)
+    return folder
+
+
+def test_demo_county_loads(session: Session, admin: User, demo_files: Path) -> None:
+    steps: list[str] = []
+    load_demo(session=session, actor=admin, folder=demo_files, say=steps.append)
+    session.commit()
+    assert steps[0] == "registry and land" and steps[-1] == "run 2025 in notice with appeals"
+    assert session.scalar(select(func.count()).select_from(Enterprise)) > 1000
+    assert session.scalar(select(func.count()).select_from(Parcel)) > 1000
+    # every year through the imports: five departments' figures, four departments' incidents
+    years = session.execute(select(ImportBatch.year, func.count()).group_by(ImportBatch.year)
+                            .order_by(ImportBatch.year)).all()
+    assert [y for y, _ in years] == list(range(2020, 2026))
+    status = {r.year: r.status for r in session.scalars(select(Run))}
+    assert status == {2020: "final", 2021: "final", 2022: "final", 2023: "final",
+                      2024: "final", 2025: "notice"}
+    run_2025 = session.scalars(select(Run).where(Run.year == 2025)).one()
+    appeal_states = sorted(a.status for a in session.scalars(
+        select(Appeal).where(Appeal.run_id == run_2025.id)))
+    assert appeal_states == ["pending", "rejected"]
+    assert runs.verify_run(session=session, run=run_2025).ok
