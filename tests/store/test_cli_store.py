@@ -49,3 +49,22 @@ def test_template_import_and_error_report(cli_env: str, tmp_path: Path) -> None:
     assert result.exit_code == 0 and "no change" in result.output
     result = runner.invoke(app, ["backup", str(tmp_path / "b.zip")])
     assert result.exit_code == 0, result.output
+
+
+def test_users_and_acting_as_a_clerk(cli_env: str, tmp_path: Path) -> None:
+    from store_helpers import write_stats, write_tax
+
+    assert runner.invoke(app, ["user", "add", "tax1", "--role", "clerk", "--department",
+                               "tax"]).exit_code == 0
+    assert runner.invoke(app, ["user", "add", "nobody", "--role", "clerk"]).exit_code == 2
+    stats = write_stats(tmp_path / "s.csv", 3)
+    tax = write_tax(tmp_path / "t.csv", 3)
+    denied = runner.invoke(app, ["import", "--year", "2024", "-d", "stats", str(stats),
+                                 "--as", "tax1"])
+    assert denied.exit_code == 1 and "may not import" in denied.output
+    loaded = runner.invoke(app, ["import", "--year", "2024", "-d", "stats", str(stats)])
+    assert loaded.exit_code == 0
+    ok = runner.invoke(app, ["import", "--year", "2024", "-d", "tax", str(tax), "--as", "tax1"])
+    assert ok.exit_code == 0, ok.output
+    listed = runner.invoke(app, ["user", "list"]).output
+    assert "tax1 [clerk tax]" in listed

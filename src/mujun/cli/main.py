@@ -20,6 +20,7 @@ import mujun.cli.imports  # noqa: E402
 import mujun.cli.policy  # noqa: E402
 import mujun.cli.runs  # noqa: E402
 import mujun.cli.template  # noqa: E402, F401
+import mujun.cli.users  # noqa: E402, F401
 import mujun.cli.backup  # noqa: E402, F401
 import mujun.cli.demo  # noqa: E402, F401
 import mujun.cli.serve  # noqa: E402, F401
