@@ -18,6 +18,7 @@ from mujun.engine import uscc as uscc_check
 from mujun.services import audit
 from mujun.services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from mujun.services.figures import set_figure
+from mujun.services.locking import check_version
 from mujun.services.runs import create_run, delete_draft
 from mujun.services.users import require_admin
 from mujun.services.values import Value, jsonable
@@ -87,13 +88,10 @@ def resolve_appeal(
     now = now or utcnow()
     if appeal.status != AppealStatus.PENDING:
         raise InvalidTransition(f"appeal {appeal.id} is already {appeal.status}")
-    if expected_version is not None and appeal.version != expected_version:
-        from mujun.services.errors import ConflictError
-
-        raise ConflictError(f"appeal {appeal.id} was changed by someone else; reload it")
+    check_version(appeal, expected_version, f"appeal {appeal.id}")
     run = session.get(Run, appeal.run_id)
     assert run is not None
-    if run.status not in (RunStatus.NOTICE,):
+    if run.status != RunStatus.NOTICE:
         raise InvalidTransition(f"run {run.label} is {run.status}; its appeals are closed")
     if not accept and corrections:
         raise InvalidInput("a rejected appeal changes no data")
