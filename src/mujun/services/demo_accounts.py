@@ -18,6 +18,7 @@ from mujun.services.schemas import UserCreate, UserUpdate
 from mujun.store.models import Enterprise, Role, RunResult, User
 
 DEMO_PASSWORD = "mujun-demo-2025"
+DEMO_USERNAMES = ("admin", "clerk-tax", "officer", "enterprise", "leader")
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,18 @@ def _scope(user: User) -> str:
     return user.department or user.town or user.park or user.uscc or "—"
 
 
+def existing_demo_accounts(*, session: Session,
+                           password: str = DEMO_PASSWORD) -> list[DemoAccount]:
+    """The accounts that still sign in with the demo password (none on a real store)."""
+    found = session.scalars(select(User).where(User.username.in_(DEMO_USERNAMES))
+                            .order_by(User.id))
+    return [DemoAccount(u.username, u.role, _scope(u), password) for u in found
+            if users.verify_password(u.password_hash, password)]
+
+
 def ensure_demo_accounts(*, session: Session, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
-    """The demo accounts (created when missing); the caller commits."""
+    """The demo accounts (created when missing) — for a store holding the demo county only;
+    the caller commits."""
     admin = users.ensure_admin(session=session)
     if not admin.password_hash:
         users.update_user(session=session, actor=None, username=admin.username,

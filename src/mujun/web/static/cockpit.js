@@ -57,7 +57,7 @@
       tooltip: { formatter: (p) => { const d = p.data || {}; return [d.name, d.owner || names.none, (d.klass || "—") + (d.low ? " · " + M.t("低效用地", "low efficiency") : ""), (d.area || 0).toFixed(0) + " m²"].join("<br>"); } },
       legend: { show: false },
       series: [{
-        type: "map", map: "parcels", roam: true, selectedMode: false,
+        type: "map", map: "parcels", roam: true, selectedMode: false, showLegendSymbol: false,
         label: { show: false }, emphasis: { label: { show: false } },
         data: features.map((f) => {
           const p = f.properties; const k = p.class || "none";

@@ -1,0 +1,97 @@
+"""Real chromium (Debian's, driven by Playwright) against the app served on loopback.
+
+The server runs in a thread over a private copy of the test county, with a clock the tests can
+move; ``MUJUN_CHROMIUM`` overrides the browser path. Without chromium the tests are skipped
+(``.ci/run`` installs it, so there they run).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from tests.web import county
+from tests.web.conftest import Clock
+
+from mujun.store import db
+from mujun.web.app import create_app
+
+CHROMIUM = os.environ.get("MUJUN_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+SCREENSHOTS = Path(__file__).parents[3] / "docs" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def live(county_file: Path, tmp_path: Path) -> Iterator[tuple[str, Clock]]:
+    path = tmp_path / "store.db"
+    shutil.copy(county_file, path)
+    engine = db.make_engine(f"sqlite:///{path}")
+    clock = Clock(county.T0)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(engine=engine, clock=clock),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", clock
+    server.should_exit = True
+    thread.join(10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser, live):  # type: ignore[no-untyped-def]
+    base, _ = live
+    contexts = []
+
+    def make(username: str | None = None):  # type: ignore[no-untyped-def]
+        ctx = browser.new_context(base_url=base, viewport={"width": 1440, "height": 900},
+                                  locale="zh-CN")
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        if username:
+            page.goto("/login")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", county.PASSWORD)
+            page.click("form button[type=submit]")
+            page.wait_for_load_state("networkidle")
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,137 @@
+"""Each role in a real browser: its pages, its limits, an import with errors, a run's life."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.web.browser.conftest import shot
+from tests.web.county import CODES, NAMES
+
+MAIN_PAGES = {
+    "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/runs", "/runs/2",
+              "/imports", "/policies"],
+    "leader": ["/cockpit", "/policies"],
+    "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/policies"],
+    "ent": [f"/enterprises/{CODES[0]}", "/policies"],
+    "clerk": ["/imports", "/policies"],
+}
+
+
+def _no_error(page) -> None:  # type: ignore[no-untyped-def]
+    assert page.locator("section.error").count() == 0, page.url
+
+
+def test_each_role_walks_its_pages(new_page) -> None:  # type: ignore[no-untyped-def]
+    for role, paths in MAIN_PAGES.items():
+        page = new_page(role)
+        nav = sorted(page.locator("header nav a").evaluate_all("els => els.map(e => e.pathname)"))
+        assert nav == sorted(p for p in paths if p.count("/") == 1 or role == "ent"), role
+        for path in paths:
+            response = page.goto(path)
+            assert response.status == 200, (role, path)
+            page.wait_for_load_state("networkidle")
+            _no_error(page)
+            assert page.locator("h1").first.inner_text()
+
+
+def test_cockpit_draws_its_charts_and_map(new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page("leader")
+    page.goto("/cockpit")
+    page.wait_for_selector("#chart-map[data-features]")
+    for chart in ("chart-groups", "chart-trend", "chart-targets", "chart-towns", "chart-map"):
+        assert page.locator(f"#{chart} canvas").count() == 1, chart
+    assert page.locator("#chart-map").get_attribute("data-features") == "13"
+    assert page.locator(".echarts-missing").is_hidden()
+    shot(page, "cockpit")
+    page.click("#lang-switch")
+    page.wait_for_selector("#chart-map[data-features]")
+    assert page.locator("h1").first.inner_text().startswith("Cockpit")
+    shot(page, "cockpit-en")
+
+
+def test_enterprise_cannot_see_another_enterprise(new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page("ent")
+    own = page.goto(f"/enterprises/{CODES[0]}")
+    assert own.status == 200 and page.locator("#ent-name").inner_text() == NAMES[0]
+    page.wait_for_selector("#chart-indicators canvas")
+    shot(page, "portrait")
+    other = page.goto(f"/enterprises/{CODES[1]}")
+    assert other.status == 404
+    body = page.locator("body").inner_text()
+    assert NAMES[1] not in body and "91331124000000002" not in body.replace(CODES[1], "")
+    api = page.goto(f"/api/enterprises/{CODES[1]}")
+    assert api.status == 404 and NAMES[1] not in page.content()
+    listing = page.goto("/api/enterprises")
+    assert listing.status == 200 and NAMES[1] not in page.content()
+
+
+def test_import_with_errors_lists_them(new_page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = new_page("clerk")
+    page.goto("/imports")
+    bad = tmp_path / "tax-2021.csv"
+    bad.write_text("统一社会信用代码,企业名称,实缴税收(万元)\n"
+                   f"{CODES[0]},{NAMES[0]},abc\n91331124BADCODE000,某公司,12\n", encoding="utf-8")
+    page.select_option("select[name=department]", "tax")
+    page.fill("input[name=year]", "2021")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("#upload button[type=submit]")
+    page.wait_for_selector("#problems")
+    assert page.locator("#report-rejected").is_visible()
+    rows = page.locator("#problems tbody tr")
+    assert rows.count() == 2
+    assert rows.nth(0).locator("td").nth(0).inner_text() == "2"
+    assert rows.nth(0).locator("td").nth(2).inner_text() == "abc"
+    assert page.locator("#history tbody tr td.empty").count() == 1  # nothing was written
+    shot(page, "import-errors")
+
+
+def test_publish_appeal_resolve_finalise(new_page, live) -> None:  # type: ignore[no-untyped-def]
+    _, clock = live
+    admin = new_page("admin")
+    admin.goto("/runs")
+    admin.fill("#create input[name=year]", "2021")
+    admin.click("#create button[type=submit]")
+    admin.wait_for_selector("#publish")
+    assert admin.locator("#run-status").inner_text() == "草稿"
+    run_url = admin.url
+    admin.click("#publish")
+    admin.wait_for_selector("#finalize")
+    assert admin.locator("#run-status").inner_text() == "公示中"
+    shot(admin, "run")
+
+    ent = new_page("ent")
+    ent.goto(f"/enterprises/{CODES[0]}")
+    ent.fill("#appeal-form textarea[name=reason]", "本年度税收漏报一笔，申请核实。")
+    ent.click("#appeal-form button[type=submit]")
+    ent.wait_for_selector("#appeals tbody tr[data-appeal]")
+    assert "待处理" in ent.locator("#appeals tbody tr[data-appeal]").inner_text()
+
+    admin.goto(run_url)
+    row = admin.locator("#run-appeals tr[data-appeal]")
+    assert "本年度税收漏报一笔" in row.inner_text()
+    row.locator("select[name=decision]").select_option("reject")
+    row.locator("input[name=note]").fill("经税务局核实，数据无误。")
+    row.locator("button[type=submit]").click()
+    admin.wait_for_selector("#run-appeals tr[data-appeal]")
+    assert "已驳回" in admin.locator("#run-appeals tr[data-appeal]").inner_text()
+
+    clock.now += timedelta(days=30)  # the notice closes
+    admin.click("#finalize")
+    admin.wait_for_selector("#notice-export")
+    assert admin.locator("#run-status").inner_text() == "已定稿"
+
+    ent.goto(f"/enterprises/{CODES[0]}")
+    assert "经税务局核实，数据无误。" in ent.locator("#appeals").inner_text()
+    assert ent.locator("#appeal-form").count() == 0
+
+
+def test_screenshots_of_the_other_pages(new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page("admin")
+    for name, path in (("enterprises", "/enterprises"), ("land", "/land"), ("runs", "/runs"),
+                       ("policies", "/policies")):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        shot(page, name)
+    login = new_page()
+    login.goto("/login")
+    shot(login, "login")
