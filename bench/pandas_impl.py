@@ -161,7 +161,8 @@ def evaluate(enterprises: pd.DataFrame | pa.Table, incidents: pd.DataFrame | pa.
 
             with np.errstate(invalid="ignore", divide="ignore"):
                 ratio = np.where(b > 0, x / b, 0.0)
-            bad = missing_num | missing_den | neg_den
+            # missing first, then an undefined b (§3: every r = 0), then the zero denominator
+            bad = missing_num | missing_den | neg_den | np.isnan(b)
             r = np.where(bad, 0.0, np.where(zero_den, ind.cap if ind.zero_best else 0.0, ratio))
             r_clipped = np.minimum(np.maximum(r, 0.0), ind.cap)
             s = ind.weight * r_clipped

@@ -188,6 +188,8 @@ def evaluate(rows: list[dict[str, Any]], incidents: list[dict[str, Any]], policy
                 elif den < 0:
                     warnings.append(f"{ind.id}: {ind.denominator} negative")
                 r = 0.0
+            elif b is None:  # §3: no usable data in the group, so every r = 0 (even `best`)
+                r = 0.0
             elif den == 0:
                 r = ind.cap if ind.zero_best else 0.0
             else:
