@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mujun.services import appeals, audit, runs
+from mujun.services.county import set_county_figure
 from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
@@ -26,6 +27,7 @@ from mujun.store.models import (
     StandardLandCommitment,
     User,
 )
+from mujun.store.models.county import INDUSTRIAL_INVESTMENT
 
 YEARS = range(2020, 2026)
 FINAL_YEARS = range(2020, 2025)
@@ -101,6 +103,17 @@ def load_land(*, session: Session, actor: User | None, folder: Path) -> int:
     return len(parcels)
 
 
+def load_county_figures(*, session: Session, actor: User | None, path: Path) -> int:
+    """工业投资 per year (the fifth 五个翻番 target) from the demo's county series."""
+    rows = _csv(path)
+    for row in rows:
+        value = _num(row["industrial_investment_wan"])
+        if value is not None:
+            set_county_figure(session=session, actor=actor, year=int(row["year"]),
+                              name=INDUSTRIAL_INVESTMENT, value=value, source="demo: 统计局")
+    return len(rows)
+
+
 def import_year(*, session: Session, actor: User | None, folder: Path, year: int) -> None:
     """Every department's part of the year's table, then every department's incidents."""
     table = folder / f"enterprises-{year}.csv"
@@ -126,6 +139,7 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     say("registry and land")
     load_registry(session=session, actor=actor, path=folder / "registry.csv")
     load_land(session=session, actor=actor, folder=folder)
+    load_county_figures(session=session, actor=actor, path=folder / "industrial_investment.csv")
     for year in YEARS:
         say(f"imports {year}")
         import_year(session=session, actor=actor, folder=folder, year=year)

@@ -2,6 +2,7 @@
 
 from mujun.store.models.audit import AuditRecord
 from mujun.store.models.base import Base
+from mujun.store.models.county import CountyFigure
 from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
 from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
@@ -13,6 +14,7 @@ __all__ = [
     "AppealStatus",
     "AuditRecord",
     "Base",
+    "CountyFigure",
     "Enterprise",
     "EnterpriseTag",
     "Figure",

@@ -1,0 +1,41 @@
+"""County-level annual statistics (工业投资 …): set with an audit record, read as a series."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mujun.services import audit
+from mujun.store.models import CountyFigure, User
+
+
+def set_county_figure(
+    *, session: Session, actor: User | None, year: int, name: str, value: float, source: str = ""
+) -> CountyFigure:
+    """Set one year's value of a county series; an unchanged value writes nothing."""
+    figure = session.scalar(
+        select(CountyFigure).where(CountyFigure.year == year, CountyFigure.name == name)
+    )
+    if figure is not None and figure.value == value and figure.source == source:
+        return figure
+    before = None if figure is None else {"value": figure.value, "source": figure.source}
+    if figure is None:
+        figure = CountyFigure(year=year, name=name, value=value, source=source)
+        session.add(figure)
+    else:
+        figure.value, figure.source = value, source
+    session.flush()
+    audit.record(session=session, actor=actor, action="set", entity="county_figure",
+                 entity_id=figure.id, summary=f"{name} {year}", before=before,
+                 after={"value": value, "source": source})
+    return figure
+
+
+def county_series(*, session: Session, name: str) -> dict[int, float]:
+    """``{year: value}`` of one county series, oldest first."""
+    rows = session.execute(
+        select(CountyFigure.year, CountyFigure.value)
+        .where(CountyFigure.name == name)
+        .order_by(CountyFigure.year)
+    ).all()
+    return {year: value for year, value in rows}
