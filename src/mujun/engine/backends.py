@@ -56,30 +56,60 @@ class TableLoader:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._stages: list[str] = []
         self._views: list[str] = []
+        self._registered: list[str] = []
+
+    def _con(self) -> Any:
+        return self.backend.con
+
+    def fetch(self, expr: ibis.Table) -> pa.Table:
+        """Run a query and return its result as Arrow (compiled once, no type conversion pass)."""
+        if is_spark(self.backend):
+            return self.backend.to_pyarrow(expr)
+        result = self._con().sql(self.backend.compile(expr)).to_arrow_table()
+        expected = expr.schema().to_pyarrow()
+        return result if result.schema == expected else result.cast(expected)
 
     def load(self, table: pa.Table, stem: str) -> ibis.Table:
         name = f"mujun_{stem}_{uuid.uuid4().hex[:12]}"
         if not is_spark(self.backend):
-            # DuckDB scans the Arrow memory in place: no copy of the input
-            return self.backend.create_table(name, table, temp=True)
+            # DuckDB scans the Arrow memory in place: no copy of the input. DuckDB knows no row
+            # count for an Arrow scan, so queries over it avoid joins with other large tables.
+            self._con().register(name, table)
+            self._registered.append(name)
+            return ibis.table(ibis.Schema.from_pyarrow(table.schema), name=name)
         if self._tmp is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="mujun-spark-")
         path = Path(self._tmp.name) / f"{name}.parquet"
         pq.write_table(table, path)
         return self.backend.read_parquet(str(path), table_name=name)
 
-    def cache(self, expr: ibis.Table | None) -> ibis.Table | None:
-        """Materialise an intermediate result once on this backend; dropped by ``close``."""
+    def cache(self, expr: ibis.Table | None, *, in_order: bool = False) -> ibis.Table | None:
+        """Materialise an intermediate result once on this backend; dropped by ``close``.
+
+        ``in_order``: on DuckDB the query runs on one thread, so floating-point sums add the rows
+        in input order and give the same bits on every run (partial sums of parallel threads are
+        combined in whatever order the threads finish).
+        """
         if expr is None:
             return None
         name = f"mujun_stage_{uuid.uuid4().hex[:12]}"
         if is_spark(self.backend):
             self.backend.create_view(name, expr, overwrite=True)
             self.backend._session.catalog.cacheTable(name)
-        else:
-            self.backend.create_table(name, expr, temp=True)
+            self._stages.append(name)
+            return self.backend.table(name)
+        sql = self.backend.compile(expr)
+        con = self._con()
+        threads = con.execute("SELECT current_setting('threads')").fetchone()[0] if in_order else 0
+        try:
+            if in_order:
+                con.execute("SET threads = 1")
+            con.execute(f'CREATE TEMPORARY TABLE "{name}" AS {sql}')
+        finally:
+            if in_order:
+                con.execute(f"SET threads = {int(threads)}")
         self._stages.append(name)
-        return self.backend.table(name)
+        return ibis.table(expr.schema(), name=name)
 
     def view(self, expr: ibis.Table) -> ibis.Table:
         """Name an expression as a view, so later queries compile a reference, not the tree."""
@@ -89,6 +119,9 @@ class TableLoader:
         return self.backend.table(name)
 
     def close(self) -> None:
+        for name in self._registered:
+            self._con().unregister(name)
+        self._registered.clear()
         for name in reversed(self._views):
             self.backend.drop_view(name, force=True)
         self._views.clear()
@@ -97,7 +130,7 @@ class TableLoader:
                 self.backend._session.catalog.uncacheTable(name)
                 self.backend.drop_view(name, force=True)
             else:
-                self.backend.drop_table(name, force=True)
+                self._con().execute(f'DROP TABLE IF EXISTS "{name}"')
         self._stages.clear()
         if self._tmp is not None:
             self._tmp.cleanup()

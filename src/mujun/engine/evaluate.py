@@ -14,6 +14,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from ibis.backends import BaseBackend
@@ -128,14 +129,14 @@ def _canonical(enterprises: pa.Table) -> pa.Table:
     if missing:
         raise EvaluationError(f"the enterprise table lacks column(s): {', '.join(missing)}")
     table = enterprises.select([f.key for f in FIELDS])
-    return table.append_column("_row", pa.array(range(table.num_rows), type=pa.int64()))
+    return table.append_column("_row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
 
 
 def _incidents(incidents: pa.Table | None) -> pa.Table:
     if incidents is None:
         incidents = INCIDENT_SCHEMA.empty_table()
     table = incidents.select(INCIDENT_SCHEMA.names).cast(INCIDENT_SCHEMA)
-    return table.append_column("_pos", pa.array(range(table.num_rows), type=pa.int64()))
+    return table.append_column("_pos", pa.array(np.arange(table.num_rows, dtype=np.int64)))
 
 
 def prepared(t: ir.Table, policy: Policy, year: int) -> ir.Table:
@@ -150,14 +151,17 @@ def scored(t: ir.Table, effects: ir.Table, policy: Policy) -> ir.Table:
     t = t.left_join(effects, t.uscc == effects.uscc).drop("uscc_right")
     evaluated = t.group.notnull()
     no_number = ibis.null("float64")
-    t = t.mutate(
-        bonus=ibis.cases((evaluated, adjustments.bonus(t, policy)), else_=no_number),
-        penalty=ibis.cases((evaluated, t.penalty.fill_null(0.0)), else_=no_number),
+    bonus = ibis.cases((evaluated, adjustments.bonus(t, policy)), else_=no_number)
+    penalty = ibis.cases((evaluated, t.penalty.fill_null(0.0)), else_=no_number)
+    raw_score = t.base_score + bonus - penalty
+    return t.mutate(
+        bonus=bonus,
+        penalty=penalty,
         vetoed=ibis.cases((evaluated, t.vetoed.fill_null(False)), else_=ibis.null("boolean")),
         veto_reason=ibis.cases((evaluated, t.veto_reason), else_=ibis.null("string")),
+        raw_score=raw_score,
+        score=adjustments.round_score(raw_score),
     )
-    t = t.mutate(raw_score=t.base_score + t.bonus - t.penalty)
-    return t.mutate(score=adjustments.round_score(t.raw_score))
 
 
 #: columns computed on the narrow table: the adjusted score (§4), class (§5) and pricing (§6)
@@ -165,7 +169,6 @@ CLASS_COLUMNS = (
     "vetoed",
     "veto_reason",
     "score",
-    "base_score",
     "bonus",
     "penalty",
     "raw_score",
@@ -183,7 +186,8 @@ CLASS_COLUMNS = (
 
 
 def _classing_inputs(policy: Policy) -> list[str]:
-    """The narrow set of columns ranking, classing, the upgrade path and pricing need."""
+    """The narrow set of columns the adjustments, ranking, classing, the upgrade path and pricing
+    need."""
     tax = [
         indicators.col(kind, g, classing.TAX_INDICATOR)
         for g in policy.groups
@@ -193,14 +197,10 @@ def _classing_inputs(policy: Policy) -> list[str]:
     pricing_inputs = ["electricity_kwh", "water_t", "land_use_tax_due", "land_owned_m2"]
     return [
         "_row",
+        "uscc",
         "group",
-        "vetoed",
-        "veto_reason",
-        "raw_score",
-        "score",
         "base_score",
-        "bonus",
-        "penalty",
+        *BONUS_FLAGS,
         "land_mu",
         "tax_paid",
         *tax,
@@ -208,9 +208,13 @@ def _classing_inputs(policy: Policy) -> list[str]:
     ]
 
 
-def classed(narrow: ir.Table, policy: Policy) -> ir.Table:
-    """Rank, class, upgrade path (§5), pricing and low efficiency (§6) on the narrow table."""
-    t = classing.with_rank_and_class(narrow, policy)
+def ranked(t: ir.Table, policy: Policy) -> ir.Table:
+    """Rank and class (§5) on the narrow scored table."""
+    return classing.with_rank_and_class(t, policy)
+
+
+def classed(t: ir.Table, policy: Policy) -> ir.Table:
+    """Upgrade path (§5), pricing and low efficiency (§6) on the ranked narrow table."""
     t = classing.with_upgrade_path(t, policy)
     t = t.mutate(
         **pricing.pricing_columns(t, policy), low_efficiency=pricing.low_efficiency(t, policy)
@@ -269,32 +273,38 @@ def evaluate(
         )
     backend = backend or backends.duckdb()
     loader = backends.TableLoader(backend)
+    ratio_cols = [f"ratio_{i}" for i in policy.indicator_ids()]
     try:
-        # Each query materialises only what the next needs: the small benchmark tables, the
-        # narrow scores that ranking sorts, then the class columns and the wide output, which
-        # are laid side by side in input order without a join.
+        # Each query materialises only what the next needs: the small benchmark and incident
+        # tables, then one pass over the input giving every per-enterprise column (Arrow, in input
+        # order: no join with another large table), then the narrow columns that the adjustments
+        # and ranking need, read back from that result, giving the class columns.
         t = prepared(loader.load(_canonical(enterprises), "enterprises"), policy, year)
         inc = loader.load(_incidents(incidents), "incidents")
         group_wide, by_industry = indicators.benchmark_tables(t, policy)
-        t = indicators.with_benchmarks(
-            t, policy, loader.cache(group_wide), loader.cache(by_industry)
-        )
+        # the benchmark sums run on one thread: the same bits on every run (see TableLoader.cache)
+        group_wide = loader.cache(group_wide, in_order=True)
+        by_industry = loader.cache(by_industry, in_order=True)
+        t = indicators.with_benchmarks(t, policy, group_wide, by_industry)
         effects = loader.cache(adjustments.incident_effects(inc, policy, year))
-        indicator_scores = loader.view(indicators.with_indicator_scores(t, policy))
-        full = scored(indicator_scores, effects, policy)
-        narrow = loader.cache(full.select(*_classing_inputs(policy)))
-        classes = _in_input_order(backend.to_pyarrow(classed(narrow, policy)))
-        ratio_cols = [f"ratio_{i}" for i in policy.indicator_ids()]
+        inputs = _classing_inputs(policy)
         wide = [
             c
             for c in (*output_columns(policy), *DETAIL_COLUMNS, *ratio_cols)
             if c not in CLASS_COLUMNS and c != "extra_tax_to_next_class_wan"
         ]
-        # no join here, so the scan's order survives and no wide sort is needed
-        wide_expr = per_indicator(indicator_scores, policy).select(*wide, "_row")
-        result = _in_input_order(backend.to_pyarrow(wide_expr))
+        keep = list(dict.fromkeys([*wide, *inputs]))
+        wide_expr = per_indicator(indicators.with_indicator_scores(t, policy), policy)
+        result = _in_input_order(loader.fetch(wide_expr.select(*keep)))
+        narrow = loader.load(result.select(inputs), "scores")
+        # materialised twice, so that each of the two steps reads a plain table: the upgrade path
+        # looks up the classes, which would otherwise repeat the rank window
+        scores = loader.cache(scored(narrow, effects, policy))
+        ranks = loader.cache(ranked(scores, policy))
+        classes = _in_input_order(loader.fetch(classed(ranks, policy)))
     finally:
         loader.close()
+    result = result.select(wide)
     # the two results are both in input order: the class columns are laid beside the wide ones
     for name in CLASS_COLUMNS:
         result = result.append_column(name, classes[name])

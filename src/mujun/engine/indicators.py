@@ -106,15 +106,20 @@ def _ratio(t: ir.Table, ind: ResolvedIndicator, b: ir.Value) -> ir.FloatingValue
     )
 
 
-def _warnings(t: ir.Table, ind: ResolvedIndicator) -> ir.StringValue:
-    """``"; <id>: <field> missing"`` pieces for this indicator ('' when none)."""
-    pieces = []
+def _warnings(t: ir.Table, ind: ResolvedIndicator) -> tuple[ir.StringValue, ir.BooleanValue]:
+    """``"; <id>: <field> missing"`` pieces for this indicator ('' when none), and whether there
+    is any."""
+    pieces, problems = [], []
     for field, is_den in ((ind.numerator, False), (ind.denominator, True)):
         value = t[field]
-        pieces.append(ibis.cases((value.isnull(), f"; {ind.id}: {field} missing"), else_=""))
-        if is_den:
-            pieces.append(ibis.cases((value < 0, f"; {ind.id}: {field} negative"), else_=""))
-    return ibis.literal("").concat(*pieces)
+        tests = [(value.isnull(), "missing")] + ([(value < 0, "negative")] if is_den else [])
+        for test, what in tests:
+            pieces.append(ibis.cases((test, f"; {ind.id}: {field} {what}"), else_=""))
+            problems.append(test)
+    any_problem = problems[0]
+    for test in problems[1:]:
+        any_problem = any_problem | test
+    return ibis.literal("").concat(*pieces), any_problem
 
 
 def with_indicator_scores(t: ir.Table, policy: Policy) -> ir.Table:
@@ -125,19 +130,25 @@ def with_indicator_scores(t: ir.Table, policy: Policy) -> ir.Table:
         in_group = _in_group(t, group)
         base: ir.Value = ibis.literal(0.0)
         warnings: ir.Value = ibis.literal("")
+        flagged: ir.Value = ibis.literal(False)
         for ind in policy.resolved(group):
             b = t[col("b", group, ind.id)]
             num, den = t[ind.numerator], t[ind.denominator]
             present = num.notnull() & den.notnull() & (den > 0)
             r = _ratio(t, ind, b)
-            s = ind.weight * r.clip(lower=0.0, upper=ind.cap)
+            # r is never null, so greatest/least clip it without the null guards of ``clip``,
+            # which repeat r three times at each of its two levels in the compiled SQL
+            s = ind.weight * ibis.greatest(0.0, ibis.least(float(ind.cap), r))
             cols[col("x", group, ind.id)] = _if(in_group & present, _value(t, ind))
             cols[col("r", group, ind.id)] = _if(in_group, r)
             cols[col("s", group, ind.id)] = _if(in_group, s)
             base = base + s
-            warnings = warnings.concat(_warnings(t, ind))
+            text, problem = _warnings(t, ind)
+            warnings = warnings.concat(text)
+            flagged = flagged | problem
         base_by_group.append((in_group, base))
-        warnings_by_group.append((in_group, warnings))
+        # the text is built only for the few rows with a problem (string work is the dear part)
+        warnings_by_group.append((in_group & flagged, warnings))
     cols["base_score"] = ibis.cases(*base_by_group, else_=NULL_F)
     all_warnings = ibis.cases(*warnings_by_group, else_="")
     # drop the leading "; " and turn "" into null
