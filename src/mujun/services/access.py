@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from mujun.services.errors import NotFound, PermissionDenied
@@ -85,8 +85,6 @@ def visible_enterprise(*, session: Session, user: User, uscc: str) -> Enterprise
     """The enterprise ``uscc`` if the user may see it; ``NotFound`` otherwise (also when it
     exists, so another enterprise's records are not even confirmed)."""
     require(user, Action.ENTERPRISES)
-    from sqlalchemy import select
-
     ent = session.scalar(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper()))
     if ent is None or not may_see_enterprise(user, ent):
         raise NotFound(f"no enterprise {uscc} that you may see")

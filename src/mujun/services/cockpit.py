@@ -20,7 +20,16 @@ from mujun.engine.labels import GROUP_ZH
 from mujun.services.access import Action, require
 from mujun.services.industries import industry_label
 from mujun.services.published import RunRef, published_runs
-from mujun.store.models import Enterprise, Figure, FigureChange, ImportBatch, Run, RunResult, User
+from mujun.store.models import (
+    Enterprise,
+    Figure,
+    FigureChange,
+    ImportBatch,
+    Parcel,
+    Run,
+    RunResult,
+    User,
+)
 
 CLASSES = ("A", "B", "C", "D")
 BASE_YEAR, TARGET_YEAR = 2020, 2025
@@ -152,7 +161,7 @@ def run_rows(session: Session, run: Run) -> list[_Row]:
             .where(RunResult.run_id == run.id).order_by(RunResult.row_no)
         return [_Row(u, n, g, k, s, r, bool(low), m)
                 for u, n, g, k, s, r, low, m in session.execute(query)]
-    return _cached(("rows", run.id, run.results_hash), load)  # type: ignore[no-any-return]
+    return _cached(("rows", run.id, run.results_hash), load)
 
 
 def _mix(key: str, label: str, rows: list[_Row]) -> MixRow:
@@ -252,7 +261,7 @@ def cockpit(*, session: Session, actor: User, year: int | None = None) -> Cockpi
     """The cockpit of ``year`` (default: the latest published year)."""
     require(actor, Action.COCKPIT)
     key = ("cockpit", year, data_version(session))
-    return _cached(key, lambda: _compute(session, year))  # type: ignore[no-any-return]
+    return _cached(key, lambda: _compute(session, year))
 
 
 def _compute(session: Session, year: int | None) -> CockpitPublic:
@@ -296,8 +305,6 @@ class ParcelMap(BaseModel):
 def parcel_map(*, session: Session, actor: User, year: int | None = None) -> ParcelMap:
     """Parcels coloured by their owner's class (``class`` null: reserve land or not evaluated)."""
     require(actor, Action.COCKPIT)
-    from mujun.store.models import Parcel
-
     parcels_version = session.execute(
         select(func.count(Parcel.id), func.max(Parcel.updated_at))).one()
     key = ("map", year, data_version(session), tuple(parcels_version))
@@ -327,4 +334,4 @@ def parcel_map(*, session: Session, actor: User, year: int | None = None) -> Par
             })
         return ParcelMap(year=y, features=features)
 
-    return _cached(key, compute)  # type: ignore[no-any-return]
+    return _cached(key, compute)

@@ -60,17 +60,19 @@ def ensure_demo_accounts(*, session: Session, password: str = DEMO_PASSWORD) -> 
                               .where(RunResult.run_id == newest.id, RunResult.group == "above",
                                      Enterprise.town == town)
                               .order_by(RunResult.row_no).limit(1))
-    wanted = [("clerk-tax", Role.CLERK, {"department": "tax"}, "税务局填报员"),
-              ("officer", Role.OFFICER, {"town": town}, f"{town}专员"),
-              ("enterprise", Role.ENTERPRISE, {"uscc": uscc}, "企业用户"),
-              ("leader", Role.LEADER, {}, "县领导")]
+    wanted: list[tuple[str, Role, dict[str, str | None], str]] = [
+        ("clerk-tax", Role.CLERK, {"department": "tax"}, "税务局填报员"),
+        ("officer", Role.OFFICER, {"town": town}, f"{town}专员"),
+        ("enterprise", Role.ENTERPRISE, {"uscc": uscc}, "企业用户"),
+        ("leader", Role.LEADER, {}, "县领导")]
     out = [DemoAccount(admin.username, Role.ADMIN, "—", password)]
     for username, role, scope, display in wanted:
         if (role == Role.OFFICER and not town) or (role == Role.ENTERPRISE and not uscc):
             continue
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
-            user = users.create_user(session=session, actor=None, user_in=UserCreate(
-                username=username, display_name=display, role=role, password=password, **scope))
+            user_in = UserCreate.model_validate({"username": username, "display_name": display,
+                                                 "role": role, "password": password, **scope})
+            user = users.create_user(session=session, actor=None, user_in=user_in)
         out.append(DemoAccount(user.username, user.role, _scope(user), password))
     return out

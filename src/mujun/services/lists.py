@@ -102,7 +102,7 @@ def _enterprise_query(actor: User, run_id: int | None, f: EnterpriseFilter) -> A
         EnterpriseSort.CLASS: [RunResult.class_.asc().nulls_last(),
                                RunResult.score.desc().nulls_last()],
     }[f.sort]
-    return query.order_by(*order, Enterprise.uscc)
+    return query.order_by(*order, Enterprise.uscc)  # type: ignore[misc]
 
 
 def _row(t: Any) -> EnterpriseRow:

@@ -16,7 +16,7 @@ from mujun.engine.policy import (
 )
 from mujun.services import access
 from mujun.services.access import Action
-from mujun.services.errors import NotFound
+from mujun.services.errors import InvalidInput, NotFound
 from mujun.store.models import User
 
 MAX_POLICY_BYTES = 256 * 1024
@@ -82,8 +82,6 @@ def check_policy(*, actor: User, text: str, source: str = "upload") -> PolicyChe
 
 def decode_upload(data: bytes) -> str:
     """The uploaded bytes as text (UTF-8, a BOM allowed); refuses binary and oversized files."""
-    from mujun.services.errors import InvalidInput
-
     if len(data) > MAX_POLICY_BYTES:
         raise InvalidInput(f"a policy file is at most {MAX_POLICY_BYTES // 1024} KB")
     try:

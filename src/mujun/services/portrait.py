@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mujun.engine.explain import Explanation, render_zh
+from mujun.engine.explain import Explanation, IndicatorLine, render_zh
 from mujun.services import access
 from mujun.services.industries import industry_label
 from mujun.services.published import RunRef, published_runs
@@ -72,8 +72,6 @@ class PortraitPublic(BaseModel):
 
 def _explanation(data: dict[str, Any]) -> Explanation:
     fields = dict(data)
-    from mujun.engine.explain import IndicatorLine
-
     fields["indicators"] = [IndicatorLine(**i) for i in fields.get("indicators") or []]
     for key in ("bonus_flags", "penalties"):
         fields[key] = [tuple(x) for x in fields.get(key) or []]

@@ -7,7 +7,6 @@ Writes (create, publish, appeal, resolve, finalise) are ``services.runs`` and
 from __future__ import annotations
 
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from mujun.io.notice_list import write_notice_list
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound
-from mujun.services.runs import diff_runs, get_run
+from mujun.services.runs import diff_runs
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.snapshot import Snapshot
 from mujun.store.models import Appeal, AppealStatus, Enterprise, Run, RunResult, User
@@ -128,7 +127,8 @@ def run_detail(*, session: Session, actor: User, run_id: int, klass: str | None 
         if group is None:
             exempt += n
             continue
-        mix.setdefault(group, dict.fromkeys(CLASSES, 0))[k] = n
+        if k is not None:
+            mix.setdefault(group, dict.fromkeys(CLASSES, 0))[k] = n
     query = select(RunResult).where(RunResult.run_id == run.id)
     if klass:
         query = query.where(RunResult.class_ == klass)
@@ -198,11 +198,3 @@ def notice_list(*, session: Session, actor: User, run_id: int) -> tuple[str, byt
                           notice_until=run.notice_until, footer=f"{run.label} · {run.policy_name}")
         return f"notice-{run.label}.xlsx", path.read_bytes()
 
-
-def class_counts(rows: list[ResultRow]) -> Counter[str | None]:
-    return Counter(r.klass for r in rows)
-
-
-def resolve_run(*, session: Session, actor: User, ref: str | int) -> Run:
-    access.require(actor, Action.RUNS_VIEW)
-    return get_run(session=session, ref=ref)

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from mujun.services import import_views
+from mujun.services.errors import InvalidInput
 from mujun.services.imports import ImportResult, import_file
 from mujun.store.models import User
 from mujun.web.deps import CsrfDep, CurrentUser, SessionDep
@@ -70,8 +71,6 @@ def _report(result: ImportResult) -> ImportReport:
 async def _run_import(session: Session, user: User, upload: UploadFile, department: str,
                       year: int) -> ImportReport:
     data = await upload.read(MAX_UPLOAD + 1)
-    from mujun.services.errors import InvalidInput
-
     if len(data) > MAX_UPLOAD:
         raise InvalidInput(f"the file is larger than {MAX_UPLOAD // 2**20} MB")
     name = FilePath(upload.filename or "upload.xlsx").name

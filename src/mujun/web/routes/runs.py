@@ -10,12 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from mujun.engine.fields import FIELD_BY_KEY
 from mujun.engine.policy import shipped_policy_names
 from mujun.services import access, appeals, run_views, runs
 from mujun.services.access import Action
-from mujun.services.errors import NotFound
+from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.policy_view import MAX_POLICY_BYTES, decode_upload
 from mujun.services.schemas import AppealPublic, RunPublic
+from mujun.services.values import parse_cli_value
 from mujun.store.models import Run, User
 from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
 from mujun.web.render import render
@@ -62,10 +64,6 @@ def _manage(session: Session, user: User, run_id: int) -> Run:
 def _corrections(values: dict[str, Any] | None) -> dict[str, Any] | None:
     if not values:
         return None
-    from mujun.engine.fields import FIELD_BY_KEY
-    from mujun.services.errors import InvalidInput
-    from mujun.services.values import parse_cli_value
-
     out = {}
     for key, value in values.items():
         if key not in FIELD_BY_KEY or key == "uscc":
