@@ -5,9 +5,14 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from tests.web.conftest import SignIn
 from tests.web.county import CODES
 from tests.web.html import element_ids, tables
+
+from mujun.services.county import set_county_figure
+from mujun.store.models.county import INDUSTRIAL_INVESTMENT
 
 RUN_2021 = {"id": 2, "year": 2021, "run_version": 1, "label": "2021-v1", "status": "notice",
             "policy_name": "zhejiang-template"}
@@ -80,6 +85,19 @@ def test_cockpit_payload(sign_in: SignIn) -> None:
     assert output["goal"] == 2 * output["base"]
     investment = next(t for t in c["targets"] if t["key"] == "industrial_investment")
     assert (investment["base"], investment["value"]) == (None, None)
+
+
+def test_cockpit_industrial_investment_target(sign_in: SignIn, engine: Engine) -> None:
+    """工业投资 comes from the county's annual figures; setting one refreshes the cockpit."""
+    with Session(engine) as session, session.begin():
+        for year, value in ((2020, 50_000.0), (2021, 60_000.0)):
+            set_county_figure(session=session, actor=None, year=year,
+                              name=INDUSTRIAL_INVESTMENT, value=value, source="统计局")
+    c = sign_in("leader").get("/api/cockpit").json()
+    investment = next(t for t in c["targets"] if t["key"] == "industrial_investment")
+    assert (investment["base"], investment["year"], investment["value"]) == (50_000, 2021, 60_000)
+    assert investment["goal"] == 100_000 and investment["progress"] == 0.6
+    assert round(investment["actual_growth"], 12) == 0.2
 
 
 def test_cockpit_map_is_geojson_coloured_by_class(sign_in: SignIn) -> None:

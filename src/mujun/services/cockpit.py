@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from mujun.engine.labels import GROUP_ZH
 from mujun.services.access import Action, require
+from mujun.services.county import county_series
 from mujun.services.industries import industry_label
 from mujun.services.published import RunRef, published_runs
 from mujun.store.models import (
@@ -30,6 +31,7 @@ from mujun.store.models import (
     RunResult,
     User,
 )
+from mujun.store.models.county import INDUSTRIAL_INVESTMENT, CountyFigure
 
 CLASSES = ("A", "B", "C", "D")
 BASE_YEAR, TARGET_YEAR = 2020, 2025
@@ -149,6 +151,7 @@ def data_version(session: Session) -> tuple[Any, ...]:
         select(func.max(ImportBatch.id)).scalar_subquery(),
         select(func.max(FigureChange.id)).scalar_subquery(),
         select(func.count(Enterprise.id)).scalar_subquery(),
+        select(func.max(CountyFigure.updated_at)).scalar_subquery(),
     )).one())
 
 
@@ -200,7 +203,7 @@ _TARGETS = (
     ("rd_expense", "规上研发费用", "万元", None),
     ("va_per_mu", "亩均增加值", "万元/亩", "参评企业增加值之和 ÷ 用地之和"),
     ("tax_per_mu", "亩均税收", "万元/亩", "参评企业实缴税收之和 ÷ 用地之和"),
-    ("industrial_investment", "工业投资", "万元", "库中尚无工业投资数据"),
+    ("industrial_investment", "工业投资", "万元", "统计局全县工业投资（县级年度数据）"),
 )
 
 
@@ -213,6 +216,9 @@ def _yearly_totals(session: Session, runs: dict[int, Run]) -> dict[str, dict[int
     for year, field, num, text, uscc in session.execute(query):
         per[year][uscc][field] = text == "true" if field == "above_scale" else num
     out: dict[str, dict[int, float | None]] = {key: {} for key, *_ in _TARGETS}
+    out["industrial_investment"].update(
+        county_series(session=session, name=INDUSTRIAL_INVESTMENT)
+    )
     for year in sorted(per):
         ents = per[year]
         above = [f for f in ents.values() if f.get("above_scale")]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from mujun.services import audit
 from mujun.store.models import CountyFigure, User
+from mujun.store.models.base import utcnow
 
 
 def set_county_figure(
@@ -23,7 +24,7 @@ def set_county_figure(
         figure = CountyFigure(year=year, name=name, value=value, source=source)
         session.add(figure)
     else:
-        figure.value, figure.source = value, source
+        figure.value, figure.source, figure.updated_at = value, source, utcnow()
     session.flush()
     audit.record(session=session, actor=actor, action="set", entity="county_figure",
                  entity_id=figure.id, summary=f"{name} {year}", before=before,
