@@ -124,12 +124,17 @@ def table_hash(table: pa.Table) -> str:
     return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
 
 
+_BATCH_ROWS = 1 << 16
+
+
 def _canonical(enterprises: pa.Table) -> pa.Table:
     missing = [f.key for f in FIELDS if f.key not in enterprises.column_names]
     if missing:
         raise EvaluationError(f"the enterprise table lacks column(s): {', '.join(missing)}")
     table = enterprises.select([f.key for f in FIELDS])
-    return table.append_column("_row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    table = table.append_column("_row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    # DuckDB scans an Arrow table one record batch per task: slices (no copy) let both threads work
+    return pa.Table.from_batches(table.to_batches(max_chunksize=_BATCH_ROWS), table.schema)
 
 
 def _incidents(incidents: pa.Table | None) -> pa.Table:
