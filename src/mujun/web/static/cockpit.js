@@ -50,22 +50,39 @@
   if (mapEl) {
     const geo = await M.json("/api/cockpit/parcels" + q);
     const features = geo.features.map((f) => Object.assign({}, f, { properties: Object.assign({ name: f.properties.parcel }, f.properties) }));
-    echarts.registerMap("parcels", { type: "FeatureCollection", features });
     const names = { A: "A", B: "B", C: "C", D: "D", none: M.t("未参评/储备", "not evaluated / reserve") };
-    mapEl.setOption({
-      animation: false,
-      tooltip: { formatter: (p) => { const d = p.data || {}; return [d.name, d.owner || names.none, (d.klass || "—") + (d.low ? " · " + M.t("低效用地", "low efficiency") : ""), (d.area || 0).toFixed(0) + " m²"].join("<br>"); } },
-      legend: { show: false },
-      series: [{
-        type: "map", map: "parcels", roam: true, selectedMode: false, showLegendSymbol: false,
-        label: { show: false }, emphasis: { label: { show: false } },
-        data: features.map((f) => {
-          const p = f.properties; const k = p.class || "none";
-          return { name: p.name, owner: p.owner, klass: p.class, low: p.low_efficiency, area: p.area_m2, value: 1,
-            itemStyle: { areaColor: M.COLORS[k], borderColor: p.low_efficiency ? "#b71c1c" : "#ffffff", borderWidth: p.low_efficiency ? 2 : 0.3 } };
-        }),
-      }],
-    });
+    // Parcels lie in zones across the county; the map opens on the zone with the most parcels
+    // (at county scale every plot would be a dot) and the picker switches zones or shows all.
+    const counts = {};
+    features.forEach((f) => { const z = f.properties.zone || ""; counts[z] = (counts[z] || 0) + 1; });
+    const zones = Object.keys(counts).sort((a, b) => counts[b] - counts[a]);
+    const picker = document.getElementById("map-zone");
+    const ALL = "*";
+    if (picker) {
+      picker.innerHTML = zones.map((z) => `<option value="${z}">${z || "—"} (${counts[z]})</option>`).join("")
+        + `<option value="${ALL}">${M.t("全部园区", "all zones")} (${features.length})</option>`;
+    }
+    const draw = (zone) => {
+      const shown = zone === ALL ? features : features.filter((f) => (f.properties.zone || "") === zone);
+      echarts.registerMap("parcels", { type: "FeatureCollection", features: shown });
+      mapEl.setOption({
+        animation: false,
+        tooltip: { formatter: (p) => { const d = p.data || {}; return [d.name, d.owner || names.none, (d.klass || "—") + (d.low ? " · " + M.t("低效用地", "low efficiency") : ""), (d.area || 0).toFixed(0) + " m²"].join("<br>"); } },
+        legend: { show: false },
+        series: [{
+          type: "map", map: "parcels", roam: true, selectedMode: false, showLegendSymbol: false,
+          label: { show: false }, emphasis: { label: { show: false } },
+          data: shown.map((f) => {
+            const p = f.properties; const k = p.class || "none";
+            return { name: p.name, owner: p.owner, klass: p.class, low: p.low_efficiency, area: p.area_m2, value: 1,
+              itemStyle: { areaColor: M.COLORS[k], borderColor: p.low_efficiency ? "#b71c1c" : "#ffffff", borderWidth: p.low_efficiency ? 2 : 0.3 } };
+          }),
+        }],
+      }, true);
+      mapEl.getDom().dataset.shown = String(shown.length);
+    };
+    draw(zones.length ? zones[0] : ALL);
+    if (picker) picker.addEventListener("change", () => draw(picker.value));
     mapEl.getDom().dataset.features = String(features.length);
   }
 })().catch((e) => { console.error(e); });
