@@ -33,7 +33,8 @@ Incidents = Annotated[
                  dir_okay=False),
 ]
 PolicyRef = Annotated[
-    str | None, typer.Option("--policy", help="shipped policy name or YAML file [zhejiang-template]")
+    str | None,
+    typer.Option("--policy", help="shipped policy name or YAML file [zhejiang-template]"),
 ]
 Strict = Annotated[
     bool, typer.Option("--strict", help="fail with exit code 2 on any row error instead of "

@@ -13,14 +13,14 @@ app = typer.Typer(
 )
 
 # Command families register themselves on `app` (one import line each).
+import mujun.cli.backup  # noqa: E402
 import mujun.cli.db  # noqa: E402
+import mujun.cli.demo  # noqa: E402
 import mujun.cli.demo_data  # noqa: E402
 import mujun.cli.evaluate  # noqa: E402
 import mujun.cli.imports  # noqa: E402
 import mujun.cli.policy  # noqa: E402
 import mujun.cli.runs  # noqa: E402
-import mujun.cli.template  # noqa: E402, F401
+import mujun.cli.serve  # noqa: E402
+import mujun.cli.template  # noqa: E402
 import mujun.cli.users  # noqa: E402, F401
-import mujun.cli.backup  # noqa: E402, F401
-import mujun.cli.demo  # noqa: E402, F401
-import mujun.cli.serve  # noqa: E402, F401

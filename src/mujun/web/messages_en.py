@@ -71,7 +71,6 @@ EN: dict[str, str] = {
     "参评企业增加值之和 ÷ 用地之和": "evaluated enterprises' value added ÷ their land",
     "参评企业实缴税收之和 ÷ 用地之和": "evaluated enterprises' tax ÷ their land",
     "统计局全县工业投资（县级年度数据）": "county industrial investment (statistics bureau, yearly)",
-    "园区": "zone",
     # land
     "低效用地企业": "Low-efficiency enterprises", "低效用地面积": "Low-efficiency land",
     "闲置地块": "Idle parcels", "可收回地块": "Reclaimable parcels",
