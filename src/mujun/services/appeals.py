@@ -19,7 +19,7 @@ from mujun.services import audit
 from mujun.services.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from mujun.services.figures import set_figure
 from mujun.services.locking import check_version
-from mujun.services.runs import create_run, delete_draft
+from mujun.services.runs import create_run, delete_draft, notice_end
 from mujun.services.users import require_admin
 from mujun.services.values import Value, jsonable
 from mujun.store.models import Appeal, AppealStatus, Role, Run, RunResult, RunStatus, User
@@ -54,10 +54,9 @@ def file_appeal(
     if run.status != RunStatus.NOTICE:
         raise InvalidTransition(f"run {run.label} is {run.status}; appeals are taken during "
                                 "public notice only")
-    assert run.notice_until is not None
-    if now >= run.notice_until:
+    if now >= notice_end(run):
         raise InvalidTransition(f"the notice of run {run.label} closed on "
-                                f"{run.notice_until:%Y-%m-%d %H:%M} UTC")
+                                f"{notice_end(run):%Y-%m-%d %H:%M} UTC")
     listed = session.scalar(select(RunResult.id).where(RunResult.run_id == run.id,
                                                        RunResult.uscc == code))
     if listed is None:
@@ -90,7 +89,8 @@ def resolve_appeal(
         raise InvalidTransition(f"appeal {appeal.id} is already {appeal.status}")
     check_version(appeal, expected_version, f"appeal {appeal.id}")
     run = session.get(Run, appeal.run_id)
-    assert run is not None
+    if run is None:
+        raise NotFound(f"the run of appeal {appeal.id} does not exist")
     if run.status != RunStatus.NOTICE:
         raise InvalidTransition(f"run {run.label} is {run.status}; its appeals are closed")
     if not accept and corrections:

@@ -149,9 +149,8 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
                               now=datetime(year + 1, 3, 20, tzinfo=UTC))
         runs.publish_run(session=session, actor=actor, run=run,
                          now=datetime(year + 1, 4, 1, tzinfo=UTC))
-        assert run.notice_until is not None
         runs.finalize_run(session=session, actor=actor, run=run,
-                          now=run.notice_until + timedelta(days=1))
+                          now=runs.notice_end(run) + timedelta(days=1))
     say("run 2025 in notice with appeals")
     run = runs.create_run(session=session, actor=actor, year=2025, now=now - timedelta(days=2))
     runs.publish_run(session=session, actor=actor, run=run, now=now - timedelta(days=1))

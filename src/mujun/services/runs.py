@@ -189,6 +189,13 @@ def publish_run(*, session: Session, actor: User | None, run: Run,
     return run
 
 
+def notice_end(run: Run) -> datetime:
+    """When the run's public notice closes; a run that was never published has no notice."""
+    if run.notice_until is None:
+        raise InvalidTransition(f"run {run.label} was never published for notice")
+    return run.notice_until
+
+
 def finalize_run(*, session: Session, actor: User | None, run: Run,
                  now: datetime | None = None) -> Run:
     """Close a run after its notice, when no appeal is pending."""
@@ -197,10 +204,9 @@ def finalize_run(*, session: Session, actor: User | None, run: Run,
     if run.status != RunStatus.NOTICE:
         raise InvalidTransition(f"run {run.label} is {run.status}; only a run in notice is "
                                 "finalized")
-    assert run.notice_until is not None
-    if now < run.notice_until:
+    if now < notice_end(run):
         raise InvalidTransition(f"run {run.label} is in notice until "
-                                f"{run.notice_until:%Y-%m-%d %H:%M} UTC")
+                                f"{notice_end(run):%Y-%m-%d %H:%M} UTC")
     pending = session.scalar(select(func.count()).select_from(Appeal).where(
         Appeal.run_id == run.id, Appeal.status == AppealStatus.PENDING))
     if pending:
