@@ -253,6 +253,23 @@ def _in_input_order(table: pa.Table) -> pa.Table:
     return table
 
 
+def _with_inputs(
+    computed: pa.Table, canonical: pa.Table, passed: list[str], schema: ibis.Schema
+) -> pa.Table:
+    """The query result with the pass-through input columns laid beside it (both in input order:
+    the result is one row per input row, sorted by ``_row``)."""
+    if computed.num_rows != canonical.num_rows:
+        raise EvaluationError("the wide query lost or duplicated rows")
+    types = schema.to_pyarrow()
+    for name in passed:
+        column = canonical[name]
+        expected = types.field(name).type
+        computed = computed.append_column(
+            name, column if column.type == expected else column.cast(expected)
+        )
+    return computed
+
+
 def _extra_tax_text(table: pa.Table) -> pa.Array:
     """The §5 column: a number at full precision, the word ``unreachable``, or empty."""
     as_text = pc.cast(table["_extra_tax"], pa.string())
@@ -284,7 +301,8 @@ def evaluate(
         # tables, then one pass over the input giving every per-enterprise column (Arrow, in input
         # order: no join with another large table), then the narrow columns that the adjustments
         # and ranking need, read back from that result, giving the class columns.
-        t = prepared(loader.load(_canonical(enterprises), "enterprises"), policy, year)
+        canonical = _canonical(enterprises)
+        t = prepared(loader.load(canonical, "enterprises"), policy, year)
         inc = loader.load(_incidents(incidents), "incidents")
         group_wide, by_industry = indicators.benchmark_tables(t, policy)
         # the benchmark sums run on one thread: the same bits on every run (see TableLoader.cache)
@@ -300,7 +318,13 @@ def evaluate(
         ]
         keep = list(dict.fromkeys([*wide, *inputs]))
         wide_expr = per_indicator(indicators.with_indicator_scores(t, policy), policy)
-        result = _in_input_order(loader.fetch(wide_expr.select(*keep)))
+        # input columns passed through unchanged are taken from the input itself, not exported
+        # back from the query (the strings would be copied twice); ``_row`` keeps the order check
+        passed = [c for c in keep if c in canonical.column_names and c != "_row"]
+        computed = _in_input_order(
+            loader.fetch(wide_expr.select(*(c for c in keep if c not in passed)))
+        )
+        result = _with_inputs(computed, canonical, passed, wide_expr.select(*passed).schema())
         narrow = loader.load(result.select(inputs), "scores")
         # materialised twice, so that each of the two steps reads a plain table: the upgrade path
         # looks up the classes, which would otherwise repeat the rank window
