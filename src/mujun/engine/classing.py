@@ -20,14 +20,13 @@ def _population(t: ir.Table) -> ir.BooleanValue:
 def with_rank_and_class(t: ir.Table, policy: Policy) -> ir.Table:
     """Adds ``rank`` (1 + how many score strictly higher), ``population_size`` and ``class``."""
     t = t.mutate(_pop=_population(t))
-    # rank on a narrow projection and join it back: the sort then carries three columns, not all
-    members = t.filter(t._pop).select(_rrow=t._row, _rg=t.group, _rscore=t.score)
-    ranked = members.mutate(
-        _rank=ibis.rank().over(group_by=members._rg, order_by=ibis.desc(members._rscore)) + 1
-    ).drop("_rscore")
-    sizes = members.group_by(_ng=members._rg).aggregate(_n=members.count())
-    t = t.left_join(ranked, t._row == ranked._rrow).drop("_rrow", "_rg")
-    t = t.left_join(sizes, t.group == sizes._ng).drop("_ng")
+    # one window pass over the whole table, partitioned by (group, in the population): the rank
+    # among the population's rows is the same as on the population alone, with no join back
+    # (the count's frame is the whole partition, under the rank's order: one sort serves both)
+    by = [t.group, t._pop]
+    ranked = ibis.window(group_by=by, order_by=ibis.desc(t.score))
+    members = ibis.window(group_by=by, order_by=ibis.desc(t.score), rows=(None, None))
+    t = t.mutate(_rank=ibis.rank().over(ranked) + 1, _n=t._row.count().over(members))
     rank = ibis.cases((t._pop, t._rank), else_=ibis.null("int64"))
     by_group = []
     for group, spec in policy.groups.items():

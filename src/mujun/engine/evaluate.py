@@ -246,11 +246,19 @@ def per_indicator(t: ir.Table, policy: Policy) -> ir.Table:
 
 def _in_input_order(table: pa.Table) -> pa.Table:
     """Sorted by ``_row`` here rather than in a query, where the sort would carry every column;
-    DuckDB usually returns the scan order already, which costs only the check."""
+    DuckDB usually returns the scan order already, which costs only the check. ``_row`` holds
+    each of 0..n-1 once, so the order is its inverse permutation (no sort)."""
     rows = table["_row"]
-    if table.num_rows > 1 and not pc.all(pc.greater_equal(rows[1:], rows[:-1])).as_py():
+    if table.num_rows <= 1 or pc.all(pc.greater_equal(rows[1:], rows[:-1])).as_py():
+        return table
+    n = table.num_rows
+    positions = rows.to_numpy()
+    order = np.full(n, -1, dtype=np.int64)
+    if positions.min() >= 0 and positions.max() < n:
+        order[positions] = np.arange(n, dtype=np.int64)
+    if (order < 0).any():  # not a permutation of 0..n-1 (cannot happen): sort
         return table.take(pc.sort_indices(rows))
-    return table
+    return table.take(pa.array(order))
 
 
 def _with_inputs(
@@ -326,10 +334,9 @@ def evaluate(
         )
         result = _with_inputs(computed, canonical, passed, wide_expr.select(*passed).schema())
         narrow = loader.load(result.select(inputs), "scores")
-        # materialised twice, so that each of the two steps reads a plain table: the upgrade path
-        # looks up the classes, which would otherwise repeat the rank window
-        scores = loader.cache(scored(narrow, effects, policy))
-        ranks = loader.cache(ranked(scores, policy))
+        # materialised once, so that the upgrade path (which looks up the classes) reads a plain
+        # table and does not repeat the rank window
+        ranks = loader.cache(ranked(scored(narrow, effects, policy), policy))
         classes = _in_input_order(loader.fetch(classed(ranks, policy)))
     finally:
         loader.close()
