@@ -123,37 +123,52 @@ def _warnings(t: ir.Table, ind: ResolvedIndicator) -> tuple[ir.StringValue, ir.B
 
 
 def with_indicator_scores(t: ir.Table, policy: Policy) -> ir.Table:
-    """Adds value/ratio/score per group and indicator, ``base`` and ``warnings``."""
-    cols: dict[str, ir.Value] = {}
-    base_by_group, warnings_by_group = [], []
+    """Adds value/ratio/score per group and indicator, ``base`` and ``warnings``.
+
+    Three projections, each reading the previous one's columns: the ratios, then the scores
+    from the ratio columns, then ``base_score`` from the score columns (written inline, each
+    score repeated its ratio and the base repeated every score, and the SQL engine evaluates each
+    occurrence)."""
+    ratios: dict[str, ir.Value] = {}
+    warnings_by_group = []
     for group in policy.groups:
         in_group = _in_group(t, group)
-        base: ir.Value = ibis.literal(0.0)
         warnings: ir.Value = ibis.literal("")
         flagged: ir.Value = ibis.literal(False)
         for ind in policy.resolved(group):
             b = t[col("b", group, ind.id)]
             num, den = t[ind.numerator], t[ind.denominator]
             present = num.notnull() & den.notnull() & (den > 0)
-            r = _ratio(t, ind, b)
-            # r is never null, so greatest/least clip it without the null guards of ``clip``,
-            # which repeat r three times at each of its two levels in the compiled SQL
-            s = ind.weight * ibis.greatest(0.0, ibis.least(float(ind.cap), r))
-            cols[col("x", group, ind.id)] = _if(in_group & present, _value(t, ind))
-            cols[col("r", group, ind.id)] = _if(in_group, r)
-            cols[col("s", group, ind.id)] = _if(in_group, s)
-            base = base + s
+            ratios[col("x", group, ind.id)] = _if(in_group & present, _value(t, ind))
+            ratios[col("r", group, ind.id)] = _if(in_group, _ratio(t, ind, b))
             text, problem = _warnings(t, ind)
             warnings = warnings.concat(text)
             flagged = flagged | problem
-        base_by_group.append((in_group, base))
         # the text is built only for the few rows with a problem (string work is the dear part)
         warnings_by_group.append((in_group & flagged, warnings))
-    cols["base_score"] = ibis.cases(*base_by_group, else_=NULL_F)
     all_warnings = ibis.cases(*warnings_by_group, else_="")
     # drop the leading "; " and turn "" into null
-    cols["warnings"] = all_warnings.substr(2).nullif("")
-    return t.mutate(**cols)
+    ratios["warnings"] = all_warnings.substr(2).nullif("")
+    t = t.mutate(**ratios)
+
+    scores: dict[str, ir.Value] = {}
+    for group in policy.groups:
+        in_group = _in_group(t, group)
+        for ind in policy.resolved(group):
+            # r is never null in the group, so greatest/least clip it without the null guards of
+            # ``clip``, which repeat r three times at each of its two levels in the compiled SQL
+            r = t[col("r", group, ind.id)]
+            s = ind.weight * ibis.greatest(0.0, ibis.least(float(ind.cap), r))
+            scores[col("s", group, ind.id)] = _if(in_group, s)
+    t = t.mutate(**scores)
+
+    base_by_group = []
+    for group in policy.groups:
+        base: ir.Value = ibis.literal(0.0)
+        for ind in policy.resolved(group):
+            base = base + t[col("s", group, ind.id)]
+        base_by_group.append((_in_group(t, group), base))
+    return t.mutate(base_score=ibis.cases(*base_by_group, else_=NULL_F))
 
 
 def output_columns(t: ir.Table, policy: Policy) -> dict[str, ir.Value]:
