@@ -279,8 +279,14 @@ def _with_inputs(
 
 
 def _extra_tax_text(table: pa.Table) -> pa.Array:
-    """The §5 column: a number at full precision, the word ``unreachable``, or empty."""
+    """The §5 column: a number at full precision, the word ``unreachable``, or empty.
+
+    Numbers read as Python writes a float (shortest round-trip text, ``3.0`` for a whole number),
+    so this text column looks like the number columns beside it in a CSV.
+    """
     as_text = pc.cast(table["_extra_tax"], pa.string())
+    whole = pc.match_substring_regex(as_text, r"^-?[0-9]+$")
+    as_text = pc.if_else(whole, pc.binary_join_element_wise(as_text, ".0", ""), as_text)
     return pc.if_else(table["_unreachable"], pa.scalar(UNREACHABLE), as_text)
 
 
