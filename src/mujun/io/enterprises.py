@@ -22,7 +22,7 @@ from mujun.engine import uscc
 from mujun.engine.fields import FIELDS, Field, FieldType
 from mujun.io.headers import ENTERPRISE_HEADERS, map_columns
 from mujun.io.parsing import clean_expr, filled_expr, read_bool, read_date, read_number
-from mujun.io.problems import InputError, Problem, Severity, sort_problems
+from mujun.io.problems import HasProblems, InputError, Problem, Severity, sort_problems
 from mujun.io.readers import RawTable, read_raw
 
 _ARROW_TYPES: dict[FieldType, pa.DataType] = {
@@ -43,7 +43,7 @@ _READERS = {FieldType.BOOL: read_bool, FieldType.DATE: read_date}
 
 
 @dataclass(frozen=True)
-class EnterpriseInput:
+class EnterpriseInput(HasProblems):
     """A validated enterprise file: the typed rows kept and every problem found."""
 
     file: str
@@ -54,14 +54,6 @@ class EnterpriseInput:
     rows_read: int
     input_hash: str
     strict: bool = False
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def ok(self) -> bool:

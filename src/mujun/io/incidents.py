@@ -18,7 +18,7 @@ from mujun.engine import uscc
 from mujun.engine.fields import INCIDENT_CODE_BY_LABEL, INCIDENT_CODES, INCIDENT_TYPES
 from mujun.io.headers import INCIDENT_HEADERS, map_columns
 from mujun.io.parsing import clean_expr, filled_expr, read_date, read_year
-from mujun.io.problems import InputError, Problem, sort_problems
+from mujun.io.problems import HasProblems, InputError, Problem, sort_problems
 from mujun.io.readers import RawTable, read_raw
 
 INCIDENT_SCHEMA = pa.schema([("uscc", pa.string()), ("year", pa.int64()), ("type", pa.string())])
@@ -28,7 +28,7 @@ _TYPES_HELP = "、".join(f"{t.code}/{t.label_zh}" for t in INCIDENT_TYPES)
 
 
 @dataclass(frozen=True)
-class IncidentInput:
+class IncidentInput(HasProblems):
     file: str
     table: pa.Table
     problems: list[Problem]
@@ -36,10 +36,6 @@ class IncidentInput:
     lines: list[int]
     rows_read: int
     input_hash: str
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
 
     @property
     def ok(self) -> bool:

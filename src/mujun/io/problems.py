@@ -45,6 +45,20 @@ class Problem:
         return self.severity == "error"
 
 
+class HasProblems:
+    """Shared by results that carry ``problems``: the errors and the warnings among them."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
 class FileProblemError(Exception):
     """A whole file cannot be used; ``problem`` says which and why."""
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mujun.engine.fields import FIELD_BY_KEY, FieldType
-from mujun.io.problems import Problem
+from mujun.io.problems import HasProblems, Problem
 from mujun.services import audit
 from mujun.services.departments import Department, department
 from mujun.services.errors import ConflictError, InvalidInput, PermissionDenied
@@ -38,7 +38,7 @@ CHUNK = 100_000
 
 
 @dataclass
-class ImportResult:
+class ImportResult(HasProblems):
     department: str
     year: int
     file: str
@@ -53,14 +53,6 @@ class ImportResult:
     enterprises_created: int = 0
     incidents_added: int = 0
     incidents_removed: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def ok(self) -> bool:
