@@ -7,7 +7,6 @@ ends the command with exit code 2, never with a traceback.
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -88,7 +87,3 @@ def backend(engine: str, spark_master: str) -> BaseBackend:
         except RuntimeError as exc:
             fail(str(exc))
     fail(f"unknown engine {engine!r}: use duckdb or spark")
-
-
-def is_terminal() -> bool:
-    return sys.stdout.isatty()
