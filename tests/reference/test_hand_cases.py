@@ -1,8 +1,9 @@
 """Tiny cases worked out by hand (in the comments) to check the engine and the references.
 
-Each case runs through the engine (``mujun.engine.evaluate``) and both references, bench/rowwise.py
-and bench/pandas_impl.py: a hand-worked value the engine disagrees with fails the case. Land is given in m² chosen so
-that 亩 are round: 1 亩 = 10000/15 m², so 10000 m² = 15 亩 and 20000 m² = 30 亩.
+Each case runs through the engine (``mujun.engine.evaluate``) and both references,
+bench/rowwise.py and bench/pandas_impl.py: a hand-worked value the engine disagrees with fails.
+Land is given in m² chosen so that 亩 are round: 1 亩 = 10000/15 m², so 10000 m² = 15 亩 and
+20000 m² = 30 亩.
 """
 
 from __future__ import annotations

@@ -40,3 +40,13 @@ def county_series(*, session: Session, name: str) -> dict[int, float]:
         .order_by(CountyFigure.year)
     ).all()
     return {year: value for year, value in rows}
+
+
+def county_figures_of(*, session: Session, year: int) -> dict[str, float]:
+    """``{name: value}`` of every county series known for ``year`` (what a run of it freezes)."""
+    rows = session.execute(
+        select(CountyFigure.name, CountyFigure.value)
+        .where(CountyFigure.year == year)
+        .order_by(CountyFigure.name)
+    ).all()
+    return {name: value for name, value in rows}

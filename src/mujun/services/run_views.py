@@ -24,7 +24,7 @@ from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.runs import diff_runs
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.snapshot import Snapshot
-from mujun.store.models import Appeal, AppealStatus, Enterprise, Run, RunResult, User
+from mujun.store.models import Appeal, AppealStatus, Run, RunResult, User
 
 CLASSES = ("A", "B", "C", "D")
 
@@ -190,7 +190,8 @@ def notice_list(*, session: Session, actor: User, run_id: int) -> tuple[str, byt
         raise InvalidInput(f"run {run.label} is a draft; publish it first")
     rows: list[dict[str, Any]] = list(session.scalars(
         select(RunResult.row).where(RunResult.run_id == run.id).order_by(RunResult.row_no)))
-    towns = {u: t for u, t in session.execute(select(Enterprise.uscc, Enterprise.town)) if t}
+    towns = {u: t for u, t in session.execute(  # the towns the run saw
+        select(RunResult.uscc, RunResult.town).where(RunResult.run_id == run.id)) if t}
     title = f"{run.year} 年度工业企业亩均效益综合评价结果公示名单"
     with tempfile.TemporaryDirectory(prefix="mujun-notice-") as tmp:
         path = Path(tmp) / "notice.xlsx"
