@@ -26,12 +26,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE, never a batch: on SQLite a batch copies and drops ``runs``, and dropping it
+# deletes every result row (``run_results.run_id`` cascades, foreign keys are on).
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("runs", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("county_figures", sa.JSON(), nullable=True))
-    with op.batch_alter_table("run_results", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("town", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("industry_code", sa.String(length=8), nullable=True))
+    op.add_column("runs", sa.Column("county_figures", sa.JSON(), nullable=True))
+    op.add_column("run_results", sa.Column("town", sa.String(length=64), nullable=True))
+    op.add_column("run_results", sa.Column("industry_code", sa.String(length=8), nullable=True))
     _fill_existing_runs()
 
 
@@ -61,8 +63,6 @@ def _fill_existing_runs() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("run_results", schema=None) as batch_op:
-        batch_op.drop_column("industry_code")
-        batch_op.drop_column("town")
-    with op.batch_alter_table("runs", schema=None) as batch_op:
-        batch_op.drop_column("county_figures")
+    op.drop_column("run_results", "industry_code")
+    op.drop_column("run_results", "town")
+    op.drop_column("runs", "county_figures")
