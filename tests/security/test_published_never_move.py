@@ -1,11 +1,11 @@
 """Published results never move (issue 8): after a year's runs are published, new and changed
-figures for that year, a new enterprise, changed county figures and a registry edit leave every page,
-API and export of those runs exactly as they were.
+figures for that year, a new enterprise, changed county figures and a registry edit leave every
+page, API and export of those runs exactly as they were.
 
-On the old code this failed in several places at once: the cockpit divided live totals by the run's
-land (亩均 targets moved) and read 工业投资 live, the enterprise lists and the low-efficiency list took
-town and industry from the registry and listed enterprises the run never evaluated, the portrait
-showed the figures as imported later, and the 公示名单 took its towns from the registry.
+On the old code this failed in several places at once: the cockpit divided live totals by the
+run's land (亩均 targets moved) and read 工业投资 live, the enterprise lists and the low-efficiency
+list took town and industry from the registry and listed enterprises the run never evaluated, the
+portrait showed the figures as imported later, and the 公示名单 took its towns from the registry.
 """
 
 from __future__ import annotations

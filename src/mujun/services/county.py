@@ -1,4 +1,4 @@
-"""County-level annual statistics (工业投资 …): set with an audit record, read as a series."""
+"""County-level annual statistics (工业投资 …): set with an audit record; a run freezes its year's."""
 
 from __future__ import annotations
 
@@ -30,16 +30,6 @@ def set_county_figure(
                  entity_id=figure.id, summary=f"{name} {year}", before=before,
                  after={"value": value, "source": source})
     return figure
-
-
-def county_series(*, session: Session, name: str) -> dict[int, float]:
-    """``{year: value}`` of one county series, oldest first."""
-    rows = session.execute(
-        select(CountyFigure.year, CountyFigure.value)
-        .where(CountyFigure.name == name)
-        .order_by(CountyFigure.year)
-    ).all()
-    return {year: value for year, value in rows}
 
 
 def county_figures_of(*, session: Session, year: int) -> dict[str, float]:
