@@ -1,4 +1,4 @@
-"""County-level annual statistics (工业投资 …): set with an audit record; a run freezes its year's."""
+"""County-level annual statistics (工业投资 …): set with an audit record, frozen by a run."""
 
 from __future__ import annotations
 
