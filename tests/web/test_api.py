@@ -196,3 +196,15 @@ def test_policy_view_and_check(sign_in: SignIn) -> None:
                   files={"file": ("ok.yaml", b"name: mine\ncap: 1.5\n", "text/yaml")}).json()
     assert (good["ok"], good["policy"]["name"], good["policy"]["effective"]["cap"]) == (
         True, "mine", 1.5)
+
+
+def test_filter_form_with_its_defaults(sign_in: SignIn) -> None:
+    """筛选 with the form's defaults sends empty fields (年度 最新, 档次 全部): the same list as no
+    filter at all (a first-wave bug answered 422)."""
+    c = sign_in("admin")
+    defaults = "year=&q=&town=&industry_code=&group=&klass=&sort=-score"
+    assert c.get(f"/api/enterprises?{defaults}").json() == c.get("/api/enterprises").json()
+    page = c.get(f"/enterprises?{defaults}")
+    assert page.status_code == 200
+    assert tables(page.text)["enterprises"] == tables(c.get("/enterprises").text)["enterprises"]
+    assert c.get("/api/enterprises?year=abc").status_code == 422

@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlalchemy import false, func, null, or_, select
 from sqlalchemy.orm import Session
 
@@ -43,6 +43,14 @@ class EnterpriseFilter(BaseModel):
     sort: EnterpriseSort = EnterpriseSort.SCORE_DESC
     page: int = Field(default=1, ge=1, le=100_000)
     per_page: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any, info: ValidationInfo) -> Any:
+        """A form's empty field (年度 "最新", 档次 "全部") means "not given", not an error."""
+        if value == "" and info.field_name is not None:
+            return cls.model_fields[info.field_name].get_default(call_default_factory=True)
+        return value
 
 
 class EnterpriseRow(BaseModel):
