@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mujun.engine.evaluate import EvaluationError, evaluate
-from mujun.engine.policy import PolicyError, load_policy, load_policy_text
+from mujun.engine.policy import PolicyError, load_policy, load_policy_text, shipped_policy_names
 from mujun.engine.whatif import compare
 from mujun.io.notice_list import write_notice_list
 from mujun.services import access
@@ -181,6 +181,12 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
         changes=[ClassChangePublic(uscc=c.uscc, name=c.name, class_before=c.class_before,
                                    class_after=c.class_after, score_before=c.score_before,
                                    score_after=c.score_after) for c in result.changes])
+
+
+def what_if_policies(year: int) -> list[str]:
+    """The shipped policies a run of ``year`` may be simulated under (those that cover the year),
+    so that the 政策模拟 form's first choice works as it stands."""
+    return [name for name in shipped_policy_names() if load_policy(name).policy.applies_to(year)]
 
 
 def notice_list(*, session: Session, actor: User, run_id: int) -> tuple[str, bytes]:
