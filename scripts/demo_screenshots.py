@@ -2,8 +2,8 @@
 
     uv run python scripts/demo_screenshots.py [--base http://127.0.0.1:8000]
 
-Writes docs/screenshots/demo-*.png (the browser tests write the other screenshots, of their small
-test county, on every run).
+Writes docs/screenshots/demo-*.png; nothing else writes docs/ (the browser tests keep their
+screenshots in a temporary folder).
 """
 
 from __future__ import annotations

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import openpyxl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from tests.web.conftest import SignIn
-from tests.web.county import CODES
+from tests.web.county import CODES, T0
 from tests.web.html import element_ids, tables
 
+from mujun.services import runs
 from mujun.services.county import set_county_figure
+from mujun.store.models import User
 from mujun.store.models.county import INDUSTRIAL_INVESTMENT
 
 RUN_2021 = {"id": 2, "year": 2021, "run_version": 1, "label": "2021-v1", "status": "notice",
@@ -46,6 +49,8 @@ def test_portrait_payload(sign_in: SignIn) -> None:
         "figures": {"above_scale": True, "electricity_kwh": 100000.0, "emissions_t": 2.0,
                     "employees": 50.0, "energy_tce": 400.0, "high_tech": False,
                     "industry_code": "31", "land_owned_m2": 6000.0, "land_use_tax_due": 3.0,
+                    # the run's frozen row: an empty land field is 0 there, as evaluated
+                    "land_leased_in_m2": 0.0, "land_leased_out_m2": 0.0,
                     "listed": False, "name": "松阳测试01有限公司",
                     "production_start": "2015-03-01", "rd_center": False, "rd_expense": 33.0,
                     "revenue": 3300.0, "specialized": False, "tax_paid": 44.0,
@@ -88,16 +93,26 @@ def test_cockpit_payload(sign_in: SignIn) -> None:
 
 
 def test_cockpit_industrial_investment_target(sign_in: SignIn, engine: Engine) -> None:
-    """工业投资 comes from the county's annual figures; setting one refreshes the cockpit."""
+    """工业投资 is the county's annual figure as the year's published run froze it: a figure set
+    after publication shows only with the next published run of that year."""
+    def investment() -> dict[str, Any]:
+        c = sign_in("leader").get("/api/cockpit").json()
+        return next(t for t in c["targets"] if t["key"] == "industrial_investment")
+
     with Session(engine) as session, session.begin():
         for year, value in ((2020, 50_000.0), (2021, 60_000.0)):
             set_county_figure(session=session, actor=None, year=year,
                               name=INDUSTRIAL_INVESTMENT, value=value, source="统计局")
-    c = sign_in("leader").get("/api/cockpit").json()
-    investment = next(t for t in c["targets"] if t["key"] == "industrial_investment")
-    assert (investment["base"], investment["year"], investment["value"]) == (50_000, 2021, 60_000)
-    assert investment["goal"] == 100_000 and investment["progress"] == 0.6
-    assert round(investment["actual_growth"], 12) == 0.2
+    assert (investment()["base"], investment()["value"]) == (None, None)
+    with Session(engine) as session, session.begin():
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        for year in (2020, 2021):
+            run = runs.create_run(session=session, actor=admin, year=year, now=T0)
+            runs.publish_run(session=session, actor=admin, run=run, now=T0)
+    target = investment()
+    assert (target["base"], target["year"], target["value"]) == (50_000, 2021, 60_000)
+    assert target["goal"] == 100_000 and target["progress"] == 0.6
+    assert round(target["actual_growth"], 12) == 0.2
 
 
 def test_cockpit_map_is_geojson_coloured_by_class(sign_in: SignIn) -> None:
@@ -181,3 +196,15 @@ def test_policy_view_and_check(sign_in: SignIn) -> None:
                   files={"file": ("ok.yaml", b"name: mine\ncap: 1.5\n", "text/yaml")}).json()
     assert (good["ok"], good["policy"]["name"], good["policy"]["effective"]["cap"]) == (
         True, "mine", 1.5)
+
+
+def test_filter_form_with_its_defaults(sign_in: SignIn) -> None:
+    """筛选 with the form's defaults sends empty fields (年度 最新, 档次 全部): the same list as no
+    filter at all (a first-wave bug answered 422)."""
+    c = sign_in("admin")
+    defaults = "year=&q=&town=&industry_code=&group=&klass=&sort=-score"
+    assert c.get(f"/api/enterprises?{defaults}").json() == c.get("/api/enterprises").json()
+    page = c.get(f"/enterprises?{defaults}")
+    assert page.status_code == 200
+    assert tables(page.text)["enterprises"] == tables(c.get("/enterprises").text)["enterprises"]
+    assert c.get("/api/enterprises?year=abc").status_code == 422

@@ -1,8 +1,10 @@
 """驾驶舱: the county's aggregates for leaders (platform.md module 9 and the 五个翻番 of module 8).
 
-Everything is computed from the published runs and the stored figures. Results are cached per
-process under a data version read from the store (newest run, import and figure change), so a
-worker never serves stale numbers and several workers need no shared state.
+Every figure of a year comes from that year's published run: its result rows, its frozen snapshot
+(the enterprise table it evaluated) and the county figures it froze, so an import after publication
+never moves a published year (docs/security.md). Only the parcel map reads the land register as it
+is now. Results are cached per process under a data version read from the store (newest run, import
+and figure change), so a worker never serves stale numbers and several workers need no shared state.
 """
 
 from __future__ import annotations
@@ -18,12 +20,11 @@ from sqlalchemy.orm import Session
 
 from mujun.engine.labels import GROUP_ZH
 from mujun.services.access import Action, require
-from mujun.services.county import county_series
 from mujun.services.industries import industry_label
 from mujun.services.published import RunRef, published_runs
+from mujun.services.snapshot import Snapshot
 from mujun.store.models import (
     Enterprise,
-    Figure,
     FigureChange,
     ImportBatch,
     Parcel,
@@ -124,6 +125,8 @@ class _Row:
     rank: int | None
     low: bool
     land_mu: float | None
+    town: str | None
+    industry_code: str | None
 
 
 _cache: dict[tuple[Any, ...], Any] = {}
@@ -160,10 +163,11 @@ def run_rows(session: Session, run: Run) -> list[_Row]:
     def load() -> list[_Row]:
         land = RunResult.explanation["land_mu"].as_float()
         query = select(RunResult.uscc, RunResult.name, RunResult.group, RunResult.class_,
-                       RunResult.score, RunResult.rank, RunResult.low_efficiency, land) \
+                       RunResult.score, RunResult.rank, RunResult.low_efficiency, land,
+                       RunResult.town, RunResult.industry_code) \
             .where(RunResult.run_id == run.id).order_by(RunResult.row_no)
-        return [_Row(u, n, g, k, s, r, bool(low), m)
-                for u, n, g, k, s, r, low, m in session.execute(query)]
+        return [_Row(u, n, g, k, s, r, bool(low), m, t, i)
+                for u, n, g, k, s, r, low, m, t, i in session.execute(query)]
     return _cached(("rows", run.id, run.results_hash), load)
 
 
@@ -207,33 +211,34 @@ _TARGETS = (
 )
 
 
+def _year_totals(run: Run, rows: list[_Row]) -> dict[str, float | None]:
+    """The targets' values of the run's year, from its frozen snapshot and county figures."""
+    table = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet).enterprises \
+        .select(["uscc", "above_scale", "revenue", "rd_expense", "value_added", "tax_paid"])
+    ents = {r["uscc"]: r for r in table.to_pylist()}
+    above = [f for f in ents.values() if f["above_scale"]]
+    out: dict[str, float | None] = {
+        "above_scale_output": sum(f["revenue"] or 0.0 for f in above),
+        "rd_expense": sum(f["rd_expense"] or 0.0 for f in above),
+        "industrial_investment": (run.county_figures or {}).get(INDUSTRIAL_INVESTMENT),
+    }
+    evaluated = [r for r in rows if r.group is not None and r.land_mu]
+    land = sum(r.land_mu or 0.0 for r in evaluated)
+    for key, field in (("va_per_mu", "value_added"), ("tax_per_mu", "tax_paid")):
+        out[key] = sum(ents.get(r.uscc, {}).get(field) or 0.0 for r in evaluated) / land \
+            if land > 0 else None
+    return out
+
+
 def _yearly_totals(session: Session, runs: dict[int, Run]) -> dict[str, dict[int, float | None]]:
-    fields = ("revenue", "rd_expense", "value_added", "tax_paid", "above_scale")
-    query = select(Figure.year, Figure.field, Figure.value_num, Figure.value_text,
-                   Enterprise.uscc).join(Enterprise, Enterprise.id == Figure.enterprise_id) \
-        .where(Figure.field.in_(fields))
-    per: dict[int, dict[str, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
-    for year, field, num, text, uscc in session.execute(query):
-        per[year][uscc][field] = text == "true" if field == "above_scale" else num
+    """Each target's series over the published years (targets.md §1): every value comes from
+    the year's published run, so a later import never moves a published year's figures."""
     out: dict[str, dict[int, float | None]] = {key: {} for key, *_ in _TARGETS}
-    out["industrial_investment"].update(
-        county_series(session=session, name=INDUSTRIAL_INVESTMENT)
-    )
-    for year in sorted(per):
-        ents = per[year]
-        above = [f for f in ents.values() if f.get("above_scale")]
-        out["above_scale_output"][year] = sum(f.get("revenue") or 0.0 for f in above)
-        out["rd_expense"][year] = sum(f.get("rd_expense") or 0.0 for f in above)
-        run = runs.get(year)
-        if run is None:
-            continue
-        evaluated = [r for r in run_rows(session, run) if r.group is not None and r.land_mu]
-        land = sum(r.land_mu or 0.0 for r in evaluated)
-        if land > 0:
-            out["va_per_mu"][year] = sum(ents.get(r.uscc, {}).get("value_added") or 0.0
-                                         for r in evaluated) / land
-            out["tax_per_mu"][year] = sum(ents.get(r.uscc, {}).get("tax_paid") or 0.0
-                                          for r in evaluated) / land
+    for year, run in runs.items():
+        totals = _cached(("totals", run.id, run.snapshot_hash, run.results_hash),
+                         lambda run=run: _year_totals(run, run_rows(session, run)))
+        for key, value in totals.items():
+            out[key][year] = value
     return out
 
 
@@ -277,10 +282,9 @@ def _compute(session: Session, year: int | None) -> CockpitPublic:
         year = years[-1]
     run = runs.get(year) if year is not None else None
     rows = [r for r in run_rows(session, run) if r.group is not None] if run else []
-    registry = {u: (t, i) for u, t, i in session.execute(
-        select(Enterprise.uscc, Enterprise.town, Enterprise.industry_code))}
-    towns = {u: t for u, (t, _) in registry.items()}
-    industries = {u: i for u, (_, i) in registry.items()}
+    # the town and industry the run saw (the registry may have changed since)
+    towns = {r.uscc: r.town for r in rows}
+    industries = {r.uscc: r.industry_code for r in rows}
     groups = [_mix(g, GROUP_ZH.get(g, g), [r for r in rows if r.group == g])
               for g in dict.fromkeys(r.group for r in rows if r.group)]
     totals = _yearly_totals(session, runs)

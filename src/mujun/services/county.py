@@ -1,4 +1,4 @@
-"""County-level annual statistics (工业投资 …): set with an audit record, read as a series."""
+"""County-level annual statistics (工业投资 …): set with an audit record, frozen by a run."""
 
 from __future__ import annotations
 
@@ -32,11 +32,11 @@ def set_county_figure(
     return figure
 
 
-def county_series(*, session: Session, name: str) -> dict[int, float]:
-    """``{year: value}`` of one county series, oldest first."""
+def county_figures_of(*, session: Session, year: int) -> dict[str, float]:
+    """``{name: value}`` of every county series known for ``year`` (what a run of it freezes)."""
     rows = session.execute(
-        select(CountyFigure.year, CountyFigure.value)
-        .where(CountyFigure.name == name)
-        .order_by(CountyFigure.year)
+        select(CountyFigure.name, CountyFigure.value)
+        .where(CountyFigure.year == year)
+        .order_by(CountyFigure.name)
     ).all()
-    return {year: value for year, value in rows}
+    return {name: value for name, value in rows}

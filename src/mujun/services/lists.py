@@ -10,8 +10,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
-from sqlalchemy import and_, func, or_, select
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from sqlalchemy import false, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from mujun.services import access
@@ -44,6 +44,14 @@ class EnterpriseFilter(BaseModel):
     page: int = Field(default=1, ge=1, le=100_000)
     per_page: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any, info: ValidationInfo) -> Any:
+        """A form's empty field (年度 "最新", 档次 "全部") means "not given", not an error."""
+        if value == "" and info.field_name is not None:
+            return cls.model_fields[info.field_name].get_default(call_default_factory=True)
+        return value
+
 
 class EnterpriseRow(BaseModel):
     uscc: str
@@ -74,35 +82,59 @@ def _like(text: str) -> str:
 
 
 def _enterprise_query(actor: User, run_id: int | None, f: EnterpriseFilter) -> Any:
-    join_on = and_(RunResult.uscc == Enterprise.uscc, RunResult.run_id == (run_id or -1))
-    query = select(Enterprise.uscc, Enterprise.name, Enterprise.town, Enterprise.industry_code,
-                   RunResult.group, RunResult.exempt_reason, RunResult.score, RunResult.rank,
-                   RunResult.class_, RunResult.low_efficiency) \
-        .outerjoin(RunResult, join_on).where(access.enterprise_scope(actor))
+    """With a run: its result rows, named, placed and classed as the run saw them; without one:
+    the registry."""
+    name: Any
+    town: Any
+    industry: Any
+    query: Any
+    if run_id is None:
+        name, town, industry = Enterprise.name, Enterprise.town, Enterprise.industry_code
+        query = select(Enterprise.uscc, name, town, industry, *(null() for _ in range(6)))
+    else:
+        name = func.coalesce(RunResult.name, Enterprise.name)
+        town, industry = RunResult.town, RunResult.industry_code
+        query = select(Enterprise.uscc, name, town, industry, RunResult.group,
+                       RunResult.exempt_reason, RunResult.score, RunResult.rank,
+                       RunResult.class_, RunResult.low_efficiency) \
+            .join(RunResult, RunResult.uscc == Enterprise.uscc).where(RunResult.run_id == run_id)
+    query = query.where(access.enterprise_scope(actor))
     if f.q:
         pattern = _like(f.q.strip())
-        query = query.where(or_(Enterprise.name.like(pattern, escape="\\"),
+        query = query.where(or_(name.like(pattern, escape="\\"),
                                 Enterprise.uscc.like(pattern.upper(), escape="\\")))
     if f.town:
-        query = query.where(Enterprise.town == f.town)
+        query = query.where(town == f.town)
     if f.industry_code:
-        query = query.where(Enterprise.industry_code == f.industry_code)
+        query = query.where(industry == f.industry_code)
+    if run_id is None:
+        if f.group or f.klass or f.low_efficiency is not None:
+            query = query.where(false())  # nothing is classed without a run
+        return query.order_by(*_registry_order(f.sort, name, town), Enterprise.uscc)
     if f.group:
         query = query.where(RunResult.group == f.group)
     if f.klass:
         query = query.where(RunResult.class_ == f.klass)
     if f.low_efficiency is not None:
         query = query.where(RunResult.low_efficiency.is_(f.low_efficiency))
-    order = {
+    order: list[Any] = {
         EnterpriseSort.SCORE_DESC: [RunResult.score.desc().nulls_last()],
         EnterpriseSort.SCORE: [RunResult.score.asc().nulls_last()],
-        EnterpriseSort.NAME: [Enterprise.name],
+        EnterpriseSort.NAME: [name],
         EnterpriseSort.USCC: [],
-        EnterpriseSort.TOWN: [Enterprise.town.asc().nulls_last()],
+        EnterpriseSort.TOWN: [town.asc().nulls_last()],
         EnterpriseSort.CLASS: [RunResult.class_.asc().nulls_last(),
                                RunResult.score.desc().nulls_last()],
     }[f.sort]
-    return query.order_by(*order, Enterprise.uscc)  # type: ignore[misc]
+    return query.order_by(*order, Enterprise.uscc)
+
+
+def _registry_order(sort: EnterpriseSort, name: Any, town: Any) -> list[Any]:
+    if sort is EnterpriseSort.NAME:
+        return [name]
+    if sort is EnterpriseSort.TOWN:
+        return [town.asc().nulls_last()]
+    return []
 
 
 def _row(t: Any) -> EnterpriseRow:
@@ -193,12 +225,13 @@ def low_efficiency_land(*, session: Session, actor: User, year: int | None = Non
     run, years = run_for_year(session, year)
     items: list[LandRow] = []
     if run is not None:
-        query = select(RunResult, Enterprise.town, Enterprise.industry_code) \
+        # the town and industry the run saw; the scope is the registry's (who may see whom now)
+        query = select(RunResult, RunResult.town, RunResult.industry_code) \
             .join(Enterprise, Enterprise.uscc == RunResult.uscc) \
             .where(RunResult.run_id == run.id, RunResult.low_efficiency.is_(True),
                    access.enterprise_scope(actor))
         if town:
-            query = query.where(Enterprise.town == town)
+            query = query.where(RunResult.town == town)
         for res, ent_town, industry in session.execute(query):
             items.append(LandRow(
                 uscc=res.uscc, name=res.name, town=ent_town, industry=industry_label(industry),

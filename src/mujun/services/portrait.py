@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pyarrow.compute as pc
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,8 +18,9 @@ from mujun.services import access
 from mujun.services.industries import industry_label
 from mujun.services.published import RunRef, published_runs
 from mujun.services.schemas import AppealPublic
+from mujun.services.snapshot import Snapshot
 from mujun.services.values import decode, jsonable
-from mujun.store.models import Appeal, Figure, Parcel, Role, RunResult, RunStatus, User
+from mujun.store.models import Appeal, Figure, Parcel, Role, Run, RunResult, RunStatus, User
 from mujun.store.models.registry import LIFECYCLE_ZH, Lifecycle
 
 
@@ -64,6 +66,8 @@ class PortraitPublic(BaseModel):
     #: the same in Chinese prose, as the 公示 letter reads
     explanation_zh: str | None
     history: list[HistoryPoint]
+    #: the year's inputs: the published run's frozen row (empty fields left out), else the
+    #: stored figures of a year no run speaks for
     figures: dict[str, Any]
     parcels: list[ParcelBrief]
     appeals: list[AppealPublic]
@@ -84,6 +88,24 @@ def _lifecycle_zh(code: str | None) -> str | None:
         return LIFECYCLE_ZH[Lifecycle(code)] if code else None
     except ValueError:
         return code
+
+
+def _frozen_figures(run: Run, uscc: str) -> dict[str, Any]:
+    """The enterprise's row of the run's frozen snapshot: what the run evaluated, never what was
+    imported after it (an enterprise outside the run has none)."""
+    table = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet).enterprises
+    rows = table.filter(pc.equal(table.column("uscc"), uscc)).to_pylist()
+    return {k: jsonable(v) for k, v in rows[0].items() if k != "uscc" and v is not None} \
+        if rows else {}
+
+
+def _live_figures(session: Session, enterprise_id: int, year: int | None) -> dict[str, Any]:
+    """The stored figures of a year no published run speaks for."""
+    if year is None:
+        return {}
+    return {f.field: jsonable(decode(f.field, f.value_num, f.value_text))
+            for f in session.scalars(select(Figure).where(Figure.enterprise_id == enterprise_id,
+                                                          Figure.year == year))}
 
 
 def may_appeal(user: User, uscc: str) -> bool:
@@ -113,11 +135,8 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
                                         low_efficiency=res.low_efficiency))
     current = results.get(run.id) if run else None
     explanation = current.explanation if current else None
-    figures: dict[str, Any] = {}
-    if year is not None:
-        for f in session.scalars(select(Figure).where(Figure.enterprise_id == ent.id,
-                                                      Figure.year == year)):
-            figures[f.field] = jsonable(decode(f.field, f.value_num, f.value_text))
+    figures = _frozen_figures(run, ent.uscc) if run is not None \
+        else _live_figures(session, ent.id, year)
     today = today or date.today()
     parcels = [
         ParcelBrief(parcel_code=p.parcel_code, area_m2=p.area_m2, town=p.town, zone=p.zone,

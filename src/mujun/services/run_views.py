@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mujun.engine.evaluate import EvaluationError, evaluate
-from mujun.engine.policy import PolicyError, load_policy, load_policy_text
+from mujun.engine.policy import PolicyError, load_policy, load_policy_text, shipped_policy_names
 from mujun.engine.whatif import compare
 from mujun.io.notice_list import write_notice_list
 from mujun.services import access
@@ -24,7 +24,7 @@ from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.runs import diff_runs
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.snapshot import Snapshot
-from mujun.store.models import Appeal, AppealStatus, Enterprise, Run, RunResult, User
+from mujun.store.models import Appeal, AppealStatus, Run, RunResult, User
 
 CLASSES = ("A", "B", "C", "D")
 
@@ -183,6 +183,12 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
                                    score_after=c.score_after) for c in result.changes])
 
 
+def what_if_policies(year: int) -> list[str]:
+    """The shipped policies a run of ``year`` may be simulated under (those that cover the year),
+    so that the 政策模拟 form's first choice works as it stands."""
+    return [name for name in shipped_policy_names() if load_policy(name).policy.applies_to(year)]
+
+
 def notice_list(*, session: Session, actor: User, run_id: int) -> tuple[str, bytes]:
     """The 公示名单 of a published run as .xlsx: (file name, bytes)."""
     run = _run(session, actor, run_id)
@@ -190,7 +196,8 @@ def notice_list(*, session: Session, actor: User, run_id: int) -> tuple[str, byt
         raise InvalidInput(f"run {run.label} is a draft; publish it first")
     rows: list[dict[str, Any]] = list(session.scalars(
         select(RunResult.row).where(RunResult.run_id == run.id).order_by(RunResult.row_no)))
-    towns = {u: t for u, t in session.execute(select(Enterprise.uscc, Enterprise.town)) if t}
+    towns = {u: t for u, t in session.execute(  # the towns the run saw
+        select(RunResult.uscc, RunResult.town).where(RunResult.run_id == run.id)) if t}
     title = f"{run.year} 年度工业企业亩均效益综合评价结果公示名单"
     with tempfile.TemporaryDirectory(prefix="mujun-notice-") as tmp:
         path = Path(tmp) / "notice.xlsx"

@@ -25,6 +25,7 @@ from mujun.engine.evaluate import EvaluationError, evaluate
 from mujun.engine.explain import explain
 from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy, load_policy_text
 from mujun.services import audit
+from mujun.services.county import county_figures_of
 from mujun.services.errors import InvalidInput, InvalidTransition, NotFound
 from mujun.services.snapshot import Snapshot, assemble
 from mujun.services.users import require_admin
@@ -123,13 +124,16 @@ def create_run(
         policy_name=loaded.policy.name, policy_text=loaded.text, policy_hash=loaded.hash,
         engine_version=engine_version(), enterprises_parquet=enterprises_pq,
         incidents_parquet=incidents_pq, snapshot_hash=snapshot.hash,
-        results_hash=results_hash(rows), n_results=len(rows), note=note, created_at=now,
+        results_hash=results_hash(rows), n_results=len(rows),
+        county_figures=county_figures_of(session=session, year=year), note=note, created_at=now,
         created_by_id=actor.id if actor else None,
     )
     session.add(run)
     session.flush()
+    where = _towns_and_industries(snapshot)
     session.execute(insert(RunResult), [
         {"run_id": run.id, "row_no": i, "uscc": r["uscc"], "name": r.get("name"),
+         "town": where[r["uscc"]][0], "industry_code": where[r["uscc"]][1],
          "group": r.get("group"), "exempt_reason": r.get("exempt_reason"),
          "vetoed": r.get("vetoed"), "score": r.get("score"), "rank": r.get("rank"),
          "class_": r.get("class"), "low_efficiency": r.get("low_efficiency"), "row": r,
@@ -141,6 +145,13 @@ def create_run(
                  summary=f"run {run.label}: {len(rows)} results, policy {loaded.policy.name}",
                  after=_run_state(run))
     return run
+
+
+def _towns_and_industries(snapshot: Snapshot) -> dict[str, tuple[str | None, str | None]]:
+    table = snapshot.enterprises
+    return {u: (t, i) for u, t, i in zip(*(table.column(c).to_pylist()
+                                           for c in ("uscc", "town", "industry_code")),
+                                         strict=True)}
 
 
 def _run_state(run: Run) -> dict[str, Any]:

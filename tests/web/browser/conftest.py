@@ -1,8 +1,10 @@
 """Real chromium (Debian's, driven by Playwright) against the app served on loopback.
 
 The server runs in a thread over a private copy of the test county, with a clock the tests can
-move; ``MUJUN_CHROMIUM`` overrides the browser path. Without chromium the tests are skipped
-(``.ci/run`` installs it, so there they run).
+move; the tests read the same store (``live_store``) to know what each page must show.
+``MUJUN_CHROMIUM`` overrides the browser path. Without chromium the tests are skipped
+(``.ci/run`` installs it, so there they run). Screenshots go to a temporary folder (only
+scripts/demo_screenshots.py writes docs/screenshots).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy import Engine
 from tests.web import county
 from tests.web.conftest import Clock
 
@@ -26,7 +29,6 @@ from mujun.web.app import create_app
 CHROMIUM = os.environ.get("MUJUN_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-SCREENSHOTS = Path(__file__).parents[3] / "docs" / "screenshots"
 
 
 def _free_port() -> int:
@@ -36,10 +38,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live(county_file: Path, tmp_path: Path) -> Iterator[tuple[str, Clock]]:
+def live_store(county_file: Path, tmp_path: Path) -> Iterator[Engine]:
+    """The private copy of the county that the live server serves."""
     path = tmp_path / "store.db"
     shutil.copy(county_file, path)
     engine = db.make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def live(live_store: Engine) -> Iterator[tuple[str, Clock]]:
+    engine = live_store
     clock = Clock(county.T0)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(engine=engine, clock=clock),
@@ -53,7 +63,6 @@ def live(county_file: Path, tmp_path: Path) -> Iterator[tuple[str, Clock]]:
     yield f"http://127.0.0.1:{port}", clock
     server.should_exit = True
     thread.join(10)
-    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +101,13 @@ def new_page(browser, live):  # type: ignore[no-untyped-def]
         ctx.close()
 
 
-def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+@pytest.fixture
+def shot(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Take a full-page screenshot into the test's temporary folder; returns its path."""
+    def take(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+        path = tmp_path / "screenshots" / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 0
+        return path
+    return take

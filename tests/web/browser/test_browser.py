@@ -1,11 +1,15 @@
-"""Each role in a real browser: its pages, its limits, an import with errors, a run's life."""
+"""Each role in a real browser: its pages and what they show, its limits, an import with errors,
+a run's life."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.web.browser.conftest import shot
+from sqlalchemy.orm import Session
+from tests.web.browser import pages
 from tests.web.county import CODES, NAMES
+
+from mujun.store.models import User
 
 MAIN_PAGES = {
     "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/runs", "/runs/2",
@@ -21,7 +25,29 @@ def _no_error(page) -> None:  # type: ignore[no-untyped-def]
     assert page.locator("section.error").count() == 0, page.url
 
 
-def test_each_role_walks_its_pages(new_page) -> None:  # type: ignore[no-untyped-def]
+def _check(page, session: Session, who: User, path: str) -> None:  # type: ignore[no-untyped-def]
+    """What ``path`` must show to ``who`` (from the store), and its forms with their defaults."""
+    if path == "/cockpit":
+        pages.check_cockpit(page, session, who)
+    elif path == "/enterprises":
+        pages.check_enterprises(page, session, who)
+    elif path.startswith("/enterprises/"):
+        pages.check_portrait(page, session, who, path.rsplit("/", 1)[-1])
+    elif path == "/land":
+        pages.check_land(page, session, who)
+    elif path == "/runs":
+        pages.check_runs(page, session, who)
+    elif path.startswith("/runs/"):
+        pages.check_run(page, session, who, int(path.rsplit("/", 1)[-1]))
+    elif path == "/imports":
+        pages.check_imports(page, who)
+    elif path == "/policies":
+        pages.check_policies(page, who)
+    else:
+        raise AssertionError(f"no check for {path}")
+
+
+def test_each_role_walks_its_pages(new_page, live_store) -> None:  # type: ignore[no-untyped-def]
     for role, paths in MAIN_PAGES.items():
         page = new_page(role)
         nav = sorted(page.locator("header nav a").evaluate_all("els => els.map(e => e.pathname)"))
@@ -31,10 +57,11 @@ def test_each_role_walks_its_pages(new_page) -> None:  # type: ignore[no-untyped
             assert response.status == 200, (role, path)
             page.wait_for_load_state("networkidle")
             _no_error(page)
-            assert page.locator("h1").first.inner_text()
+            with Session(live_store) as session:
+                _check(page, session, pages.user(session, role), path)
 
 
-def test_cockpit_draws_its_charts_and_map(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_cockpit_draws_its_charts_and_map(new_page, shot) -> None:  # type: ignore[no-untyped-def]
     page = new_page("leader")
     page.goto("/cockpit")
     page.wait_for_selector("#chart-map[data-features]")
@@ -49,7 +76,7 @@ def test_cockpit_draws_its_charts_and_map(new_page) -> None:  # type: ignore[no-
     shot(page, "cockpit-en")
 
 
-def test_enterprise_cannot_see_another_enterprise(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_enterprise_cannot_see_another_enterprise(new_page, shot) -> None:  # type: ignore[no-untyped-def]
     page = new_page("ent")
     own = page.goto(f"/enterprises/{CODES[0]}")
     assert own.status == 200 and page.locator("#ent-name").inner_text() == NAMES[0]
@@ -65,7 +92,7 @@ def test_enterprise_cannot_see_another_enterprise(new_page) -> None:  # type: ig
     assert listing.status == 200 and NAMES[1] not in page.content()
 
 
-def test_import_with_errors_lists_them(new_page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_import_with_errors_lists_them(new_page, tmp_path, shot) -> None:  # type: ignore[no-untyped-def]
     page = new_page("clerk")
     page.goto("/imports")
     bad = tmp_path / "tax-2021.csv"
@@ -85,7 +112,7 @@ def test_import_with_errors_lists_them(new_page, tmp_path) -> None:  # type: ign
     shot(page, "import-errors")
 
 
-def test_publish_appeal_resolve_finalise(new_page, live) -> None:  # type: ignore[no-untyped-def]
+def test_publish_appeal_resolve_finalise(new_page, live, shot) -> None:  # type: ignore[no-untyped-def]
     _, clock = live
     admin = new_page("admin")
     admin.goto("/runs")
@@ -125,7 +152,7 @@ def test_publish_appeal_resolve_finalise(new_page, live) -> None:  # type: ignor
     assert ent.locator("#appeal-form").count() == 0
 
 
-def test_screenshots_of_the_other_pages(new_page) -> None:  # type: ignore[no-untyped-def]
+def test_screenshots_of_the_other_pages(new_page, shot) -> None:  # type: ignore[no-untyped-def]
     page = new_page("admin")
     for name, path in (("enterprises", "/enterprises"), ("land", "/land"), ("runs", "/runs"),
                        ("policies", "/policies")):

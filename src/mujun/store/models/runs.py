@@ -59,6 +59,8 @@ class Run(Versioned, Base):
     #: sha256 over the stored result rows
     results_hash: Mapped[str] = mapped_column(String(64))
     n_results: Mapped[int]
+    #: the county-level figures of the year when the run was created (name → value, e.g. 工业投资)
+    county_figures: Mapped[dict[str, Any] | None]
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -94,6 +96,9 @@ class RunResult(Base):
     rank: Mapped[int | None]
     class_: Mapped[str | None] = mapped_column("class", String(1))
     low_efficiency: Mapped[bool | None]
+    #: the town and industry of the run's snapshot (the registry may change afterwards)
+    town: Mapped[str | None] = mapped_column(String(64))
+    industry_code: Mapped[str | None] = mapped_column(String(8))
     row: Mapped[dict[str, Any]]
     explanation: Mapped[dict[str, Any]]
 
@@ -125,7 +130,7 @@ class Appeal(Versioned, Base):
 FROZEN_RUN_COLUMNS = frozenset({
     "year", "run_version", "supersedes_id", "policy_name", "policy_text", "policy_hash",
     "engine_version", "enterprises_parquet", "incidents_parquet", "snapshot_hash", "results_hash",
-    "n_results", "created_at", "created_by_id",
+    "n_results", "county_figures", "created_at", "created_by_id",
 })
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from mujun.engine.labels import EXEMPT_ZH, GROUP_ZH
@@ -16,7 +16,8 @@ from mujun.web.xlsx import download, workbook
 api = APIRouter(prefix="/api/enterprises", tags=["enterprises"])
 pages = APIRouter(include_in_schema=False)
 
-Filters = Annotated[lists.EnterpriseFilter, Depends()]
+#: the query as one model, so that a form's empty fields count as not given (lists.EnterpriseFilter)
+Filters = Annotated[lists.EnterpriseFilter, Query()]
 UsccPath = Annotated[str, Path(min_length=1, max_length=18,
                                description="统一社会信用代码")]
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]

@@ -218,7 +218,8 @@ def run_page(request: Request, run_id: RunId, session: SessionDep, user: Current
                if other else None)
     return render(request, "run.html", user, d=detail, diff=changes, whatif=None,
                   runs=run_views.list_runs(session=session, actor=user),
-                  policies=shipped_policy_names(), klass=klass or "", q=q or "")
+                  policies=run_views.what_if_policies(detail.run.year), klass=klass or "",
+                  q=q or "")
 
 
 @pages.post("/runs/{run_id}/publish", dependencies=[CsrfDep])
@@ -246,7 +247,7 @@ async def what_if_page(request: Request, run_id: RunId, session: SessionDep, use
     detail = run_views.run_detail(session=session, actor=user, run_id=run_id)
     return render(request, "run.html", user, d=detail, diff=None, whatif=result,
                   runs=run_views.list_runs(session=session, actor=user),
-                  policies=shipped_policy_names(), klass="", q="")
+                  policies=run_views.what_if_policies(detail.run.year), klass="", q="")
 
 
 @pages.post("/runs/{run_id}/appeals", dependencies=[CsrfDep])

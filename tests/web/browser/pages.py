@@ -1,0 +1,182 @@
+"""What each page must show, read from the store through the services the pages use, and the
+checks that the browser shows it; forms are submitted with their defaults.
+
+The expected text is formatted here (two decimals with thousands separators, "—" for none), not by
+the app's own filters, so a page that drops or misformats a number fails.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mujun.services import cockpit, import_views, lists, policy_view, portrait, run_views
+from mujun.store.models import User
+
+
+def num(value: float | int | None, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.{digits}f}"
+
+
+def user(session: Session, username: str) -> User:
+    return session.scalars(select(User).where(User.username == username)).one()
+
+
+def cells(page: Any, selector: str) -> list[list[str]]:
+    """The text of each body row's cells of the table ``selector`` (not the "none" row)."""
+    return page.locator(f"{selector} tbody tr").evaluate_all(
+        "trs => trs.filter(tr => !tr.querySelector('td.empty'))"
+        ".map(tr => [...tr.cells].map(c => c.innerText.trim()))")
+
+
+def submit(page: Any, button: str) -> Any:
+    """Click a form's submit button as it is (its defaults); the new page must load with 200."""
+    with page.expect_navigation() as nav:
+        page.click(button)
+    response = nav.value
+    assert response is not None and response.status == 200, (button, page.url, response.status)
+    page.wait_for_load_state("networkidle")
+    return response
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def check_cockpit(page: Any, session: Session, who: User) -> None:
+    data = cockpit.cockpit(session=session, actor=who)
+    assert data.year is not None and data.groups, "the county has a published year"
+    assert page.locator("#kpi-evaluated").inner_text() == str(
+        sum(g.evaluated for g in data.groups))
+    for table, rows in (("#mix-groups", data.groups), ("#mix-towns", data.by_town),
+                        ("#mix-industries", data.by_industry)):
+        assert cells(page, table) == [[r.label, *(str(n) for n in (r.evaluated, r.A, r.B, r.C,
+                                                                     r.D))] for r in rows], table
+    assert cells(page, "#trend") == [
+        [str(t.year), str(t.evaluated), str(t.A), str(t.B), str(t.C), str(t.D),
+         num(t.mean_score), num(t.low_efficiency_mu, 1)] for t in data.trend]
+    for target in data.targets:
+        shown = [t.strip() for t in
+                 page.locator(f"#targets tr[data-key={target.key}] td").all_inner_texts()]
+        assert shown[1] == num(target.base), target.key
+        assert shown[2].split(" (")[0] == num(target.value) and shown[3] == num(target.goal)
+        assert shown[6] == num(target.projection), target.key
+    for table, ranked in (("#top", data.top), ("#bottom", data.bottom)):
+        assert cells(page, table) == [[str(r.rank) if r.rank else "—", r.name or "", r.town or "—",
+                                       num(r.score), r.klass or "—"] for r in ranked], table
+
+
+def _enterprise_rows(items: list[lists.EnterpriseRow]) -> list[list[str]]:
+    """Columns 0–3 and 5–8 of the list (the group column is a label)."""
+    return [[r.uscc, r.name, r.town or "—", r.industry, num(r.score),
+             str(r.rank) if r.rank else "—", r.klass or "—", "✓" if r.low_efficiency else ""]
+            for r in items]
+
+
+def check_enterprises(page: Any, session: Session, who: User) -> None:
+    data = lists.enterprises(session=session, actor=who, filters=lists.EnterpriseFilter())
+    assert data.items, "someone is in scope"
+
+    def shown() -> list[list[str]]:
+        return [row[:4] + row[5:] for row in cells(page, "#enterprises")]
+
+    assert page.locator("#total").inner_text() == str(data.total)
+    assert shown() == _enterprise_rows(data.items)
+    submit(page, "form.filters button[type=submit]")  # 筛选 with 年度 最新, 档次 全部 …
+    assert page.locator("#total").inner_text() == str(data.total)
+    assert shown() == _enterprise_rows(data.items)
+
+
+def check_portrait(page: Any, session: Session, who: User, uscc: str) -> None:
+    p = portrait.portrait(session=session, actor=who, uscc=uscc)
+    e = p.explanation
+    assert e is not None and e["group"], "the county's enterprises are all evaluated"
+    assert page.locator("#ent-name").inner_text() == p.enterprise.name
+    assert page.locator("#uscc").inner_text() == uscc
+    assert page.locator("#score").inner_text() == num(e["score"], 4)
+    assert page.locator("#klass").inner_text() == e["klass"]
+    indicators = page.locator("#indicators tr[data-indicator]")
+    assert indicators.evaluate_all("trs => trs.map(tr => tr.dataset.indicator)") == [
+        i["id"] for i in e["indicators"]]
+    assert indicators.evaluate_all("trs => trs.map(tr => tr.cells[1].innerText.trim())") == [
+        num(i["value"], 4) for i in e["indicators"]]
+
+
+def _land_rows(items: list[lists.LandRow]) -> list[list[str]]:
+    return [[r.name or "", r.town or "—", r.industry, r.klass or "", num(r.score), num(r.land_mu),
+             num(r.tax_per_mu)] for r in items]
+
+
+def check_land(page: Any, session: Session, who: User) -> None:
+    data = lists.low_efficiency_land(session=session, actor=who, today=date.today())
+    assert data.items, "the county has low-efficiency land"
+
+    def shown() -> tuple[list[list[str]], list[list[str]]]:
+        rows = cells(page, "#low-efficiency")
+        names = [[row[0].replace(" 一票否决", ""), *row[1:]] for row in rows[:-1]]
+        idle = [[row[0], row[3]] for row in cells(page, "#idle")]
+        return names, idle
+
+    expected = (_land_rows(data.items), [[p.parcel_code, num(p.area_m2, 0)] for p in data.idle])
+    assert page.locator("#total-mu").inner_text() == f"{num(data.totals.land_mu)} 亩"
+    assert cells(page, "#low-efficiency")[-1][-2] == num(data.totals.land_mu)
+    assert shown() == expected
+    submit(page, "form.filters button[type=submit]")
+    assert shown() == expected
+
+
+def check_runs(page: Any, session: Session, who: User) -> None:
+    runs = run_views.list_runs(session=session, actor=who)
+    assert [[row[0], row[2], row[3], row[6]] for row in cells(page, "#runs")] == [
+        [r.label, r.policy_name, str(r.n_results), r.snapshot_hash[:10]] for r in runs]
+    # 冻结数据并评价 with its defaults: 2025, a year the county has no figures for
+    page.click("#create button[type=submit]")
+    page.wait_for_selector("section.error")
+    assert "2025" in page.locator("section.error").inner_text()
+    assert run_views.list_runs(session=session, actor=who) == runs  # nothing was created
+
+
+_RESULTS = "table.grid:has(th:text-is('排名')):has(th:text-is('组别'))"
+
+
+def check_run(page: Any, session: Session, who: User, run_id: int) -> None:
+    d = run_views.run_detail(session=session, actor=who, run_id=run_id)
+
+    def results() -> list[list[str]]:
+        return [[row[0], row[1], row[3], row[4], row[5]] for row in cells(page, _RESULTS)]
+
+    expected = [[r.uscc, r.name or "", num(r.score, 4), str(r.rank) if r.rank else "—",
+                 r.klass or "—"] for r in d.results]
+    assert [row[1:] for row in cells(page, "#run-mix")] == [
+        [str(m[k]) for k in "ABCD"] for m in d.mix.values()]
+    assert results() == expected
+    others = [r for r in run_views.list_runs(session=session, actor=who) if r.id != run_id]
+    submit(page, "#diff")  # 比较 with the first other run
+    diff = run_views.run_diff(session=session, actor=who, run_a=run_id, run_b=others[0].id)
+    assert page.locator("#diff-result h2 small").inner_text() == f"{len(diff.changes)} 家"
+    submit(page, "#what-if")  # 模拟 with the first policy offered (one that covers the year)
+    whatif = run_views.what_if(session=session, actor=who, run_id=run_id,
+                               policy_name=run_views.what_if_policies(d.run.year)[0])
+    assert page.locator("#whatif-result h2 small").inner_text().startswith(
+        f"{len(whatif.changes)} ")
+    submit(page, "form.filters:has(input[name=q]) button[type=submit]")  # 筛选, 档次 全部
+    assert results() == expected
+
+
+def check_imports(page: Any, who: User) -> None:
+    codes = [d.code for d in import_views.departments(actor=who)]
+    assert codes
+    shown = [row[0] for row in cells(page, "#templates table")]
+    assert [s.rsplit("(", 1)[-1].rstrip(")") for s in shown] == codes
+
+
+def check_policies(page: Any, who: User) -> None:
+    names = [s.name for s in policy_view.list_policies(actor=who)]
+    assert [row[0] for row in cells(page, "#policies")] == names
+    assert "indicators" in page.locator("#policy pre").inner_text()
