@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tests.security.conftest import SignIn
 
-from mujun.engine.policy import PolicyError, load_policy_text, load_shipped_policy
+from mujun.engine.policy import PolicyError, load_policy_text
 
 SECRET = "s3cr3t-9f8e7d6c5b4a-do-not-leak"
 ENV = f"MUJUN_SECRET_KEY={SECRET}\nMUJUN_DATABASE_URL=postgresql://mujun:{SECRET}@db/mujun\n"
@@ -97,6 +97,8 @@ def test_policy_messages_never_quote_long_text(text: str) -> None:
 
 
 def test_load_shipped_policy_opens_no_path(env_file: Path) -> None:
+    from mujun.engine.policy import load_shipped_policy  # noqa: PLC0415  (new in this fix)
+
     assert load_shipped_policy("songyang-2024").policy.name == "songyang-2024"
     with pytest.raises(PolicyError) as caught:
         load_shipped_policy(str(env_file))

@@ -15,7 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mujun.engine.evaluate import EvaluationError, evaluate
-from mujun.engine.policy import PolicyError, load_policy_text, load_shipped_policy, shipped_policy_names
+from mujun.engine.policy import (
+    PolicyError,
+    load_policy_text,
+    load_shipped_policy,
+    shipped_policy_names,
+)
 from mujun.engine.whatif import compare
 from mujun.io.notice_list import write_notice_list
 from mujun.services import access
