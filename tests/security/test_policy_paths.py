@@ -97,7 +97,7 @@ def test_policy_messages_never_quote_long_text(text: str) -> None:
 
 
 def test_load_shipped_policy_opens_no_path(env_file: Path) -> None:
-    from mujun.engine.policy import load_shipped_policy  # noqa: PLC0415  (new in this fix)
+    from mujun.engine.policy import load_shipped_policy
 
     assert load_shipped_policy("songyang-2024").policy.name == "songyang-2024"
     with pytest.raises(PolicyError) as caught:
