@@ -301,8 +301,8 @@ def _formula_problems(file: str, sheet: str, header: tuple[str | None, ...], ref
         out.append(Problem(
             file, int(row), column, None,
             f"公式单元格没有保存的计算结果（工作表 {sheet}，单元格 {ref}），"
-            "请在 Excel 中打开并保存后再导入 (a formula cell without its saved result: open and save the file in Excel, "
-            "then import it again)"))
+            "请在 Excel 中打开并保存后再导入 (a formula cell without its saved result: open "
+            "and save the file in Excel, then import it again)"))
     return tuple(out)
 
 
