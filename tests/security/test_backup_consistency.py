@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
-from tests.web.county import CODES, NAMES, N, T0
+from tests.web.county import CODES, NAMES, T0, N
 from typer.testing import CliRunner
 
 from mujun.cli.main import app as cli
