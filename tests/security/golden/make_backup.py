@@ -1,7 +1,8 @@
 """Write ``backup-0004.zip``: the web tests' small county backed up at schema revision 0004.
 
 Kept as a file so later schema revisions are tested against a backup made before them. Run from
-the repository root with the code at revision 0004: ``PYTHONPATH=. python tests/security/golden/make_backup.py``.
+the repository root with the code at revision 0004:
+``PYTHONPATH=. python tests/security/golden/make_backup.py``.
 """
 
 from __future__ import annotations
