@@ -172,7 +172,7 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
     text; never a path (docs/security.md)."""
     run = _run(session, actor, run_id)
     if policy_name is not None and policy_name not in shipped_policy_names():
-        raise NotFound("no such shipped policy")
+        raise NotFound("没有这个评价办法：只能选用系统自带的评价办法或已有评价批次的评价办法")
     try:
         if policy_text is not None:
             other = load_policy_text(policy_text, "upload")
