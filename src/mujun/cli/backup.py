@@ -16,10 +16,14 @@ from mujun.services import backup as backups
 def backup_cmd(
     file: Annotated[Path, typer.Argument(help="the backup file to write (.zip)")],
 ) -> None:
-    """Write every table of the store to FILE (restorable on SQLite or PostgreSQL)."""
+    """Write every table of the store to FILE (restorable on SQLite or PostgreSQL).
+
+    The store is read in one snapshot, so imports may run meanwhile; the file is checked
+    restorable (every foreign key, the row counts) before it is kept, else the command fails."""
     with store_session() as session:
         counts = backups.backup(session=session, path=file)
-    console.print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables")
+    console.print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables, "
+                  "checked restorable")
 
 
 @app.command("restore")
@@ -28,7 +32,8 @@ def restore_cmd(
     yes: Annotated[bool, typer.Option("--yes", help="replace a store that holds data")] = False,
     as_user: AsUser = None,
 ) -> None:
-    """Replace the whole store with FILE's contents, in one transaction."""
+    """Replace the whole store with FILE's contents, in one transaction (a backup of an older
+    schema is upgraded on the way)."""
     with store_session() as session:
         has_data = any(n for name, n in backups.row_counts(session).items()
                        if name not in ("users", "audit"))

@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from mujun.engine.fields import BONUS_FLAGS, INCIDENT_TYPES, RATIO_FIELDS
-from mujun.engine.policy_errors import describe, problems_from
+from mujun.engine.policy_errors import describe, kind_of, problems_from, shorten
 
 DEFAULT_POLICY = "zhejiang-template"
 GROUPS = ("above", "below")
@@ -48,7 +48,7 @@ Whole = Annotated[int, Field(strict=True)]
 def _one_of(known: tuple[str, ...], what: str) -> AfterValidator:
     def check(value: str) -> str:
         if value not in known:
-            raise ValueError(f"unknown {what} {value!r}; known: {', '.join(known)}")
+            raise ValueError(f"unknown {what} {describe(value)}; known: {', '.join(known)}")
         return value
 
     return AfterValidator(check)
@@ -303,7 +303,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
             )
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice", key_node.start_mark
+                None, None, f"key {shorten(key)!r} is given twice", key_node.start_mark
             )
         seen.append(key)
     loader.flatten_mapping(node)
@@ -351,15 +351,17 @@ def _parse_yaml(text: str, source: str) -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
+        # the position and PyYAML's short problem only: ``str(exc)`` quotes the offending lines
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PolicyError(source, [("", f"not valid YAML{where}: {problem}")]) from None
+        said = f": {problem}" if problem else ""
+        raise PolicyError(source, [("", f"not valid YAML{where}{said}")]) from None
     if data is None:
         raise PolicyError(source, [("", "the file is empty; a policy needs at least a `name`")])
     if not isinstance(data, dict):
         raise PolicyError(
-            source, [("", f"a policy must be a mapping of keys (name: …), got {describe(data)}")]
+            source, [("", f"a policy must be a mapping of keys (name: …), got {kind_of(data)}")]
         )
     return data
 
@@ -415,7 +417,7 @@ def _document_problems(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple
     if isinstance(groups, dict):
         unknown = [g for g in groups if g not in GROUPS]
         for g in unknown:
-            problems.append((f"groups.{g}", f"unknown group; {_GROUPS_KNOWN}"))
+            problems.append((f"groups.{shorten(str(g))}", f"unknown group; {_GROUPS_KNOWN}"))
         data = {**data, "groups": {g: v for g, v in groups.items() if g in GROUPS}}
     return data, problems
 
@@ -449,8 +451,19 @@ def load_policy_text(text: str, source: str) -> LoadedPolicy:
     return LoadedPolicy(validate_document(_parse_yaml(text, source), source), source, text)
 
 
+def load_shipped_policy(name: str) -> LoadedPolicy:
+    """A shipped policy by name; never opens a path (what the web may load, docs/security.md)."""
+    if name not in shipped_policy_names():
+        known = ", ".join(shipped_policy_names())
+        raise PolicyError(shorten(name), [("", f"no such shipped policy (shipped: {known})")])
+    return load_policy_text(_shipped_text(name), name)
+
+
 def load_policy(name_or_file: str | Path | None = None) -> LoadedPolicy:
-    """A shipped policy by name, or a YAML file by path; the default template when None."""
+    """A shipped policy by name, or a YAML file by path; the default template when None.
+
+    Opens any path it is given: for the command line only (the web uses
+    :func:`load_shipped_policy` and uploaded text)."""
     ref = str(name_or_file) if name_or_file is not None else DEFAULT_POLICY
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists():
@@ -464,4 +477,4 @@ def load_policy(name_or_file: str | Path | None = None) -> LoadedPolicy:
     if ref not in shipped_policy_names():
         known = ", ".join(shipped_policy_names())
         raise PolicyError(ref, [("", f"no such policy file or shipped policy (shipped: {known})")])
-    return load_policy_text(_shipped_text(ref), ref)
+    return load_shipped_policy(ref)

@@ -18,6 +18,22 @@ from pydantic_core import ErrorDetails
 Problem = tuple[str, str]
 
 _KEY = "[key]"
+#: the longest piece of a file's text a message quotes (a value, a key); longer ones are cut
+QUOTE_MAX = 40
+
+
+def shorten(text: str) -> str:
+    """``text`` on one line, cut to :data:`QUOTE_MAX` characters: a message names what it found
+    without dumping the file (docs/security.md)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= QUOTE_MAX else f"{flat[:QUOTE_MAX - 1]}… ({len(flat)} characters)"
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, never its content: for the whole document (which may be any file)."""
+    if isinstance(value, str):
+        return f"text ({len(value)} characters)"
+    return describe(value)
 
 
 def describe(value: Any) -> str:
@@ -27,7 +43,7 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return repr(value)
+        return repr(shorten(value))
     if isinstance(value, dt.date):
         return f"a date ({value.isoformat()})"
     if isinstance(value, dict):
@@ -46,14 +62,14 @@ def key_path(loc: tuple[int | str, ...], key: Any = None) -> str:
     if parts and parts[-1] == _KEY:
         parts = parts[:-1]
         if parts:
-            parts[-1] = describe(key).strip("'") if not isinstance(key, str) else key
+            parts[-1] = describe(key).strip("'") if not isinstance(key, str) else shorten(key)
     for part in parts:
         if isinstance(part, int):
             path += f"[{part}]"
         elif "[" in part and part.endswith("]"):  # function-after[…], literal[…]: pydantic's own
             continue
         else:
-            path += ("." if path else "") + part
+            path += ("." if path else "") + shorten(part)
     return path
 
 

@@ -89,10 +89,10 @@ def validate_raw(
     ``problems`` found earlier (e.g. by the header mapping) come first in the result. For callers
     that map headers their own way, such as the department imports.
     """
-    problems = list(problems or [])
+    problems = [*raw.problems, *(problems or [])]
     parsed = _parse_all(raw, positions)
     n = len(raw)
-    rejected = pl.Series([False] * n, dtype=pl.Boolean)
+    rejected = raw.lines.is_in([p.line for p in raw.problems if p.is_error])
     for field in FIELDS:
         if field.key not in positions or (field.type is FieldType.STR and field.key != "uscc"):
             continue

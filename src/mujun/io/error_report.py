@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import xlsxwriter
-
+from mujun.io.cells import new_workbook
 from mujun.io.problems import Problem
 
 COLUMNS = (("文件/工作表", 28), ("行", 8), ("列", 24), ("值", 24), ("原因", 70), ("级别", 8))
@@ -15,7 +14,7 @@ COLUMNS = (("文件/工作表", 28), ("行", 8), ("列", 24), ("值", 24), ("原
 def write_error_report(path: str | Path, problems: Sequence[Problem], *, title: str = "") -> Path:
     """Errors first (by line), then warnings; one row per problem."""
     path = Path(path)
-    book = xlsxwriter.Workbook(str(path))
+    book = new_workbook(path)
     sheet = book.add_worksheet("错误报告")
     head = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     error = book.add_format({"font_color": "#C00000", "text_wrap": True, "valign": "top"})

@@ -57,9 +57,9 @@ def read_incidents(path: str | Path, *, sheet: int | str = 0) -> IncidentInput:
             raw.file, raw.header_line, None, None,
             f"缺少必需的列 {'、'.join(missing)} (required column missing)", "error",
         ))
-    problems = list(columns.problems)
+    problems = [*raw.problems, *columns.problems]
     parsed = _parse(raw, pos)
-    rejected = pl.Series([False] * len(raw), dtype=pl.Boolean)
+    rejected = raw.lines.is_in([p.line for p in raw.problems if p.is_error])
     for check in (check_uscc, check_type, check_year):
         bad, found = check(parsed, raw, pos)
         rejected |= bad

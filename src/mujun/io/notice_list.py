@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
+from mujun.io.cells import new_workbook
 
 GROUP_ZH = {"above": "规上企业", "below": "规下企业"}
 COLUMNS = (("序号", 6), ("统一社会信用代码", 22), ("企业名称", 36), ("乡镇街道", 12),
@@ -29,7 +29,7 @@ def write_notice_list(
     ``rows`` are §8 result rows; exempt enterprises are not listed (they are not evaluated).
     """
     path = Path(path)
-    book = xlsxwriter.Workbook(str(path))
+    book = new_workbook(path)
     fmt_title = book.add_format({"bold": True, "font_size": 16, "align": "center"})
     fmt_sub = book.add_format({"align": "center", "font_size": 10})
     fmt_head = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",

@@ -13,10 +13,14 @@ superset of the GBK that Chinese Excel writes.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import fastexcel
 import polars as pl
@@ -48,6 +52,9 @@ class RawTable:
     #: ``Int64``, the file line / sheet row of each row of ``cells``
     lines: pl.Series
     sha256: str
+    #: cells the reader could not read truly (a formula without its saved result): errors that
+    #: refuse their rows (docs/input-files.md)
+    problems: tuple[Problem, ...] = ()
 
     def column(self, position: int) -> pl.Series:
         return self.cells.get_column(f"c{position}")
@@ -70,8 +77,13 @@ def read_raw(path: str | Path, *, sheet: int | str = 0) -> RawTable:
     data = _read_bytes(Path(path), file)
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
-        frame, first_line = _workbook_frame(data, file, sheet)
-        return _from_grid(frame, first_line, file, digest)
+        frame, first_line, name = _workbook_frame(data, file, sheet)
+        raw = _from_grid(frame, first_line, file, digest)
+        header = frame.row(raw.header_line - first_line)
+        found = _uncomputed_formulas(data, name)
+        if found:
+            raw = dataclasses.replace(raw, problems=_formula_problems(file, name, header, *found))
+        return raw
     if data.startswith(_PARQUET_MAGIC):
         return _read_parquet(data, file, digest)
     if Path(path).suffix.lower() in _BINARY_SUFFIXES:
@@ -189,8 +201,8 @@ def _csv_lines(body: pl.DataFrame, first: int, *, quoted: bool) -> pl.Series:
 # --- workbooks --------------------------------------------------------------------------------
 
 
-def _workbook_frame(data: bytes, file: str, sheet: int | str) -> tuple[pl.DataFrame, int]:
-    """All cells of the sheet as text, from sheet row 1."""
+def _workbook_frame(data: bytes, file: str, sheet: int | str) -> tuple[pl.DataFrame, int, str]:
+    """All cells of the sheet as text, from sheet row 1; and the sheet's name."""
     try:
         reader = fastexcel.read_excel(data)
     except Exception as exc:  # fastexcel raises its own hierarchy; any failure means unreadable
@@ -210,7 +222,88 @@ def _workbook_frame(data: bytes, file: str, sheet: int | str) -> tuple[pl.DataFr
     frame = frame.with_columns(
         pl.all().str.replace(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$", "$1")
     )
-    return frame, 1
+    return frame, 1, names[sheet] if isinstance(sheet, int) else sheet
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(r"^([A-Z]+)([0-9]+)$")
+
+
+def _sheet_part(archive: zipfile.ZipFile, name: str) -> str | None:
+    """The zip member holding the worksheet called ``name``."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rel_id = next((s.get(_REL_ID) for s in book.iter(f"{_MAIN}sheet") if s.get("name") == name),
+                  None)
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels.iter(f"{_RELS}Relationship")
+                   if r.get("Id") == rel_id), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _uncomputed_formulas(data: bytes, sheet: str) -> tuple[list[str], int] | None:
+    """The references (``D4``) of the sheet's formula cells that hold no saved result, and the
+    first column holding a value (where the reader's grid starts); None when there are none.
+
+    A workbook written by a program (openpyxl, a script) and never opened in Excel keeps only
+    the formula: every reader sees an empty cell, so the import would erase the stored value.
+    A formula whose saved result is an empty text (``t="str"``, an empty ``<v>``) is computed."""
+    if not data.startswith(_ZIP_MAGIC):
+        return None  # a legacy .xls always holds its results
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _sheet_part(archive, sheet)
+            xml = archive.read(part) if part else b""
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None  # the reader itself has read the sheet; nothing more to find here
+    if not _FORMULA.search(xml):
+        return None
+    missing: list[str] = []
+    first = 0
+    for _, cell in ElementTree.iterparse(io.BytesIO(xml)):
+        if cell.tag != f"{_MAIN}c":
+            continue
+        ref = _CELL_REF.match(cell.get("r") or "")
+        value = cell.find(f"{_MAIN}v")
+        holds = (cell.find(f"{_MAIN}is") is not None or (value is not None and (
+            bool(value.text) or cell.get("t") == "str")))
+        if ref and cell.find(f"{_MAIN}f") is not None and not holds:
+            missing.append(ref.group(0))
+        elif ref and holds:
+            column = _column_number(ref.group(1))
+            first = column if not first else min(first, column)
+        cell.clear()
+    return (missing, first or 1) if missing else None
+
+
+def _formula_problems(file: str, sheet: str, header: tuple[str | None, ...], refs: list[str],
+                      first_column: int) -> tuple[Problem, ...]:
+    """One error per formula cell without its result, naming sheet, row and column."""
+    out = []
+    for ref in refs:
+        match = _CELL_REF.match(ref)
+        assert match is not None
+        letters, row = match.groups()
+        position = _column_number(letters) - first_column
+        name = header[position] if 0 <= position < len(header) else None
+        column = f"{name.strip()} ({letters})" if name and name.strip() else letters
+        out.append(Problem(
+            file, int(row), column, None,
+            f"公式单元格没有保存的计算结果（工作表 {sheet}，单元格 {ref}），"
+            "请在 Excel 中打开并保存后再导入 (a formula cell without its saved result: open "
+            "and save the file in Excel, then import it again)"))
+    return tuple(out)
 
 
 def _from_grid(grid: pl.DataFrame, first_line: int, file: str, digest: str) -> RawTable:

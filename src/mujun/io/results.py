@@ -2,9 +2,10 @@
 
 - CSV: UTF-8 *without* a byte-order mark, the English column keys of §8, booleans
   ``true``/``false``, numbers at full precision (the shortest text that reads back as the same
-  float), empty cells for nulls (an empty text is written ``""``). No BOM: the file is first of
-  all input to other programs (and to this one, which ignores a BOM anyway); clerks who open
-  results in Excel get the Chinese headers from the XLSX instead.
+  float), empty cells for nulls (an empty text is written ``""``); a text starting with
+  ``= + - @``, a tab or CR gets a leading ``'`` so no spreadsheet runs it as a formula. No BOM:
+  the file is first of all input to other programs (and to this one, which ignores a BOM
+  anyway); clerks who open results in Excel get the Chinese headers from the XLSX instead.
 - XLSX: Chinese headers from ``headers_zh`` (the key where none is given), bold and frozen,
   columns sized to their contents, numbers and dates as real cells (Excel keeps 15 significant
   digits), text never turned into a formula.
@@ -27,8 +28,8 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
-import xlsxwriter
 
+from mujun.io.cells import csv_safe, new_workbook
 from mujun.io.problems import OutputError, Problem
 
 XLSX_MAX_ROWS = 1_048_576
@@ -69,7 +70,7 @@ def _fail(path: str | Path, reason: str) -> OutputError:
 
 def _write_csv(table: pa.Table, path: Path, headers_zh: dict[str, str]) -> None:
     del headers_zh  # §8 names the CSV columns by their keys
-    frame = pl.DataFrame(table)
+    frame = csv_safe(pl.DataFrame(table))
     frame.write_csv(path, include_bom=False, null_value="", float_precision=None)
 
 
@@ -79,11 +80,8 @@ def _write_parquet(table: pa.Table, path: Path, headers_zh: dict[str, str]) -> N
 
 
 def _write_xlsx(table: pa.Table, path: Path, headers_zh: dict[str, str]) -> None:
-    workbook = xlsxwriter.Workbook(str(path), {
+    workbook = new_workbook(path, {
         "constant_memory": True,  # rows are streamed to disk in order
-        "strings_to_formulas": False,  # a name starting with "=" stays text
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
         "nan_inf_to_errors": True,
     })
     try:

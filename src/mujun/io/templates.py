@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from mujun.engine.fields import FIELD_BY_KEY, INCIDENT_TYPES, FieldType
+from mujun.io.cells import new_workbook
 
 FIGURES_SHEET = "填报"
 INCIDENTS_SHEET = "事件"
@@ -76,7 +77,7 @@ def write_template(
 ) -> Path:
     """Write the template; ``fields`` are canonical keys (``uscc`` and ``name`` come first)."""
     path = Path(path)
-    book = xlsxwriter.Workbook(str(path))
+    book = new_workbook(path)
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                             "valign": "vcenter", "align": "center"})
     fmt_text = book.add_format({"num_format": "@"})

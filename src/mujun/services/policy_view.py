@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from mujun.engine.policy import (
     LoadedPolicy,
     PolicyError,
-    load_policy,
     load_policy_text,
+    load_shipped_policy,
     shipped_policy_names,
 )
 from mujun.services import access
@@ -56,7 +56,7 @@ def list_policies(*, actor: User) -> list[PolicySummary]:
     access.require(actor, Action.POLICIES_VIEW)
     out = []
     for name in shipped_policy_names():
-        loaded = load_policy(name)
+        loaded = load_shipped_policy(name)
         out.append(PolicySummary(name=loaded.policy.name, title=loaded.policy.title,
                                  hash=loaded.hash))
     return out
@@ -66,7 +66,7 @@ def get_policy(*, actor: User, name: str) -> PolicyPublic:
     access.require(actor, Action.POLICIES_VIEW)
     if name not in shipped_policy_names():
         raise NotFound(f"no shipped policy {name!r}")
-    return _public(load_policy(name))
+    return _public(load_shipped_policy(name))
 
 
 def check_policy(*, actor: User, text: str, source: str = "upload") -> PolicyCheck:

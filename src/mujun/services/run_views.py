@@ -15,7 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mujun.engine.evaluate import EvaluationError, evaluate
-from mujun.engine.policy import PolicyError, load_policy, load_policy_text, shipped_policy_names
+from mujun.engine.policy import (
+    PolicyError,
+    load_policy_text,
+    load_shipped_policy,
+    shipped_policy_names,
+)
 from mujun.engine.whatif import compare
 from mujun.io.notice_list import write_notice_list
 from mujun.services import access
@@ -160,13 +165,23 @@ def run_diff(*, session: Session, actor: User, run_a: int, run_b: int) -> RunDif
 
 
 def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | None = None,
-            policy_text: str | None = None) -> WhatIfPublic:
-    """政策模拟: the run's frozen snapshot under another policy; who changes class."""
+            policy_run_id: int | None = None, policy_text: str | None = None) -> WhatIfPublic:
+    """政策模拟: the run's frozen snapshot under another policy; who changes class.
+
+    The other policy is a shipped one by name, the policy frozen in another run, or an uploaded
+    text; never a path (docs/security.md)."""
     run = _run(session, actor, run_id)
+    if policy_name is not None and policy_name not in shipped_policy_names():
+        raise NotFound("没有这个评价办法：只能选用系统自带的评价办法或已有评价批次的评价办法")
     try:
-        other = (load_policy_text(policy_text, "upload") if policy_text is not None
-                 else load_policy(policy_name) if policy_name else None)
-        if other is None:
+        if policy_text is not None:
+            other = load_policy_text(policy_text, "upload")
+        elif policy_name:
+            other = load_shipped_policy(policy_name)
+        elif policy_run_id is not None:
+            frozen = _run(session, actor, policy_run_id)
+            other = load_policy_text(frozen.policy_text, frozen.policy_name)
+        else:
             raise InvalidInput("name a shipped policy or upload one")
         base = load_policy_text(run.policy_text, run.policy_name)
         snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
@@ -186,7 +201,7 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
 def what_if_policies(year: int) -> list[str]:
     """The shipped policies a run of ``year`` may be simulated under (those that cover the year),
     so that the 政策模拟 form's first choice works as it stands."""
-    return [name for name in shipped_policy_names() if load_policy(name).policy.applies_to(year)]
+    return [name for name in shipped_policy_names() if load_shipped_policy(name).policy.applies_to(year)]
 
 
 def notice_list(*, session: Session, actor: User, run_id: int) -> tuple[str, bytes]:

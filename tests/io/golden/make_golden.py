@@ -64,9 +64,24 @@ def typed_parquet() -> None:
     pq.write_table(table, HERE / "typed.parquet")
 
 
+def uncomputed_formula_xlsx() -> None:
+    """Formulas as a script writes them: no saved result (openpyxl never computes one)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "税务"
+    ws["B1"] = "松阳县2023年度实缴税收"
+    ws.append([None, "统一社会信用代码", "企业名称", "实缴税收(万元)"])
+    ws.append([None, "91331124MA2A00010Q", "甲", "=1+2"])
+    ws.append([None, "91331124MA2A00020R", "乙", 88])
+    ws.append([None, "91331124MA2A00030T", "丙", "=SUM(D3:D4)"])
+    wb.save(HERE / "uncomputed_formula.xlsx")
+
+
 def main() -> None:
     gbk_csv()
     title_row_xlsx()
+    uncomputed_formula_xlsx()
     typed_parquet()
     (HERE / "not_a_table.csv").write_bytes(PNG)
     (HERE / "empty.csv").write_bytes(b"")

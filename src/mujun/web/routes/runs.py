@@ -50,7 +50,10 @@ class AppealResolve(BaseModel):
 
 
 class WhatIfRequest(BaseModel):
-    policy_name: str = Field(max_length=100)
+    policy_name: str | None = Field(default=None, max_length=100,
+                                    description="a shipped policy, by name (never a path)")
+    policy_run_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                      description="or the policy frozen in this run")
 
 
 def _manage(session: Session, user: User, run_id: int) -> Run:
@@ -132,10 +135,11 @@ def diff(run_id: RunId, other: Annotated[int, Query(ge=1, le=2**31 - 1)], sessio
 @api.post("/runs/{run_id}/what-if", response_model=run_views.WhatIfPublic, dependencies=[CsrfDep])
 def what_if(run_id: RunId, body: WhatIfRequest, session: SessionDep,
             user: CurrentUser) -> run_views.WhatIfPublic:
-    """政策模拟: the run's frozen inputs under another shipped policy (nothing is stored)."""
+    """政策模拟: the run's frozen inputs under a shipped policy or another run's frozen policy
+    (nothing is stored)."""
     access.require(user, Action.RUNS_MANAGE)
     return run_views.what_if(session=session, actor=user, run_id=run_id,
-                             policy_name=body.policy_name)
+                             policy_name=body.policy_name, policy_run_id=body.policy_run_id)
 
 
 @api.get("/runs/{run_id}/notice.xlsx", response_class=Response)
@@ -243,7 +247,8 @@ async def what_if_page(request: Request, run_id: RunId, session: SessionDep, use
     if file is not None and file.filename:
         text = decode_upload(await file.read(MAX_POLICY_BYTES + 1))
     result = run_views.what_if(session=session, actor=user, run_id=run_id,
-                               policy_name=policy_name or None, policy_text=text)
+                               policy_name=None if text is not None else policy_name or None,
+                               policy_text=text)
     detail = run_views.run_detail(session=session, actor=user, run_id=run_id)
     return render(request, "run.html", user, d=detail, diff=None, whatif=result,
                   runs=run_views.list_runs(session=session, actor=user),

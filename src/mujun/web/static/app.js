@@ -4,6 +4,10 @@ window.Mujun = (function () {
   const COLORS = { A: "#2e7d32", B: "#1e88e5", C: "#f9a825", D: "#c62828", none: "#b0bec5" };
   const en = document.documentElement.lang === "en";
   function t(zh, english) { return en ? english : zh; }
+  // Text for HTML that a script builds (ECharts tooltip formatters return HTML): every name,
+  // owner or zone from the store goes through here; elements get their text by textContent.
+  const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function esc(value) { return String(value == null ? "" : value).replace(/[&<>"']/g, (c) => ENTITIES[c]); }
   function ready() {
     if (window.echarts) return true;
     const box = document.querySelector(".echarts-missing");
@@ -41,5 +45,5 @@ window.Mujun = (function () {
     if (!r.ok) throw new Error(url + ": " + r.status);
     return r.json();
   }
-  return { COLORS, t, ready, chart, stackedClasses, json };
+  return { COLORS, t, esc, ready, chart, stackedClasses, json };
 })();

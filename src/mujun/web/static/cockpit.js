@@ -59,15 +59,17 @@
     const picker = document.getElementById("map-zone");
     const ALL = "*";
     if (picker) {
-      picker.innerHTML = zones.map((z) => `<option value="${z}">${z || "—"} (${counts[z]})</option>`).join("")
-        + `<option value="${ALL}">${M.t("全部园区", "all zones")} (${features.length})</option>`;
+      const option = (value, label) => { const o = document.createElement("option"); o.value = value; o.textContent = label; return o; };
+      picker.replaceChildren(...zones.map((z) => option(z, `${z || "—"} (${counts[z]})`)),
+        option(ALL, `${M.t("全部园区", "all zones")} (${features.length})`));
     }
     const draw = (zone) => {
       const shown = zone === ALL ? features : features.filter((f) => (f.properties.zone || "") === zone);
       echarts.registerMap("parcels", { type: "FeatureCollection", features: shown });
       mapEl.setOption({
         animation: false,
-        tooltip: { formatter: (p) => { const d = p.data || {}; return [d.name, d.owner || names.none, (d.klass || "—") + (d.low ? " · " + M.t("低效用地", "low efficiency") : ""), (d.area || 0).toFixed(0) + " m²"].join("<br>"); } },
+        // the formatter returns HTML: each line escaped (an owner may be named <img onerror=…>)
+        tooltip: { formatter: (p) => { const d = p.data || {}; return [d.name, d.owner || names.none, (d.klass || "—") + (d.low ? " · " + M.t("低效用地", "low efficiency") : ""), (d.area || 0).toFixed(0) + " m²"].map(M.esc).join("<br>"); } },
         legend: { show: false },
         series: [{
           type: "map", map: "parcels", roam: true, selectedMode: false, showLegendSymbol: false,
