@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,19 @@ def test_clerk_may_import_only_its_department(session: Session, admin: User,
     assert _import(session, clerk, write_tax(tmp_path / "t.csv", 2), "tax").applied
     with pytest.raises(PermissionDenied):
         _import(session, clerk, write_stats(tmp_path / "s.csv", 2), "stats")
+
+
+def test_incidents_file_gets_the_evaluations_verdict(session: Session, admin: User,
+                                                     tmp_path: Path) -> None:
+    """Defect: ``mujun evaluate`` kept both rows (a warning for the date) while the import
+    rejected both (the mixed-case type and the bad date)."""
+    _import(session, admin, write_stats(tmp_path / "s.csv", 3), "stats")
+    header = ["统一社会信用代码", "年度", "类型", "日期", "说明"]
+    path = write_csv(tmp_path / "i.csv", header, [
+        [make_uscc(0), 2024, "Safety_General", "2024-13-45", "日期坏"],
+        [make_uscc(1), 2024, "safety_general", "2024-02-03", "正常"]])
+    result = _import(session, admin, path, "safety")
+    assert result.ok and result.applied and result.incidents_added == 2
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert [(i.type, i.date) for i in session.scalars(select(Incident).order_by(Incident.id))] \
+        == [("safety_general", None), ("safety_general", date(2024, 2, 3))]

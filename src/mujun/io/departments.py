@@ -144,7 +144,9 @@ def _data_sheets(data: bytes) -> list[int | str | None]:
 
 def _read_table(raw: RawTable, dept: DepartmentColumns, year: int, out: DepartmentFile,
                 owners: Mapping[str, str]) -> None:
-    if any(INCIDENT_HEADERS.get(normalize_header(h)) == "type" for h in raw.headers):
+    # a column only incidents have (year, type, date, note) makes it the incidents table, so a
+    # table the incidents reader rejects gets the same verdict here
+    if any(INCIDENT_HEADERS.get(normalize_header(h), "uscc") != "uscc" for h in raw.headers):
         if out.incidents is not None:
             out.problems.append(Problem(raw.file, raw.header_line, None, None,
                                         "事件表重复，已忽略 (a second incidents table, ignored)",
