@@ -71,13 +71,13 @@ def test_figure_files_get_one_verdict_on_the_departments_columns(name: str) -> N
             continue
         imported = read_department_file(path, dept, 2023, FIELD_OWNER)
         index = money_headers(dept)
-
-        def cell_problems(problems: list[Problem]) -> list[Problem]:
-            header_lines = {p.line for p in problems if p.column and p.value is None
-                            and "列" in p.reason}
-            return [p for p in problems if p.line is None or (
-                p.line not in header_lines and normalize_header(p.column) in index)]
-
         # the cells of the department's columns and the credit codes: the same problems
-        assert as_tuples(cell_problems(imported.problems)) == \
-            as_tuples(cell_problems(evaluated)), dept.code
+        assert as_tuples(_cell_problems(imported.problems, index)) == \
+            as_tuples(_cell_problems(evaluated, index)), dept.code
+
+
+def _cell_problems(problems: list[Problem], index: dict[str, object]) -> list[Problem]:
+    """File-level problems and those of cells in the indexed columns (not of the header row)."""
+    header_lines = {p.line for p in problems if p.column and p.value is None and "列" in p.reason}
+    return [p for p in problems if p.line is None or (
+        p.line not in header_lines and normalize_header(p.column) in index)]

@@ -236,7 +236,7 @@ def test_incidents_are_only_added(session: Session, admin: User, tmp_path: Path)
 
 def test_empty_incidents_sheet_removes_nothing(session: Session, admin: User,
                                                tmp_path: Path) -> None:
-    """Defect: a one-row figures correction with an empty 事件 sheet deleted the year's incidents."""
+    """Defect: a one-row figures correction with an empty 事件 sheet deleted the incidents."""
     _import(session, admin, write_stats(tmp_path / "s.csv", 2), "stats")
     header = ["统一社会信用代码", "年度", "类型", "日期", "说明"]
     _import(session, admin, write_csv(tmp_path / "i.csv", header, [
