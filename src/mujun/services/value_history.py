@@ -87,3 +87,12 @@ def value_history(*, session: Session, actor: User | None, uscc: str) -> list[Va
             new=jsonable(decode(f.field, f.value_num, f.value_text)), reason=None))
     events.sort(key=lambda e: (e.year, e.at, e.source != "current"), reverse=True)
     return events
+
+
+def history_for_page(
+    *, session: Session, actor: User | None, uscc: str, limit: int = 300
+) -> list[ValueEvent] | None:
+    """The portrait's block: the history when the user may see it, else None (no block)."""
+    if not may_see_history(actor):
+        return None
+    return value_history(session=session, actor=actor, uscc=uscc)[:limit]
