@@ -288,3 +288,23 @@ def test_incidents_file_gets_the_evaluations_verdict(session: Session, admin: Us
     assert [p.severity for p in result.problems] == ["warning"]
     assert [(i.type, i.date) for i in session.scalars(select(Incident).order_by(Incident.id))] \
         == [("safety_general", None), ("safety_general", date(2024, 2, 3))]
+
+
+def test_changes_are_recorded_in_file_order(session: Session, admin: User,
+                                            tmp_path: Path) -> None:
+    """Found by the state machine (tests/store/test_import_model.py): the changes of one import
+    were recorded column by column, not in the order of the file, and differently per store."""
+    _import(session, admin, write_stats(tmp_path / "s.csv", 2), "stats")
+    header = ["统一社会信用代码", "实缴税收(万元)", "城镇土地使用税应纳额(万元)"]
+    _import(session, admin, write_csv(tmp_path / "t.csv", header, [[make_uscc(0), 1, 1],
+                                                                  [make_uscc(1), 1, 1]]), "tax")
+    path = write_csv(tmp_path / "t2.csv", header, [[make_uscc(0), "", 2], [make_uscc(1), 2, 2]])
+    result = import_file(session=session, actor=admin, path=path, department_code="tax",
+                         year=2024, accept_changes=True, reason="更正")
+    session.commit()
+    expected = [(make_uscc(0), "land_use_tax_due"), (make_uscc(1), "tax_paid"),
+                (make_uscc(1), "land_use_tax_due")]
+    assert [(c.uscc, c.field) for c in result.changes] == expected
+    ids = {e.id: e.uscc for e in session.scalars(select(Enterprise))}
+    recorded = session.scalars(select(FigureChange).order_by(FigureChange.id))
+    assert [(ids[c.enterprise_id], c.field) for c in recorded] == expected

@@ -272,7 +272,10 @@ def _plan(
                 f"此值已由 {owner} 部门填报，不能覆盖 (set by the {owner} department; "
                 f"not overwritten)",
             ))
-        plan.updates = changed.filter(pl.col("old_dept") == dept.code)
+        # in file order (line, then column), so the changes are recorded in the order they are read
+        order = {key: pos for pos, key in enumerate(owned)}
+        plan.updates = changed.filter(pl.col("old_dept") == dept.code).sort(
+            pl.col("line"), pl.col("field").replace_strict(order, return_dtype=pl.Int64))
         result.changes = _value_changes(session, plan.updates)
     if parsed.incidents is not None:
         _plan_incidents(session, dept, year, parsed, registry, plan, result)
@@ -280,8 +283,8 @@ def _plan(
 
 
 def _value_changes(session: Session, updates: pl.DataFrame) -> list[ValueChange]:
-    rows = updates.sort("line").select("enterprise_id", "uscc", "line", "field", "old_num",
-                                       "old_text", "num", "text", "old_import").rows()
+    rows = updates.select("enterprise_id", "uscc", "line", "field", "old_num", "old_text", "num",
+                          "text", "old_import").rows()
     names = _names(session, sorted({r[0] for r in rows}))
     files = _import_files(session, sorted({r[8] for r in rows if r[8] is not None}))
     return [ValueChange(uscc, names.get(eid), line, key, decode(key, old_num, old_text),
