@@ -155,6 +155,8 @@ def test_cli_refuses_changes_lists_them_and_accepts_with_a_reason(
     assert gone.exit_code == 0, gone.output
     assert run("value", "remove", "--year", "2024", "--uscc", make_uscc(0), "--field",
                "land_use_tax_due", "--reason", "错报").exit_code == 1
+    history = run("value", "history", "--uscc", make_uscc(0), "--year", "2024")
+    assert history.exit_code == 0 and "错报" in history.output and "更正" in history.output
     incidents = write_csv(tmp_path / "i.csv", INCIDENTS,
                           [[make_uscc(1), 2024, "tax_serious", "2024-02-02", "偷税"]])
     assert run("import", "--year", "2024", "-d", "tax", str(incidents)).exit_code == 0
