@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from store_helpers import (
     write_tax,
 )
 
-from mujun.services.errors import PermissionDenied
+from mujun.io.templates import write_template
+from mujun.services.errors import InvalidInput, PermissionDenied
 from mujun.services.imports import import_file
 from mujun.services.schemas import UserCreate
 from mujun.services.users import create_user
@@ -63,15 +65,25 @@ def test_reimport_changes_nothing(session: Session, admin: User, tmp_path: Path)
     assert store_fingerprint(session) == before
 
 
-def test_changed_value_is_recorded(session: Session, admin: User, tmp_path: Path) -> None:
+def test_changed_value_waits_for_acceptance_then_is_recorded(session: Session, admin: User,
+                                                              tmp_path: Path) -> None:
     _import(session, admin, write_stats(tmp_path / "s.csv", 5), "stats")
-    _import(session, admin, write_tax(tmp_path / "t.csv", 5), "tax")
+    first = _import(session, admin, write_tax(tmp_path / "t.csv", 5), "tax")
     old = _value(session, make_uscc(2), "tax_paid")
     assert old is not None
     old_value, old_version = old.value_num, old.version
     path = write_csv(tmp_path / "t2.csv", ["统一社会信用代码", "实缴税收(万元)"],
-                     [[make_uscc(2), 123.25]])
-    result = _import(session, admin, path, "tax")
+                     [[make_uscc(2), 123.25], [make_uscc(5 - 1), None]])
+    before = store_fingerprint(session)
+    waiting = _import(session, admin, path, "tax")
+    assert waiting.ok and waiting.waiting and not waiting.applied
+    assert [(c.uscc, c.field, c.old, c.new, c.import_id, c.import_file, c.line)
+            for c in waiting.changes] == [
+        (make_uscc(2), "tax_paid", old_value, 123.25, first.batch_id, "t.csv", 2)]
+    assert store_fingerprint(session) == before  # nothing written
+    result = import_file(session=session, actor=admin, path=path, department_code="tax",
+                         year=2024, accept_changes=True, reason="税务复核更正")
+    session.commit()
     assert result.applied and result.updated == 1 and result.inserted == 0
     session.expire_all()
     new = _value(session, make_uscc(2), "tax_paid")
@@ -79,6 +91,47 @@ def test_changed_value_is_recorded(session: Session, admin: User, tmp_path: Path
     change = session.scalars(select(FigureChange)).one()
     assert (change.old_num, change.new_num, change.field) == (old_value, 123.25, "tax_paid")
     assert change.department == "tax" and change.import_id == result.batch_id
+    assert change.reason == "税务复核更正"
+
+
+def test_accepting_changes_needs_a_reason(session: Session, admin: User, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput):
+        import_file(session=session, actor=admin, path=write_tax(tmp_path / "t.csv", 1),
+                    department_code="tax", year=2024, accept_changes=True, reason="  ")
+
+
+def test_blank_cell_keeps_the_stored_value(session: Session, admin: User, tmp_path: Path) -> None:
+    """Defect: a tax file with 实缴税收 filled and 城镇土地使用税 blank cleared the land-use tax."""
+    _import(session, admin, write_stats(tmp_path / "s.csv", 2), "stats")
+    header = ["统一社会信用代码", "实缴税收(万元)", "城镇土地使用税应纳额(万元)"]
+    _import(session, admin, write_csv(tmp_path / "t.csv", header, [[make_uscc(0), 10, 3.33]]),
+            "tax")
+    result = _import(session, admin, write_csv(tmp_path / "t2.csv", header,
+                                               [[make_uscc(0), 10, ""], [make_uscc(1), "", ""]]),
+                     "tax")
+    assert result.ok and not result.applied and not result.changes
+    land = _value(session, make_uscc(0), "land_use_tax_due")
+    assert land is not None and land.value_num == 3.33
+    assert _value(session, make_uscc(1), "tax_paid") is None
+    assert not session.scalars(select(FigureChange)).all()
+
+
+def test_blank_yes_no_and_land_cells_are_not_given(session: Session, admin: User,
+                                                   tmp_path: Path) -> None:
+    """The evaluation reads an empty yes/no cell as 否 and an empty land cell as 0; an import
+    reads both as "not given"."""
+    _import(session, admin, write_stats(tmp_path / "s.csv", 1), "stats")
+    high_tech = _value(session, make_uscc(0), "high_tech")
+    assert high_tech is not None
+    stored = high_tech.value_text
+    rows = [[make_uscc(0), "", "", "", "", "", "", "", "", "", "", "", "", "", ""]]
+    again = _import(session, admin, write_csv(tmp_path / "s2.csv", STATS_HEADER, rows), "stats")
+    assert again.ok and not again.changes and not again.applied
+    assert _value(session, make_uscc(0), "high_tech").value_text == stored  # type: ignore[union-attr]
+    land = write_csv(tmp_path / "l.csv", ["统一社会信用代码", "自有用地面积(平方米)"],
+                     [[make_uscc(0), ""]])
+    assert not _import(session, admin, land, "land").applied
+    assert _value(session, make_uscc(0), "land_owned_m2") is None
 
 
 def test_money_in_yuan_or_wan(session: Session, admin: User, tmp_path: Path) -> None:
@@ -155,9 +208,7 @@ def test_columns_of_other_departments_are_ignored(session: Session, admin: User,
     assert _value(session, make_uscc(0), "tax_paid") is None
 
 
-def test_incidents_replace_the_departments_incidents_of_the_year(
-    session: Session, admin: User, tmp_path: Path
-) -> None:
+def test_incidents_are_only_added(session: Session, admin: User, tmp_path: Path) -> None:
     _import(session, admin, write_stats(tmp_path / "s.csv", 3), "stats")
     header = ["统一社会信用代码", "年度", "类型", "日期", "说明"]
     rows = [[make_uscc(0), 2024, "一般安全事故", "2024-03-01", "a"],
@@ -173,10 +224,43 @@ def test_incidents_replace_the_departments_incidents_of_the_year(
     before = store_fingerprint(session)
     assert not _import(session, admin, path, "safety").applied
     assert store_fingerprint(session) == before
+    # a file listing fewer incidents removes none; one listing a new one adds it
     fewer = write_csv(tmp_path / "i2.csv", header, rows[:1])
-    result = _import(session, admin, fewer, "safety")
-    assert result.applied and (result.incidents_added, result.incidents_removed) == (0, 1)
-    assert session.scalars(select(Incident)).one().type == "safety_general"
+    assert not _import(session, admin, fewer, "safety").applied
+    more = write_csv(tmp_path / "i3.csv", header,
+                     [*rows[:1], [make_uscc(2), 2024, "safety_general", "2024-07-01", "b"]])
+    result = _import(session, admin, more, "safety")
+    assert result.applied and (result.incidents_added, result.incidents_removed) == (1, 0)
+    assert len(session.scalars(select(Incident)).all()) == 3
+
+
+def test_empty_incidents_sheet_removes_nothing(session: Session, admin: User,
+                                               tmp_path: Path) -> None:
+    """Defect: a one-row figures correction with an empty 事件 sheet deleted the incidents."""
+    _import(session, admin, write_stats(tmp_path / "s.csv", 2), "stats")
+    header = ["统一社会信用代码", "年度", "类型", "日期", "说明"]
+    _import(session, admin, write_csv(tmp_path / "i.csv", header, [
+        [make_uscc(0), 2024, "env_major", "2024-03-01", "泄漏"],
+        [make_uscc(1), 2024, "env_penalty", "2024-04-01", "罚款"]]), "env")
+    book = tmp_path / "env.xlsx"
+    write_template(book, department_zh="生态环境", fields=("emissions_t",),
+                   incident_types=("env_major", "env_penalty"), year=2024)
+    _fill_first_row(book, [make_uscc(0), "企业0有限公司", 12.5])
+    result = _import(session, admin, book, "env")
+    assert result.ok and result.applied and result.inserted == 1, result.problems
+    assert result.incidents_removed == 0
+    assert sorted(i.type for i in session.scalars(select(Incident))) == ["env_major",
+                                                                        "env_penalty"]
+
+
+def _fill_first_row(book: Path, values: list[object]) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    sheet = wb["填报"]
+    for col, value in enumerate(values, start=1):
+        sheet.cell(row=2, column=col, value=value)
+    wb.save(book)
 
 
 def test_clerk_may_import_only_its_department(session: Session, admin: User,
@@ -188,3 +272,39 @@ def test_clerk_may_import_only_its_department(session: Session, admin: User,
     assert _import(session, clerk, write_tax(tmp_path / "t.csv", 2), "tax").applied
     with pytest.raises(PermissionDenied):
         _import(session, clerk, write_stats(tmp_path / "s.csv", 2), "stats")
+
+
+def test_incidents_file_gets_the_evaluations_verdict(session: Session, admin: User,
+                                                     tmp_path: Path) -> None:
+    """Defect: ``mujun evaluate`` kept both rows (a warning for the date) while the import
+    rejected both (the mixed-case type and the bad date)."""
+    _import(session, admin, write_stats(tmp_path / "s.csv", 3), "stats")
+    header = ["统一社会信用代码", "年度", "类型", "日期", "说明"]
+    path = write_csv(tmp_path / "i.csv", header, [
+        [make_uscc(0), 2024, "Safety_General", "2024-13-45", "日期坏"],
+        [make_uscc(1), 2024, "safety_general", "2024-02-03", "正常"]])
+    result = _import(session, admin, path, "safety")
+    assert result.ok and result.applied and result.incidents_added == 2
+    assert [p.severity for p in result.problems] == ["warning"]
+    assert [(i.type, i.date) for i in session.scalars(select(Incident).order_by(Incident.id))] \
+        == [("safety_general", None), ("safety_general", date(2024, 2, 3))]
+
+
+def test_changes_are_recorded_in_file_order(session: Session, admin: User,
+                                            tmp_path: Path) -> None:
+    """Found by the state machine (tests/store/test_import_model.py): the changes of one import
+    were recorded column by column, not in the order of the file, and differently per store."""
+    _import(session, admin, write_stats(tmp_path / "s.csv", 2), "stats")
+    header = ["统一社会信用代码", "实缴税收(万元)", "城镇土地使用税应纳额(万元)"]
+    _import(session, admin, write_csv(tmp_path / "t.csv", header, [[make_uscc(0), 1, 1],
+                                                                  [make_uscc(1), 1, 1]]), "tax")
+    path = write_csv(tmp_path / "t2.csv", header, [[make_uscc(0), "", 2], [make_uscc(1), 2, 2]])
+    result = import_file(session=session, actor=admin, path=path, department_code="tax",
+                         year=2024, accept_changes=True, reason="更正")
+    session.commit()
+    expected = [(make_uscc(0), "land_use_tax_due"), (make_uscc(1), "tax_paid"),
+                (make_uscc(1), "land_use_tax_due")]
+    assert [(c.uscc, c.field) for c in result.changes] == expected
+    ids = {e.id: e.uscc for e in session.scalars(select(Enterprise))}
+    recorded = session.scalars(select(FigureChange).order_by(FigureChange.id))
+    assert [(ids[c.enterprise_id], c.field) for c in recorded] == expected

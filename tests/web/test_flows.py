@@ -32,6 +32,16 @@ def test_upload_good_file_then_again_changes_nothing(sign_in: SignIn) -> None:
     r = c.post("/api/imports", data={"department": "tax", "year": "2021"},
                files={"file": ("tax-2021.csv", good, "text/csv")})
     body = r.json()
+    # 45 differs from the stored value: a change, applied only when accepted with a reason
+    assert (r.status_code, body["applied"], body["waiting"], body["errors"]) == (
+        200, False, True, 0)
+    assert [(ch["uscc"], ch["field"], ch["new"]) for ch in body["changes"]] == [
+        (CODES[0], "tax_paid", 45.0)]
+    assert c.get("/api/imports").json() == []
+    r = c.post("/api/imports", data={"department": "tax", "year": "2021", "accept_changes": "true",
+                                     "reason": "税务复核"},
+               files={"file": ("tax-2021.csv", good, "text/csv")})
+    body = r.json()
     assert (r.status_code, body["applied"], body["updated"], body["errors"]) == (200, True, 1, 0)
     again = c.post("/api/imports", data={"department": "tax", "year": "2021"},
                    files={"file": ("tax-2021.csv", good, "text/csv")}).json()
@@ -84,3 +94,29 @@ def test_what_if_against_another_policy(sign_in: SignIn) -> None:
     # the county's own policy starts in 2024: refused with the reason, not a crash
     r = admin.post("/api/runs/2/what-if", json={"policy_name": "songyang-2024"})
     assert r.status_code == 422 and "2024" in r.json()["detail"]
+
+
+def test_changed_values_are_previewed_then_confirmed_and_shown_on_the_portrait(
+    sign_in: SignIn,
+) -> None:
+    c = sign_in("clerk")
+    token = c.headers["X-CSRF-Token"]
+    good = ("统一社会信用代码,企业名称,实缴税收(万元)\n"
+            f"{CODES[0]},{NAMES[0]},45\n").encode()
+    form = {"department": "tax", "year": "2021", "csrf_token": token}
+    r = c.post("/imports", data=form, files={"file": ("tax-2021.csv", good, "text/csv")})
+    assert r.status_code == 200 and 'id="report-waiting"' in r.text
+    assert 'id="accept-changes"' in r.text
+    changes = tables(r.text)["changes"]
+    assert changes[1][0] == "2" and changes[1][4] == "45.0"
+    r = c.post("/imports", data={**form, "accept_changes": "true", "reason": "税务复核更正"},
+               files={"file": ("tax-2021.csv", good, "text/csv")})
+    assert r.status_code == 200 and 'id="report-applied"' in r.text
+    # a clerk sees no enterprise page (access matrix); the service gives it its own fields
+    assert c.get(f"/enterprises/{CODES[0]}").status_code == 403
+    page = sign_in("admin").get(f"/enterprises/{CODES[0]}")
+    imported = [row for row in tables(page.text)["value-events"] if "税务复核更正" in row]
+    assert imported and imported[0][6] == "45.0" and "tax-2021.csv" in imported[0][4]
+    for who in ("officer", "ent"):  # they see the page (their town, their own), not the history
+        page = sign_in(who).get(f"/enterprises/{CODES[0]}")
+        assert page.status_code == 200 and 'id="value-history"' not in page.text, who

@@ -14,7 +14,7 @@ from mujun.cli.main import app
 from mujun.io.error_report import write_error_report
 from mujun.io.problems import Problem
 from mujun.services.departments import DEPARTMENTS
-from mujun.services.imports import ImportResult, import_file
+from mujun.services.imports import ImportResult, ValueChange, import_file
 
 SHOWN = 30
 _PHASES = {"validate": "校验 validating", "apply": "写入 applying"}
@@ -28,9 +28,21 @@ def import_cmd(
                                             help=f"one of {', '.join(DEPARTMENTS)}")],
     report: Annotated[Path | None, typer.Option(
         "--report", help="error report path (default: <file>.errors.xlsx when rejected)")] = None,
+    accept_changes: Annotated[bool, typer.Option(
+        "--accept-changes", help="apply values that differ from the stored ones (needs --reason)")
+    ] = False,
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="why the stored values change (kept with each change)")] = None,
     as_user: AsUser = None,
 ) -> None:
-    """Validate the whole file, then apply it in one transaction or not at all."""
+    """Validate the whole file, then apply it in one transaction or not at all.
+
+    An empty cell leaves the stored value alone; incidents are only added. A value that differs
+    from the stored one refuses the whole file until --accept-changes --reason TEXT is given.
+    """
+    if accept_changes and not (reason or "").strip():
+        err_console.print("error: --accept-changes needs --reason TEXT")
+        raise typer.Exit(2)
     with store_session() as session:
         actor = acting_user(session, as_user)
         with _progress() as progress:
@@ -41,14 +53,15 @@ def import_cmd(
                                 total=total or None)
 
             result = import_file(session=session, actor=actor, path=file,
-                                 department_code=department, year=year, progress=show)
+                                 department_code=department, year=year, progress=show,
+                                 accept_changes=accept_changes, reason=reason)
     _print(result)
     if result.problems and (report is not None or not result.ok):
         path = report or file.with_name(f"{file.name}.errors.xlsx")
         write_error_report(path, result.problems,
                            title=f"{file.name} · {department} · {year} 导入校验结果")
         err_console.print(f"error report: {path}")
-    if not result.ok:
+    if not result.ok or result.waiting:
         raise typer.Exit(1)
 
 
@@ -60,18 +73,44 @@ def _progress() -> Progress:
 def _print(result: ImportResult) -> None:
     if result.problems:
         _problem_table(result.errors or result.warnings)
+    if result.changes and (result.waiting or result.applied):
+        _change_table(result.changes, accepted=result.applied)
     if not result.ok:
         err_console.print(f"[red]rejected[/red]: {len(result.errors)} error(s) in {result.file}; "
                           "nothing was imported")
+    elif result.waiting:
+        err_console.print(
+            f"[yellow]refused[/yellow]: {len(result.changes)} value(s) differ from the stored "
+            "ones; nothing was imported. Check them, then import again with "
+            "--accept-changes --reason TEXT")
     elif result.applied:
         console.print(
             f"imported {result.file} ({result.department} {result.year}, import "
             f"#{result.batch_id}): {result.inserted} new, {result.updated} changed, "
             f"{result.unchanged} unchanged values; {result.enterprises_created} enterprises "
-            f"added; incidents +{result.incidents_added} −{result.incidents_removed}"
+            f"added; incidents +{result.incidents_added}"
         )
     else:
         console.print(f"no change: {result.file} matches the store ({result.unchanged} values)")
+
+
+def _shown(value: object) -> str:
+    return "(empty)" if value is None else str(value)
+
+
+def _change_table(changes: list[ValueChange], *, accepted: bool) -> None:
+    title = f"{len(changes)} changed value(s)" + (" — accepted" if accepted else "")
+    table = Table(title=title, show_lines=False)
+    for name in ("行 line", "企业 enterprise", "字段 field", "库中 stored", "新 new",
+                 "来自 set by"):
+        table.add_column(name)
+    for c in changes[:SHOWN]:
+        by = f"import #{c.import_id} {c.import_file or ''}" if c.import_id else "edit"
+        table.add_row(str(c.line), f"{c.uscc} {c.name or ''}", f"{c.header} ({c.field})",
+                      _shown(c.old), _shown(c.new), by)
+    (console if accepted else err_console).print(table)
+    if len(changes) > SHOWN:
+        err_console.print(f"… and {len(changes) - SHOWN} more")
 
 
 def _problem_table(problems: list[Problem]) -> None:

@@ -19,8 +19,10 @@ import mujun.cli.demo  # noqa: E402
 import mujun.cli.demo_data  # noqa: E402
 import mujun.cli.evaluate  # noqa: E402
 import mujun.cli.imports  # noqa: E402
+import mujun.cli.incidents  # noqa: E402
 import mujun.cli.policy  # noqa: E402
 import mujun.cli.runs  # noqa: E402
 import mujun.cli.serve  # noqa: E402
 import mujun.cli.template  # noqa: E402
-import mujun.cli.users  # noqa: E402, F401
+import mujun.cli.users  # noqa: E402
+import mujun.cli.values  # noqa: E402, F401

@@ -125,7 +125,7 @@ def validate_raw(
     )
 
 
-#: the name services.import_files first imported; kept so it keeps working
+#: the name the department imports first imported; kept so it keeps working
 _validate = validate_raw
 
 

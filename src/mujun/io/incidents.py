@@ -3,11 +3,16 @@
 Each kept row becomes ``uscc`` (trimmed, upper-cased), ``year`` (int64) and ``type`` (the code) in
 file order — the incident-table contract of architecture.md. ``type`` may be the code (any case) or
 the Chinese label; an empty year is taken from the date. A row with an invalid credit code, an
-unknown type or no readable year is reported and left out.
+unknown type or no readable year is reported and left out; an unreadable date beside a readable year
+is a warning (the row is kept, without its date).
+
+This is the one reader of incidents: ``mujun evaluate --incidents`` and the store's department
+imports (``mujun.io.departments``) both call :func:`validate_incidents`: one file, one verdict.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +41,9 @@ class IncidentInput(HasProblems):
     lines: list[int]
     rows_read: int
     input_hash: str
+    #: the date (None when empty or unreadable) and note (None when empty) of each row of ``table``
+    details: pl.DataFrame = dataclasses.field(
+        default_factory=lambda: pl.DataFrame(schema={"date": pl.Date, "note": pl.String}))
 
     @property
     def ok(self) -> bool:
@@ -45,7 +53,11 @@ class IncidentInput(HasProblems):
 
 def read_incidents(path: str | Path, *, sheet: int | str = 0) -> IncidentInput:
     """Read an incidents file; :class:`InputError` when it is unusable or lacks a needed column."""
-    raw = read_raw(path, sheet=sheet)
+    return validate_incidents(read_raw(path, sheet=sheet))
+
+
+def validate_incidents(raw: RawTable) -> IncidentInput:
+    """Validate a raw incidents table; :class:`InputError` when it lacks a needed column."""
     columns = map_columns(raw.headers, INCIDENT_HEADERS, file=raw.file,
                           header_line=raw.header_line)
     pos = columns.positions
@@ -67,8 +79,9 @@ def read_incidents(path: str | Path, *, sheet: int | str = 0) -> IncidentInput:
     problems += check_date(parsed, raw, pos)
     kept = ~rejected
     table = parsed.select("uscc", "year", "type").filter(kept).to_arrow().cast(INCIDENT_SCHEMA)
+    details = parsed.select("date", "note").filter(kept)
     return IncidentInput(raw.file, table, sort_problems(problems), raw.lines.filter(kept).to_list(),
-                         len(raw), raw.sha256)
+                         len(raw), raw.sha256, details)
 
 
 def _parse(raw: RawTable, pos: dict[str, int]) -> pl.DataFrame:
@@ -87,6 +100,7 @@ def _parse(raw: RawTable, pos: dict[str, int]) -> pl.DataFrame:
         date_filled=filled_expr(col("date")),
         date=date,
         year=year.fill_null(date.dt.year().cast(pl.Int64)),
+        note=clean_expr(col("note")),
     )
 
 

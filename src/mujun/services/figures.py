@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from mujun.engine.fields import FIELD_BY_KEY
 from mujun.services import audit
 from mujun.services.departments import FIELD_OWNER
-from mujun.services.errors import InvalidInput, PermissionDenied
+from mujun.services.errors import InvalidInput, NotFound, PermissionDenied
 from mujun.services.locking import check_version, conflicts
 from mujun.services.registry import get_enterprise
 from mujun.services.users import may_import
@@ -73,3 +73,44 @@ def set_figure(
                  summary=note or f"{ent.uscc} {year} {field}",
                  before={"value": jsonable(old)}, after={"value": jsonable(value)})
     return fig
+
+
+def remove_figure(
+    *,
+    session: Session,
+    actor: User | None,
+    uscc: str,
+    year: int,
+    field: str,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """Remove one stored value: its own explicit act, with a reason, kept in ``figure_changes``.
+
+    An import never removes a value (an empty cell is "not given", docs/store.md).
+    """
+    if field not in FIELD_OWNER:
+        raise InvalidInput(f"{field!r} is not a field a figure can hold")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("removing a value needs a reason")
+    if len(reason) > 500:
+        raise InvalidInput("the reason is longer than 500 characters")
+    if not may_import(actor, FIELD_OWNER[field]):
+        raise PermissionDenied(f"{actor.username if actor else '?'} may not remove {field}")
+    now = now or utcnow()
+    ent = get_enterprise(session=session, uscc=uscc)
+    fig = session.scalar(select(Figure).where(Figure.enterprise_id == ent.id, Figure.year == year,
+                                              Figure.field == field))
+    if fig is None:
+        raise NotFound(f"{ent.uscc} has no {field} value for {year}")
+    old = decode(field, fig.value_num, fig.value_text)
+    session.add(FigureChange(enterprise_id=ent.id, year=year, field=field,
+                             old_num=fig.value_num, old_text=fig.value_text, new_num=None,
+                             new_text=None, department=fig.department, source="remove",
+                             reason=reason, actor_id=actor.id if actor else None, at=now))
+    session.delete(fig)
+    session.flush()
+    audit.record(session=session, actor=actor, action="figure.remove", entity="figure",
+                 entity_id=f"{ent.uscc}/{year}/{field}", at=now, summary=reason,
+                 before={"value": jsonable(old)}, after={"value": None, "reason": reason})

@@ -1,4 +1,5 @@
-"""What the imports page reads: the departments a user reaches, their templates, the history.
+"""What the imports page reads: the departments a user reaches, their templates, the history, and
+the preview of the changes a file would make (values differing from the stored ones).
 
 The import itself is ``services.imports.import_file`` (the store's); this module only reads, with
 the same scope: an admin every department, a clerk its own department and its own imports.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
@@ -19,6 +21,8 @@ from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import NotFound
+from mujun.services.imports import ImportResult
+from mujun.services.values import jsonable
 from mujun.store.models import ImportBatch, Role, User
 
 
@@ -73,3 +77,25 @@ def history(*, session: Session, actor: User, limit: int = 200) -> list[ImportBa
     if actor.role != Role.ADMIN:
         query = query.where(ImportBatch.actor_id == actor.id)
     return [ImportBatchPublic.model_validate(b) for b in session.scalars(query)]
+
+
+class ValueChangePublic(BaseModel):
+    """One changed value of an import, as the preview shows it (stored → new, who set it)."""
+
+    line: int
+    uscc: str
+    name: str | None
+    field: str
+    header: str
+    old: Any
+    new: Any
+    import_id: int | None
+    import_file: str | None
+
+
+def change_preview(result: ImportResult) -> list[ValueChangePublic]:
+    """Every value the file changes; the page asks to confirm them with a reason."""
+    return [ValueChangePublic(line=c.line, uscc=c.uscc, name=c.name, field=c.field,
+                              header=c.header, old=jsonable(c.old), new=jsonable(c.new),
+                              import_id=c.import_id, import_file=c.import_file)
+            for c in result.changes]

@@ -1,15 +1,19 @@
 """Department imports: validate the whole file, then apply it in one transaction or not at all.
 
-The plan compares the file with the store: a value equal to the stored one is left alone (so
-re-importing a file changes nothing), a new value is inserted, a changed value of the department's
-own is updated and the change recorded (``figure_changes``), and a value another department set is
-never overwritten (an error). A department's incidents of the year in the file replace its earlier
-incidents of that year. Any error rejects the whole file before anything is written.
+A department file speaks only for the cells it fills (docs/store.md, "Import semantics"). The plan
+compares the file with the store: an empty cell is "not given" and leaves the stored value alone; a
+value equal to the stored one is left alone (so re-importing a file changes nothing); a new value is
+inserted; a value another department set is never overwritten (an error). A value of the
+department's own that differs from the stored one is a *change*: the whole file waits (nothing is
+written, ``result.changes`` lists them) until it is imported again with ``accept_changes`` and a
+reason; then each change is recorded in ``figure_changes`` with that reason. An incidents sheet only
+adds the incidents it lists that are not stored yet (an incident is its enterprise, type, date and
+note); it never removes one — withdrawing is ``services.incidents.withdraw_incident``. Any error
+rejects the whole file before anything is written.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,17 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mujun.engine.fields import FIELD_BY_KEY, FieldType
+from mujun.io.departments import DepartmentFile, read_department_file
 from mujun.io.problems import HasProblems, Problem
 from mujun.services import audit
-from mujun.services.departments import Department, department
+from mujun.services.departments import FIELD_OWNER, Department, department
 from mujun.services.errors import ConflictError, InvalidInput, PermissionDenied
-from mujun.services.import_files import DepartmentFile, read_department_file
 from mujun.services.users import may_import
+from mujun.services.values import Value, decode
 from mujun.store import bulk
 from mujun.store.models import Enterprise, Figure, FigureChange, ImportBatch, Incident, User
 from mujun.store.models.base import utcnow
@@ -35,6 +40,25 @@ from mujun.store.models.base import utcnow
 #: phase, done, total — the command line draws a progress bar from it
 Progress = Callable[[str, int, int], None]
 CHUNK = 100_000
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """A file value that differs from the stored one, and which import set the stored one."""
+
+    uscc: str
+    name: str | None
+    line: int
+    field: str
+    old: Value
+    new: Value
+    #: the import that set the stored value; None when an edit (or an appeal) set it
+    import_id: int | None
+    import_file: str | None
+
+    @property
+    def header(self) -> str:
+        return FIELD_BY_KEY[self.field].header_zh
 
 
 @dataclass
@@ -52,11 +76,20 @@ class ImportResult(HasProblems):
     unchanged: int = 0
     enterprises_created: int = 0
     incidents_added: int = 0
+    #: always 0: an import never removes an incident (kept for the API and the ``imports`` table)
     incidents_removed: int = 0
+    #: the values that differ from the stored ones (applied only with ``accept_changes``)
+    changes: list[ValueChange] = field(default_factory=list)
+    reason: str | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def waiting(self) -> bool:
+        """The file is valid but changes stored values: nothing written until they are accepted."""
+        return self.ok and bool(self.changes) and not self.applied
 
 
 @dataclass
@@ -64,17 +97,12 @@ class _Plan:
     new_enterprises: pl.DataFrame | None = None
     inserts: pl.DataFrame | None = None
     updates: pl.DataFrame | None = None
-    incidents: pl.DataFrame | None = None  # the department's incidents of the year, in file order
-    replace_incidents: bool = False
+    incidents: pl.DataFrame | None = None  # the incidents to add, in file order
 
     @property
-    def changes(self) -> bool:
-        return bool(
-            (self.new_enterprises is not None and self.new_enterprises.height)
-            or (self.inserts is not None and self.inserts.height)
-            or (self.updates is not None and self.updates.height)
-            or self.replace_incidents
-        )
+    def writes(self) -> bool:
+        return any(f is not None and f.height for f in
+                   (self.new_enterprises, self.inserts, self.updates, self.incidents))
 
 
 def import_file(
@@ -86,11 +114,14 @@ def import_file(
     year: int,
     progress: Progress | None = None,
     now: datetime | None = None,
+    accept_changes: bool = False,
+    reason: str | None = None,
 ) -> ImportResult:
     """Validate ``path`` as the department's figures of ``year``; apply it if it has no error.
 
     Returns the result with every problem; ``applied`` is False when the file was rejected (nothing
-    written) or changed nothing. The caller commits the session.
+    written), changed nothing, or changes stored values (``result.changes``) without
+    ``accept_changes`` and a ``reason``. The caller commits the session.
     """
     try:
         dept = department(department_code)
@@ -101,17 +132,22 @@ def import_file(
         raise PermissionDenied(f"{who} may not import {dept.code} data")
     if not 1990 <= year <= 2100:
         raise InvalidInput(f"year {year} is out of range")
+    reason = (reason or "").strip() or None
+    if accept_changes and reason is None:
+        raise InvalidInput("accepting changes needs a reason")
+    if reason is not None and len(reason) > 500:
+        raise InvalidInput("the reason is longer than 500 characters")
     report = progress or (lambda phase, done, total: None)
     report("validate", 0, 1)
-    parsed = read_department_file(path, dept, year)
+    parsed = read_department_file(path, dept, year, FIELD_OWNER)
     result = ImportResult(dept.code, year, parsed.file, parsed.sha256, parsed.rows,
-                          list(parsed.problems))
+                          list(parsed.problems), reason=reason if accept_changes else None)
     report("validate", 1, 1)
     if parsed.figures is None and parsed.incidents is None:
         return result
     # checked against the store even when the cells have errors, so the clerk sees every problem
     plan = _plan(session, dept, year, parsed, result)
-    if result.errors or not plan.changes:
+    if result.errors or not plan.writes or (result.changes and not accept_changes):
         return result
     try:
         _apply(session, actor, dept, year, parsed, plan, result, report, now or utcnow())
@@ -132,6 +168,21 @@ def _registry(session: Session) -> pl.DataFrame:
                              {"uscc": pl.String, "enterprise_id": pl.Int64})
 
 
+def _names(session: Session, ids: list[int]) -> dict[int, str | None]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids)))
+    return {i: n for i, n in rows}
+
+
+def _import_files(session: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(ImportBatch.id, ImportBatch.file_name)
+                           .where(ImportBatch.id.in_(ids)))
+    return {i: f for i, f in rows}
+
+
 def _long_values(frame: pl.DataFrame, fields: tuple[str, ...]) -> pl.DataFrame:
     """One row per (file row, field): uscc, line, field, num, text."""
     parts = []
@@ -141,8 +192,9 @@ def _long_values(frame: pl.DataFrame, fields: tuple[str, ...]) -> pl.DataFrame:
         if kind is FieldType.NUMBER:
             num, text = col.cast(pl.Float64), pl.lit(None, pl.String)
         elif kind is FieldType.BOOL:
-            num, text = pl.lit(None, pl.Float64), pl.when(col).then(pl.lit("true")).otherwise(
-                pl.lit("false"))
+            # null (a blank cell: not given) stays null
+            num, text = pl.lit(None, pl.Float64), pl.when(col).then(pl.lit("true")).when(
+                col.not_()).then(pl.lit("false"))
         elif kind is FieldType.DATE:
             num, text = pl.lit(None, pl.Float64), col.dt.strftime("%Y-%m-%d")
         else:
@@ -158,13 +210,13 @@ def _long_values(frame: pl.DataFrame, fields: tuple[str, ...]) -> pl.DataFrame:
 def _existing(session: Session, year: int, fields: tuple[str, ...]) -> pl.DataFrame:
     schema = {"enterprise_id": pl.Int64, "field": pl.String, "fid": pl.Int64,
               "old_num": pl.Float64, "old_text": pl.String, "old_dept": pl.String,
-              "version": pl.Int64}
+              "version": pl.Int64, "old_import": pl.Int64}
     if not fields:
         return pl.DataFrame(schema=schema)
     marks = ", ".join("?" for _ in fields)
     return bulk.select_frame(
         session,
-        "SELECT enterprise_id, field, id, value_num, value_text, department, version "
+        "SELECT enterprise_id, field, id, value_num, value_text, department, version, import_id "
         f"FROM figures WHERE year = ? AND field IN ({marks})",
         [year, *fields], schema,
     )
@@ -197,14 +249,16 @@ def _plan(
             ]
             plan.new_enterprises = unknown
         owned = tuple(k for k in sheet.fields if k in dept.fields)
-        values = _long_values(frame, owned).join(registry, on="uscc", how="left")
+        # only the cells the file fills: an empty cell is "not given", never "delete"
+        values = _long_values(frame, owned).filter(
+            pl.col("num").is_not_null() | pl.col("text").is_not_null()
+        ).join(registry, on="uscc", how="left")
         old = _existing(session, year, owned)
         joined = values.join(old, on=["enterprise_id", "field"], how="left")
         same = (pl.col("num").eq_missing(pl.col("old_num"))
                 & pl.col("text").eq_missing(pl.col("old_text")))
         present = pl.col("fid").is_not_null()
-        plan.inserts = joined.filter(
-            ~present & (pl.col("num").is_not_null() | pl.col("text").is_not_null()))
+        plan.inserts = joined.filter(~present)
         changed = joined.filter(present & ~same)
         result.unchanged = joined.filter(present & same).height
         conflicts = changed.filter(pl.col("old_dept") != dept.code)
@@ -218,31 +272,67 @@ def _plan(
                 f"此值已由 {owner} 部门填报，不能覆盖 (set by the {owner} department; "
                 f"not overwritten)",
             ))
-        plan.updates = changed.filter(pl.col("old_dept") == dept.code)
-    incidents = parsed.incidents
-    if incidents is not None and incidents.frame.width:
-        frame = incidents.frame
-        unknown = frame.filter(~pl.col("uscc").is_in(list(known)))
-        result.problems += [
-            Problem(parsed.file, ln, "统一社会信用代码", code,
-                    "统一社会信用代码不在企业库中 (credit code not in the registry)")
-            for code, ln in unknown.select("uscc", "line").iter_rows()
-        ]
-        new = frame.join(registry, on="uscc", how="left").sort("line")
-        old_rows = session.execute(
-            select(Incident.enterprise_id, Incident.type, Incident.date, Incident.note)
-            .where(Incident.year == year, Incident.department == dept.code)
-            .order_by(Incident.id)
-        ).all()
-        new_keys = [(e, t, d, n or None) for e, t, d, n in
-                    new.select("enterprise_id", "type", "date", "note").iter_rows()]
-        old_keys = [(e, t, d, n or None) for e, t, d, n in old_rows]
-        if new_keys != old_keys:
-            plan.replace_incidents = True
-            plan.incidents = new
-            result.incidents_added = sum((Counter(new_keys) - Counter(old_keys)).values())
-            result.incidents_removed = sum((Counter(old_keys) - Counter(new_keys)).values())
+        # in file order (line, then column), so the changes are recorded in the order they are read
+        order = {key: pos for pos, key in enumerate(owned)}
+        plan.updates = changed.filter(pl.col("old_dept") == dept.code).sort(
+            pl.col("line"), pl.col("field").replace_strict(order, return_dtype=pl.Int64))
+        result.changes = _value_changes(session, plan.updates)
+    if parsed.incidents is not None:
+        _plan_incidents(session, dept, year, parsed, registry, plan, result)
     return plan
+
+
+def _value_changes(session: Session, updates: pl.DataFrame) -> list[ValueChange]:
+    rows = updates.select("enterprise_id", "uscc", "line", "field", "old_num", "old_text", "num",
+                          "text", "old_import").rows()
+    names = _names(session, sorted({r[0] for r in rows}))
+    files = _import_files(session, sorted({r[8] for r in rows if r[8] is not None}))
+    return [ValueChange(uscc, names.get(eid), line, key, decode(key, old_num, old_text),
+                        decode(key, num, text), imp, files.get(imp) if imp is not None else None)
+            for eid, uscc, line, key, old_num, old_text, num, text, imp in rows]
+
+
+def _incident_key(
+    enterprise_id: int | None, kind: str, day: Any, note: str | None
+) -> tuple[Any, ...]:
+    return enterprise_id, kind, day, note or None
+
+
+def _plan_incidents(
+    session: Session, dept: Department, year: int, parsed: DepartmentFile,
+    registry: pl.DataFrame, plan: _Plan, result: ImportResult,
+) -> None:
+    """The listed incidents not stored yet are added; a withdrawn one is not added again."""
+    assert parsed.incidents is not None
+    frame = parsed.incidents.frame
+    known = set(registry.get_column("uscc").to_list())
+    unknown = frame.filter(~pl.col("uscc").is_in(list(known)))
+    result.problems += [
+        Problem(parsed.file, ln, "统一社会信用代码", code,
+                "统一社会信用代码不在企业库中 (credit code not in the registry)")
+        for code, ln in unknown.select("uscc", "line").iter_rows()
+    ]
+    new = frame.join(registry, on="uscc", how="left").sort("line")
+    stored = {
+        _incident_key(e, t, d, n): withdrawn is not None
+        for e, t, d, n, withdrawn in session.execute(
+            select(Incident.enterprise_id, Incident.type, Incident.date, Incident.note,
+                   Incident.withdrawn_at)
+            .where(Incident.year == year, Incident.department == dept.code)
+        )
+    }
+    keep: list[bool] = []
+    seen: set[tuple[Any, ...]] = set()
+    for line, e, t, d, n in new.select("line", "enterprise_id", "type", "date", "note").iter_rows():
+        key = _incident_key(e, t, d, n)
+        if stored.get(key):
+            result.problems.append(Problem(
+                parsed.file, line, "类型", t,
+                "此事件已撤销，不再计入 (this incident was withdrawn; not added again)", "warning"))
+        keep.append(key not in stored and key not in seen)
+        seen.add(key)
+    plan.incidents = new.filter(pl.Series(keep, dtype=pl.Boolean))
+    result.incidents_added = plan.incidents.height
 
 
 # --- apply ----------------------------------------------------------------------------------------
@@ -296,25 +386,25 @@ def _apply(
             step(bulk.insert_frame(session, Figure, chunk, common))
         result.inserted = plan.inserts.height
     if plan.updates is not None and plan.updates.height:
-        _update_figures(session, actor, dept, year, batch.id, plan.updates, now, step)
+        _update_figures(session, actor, dept, year, batch.id, plan.updates, now, step,
+                        result.reason)
         result.updated = plan.updates.height
-    if plan.replace_incidents:
-        _replace_incidents(session, dept, year, batch.id, plan.incidents, now)
+    if plan.incidents is not None and plan.incidents.height:
+        _add_incidents(session, dept, year, batch.id, plan.incidents, now)
     batch.inserted, batch.updated = result.inserted, result.updated
     batch.enterprises_created = result.enterprises_created
     batch.incidents_added = result.incidents_added
-    batch.incidents_removed = result.incidents_removed
     audit.record(
         session=session, actor=actor, action="import", entity="import", entity_id=batch.id, at=now,
         summary=f"{dept.code} {year} {batch.file_name}: {result.inserted} new, "
                 f"{result.updated} changed, {result.enterprises_created} enterprises added, "
-                f"incidents +{result.incidents_added} −{result.incidents_removed}",
+                f"incidents +{result.incidents_added}"
+                + (f"; changes accepted: {result.reason}" if result.updated else ""),
         before=_changes_side(plan.updates, "old") if plan.updates is not None else None,
         after={"file": batch.file_name, "sha256": parsed.sha256, "rows": parsed.rows,
                "inserted": result.inserted, "updated": result.updated,
                "enterprises_created": result.enterprises_created,
-               "incidents_added": result.incidents_added,
-               "incidents_removed": result.incidents_removed,
+               "incidents_added": result.incidents_added, "reason": result.reason,
                **(_changes_side(plan.updates, "new") if plan.updates is not None else {})},
     )
     session.flush()
@@ -338,7 +428,7 @@ def _create_enterprises(session: Session, new: pl.DataFrame, now: datetime) -> N
 
 def _update_figures(
     session: Session, actor: User | None, dept: Department, year: int, batch_id: int,
-    updates: pl.DataFrame, now: datetime, step: Callable[[int], None],
+    updates: pl.DataFrame, now: datetime, step: Callable[[int], None], reason: str | None,
 ) -> None:
     rows = updates.select(
         pl.col("fid").alias("id"), "version", pl.col("num").alias("value_num"),
@@ -357,21 +447,16 @@ def _update_figures(
         pl.col("text").alias("new_text"),
     )
     common = {"year": year, "department": dept.code, "source": "import", "import_id": batch_id,
-              "actor_id": actor.id if actor else None, "at": now}
+              "actor_id": actor.id if actor else None, "at": now, "reason": reason}
     for chunk in changes.iter_slices(CHUNK):
         step(bulk.insert_frame(session, FigureChange, chunk, common))
 
 
-def _replace_incidents(
-    session: Session, dept: Department, year: int, batch_id: int, incidents: pl.DataFrame | None,
+def _add_incidents(
+    session: Session, dept: Department, year: int, batch_id: int, incidents: pl.DataFrame,
     now: datetime,
 ) -> None:
-    session.execute(delete(Incident).where(Incident.year == year,
-                                           Incident.department == dept.code))
-    if incidents is None or not incidents.height:
-        return
     frame = incidents.sort("line").select("enterprise_id", "type", "date", "note")
     bulk.insert_frame(session, Incident, frame,
                       {"year": year, "department": dept.code, "import_id": batch_id,
                        "created_at": now})
-

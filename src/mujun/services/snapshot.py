@@ -93,7 +93,8 @@ def assemble(session: Session, year: int) -> Snapshot:
     incidents = bulk.select_frame(
         session,
         "SELECT e.uscc, i.year, i.type, CAST(i.date AS VARCHAR(10)), i.note FROM incidents i "
-        "JOIN enterprises e ON e.id = i.enterprise_id WHERE i.year = ? ORDER BY i.id",
+        "JOIN enterprises e ON e.id = i.enterprise_id WHERE i.year = ? AND i.withdrawn_at IS NULL "
+        "ORDER BY i.id",
         [year], {"uscc": pl.String, "year": pl.Int64, "type": pl.String, "date": pl.String,
                  "note": pl.String},
     ).with_columns(pl.col("date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))

@@ -71,15 +71,21 @@ class FigureChange(Base):
     new_num: Mapped[float | None]
     new_text: Mapped[str | None] = mapped_column(String(255))
     department: Mapped[str] = mapped_column(String(16))
-    #: ``import`` / ``edit`` / ``appeal``
+    #: ``import`` / ``edit`` / ``appeal`` / ``remove``
     source: Mapped[str] = mapped_column(String(16))
+    #: why: given when an import's changes are accepted and when a value is removed
+    reason: Mapped[str | None] = mapped_column(String(500))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Incident(Base):
-    """An incident (evaluation.md §1, second table); ``id`` order is the order of the files."""
+    """An incident (evaluation.md §1, second table); ``id`` order is the order of the files.
+
+    Imports only add incidents; a withdrawn one (撤销: ``withdrawn_at`` set, with the reason and
+    who) stays in the store for the record and no longer counts in runs created afterwards.
+    """
 
     __tablename__ = "incidents"
     __table_args__ = (Index("ix_incidents_year_department", "year", "department"),)
@@ -93,6 +99,9 @@ class Incident(Base):
     department: Mapped[str] = mapped_column(String(16))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
 
     def key(self) -> tuple[Any, ...]:
         return (self.enterprise_id, self.year, self.type, self.date, self.note or "")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from mujun.engine.labels import EXEMPT_ZH, GROUP_ZH
-from mujun.services import lists, portrait
+from mujun.services import lists, portrait, value_history
 from mujun.web.deps import CurrentUser, SessionDep
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
@@ -67,4 +67,6 @@ def list_page(request: Request, session: SessionDep, user: CurrentUser,
 def portrait_page(request: Request, uscc: UsccPath, session: SessionDep, user: CurrentUser,
                   year: YearQuery = None) -> Response:
     data = portrait.portrait(session=session, actor=user, uscc=uscc, year=year)
-    return render(request, "portrait.html", user, p=data, e=data.explanation)
+    values = value_history.history_for_page(session=session, actor=user, uscc=uscc)
+    return render(request, "portrait.html", user, p=data, e=data.explanation,
+                  value_history=values)

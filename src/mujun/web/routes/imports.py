@@ -53,6 +53,9 @@ class ImportReport(BaseModel):
     errors: int
     warnings: int
     problems: list[ProblemPublic]
+    #: values that differ from the stored ones; applied only when accepted with a reason
+    changes: list[import_views.ValueChangePublic] = []
+    waiting: bool = False
 
 
 def _report(result: ImportResult) -> ImportReport:
@@ -65,11 +68,13 @@ def _report(result: ImportResult) -> ImportReport:
         warnings=len(result.warnings),
         problems=[ProblemPublic(file=p.file, line=p.line, column=p.column, value=p.value,
                                 reason=p.reason, severity=p.severity) for p in result.problems],
+        changes=import_views.change_preview(result), waiting=result.waiting,
     )
 
 
 async def _run_import(session: Session, user: User, upload: UploadFile, department: str,
-                      year: int) -> ImportReport:
+                      year: int, accept_changes: bool = False,
+                      reason: str | None = None) -> ImportReport:
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise InvalidInput(f"the file is larger than {MAX_UPLOAD // 2**20} MB")
@@ -78,7 +83,8 @@ async def _run_import(session: Session, user: User, upload: UploadFile, departme
         path = FilePath(tmp) / name
         path.write_bytes(data)
         result = import_file(session=session, actor=user, path=path,
-                             department_code=department, year=year)
+                             department_code=department, year=year,
+                             accept_changes=accept_changes, reason=reason)
         session.commit()
     return _report(result)
 
@@ -106,9 +112,14 @@ def history(session: SessionDep, user: CurrentUser) -> list[import_views.ImportB
 async def upload(session: SessionDep, user: CurrentUser,
                  department: Annotated[str, Form(max_length=16)],
                  year: Annotated[int, Form(ge=1990, le=2100)],
-                 file: Annotated[UploadFile, File()]) -> ImportReport:
-    """Validate the file as a whole and apply it all-or-nothing; the report lists every problem."""
-    return await _run_import(session, user, file, department, year)
+                 file: Annotated[UploadFile, File()],
+                 accept_changes: Annotated[bool, Form()] = False,
+                 reason: Annotated[str | None, Form(max_length=500)] = None) -> ImportReport:
+    """Validate the file as a whole and apply it all-or-nothing; the report lists every problem.
+
+    A file that changes stored values is applied only with ``accept_changes`` and a ``reason``;
+    otherwise nothing is written and ``changes`` lists them."""
+    return await _run_import(session, user, file, department, year, accept_changes, reason)
 
 
 @pages.get("/imports")
@@ -122,8 +133,10 @@ def imports_page(request: Request, session: SessionDep, user: CurrentUser) -> Re
 async def upload_page(request: Request, session: SessionDep, user: CurrentUser,
                       department: Annotated[str, Form(max_length=16)],
                       year: Annotated[int, Form(ge=1990, le=2100)],
-                      file: Annotated[UploadFile, File()]) -> Response:
-    report = await _run_import(session, user, file, department, year)
+                      file: Annotated[UploadFile, File()],
+                      accept_changes: Annotated[bool, Form()] = False,
+                      reason: Annotated[str | None, Form(max_length=500)] = None) -> Response:
+    report = await _run_import(session, user, file, department, year, accept_changes, reason)
     return render(request, "imports.html", user, status_code=200 if report.applied or not
                   report.errors else 422,
                   departments=import_views.departments(actor=user),

@@ -1,31 +1,36 @@
-"""Reading and validating a department's file before anything touches the store.
+"""Reading and validating a department's file (docs/input-files.md, docs/store.md).
 
-The cells are checked by the same functions as the engine's input (``mujun.io.enterprises``:
-credit code, types, repeated codes, negative values) plus the store's rules: only the department's
-own columns are taken (another department's column is reported and ignored), money is read in 元 or
-万元 as its header says, text must fit its column. A workbook may hold a figures sheet and an
-incidents sheet (``事件``); a CSV holds one or the other. Nothing here raises on a bad file: every
-problem is a :class:`~mujun.io.problems.Problem`.
+The cells are checked by the same functions as the engine's input — ``mujun.io.enterprises`` for the
+figures (credit code, types, repeated codes, negative values) and ``mujun.io.incidents`` for the
+incidents, so a file gets the same verdict from ``mujun evaluate`` and from ``mujun import`` — plus
+the store's rules: only the department's own columns are taken (another department's column is
+reported and ignored), money is read in 元 or 万元 as its header says, text must fit its column.
+
+A department file speaks only for the cells it fills: an empty cell is "not given" (null in the
+figures frame, whatever the evaluation would read it as), never "delete". A workbook may hold a
+figures sheet and an incidents sheet (``事件``); a CSV holds one or the other. Nothing here raises
+on a bad file: every problem is a :class:`~mujun.io.problems.Problem`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import fastexcel
 import polars as pl
 
-from mujun.engine import uscc as uscc_check
-from mujun.engine.fields import FIELD_BY_KEY, INCIDENT_CODE_BY_LABEL, INCIDENT_CODES, FieldType
+from mujun.engine.fields import FIELD_BY_KEY, FieldType
 from mujun.io.enterprises import validate_raw
 from mujun.io.headers import ENTERPRISE_HEADERS, INCIDENT_HEADERS, normalize_header
-from mujun.io.parsing import parse_date, parse_text, parse_year
-from mujun.io.problems import FileProblemError, Problem
+from mujun.io.incidents import validate_incidents
+from mujun.io.parsing import filled_expr
+from mujun.io.problems import FileProblemError, HasProblems, InputError, Problem
 from mujun.io.readers import RawTable, read_raw
-from mujun.services.departments import FIELD_OWNER, Department
 
 #: the instructions sheet of a template; never read as data
 INSTRUCTIONS_SHEET = "说明"
@@ -34,13 +39,26 @@ INCIDENTS_SHEET = "事件"
 TEXT_LIMITS = {"name": 200, "town": 64, "industry_code": 8}
 NOTE_LIMIT = 500
 YUAN_PER_WAN = 10000.0
+#: the incidents of a department file: one row per kept incident, in file order
+INCIDENT_FRAME = {"uscc": pl.String, "line": pl.Int64, "year": pl.Int64, "type": pl.String,
+                  "date": pl.Date, "note": pl.String}
+
+
+class DepartmentColumns(Protocol):
+    """What the reader needs of a department (``mujun.services.departments.Department``)."""
+
+    @property
+    def fields(self) -> tuple[str, ...]: ...
+
+    @property
+    def incident_types(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
 class FigureSheet:
     """The department's columns, typed, one row per kept file row."""
 
-    frame: pl.DataFrame  # uscc, line, and one column per field (canonical units)
+    frame: pl.DataFrame  # uscc, line, and one column per field (canonical units; null = not given)
     fields: tuple[str, ...]
 
 
@@ -50,7 +68,7 @@ class IncidentSheet:
 
 
 @dataclass
-class DepartmentFile:
+class DepartmentFile(HasProblems):
     file: str
     sha256: str
     rows: int = 0
@@ -58,12 +76,8 @@ class DepartmentFile:
     incidents: IncidentSheet | None = None
     problems: list[Problem] = dataclasses.field(default_factory=list)
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
 
-
-def money_headers(dept: Department) -> dict[str, tuple[str, float | None]]:
+def money_headers(dept: DepartmentColumns) -> dict[str, tuple[str, float | None]]:
     """Normalized header → (field, divisor to 万元; None = the unit is missing) for ``dept``."""
     index: dict[str, tuple[str, float | None]] = {}
     for key in ("uscc", "name", *dept.fields):
@@ -77,8 +91,14 @@ def money_headers(dept: Department) -> dict[str, tuple[str, float | None]]:
     return index
 
 
-def read_department_file(path: str | Path, dept: Department, year: int) -> DepartmentFile:
-    """Read every data sheet of the file and validate it for ``dept`` and ``year``."""
+def read_department_file(
+    path: str | Path, dept: DepartmentColumns, year: int, owners: Mapping[str, str] | None = None
+) -> DepartmentFile:
+    """Read every data sheet of the file and validate it for ``dept`` and ``year``.
+
+    ``owners`` (field → department code) names the owner of another department's column in the
+    warning that it is ignored.
+    """
     file = str(path)
     try:
         head = Path(path).read_bytes()
@@ -98,7 +118,7 @@ def read_department_file(path: str | Path, dept: Department, year: int) -> Depar
             continue
         if isinstance(sheet, str):
             raw = dataclasses.replace(raw, file=f"{raw.file} [{sheet}]")
-        _read_table(raw, dept, year, out)
+        _read_table(raw, dept, year, out, owners or {})
     nothing = (out.figures is None or not out.figures.fields) and out.incidents is None
     if nothing and not out.errors:
         out.problems.append(Problem(file, None, None, None,
@@ -122,8 +142,11 @@ def _data_sheets(data: bytes) -> list[int | str | None]:
     return sheets or [None]
 
 
-def _read_table(raw: RawTable, dept: Department, year: int, out: DepartmentFile) -> None:
-    if any(INCIDENT_HEADERS.get(normalize_header(h)) == "type" for h in raw.headers):
+def _read_table(raw: RawTable, dept: DepartmentColumns, year: int, out: DepartmentFile,
+                owners: Mapping[str, str]) -> None:
+    # a column only incidents have (year, type, date, note) makes it the incidents table, so a
+    # table the incidents reader rejects gets the same verdict here
+    if any(INCIDENT_HEADERS.get(normalize_header(h), "uscc") != "uscc" for h in raw.headers):
         if out.incidents is not None:
             out.problems.append(Problem(raw.file, raw.header_line, None, None,
                                         "事件表重复，已忽略 (a second incidents table, ignored)",
@@ -136,11 +159,12 @@ def _read_table(raw: RawTable, dept: Department, year: int, out: DepartmentFile)
                                         "数据表重复，已忽略 (a second figures table, ignored)",
                                         "warning"))
             return
-        out.figures = _figures(raw, dept, out.problems)
+        out.figures = _figures(raw, dept, out.problems, owners)
     out.rows += len(raw)
 
 
-def _figures(raw: RawTable, dept: Department, problems: list[Problem]) -> FigureSheet | None:
+def _figures(raw: RawTable, dept: DepartmentColumns, problems: list[Problem],
+             owners: Mapping[str, str]) -> FigureSheet | None:
     index = money_headers(dept)
     positions: dict[str, int] = {}
     divisors: dict[str, float] = {}
@@ -160,7 +184,7 @@ def _figures(raw: RawTable, dept: Department, problems: list[Problem]) -> Figure
                 positions[key], divisors[key] = pos, divisor
         elif norm in ENTERPRISE_HEADERS or _base_of_yuan(norm) in ENTERPRISE_HEADERS:
             key = ENTERPRISE_HEADERS.get(norm) or ENTERPRISE_HEADERS[_base_of_yuan(norm)]
-            owner = FIELD_OWNER.get(key, "")
+            owner = owners.get(key, "")
             problems.append(Problem(raw.file, raw.header_line, label, None,
                                     f"此列由 {owner} 部门填报，已忽略 "
                                     f"(a column of the {owner} department, ignored)", "warning"))
@@ -180,6 +204,12 @@ def _figures(raw: RawTable, dept: Department, problems: list[Problem]) -> Figure
     frame = pl.from_arrow(checked.table.select(["uscc", *fields]))
     assert isinstance(frame, pl.DataFrame)
     frame = frame.with_columns(line=pl.Series(checked.lines, dtype=pl.Int64))
+    # an empty cell is "not given": null, even where the evaluation reads it as "no" or 0
+    kept = raw.lines.is_in(checked.lines)
+    filled = raw.cells.filter(kept).select(
+        filled_expr(pl.col(f"c{positions[k]}")).alias(k) for k in fields)
+    frame = frame.with_columns(pl.when(filled.get_column(k)).then(pl.col(k)).alias(k)
+                               for k in fields)
     for key, divisor in divisors.items():
         if divisor != 1.0 and key in fields:
             frame = frame.with_columns(pl.col(key) / divisor)
@@ -210,81 +240,30 @@ def _check_text(
     return found
 
 
-def _each(
-    raw: RawTable, where: pl.Series, cells: pl.Series, header: str, reason: str
-) -> list[Problem]:
-    """An error for each row where ``where`` holds, with the cell as found."""
-    return [Problem(raw.file, ln, header, v, reason)
-            for ln, v in zip(raw.lines.filter(where).to_list(), cells.filter(where).to_list(),
-                             strict=True)]
-
-
 def _incidents(
-    raw: RawTable, dept: Department, year: int, problems: list[Problem]
+    raw: RawTable, dept: DepartmentColumns, year: int, problems: list[Problem]
 ) -> IncidentSheet:
-    positions: dict[str, int] = {}
-    for pos, header in enumerate(raw.headers):
-        key = INCIDENT_HEADERS.get(normalize_header(header))
-        if key is not None and key not in positions:
-            positions[key] = pos
-        elif header.strip():
-            problems.append(Problem(raw.file, raw.header_line, header, None,
-                                    "未知的列，已忽略 (unknown column, ignored)", "warning"))
-    n = len(raw)
-    empty = pl.Series([None] * n, dtype=pl.String)
-
-    def cells_of(key: str) -> pl.Series:
-        return raw.column(positions[key]) if key in positions else empty
-
-    def header_of(key: str) -> str:
-        return raw.headers[positions[key]] if key in positions else key
-
-    if "uscc" not in positions:
-        problems.append(Problem(raw.file, raw.header_line, None, None,
-                                "缺少必需的列 统一社会信用代码 (required column uscc missing)"))
-        return IncidentSheet(pl.DataFrame())
-    codes = cells_of("uscc").str.strip_chars().str.to_uppercase().fill_null("")
-    invalid = pl.Series(~uscc_check.valid_mask(codes.to_list()))
-    problems += [
-        Problem(raw.file, ln, header_of("uscc"), v,
-                f"{uscc_check.problem(code) or '统一社会信用代码为空'} (invalid credit code)")
-        for ln, v, code in zip(raw.lines.filter(invalid).to_list(),
-                               cells_of("uscc").filter(invalid).to_list(),
-                               codes.filter(invalid).to_list(), strict=True)
-    ]
-    bad = invalid.to_numpy().copy()
-    type_text = parse_text(cells_of("type"))
-    types = type_text.replace_strict(INCIDENT_CODE_BY_LABEL, default=type_text,
-                                     return_dtype=pl.String)
-    unknown = (~types.is_in(list(INCIDENT_CODES))).fill_null(True)
-    problems += _each(raw, unknown, cells_of("type"), header_of("type"),
-                      "未知的事件类型 (unknown incident type)")
-    bad |= unknown.to_numpy()
-    dates = parse_date(cells_of("date"))
-    problems += _each(raw, dates.bad, cells_of("date"), header_of("date"), "不是日期 (not a date)")
-    bad |= dates.bad.to_numpy()
-    years = parse_year(cells_of("year"))
-    problems += _each(raw, years.bad, cells_of("year"), header_of("year"), "不是年份 (not a year)")
-    bad |= years.bad.to_numpy()
-    year_values = years.values.fill_null(dates.values.dt.year().cast(pl.Int64))
-    no_year = year_values.is_null() & ~years.bad & ~dates.bad
-    for ln in raw.lines.filter(no_year).to_list():
-        problems.append(Problem(raw.file, ln, header_of("year"), None,
-                                "缺少年度，日期也为空 (no year and no date)"))
-    bad |= no_year.to_numpy()
-    notes = parse_text(cells_of("note"))
-    problems += _check_text(pl.DataFrame({"line": raw.lines}), notes, raw.file, header_of("note"),
-                            NOTE_LIMIT)
-    frame = pl.DataFrame({
-        "uscc": codes, "line": raw.lines, "year": year_values, "type": types,
-        "date": dates.values, "note": notes,
-    }).filter(pl.Series(~bad))
+    """The incidents reader of the evaluation (one verdict per file), then the department's own."""
+    try:
+        found = validate_incidents(raw)
+    except InputError as exc:
+        problems.append(exc.problem)
+        return IncidentSheet(pl.DataFrame(schema=INCIDENT_FRAME))
+    problems += found.problems
+    table = pl.from_arrow(found.table)
+    assert isinstance(table, pl.DataFrame)
+    frame = pl.concat([
+        table.with_columns(line=pl.Series(found.lines, dtype=pl.Int64)), found.details,
+    ], how="horizontal").select(list(INCIDENT_FRAME)).cast(INCIDENT_FRAME)  # type: ignore[arg-type]
+    note_column = next((h for h in raw.headers if INCIDENT_HEADERS.get(normalize_header(h))
+                        == "note"), "note")
+    problems += _check_text(frame, frame.get_column("note"), raw.file, note_column, NOTE_LIMIT)
     other_year = frame.get_column("year") != year
     other_dept = ~frame.get_column("type").is_in(list(dept.incident_types))
     skipped = frame.filter(other_year | other_dept)
     if skipped.height:
         problems.append(Problem(
-            raw.file, None, header_of("type"), None,
+            raw.file, None, None, None,
             f"{skipped.height} 条事件不属于本部门或 {year} 年度，已忽略 "
             f"({skipped.height} incidents of another department or year, ignored)", "warning",
         ))

@@ -1,0 +1,48 @@
+"""``mujun incident``: list a year's incidents and withdraw one (撤销), with a reason."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from mujun.cli._store import AsUser, acting_user, console, store_session
+from mujun.cli.main import app
+from mujun.services.incidents import list_incidents, withdraw_incident
+
+incident_app = typer.Typer(help="Incidents in the store: list, withdraw (imports only add).",
+                           no_args_is_help=True)
+app.add_typer(incident_app, name="incident")
+
+
+@incident_app.command("list")
+def list_cmd(
+    year: Annotated[int, typer.Option("--year")],
+    department: Annotated[str | None, typer.Option("--department", "-d")] = None,
+    as_user: AsUser = None,
+) -> None:
+    """The year's incidents with their ids, withdrawn ones marked."""
+    with store_session() as session:
+        found = list_incidents(session=session, actor=acting_user(session, as_user), year=year,
+                               department=department)
+    table = Table(title=f"{len(found)} incident(s) of {year}")
+    for name in ("id", "uscc", "type", "date", "note", "dept", "withdrawn"):
+        table.add_column(name)
+    for i in found:
+        table.add_row(str(i.id), i.uscc, i.type, str(i.date or ""), i.note or "", i.department,
+                      f"{i.withdrawn_at:%Y-%m-%d}: {i.withdrawn_reason}" if i.withdrawn_at else "")
+    console.print(table)
+
+
+@incident_app.command("withdraw")
+def withdraw_cmd(
+    incident_id: Annotated[int, typer.Argument(help="the incident's id (mujun incident list)")],
+    reason: Annotated[str, typer.Option("--reason", help="why it is withdrawn")],
+    as_user: AsUser = None,
+) -> None:
+    """Withdraw an incident: it stays on record and no longer counts in runs created afterwards."""
+    with store_session() as session:
+        withdraw_incident(session=session, actor=acting_user(session, as_user),
+                          incident_id=incident_id, reason=reason)
+    console.print(f"withdrew incident #{incident_id}")
