@@ -201,7 +201,8 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
 def what_if_policies(year: int) -> list[str]:
     """The shipped policies a run of ``year`` may be simulated under (those that cover the year),
     so that the 政策模拟 form's first choice works as it stands."""
-    return [name for name in shipped_policy_names() if load_shipped_policy(name).policy.applies_to(year)]
+    return [name for name in shipped_policy_names()
+            if load_shipped_policy(name).policy.applies_to(year)]
 
 
 def notice_list(*, session: Session, actor: User, run_id: int) -> tuple[str, bytes]:

@@ -1,7 +1,7 @@
 """runs freeze the county figures of their year; results freeze their town and industry
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0009
 Create Date: 2026-11-29 08:20:00
 
 A published run's figures never move (docs/security.md, "Published results never move"): the
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0004"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
