@@ -7,6 +7,7 @@ from datetime import timedelta
 from tests.web.conftest import Clock, SignIn
 from tests.web.county import CODES, NAMES
 from tests.web.html import tables
+from tests.web.jobs import submitted, wait_job
 
 
 def test_upload_with_errors_lists_them_and_writes_nothing(sign_in: SignIn) -> None:
@@ -16,8 +17,11 @@ def test_upload_with_errors_lists_them_and_writes_nothing(sign_in: SignIn) -> No
            "91331124BADCODE000,某公司,12\n").encode()
     r = c.post("/imports", data={"department": "tax", "year": "2021",
                                  "csrf_token": c.headers["X-CSRF-Token"]},
-               files={"file": ("tax-2021.csv", bad, "text/csv")})
-    assert r.status_code == 422
+               files={"file": ("tax-2021.csv", bad, "text/csv")}, follow_redirects=False)
+    job = wait_job(c, submitted(r))
+    assert (job["status"], job["result"]["errors"]) == ("done", 2)
+    r = c.get(job["page"])
+    assert r.status_code == 200 and "report-rejected" in r.text
     problems = tables(r.text)["problems"]
     assert problems[0] == ["行", "列", "值", "问题", "级别"]
     assert [row[0] for row in problems[1:]] == ["2", "3"]
@@ -31,10 +35,11 @@ def test_upload_good_file_then_again_changes_nothing(sign_in: SignIn) -> None:
             f"{CODES[0]},{NAMES[0]},45\n").encode()
     r = c.post("/api/imports", data={"department": "tax", "year": "2021"},
                files={"file": ("tax-2021.csv", good, "text/csv")})
-    body = r.json()
-    assert (r.status_code, body["applied"], body["updated"], body["errors"]) == (200, True, 1, 0)
-    again = c.post("/api/imports", data={"department": "tax", "year": "2021"},
-                   files={"file": ("tax-2021.csv", good, "text/csv")}).json()
+    assert r.status_code == 202
+    body = wait_job(c, submitted(r))["result"]
+    assert (body["applied"], body["updated"], body["errors"]) == (True, 1, 0)
+    again = wait_job(c, submitted(c.post("/api/imports", data={"department": "tax", "year": "2021"},
+                     files={"file": ("tax-2021.csv", good, "text/csv")})))["result"]
     assert (again["applied"], again["updated"], again["unchanged"]) == (False, 0, 1)
     history = c.get("/api/imports").json()
     assert [(h["department"], h["year"], h["file_name"]) for h in history] == [
@@ -59,8 +64,10 @@ def test_run_life_cycle_through_the_api(sign_in: SignIn, clock: Clock) -> None:
     clock.now -= timedelta(days=30)
     r = admin.post(f"/api/appeals/{a['id']}/resolve",
                    json={"accept": True, "note": "核实后更正", "corrections": {"tax_paid": 400}})
-    assert r.status_code == 200 and r.json()["status"] == "accepted"
-    new_id = r.json()["new_run_id"]
+    assert r.status_code == 202
+    job = wait_job(admin, submitted(r))
+    assert job["status"] == "done" and job["result"]["status"] == "accepted", job
+    new_id = job["result"]["new_run_id"]
     detail = admin.get(f"/api/runs/{new_id}").json()
     assert (detail["run"]["status"], detail["run"]["supersedes_id"]) == ("draft", 2)
     diff = admin.get(f"/api/runs/2/diff?other={new_id}").json()

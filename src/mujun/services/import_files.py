@@ -23,8 +23,9 @@ from mujun.engine.fields import FIELD_BY_KEY, INCIDENT_CODE_BY_LABEL, INCIDENT_C
 from mujun.io.enterprises import validate_raw
 from mujun.io.headers import ENTERPRISE_HEADERS, INCIDENT_HEADERS, normalize_header
 from mujun.io.parsing import parse_date, parse_text, parse_year
-from mujun.io.problems import FileProblemError, Problem
+from mujun.io.problems import FileProblemError, InputError, Problem
 from mujun.io.readers import RawTable, read_raw
+from mujun.io.workbook_limits import check_workbook
 from mujun.services.departments import FIELD_OWNER, Department
 
 #: the instructions sheet of a template; never read as data
@@ -85,6 +86,11 @@ def read_department_file(path: str | Path, dept: Department, year: int) -> Depar
     except OSError as exc:
         return _fatal(file, "", f"无法读取文件 (cannot read the file: {exc.strerror})")
     out = DepartmentFile(file, hashlib.sha256(head).hexdigest())
+    try:
+        check_workbook(head, file)  # before the sheet names are read: a zip bomb stops here
+    except InputError as exc:
+        out.problems.append(exc.problem)
+        return out
     for number, sheet in enumerate(_data_sheets(head)):
         try:
             raw = read_raw(path, sheet=sheet) if sheet is not None else read_raw(path)
