@@ -1,8 +1,11 @@
 """The web process's small pool of job worker processes (docs/security.md, "Jobs").
 
 A thread claims queued jobs (oldest first, one running per user) and starts one worker process
-per job (``services.job_worker``), at most ``workers`` at a time; it reaps them, fails a job whose
-process died without ending it, and kills one past its time. The thread starts when a job is
+per job (``services.job_worker``), at most ``workers`` at a time. The processes are forked from a
+*forkserver* that imported the worker's modules once (a fresh interpreter would spend seconds on
+imports per job), so each job still has a process, a memory cap and a priority of its own.
+The thread reaps them, fails a job whose process died without ending it, and kills one past
+its time. The thread starts when a job is
 submitted (and at start-up) and stops when nothing is queued or running, so an idle server polls
 nothing. Several web processes may share a store: claiming is atomic, each runs what it claims.
 """
@@ -10,21 +13,23 @@ nothing. Several web processes may share a store: claiming is atomic, each runs 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from mujun.services import jobs
-from mujun.services.job_worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, URL_VARIABLE
+from mujun.services.job_worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, work
 
 log = logging.getLogger(__name__)
+_forks = multiprocessing.get_context("forkserver")
+_forks.set_forkserver_preload(["mujun.services.job_worker"])
 
 #: how often the pool looks for queued jobs of other web processes and for ended workers (s)
 POLL = 0.5
@@ -49,7 +54,7 @@ def pid_alive(pid: int) -> bool:
 @dataclass
 class _Running:
     job_id: int
-    process: subprocess.Popen[bytes]
+    process: BaseProcess
     started: float
 
 
@@ -100,31 +105,27 @@ class JobPool:
                 job_id = jobs.claim_next(session=session, worker=f"{host()}:{os.getpid()}")
             if job_id is None:
                 return
-            env = {**os.environ, URL_VARIABLE: self.engine.url.render_as_string(
-                hide_password=False), "MUJUN_JOB_MEMORY_MB": str(self.memory_mb),
-                "MUJUN_JOB_SECONDS": str(self.seconds)}
-            process = subprocess.Popen(
-                [sys.executable, "-m", "mujun.services.job_worker", str(job_id)], env=env,
-                stdin=subprocess.DEVNULL)
+            url = self.engine.url.render_as_string(hide_password=False)
+            process = _forks.Process(target=work, args=(job_id, url, self.memory_mb, self.seconds),
+                                     name=f"mujun-job-{job_id}", daemon=False)
+            process.start()
             self._running.append(_Running(job_id, process, time.monotonic()))
 
     def _reap(self) -> None:
         for item in list(self._running):
-            code = item.process.poll()
+            code = item.process.exitcode
             if code is None:
                 if time.monotonic() - item.started <= self.seconds + 30:
                     continue
                 item.process.kill()
-                item.process.wait()
+                item.process.join()
                 self._fail(item.job_id, KILLED)
             elif code != 0:
                 self._fail(item.job_id, DIED.format(code=code))
+            item.process.join()
             self._running.remove(item)
 
     def _fail(self, job_id: int, message: str) -> None:
         with Session(self.engine) as session, session.begin():
             jobs.fail(session=session, job_id=job_id, message=message)
 
-    def stop(self) -> None:
-        for item in self._running:
-            item.process.terminate()

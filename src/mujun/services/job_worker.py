@@ -1,7 +1,6 @@
-"""One job in its own process: ``python -m mujun.services.job_worker JOB_ID``.
+"""One job in its own process (started by ``services.job_pool``): :func:`work`.
 
-The store's URL comes in ``MUJUN_JOB_DATABASE_URL`` (not on the command line, where ``ps`` shows
-it). The process lowers its priority, caps its memory and its time (``MUJUN_JOB_MEMORY_MB``,
+The process lowers its priority, caps its memory and its time (``MUJUN_JOB_MEMORY_MB``,
 ``MUJUN_JOB_SECONDS``), so a heavy file slows only itself: the web process keeps its CPU, its
 memory and its connections. Progress goes to the job's record on a connection of its own, at most
 twice a second; on SQLite, while the import holds the write lock, a progress write that would wait
@@ -30,7 +29,6 @@ from mujun.services.job_tasks import execute
 from mujun.store.db import make_engine
 from mujun.store.models import Job, JobStatus, User
 
-URL_VARIABLE = "MUJUN_JOB_DATABASE_URL"
 #: worker processes run below the web's priority (nice value)
 NICE = 10
 DEFAULT_MEMORY_MB = 4096
@@ -123,12 +121,8 @@ def _end(engine: Engine, job_id: int, message: str, result: dict[str, Any] | Non
         jobs.fail(session=session, job_id=job_id, message=message, result=result)
 
 
-def main(argv: list[str]) -> int:
-    job_id = int(argv[1])
-    _limit(int(os.environ.get("MUJUN_JOB_MEMORY_MB", DEFAULT_MEMORY_MB)),
-           int(os.environ.get("MUJUN_JOB_SECONDS", DEFAULT_SECONDS)))
-    return run(job_id, os.environ[URL_VARIABLE])
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+def work(job_id: int, url: str, memory_mb: int = DEFAULT_MEMORY_MB,
+         seconds: int = DEFAULT_SECONDS) -> None:
+    """The worker process's body: limits first, then the job; the exit code tells the pool."""
+    _limit(memory_mb, seconds)
+    sys.exit(run(job_id, url))
