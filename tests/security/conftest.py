@@ -35,7 +35,7 @@ from mujun.web.app import create_app
 @pytest.fixture
 def county_engine(db_url: str, tmp_path: Path) -> Iterator[Engine]:  # noqa: F811
     """The small county loaded into a fresh store of each kind (SQLite, then PostgreSQL)."""
-    engine = db.make_engine(db_url)
+    engine = db.make_engine(db_url)  # noqa: F811  (the local store, not the fixture)
     upgrade_to_head(engine)
     with Session(engine, expire_on_commit=False) as session:
         county.load(session, tmp_path)

@@ -8,8 +8,8 @@ import io
 import socket
 
 import fastexcel
-from httpx import Response
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from tests.web.conftest import Clock, SignIn
