@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from mujun.services import jobs
@@ -70,9 +71,14 @@ class JobPool:
         self._running: list[_Running] = []
 
     def recover(self) -> int:
-        """Fail the jobs a killed server left ``running`` on this machine."""
-        with Session(self.engine) as session, session.begin():
-            return jobs.recover_interrupted(session=session, host=host(), alive=pid_alive)
+        """Fail the jobs a killed server left ``running`` on this machine (none when the store
+        has no schema yet)."""
+        try:
+            with Session(self.engine) as session, session.begin():
+                return jobs.recover_interrupted(session=session, host=host(), alive=pid_alive)
+        except SQLAlchemyError as exc:
+            log.warning("interrupted jobs not checked: %s", exc)
+            return 0
 
     def kick(self) -> None:
         """A job was queued: make sure the thread runs, and wake it."""

@@ -39,8 +39,9 @@ def make_engine(url: str) -> Engine:
     """A new engine for ``url`` (no migration run); SQLite gets foreign keys and WAL."""
     sa_url = make_url(url)
     if sa_url.get_backend_name() == "sqlite":
-        engine = create_engine(sa_url, connect_args={"timeout": 30}, pool_size=POOL_SIZE,
-                               max_overflow=MAX_OVERFLOW)
+        in_memory = sa_url.database in (None, "", ":memory:")  # one connection, no pool to size
+        sizes = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}
+        engine = create_engine(sa_url, connect_args={"timeout": 30}, **sizes)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(sa_url, pool_pre_ping=True, pool_size=POOL_SIZE,
