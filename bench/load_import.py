@@ -47,22 +47,18 @@ GOAL_MS = 1000.0
 
 # --- the locustfile: load_web's users, each request logged (start time, kind, ms, failed) ---------
 
-try:
+if os.environ.get("BENCH_LOG"):  # inside Locust only (its import patches the standard library)
     from load_web import CockpitUser, PortraitUser  # noqa: F401  (Locust finds the users here)
     from locust import events
 
-    _log_path = os.environ.get("BENCH_LOG")
-    _log = open(_log_path, "a", encoding="utf-8") if _log_path else None  # noqa: SIM115
+    _log = open(os.environ["BENCH_LOG"], "a", encoding="utf-8")  # noqa: SIM115
 
     @events.request.add_listener
     def _logged(request_type: str, name: str, response_time: float, exception: object,
                 start_time: float | None = None, **_kw: object) -> None:
-        if _log is not None:
-            _log.write(f"{start_time or time.time()},{name},{response_time:.1f},"
-                       f"{int(exception is not None)}\n")
-            _log.flush()
-except ImportError:
-    pass
+        _log.write(f"{start_time or time.time()},{name},{response_time:.1f},"
+                   f"{int(exception is not None)}\n")
+        _log.flush()
 
 
 # --- the runner -----------------------------------------------------------------------------------
@@ -113,6 +109,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--store", type=Path, default=Path(tempfile.gettempdir()) /
                         "mujun-bench-web" / "demo.db")
+    parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) /
+                        "mujun-bench-web" / "import-requests.csv",
+                        help="every request: start time, kind, ms, failed")
     args = parser.parse_args()
     bin_dir = Path(sys.executable).parent
     secret = {"MUJUN_SECRET_KEY": "bench-only-secret-key-0123456789abcdef"}
@@ -133,7 +132,8 @@ def main() -> None:
         host = f"http://127.0.0.1:{port}"
         server = subprocess.Popen([str(bin_dir / "mujun"), "serve", "--port", str(port),
                                    "--no-demo"], env=env, stdout=subprocess.DEVNULL)
-        log = folder / "requests.csv"
+        log = args.log
+        log.unlink(missing_ok=True)
         loads: list[float] = []
         try:
             _wait(f"{host}/login")
@@ -167,7 +167,11 @@ def main() -> None:
             locust.wait(60)
         finally:
             server.terminate()
-            server.wait(30)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         rows = []
         with log.open(encoding="utf-8") as fh:
             for start, name, ms, failed in csv.reader(fh):
