@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from mujun.store.models.base import Base, utcnow
 
@@ -42,9 +42,11 @@ class Job(Base):
     params: Mapped[dict[str, Any]]
     #: the summary a user reads (an import's report with its first problems, the new run …)
     result: Mapped[dict[str, Any] | None]
-    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: the upload (up to 64 MB) and the report are loaded only when read, not with the job
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     #: the complete error report (.xlsx) of an import with problems
-    report: Mapped[bytes | None] = mapped_column(LargeBinary)
+    report: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    has_report: Mapped[bool] = column_property(report.column.is_not(None))
     #: ``host:pid`` of the worker process running it
     worker: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -49,7 +49,7 @@ def job_public(job: Job) -> JobPublic:
         id=job.id, kind=job.kind, status=job.status, progress=job.progress, message=job.message,
         params=params, result=job.result, created_at=job.created_at, started_at=job.started_at,
         finished_at=job.finished_at, url=f"/api/jobs/{job.id}", page=f"/jobs/{job.id}",
-        report_url=f"/api/jobs/{job.id}/report.xlsx" if job.report is not None else None,
+        report_url=f"/api/jobs/{job.id}/report.xlsx" if job.has_report else None,
     )
 
 
