@@ -1,16 +1,16 @@
 """Cockpit and portrait latency while a 100,000-row import runs (benchmarks.md, "Web during an
 import").
 
-    .venv/bin/python bench/load_import.py [--users 50] [--rows 100000] [--store FILE]
+    .venv/bin/python bench/load_import.py [--users 50] [--rows 100000] [--baseline 60]
 
 Serves a copy of the demo county (``mujun demo``, SQLite; made on the first run and kept in
-``--store``, as ``load_web.py``) with ``mujun serve`` (one uvicorn process), runs Locust headless
-with 50 users on loopback (``load_web.py``'s portrait and cockpit users), measures them for
-``--baseline`` seconds, then uploads a generated statistics file of ``--rows`` new enterprises (14 fields each) through
-``POST /api/imports`` and polls the job until it is done. Every request is logged with its start
-time, so the figures are those of the requests made while the import ran (and, to compare, in
-the baseline window before it): count, failures, p50/p95/p99 per kind, the import's duration (upload to done) and the load average. Goal: p95 ≤ 1 s
-and no failed request.
+``--store``, as ``load_web.py``) with ``mujun serve`` (one uvicorn process) and runs Locust
+headless with 50 users on loopback (``load_web.py``'s portrait and cockpit users). After
+``--baseline`` seconds it uploads a generated statistics file of ``--rows`` new enterprises
+(14 fields each) through ``POST /api/imports`` and polls the job until it is done. Every request
+is logged with its start time; the figures are those of the requests made while the import ran,
+and of the baseline window before it: count, failures, p50/p95/p99 per kind, the import's
+duration (upload to done) and the load average. Goal: p95 ≤ 1 s and no failed request.
 """
 
 from __future__ import annotations
