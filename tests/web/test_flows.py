@@ -91,3 +91,13 @@ def test_what_if_against_another_policy(sign_in: SignIn) -> None:
     # the county's own policy starts in 2024: refused with the reason, not a crash
     r = admin.post("/api/runs/2/what-if", json={"policy_name": "songyang-2024"})
     assert r.status_code == 422 and "2024" in r.json()["detail"]
+
+
+def test_what_if_page_with_an_uploaded_policy(sign_in: SignIn) -> None:
+    from mujun.engine.policy import load_policy
+
+    admin = sign_in("admin")
+    text = load_policy("zhejiang-template").text.encode()
+    r = admin.post("/runs/2/what-if", data={"csrf_token": admin.headers["X-CSRF-Token"]},
+                   files={"file": ("mine.yaml", text, "application/x-yaml")})
+    assert r.status_code == 200 and "2021-v1" in r.text

@@ -46,7 +46,7 @@ class Job(Base):
     payload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     #: the complete error report (.xlsx) of an import with problems
     report: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
-    has_report: Mapped[bool] = column_property(report.column.is_not(None))
+    has_report: Mapped[bool] = column_property(report.column.is_not(None))  # type: ignore[attr-defined]
     #: ``host:pid`` of the worker process running it
     worker: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -257,13 +257,15 @@ def finalize_page(run_id: RunId, session: SessionDep, user: CurrentUser, now: No
 
 
 @pages.post("/runs/{run_id}/what-if", dependencies=[CsrfDep])
-async def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser,
-                       policy_name: Annotated[str, Form(max_length=100)] = "",
-                       file: Annotated[UploadFile | None, File()] = None) -> Response:
+def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser,
+                 policy_name: Annotated[str, Form(max_length=100)] = "",
+                 file: Annotated[UploadFile | None, File()] = None) -> Response:
     access.require(user, Action.RUNS_MANAGE)
     text = None
     if file is not None and file.filename:
-        text = decode_upload(await file.read(MAX_POLICY_BYTES + 1))
+        # a synchronous endpoint (a worker thread): the evaluation below must not hold the event
+        # loop, where every other request waits (docs/security.md, "Connection pool")
+        text = decode_upload(file.file.read(MAX_POLICY_BYTES + 1))
     result = run_views.what_if(session=session, actor=user, run_id=run_id,
                                policy_name=policy_name or None, policy_text=text)
     detail = run_views.run_detail(session=session, actor=user, run_id=run_id)
