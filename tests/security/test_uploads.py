@@ -36,7 +36,9 @@ _PROBE = textwrap.dedent("""
             out.append("read")
         except InputError as exc:
             out.append(exc.problem.reason)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    # VmHWM: this process's peak resident memory (ru_maxrss would include the forking parent's)
+    status = open("/proc/self/status").read()
+    peak = int(status.split("VmHWM:")[1].split()[0]) // 1024
     print(json.dumps({{"reasons": out, "peak_mb": peak}}))
 """)
 
