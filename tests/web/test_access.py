@@ -43,6 +43,9 @@ GET_API = [
     ("/api/imports/templates/stats.xlsx", expect(admin=200, clerk=404)),
     ("/api/policies", expect(others=200)),
     ("/api/policies/zhejiang-template", expect(others=200)),
+    ("/api/jobs", expect(others=200)),  # each its own (tests/security/test_jobs.py)
+    ("/api/jobs/999", expect(others=404)),
+    ("/api/jobs/999/report.xlsx", expect(others=404)),
 ]
 
 PAGES = [
@@ -55,10 +58,11 @@ PAGES = [
     ("/runs/2", expect(admin=200)),
     ("/imports", expect(admin=200, clerk=200)),
     ("/policies", expect(others=200)),
+    ("/jobs/999", expect(others=404)),
 ]
 
 POSTS = [
-    ("/api/runs", {"year": 2021}, expect(admin=201)),
+    ("/api/runs", {"year": 2021}, expect(admin=202)),
     ("/api/runs/1/publish", None, expect(admin=409)),
     ("/api/runs/2/finalize", None, expect(admin=409)),  # notice not over
     ("/api/runs/2/what-if", {"policy_name": "zhejiang-template"}, expect(admin=200)),

@@ -7,6 +7,7 @@ from datetime import timedelta
 from tests.web.conftest import Clock, SignIn
 from tests.web.county import CODES, NAMES
 from tests.web.html import tables
+from tests.web.jobs import submitted, wait_job
 
 
 def test_upload_with_errors_lists_them_and_writes_nothing(sign_in: SignIn) -> None:
@@ -16,8 +17,11 @@ def test_upload_with_errors_lists_them_and_writes_nothing(sign_in: SignIn) -> No
            "91331124BADCODE000,某公司,12\n").encode()
     r = c.post("/imports", data={"department": "tax", "year": "2021",
                                  "csrf_token": c.headers["X-CSRF-Token"]},
-               files={"file": ("tax-2021.csv", bad, "text/csv")})
-    assert r.status_code == 422
+               files={"file": ("tax-2021.csv", bad, "text/csv")}, follow_redirects=False)
+    job = wait_job(c, submitted(r))
+    assert (job["status"], job["result"]["errors"]) == ("done", 2)
+    r = c.get(job["page"])
+    assert r.status_code == 200 and "report-rejected" in r.text
     problems = tables(r.text)["problems"]
     assert problems[0] == ["行", "列", "值", "问题", "级别"]
     assert [row[0] for row in problems[1:]] == ["2", "3"]
@@ -31,20 +35,23 @@ def test_upload_good_file_then_again_changes_nothing(sign_in: SignIn) -> None:
             f"{CODES[0]},{NAMES[0]},45\n").encode()
     r = c.post("/api/imports", data={"department": "tax", "year": "2021"},
                files={"file": ("tax-2021.csv", good, "text/csv")})
-    body = r.json()
+    assert r.status_code == 202
+    waiting = wait_job(c, submitted(r))
+    body = waiting["result"]
     # 45 differs from the stored value: a change, applied only when accepted with a reason
-    assert (r.status_code, body["applied"], body["waiting"], body["errors"]) == (
-        200, False, True, 0)
+    assert (body["applied"], body["waiting"], body["errors"]) == (False, True, 0)
     assert [(ch["uscc"], ch["field"], ch["new"]) for ch in body["changes"]] == [
         (CODES[0], "tax_paid", 45.0)]
     assert c.get("/api/imports").json() == []
-    r = c.post("/api/imports", data={"department": "tax", "year": "2021", "accept_changes": "true",
-                                     "reason": "税务复核"},
-               files={"file": ("tax-2021.csv", good, "text/csv")})
-    body = r.json()
-    assert (r.status_code, body["applied"], body["updated"], body["errors"]) == (200, True, 1, 0)
-    again = c.post("/api/imports", data={"department": "tax", "year": "2021"},
-                   files={"file": ("tax-2021.csv", good, "text/csv")}).json()
+    r = c.post(f"/api/imports/jobs/{waiting['id']}/accept", json={"reason": "税务复核"})
+    body = wait_job(c, submitted(r))["result"]
+    assert (body["applied"], body["updated"], body["errors"]) == (True, 1, 0)
+    # the acceptance is spent: the job it accepted waits no more for it
+    again_accept = c.post(f"/api/imports/jobs/{waiting['id']}/accept", json={"reason": "again"})
+    assert again_accept.status_code == 202
+    assert wait_job(c, submitted(again_accept))["result"]["updated"] == 0
+    again = wait_job(c, submitted(c.post("/api/imports", data={"department": "tax", "year": "2021"},
+                     files={"file": ("tax-2021.csv", good, "text/csv")})))["result"]
     assert (again["applied"], again["updated"], again["unchanged"]) == (False, 0, 1)
     history = c.get("/api/imports").json()
     assert [(h["department"], h["year"], h["file_name"]) for h in history] == [
@@ -69,8 +76,10 @@ def test_run_life_cycle_through_the_api(sign_in: SignIn, clock: Clock) -> None:
     clock.now -= timedelta(days=30)
     r = admin.post(f"/api/appeals/{a['id']}/resolve",
                    json={"accept": True, "note": "核实后更正", "corrections": {"tax_paid": 400}})
-    assert r.status_code == 200 and r.json()["status"] == "accepted"
-    new_id = r.json()["new_run_id"]
+    assert r.status_code == 202
+    job = wait_job(admin, submitted(r))
+    assert job["status"] == "done" and job["result"]["status"] == "accepted", job
+    new_id = job["result"]["new_run_id"]
     detail = admin.get(f"/api/runs/{new_id}").json()
     assert (detail["run"]["status"], detail["run"]["supersedes_id"]) == ("draft", 2)
     diff = admin.get(f"/api/runs/2/diff?other={new_id}").json()
@@ -104,19 +113,38 @@ def test_changed_values_are_previewed_then_confirmed_and_shown_on_the_portrait(
     good = ("统一社会信用代码,企业名称,实缴税收(万元)\n"
             f"{CODES[0]},{NAMES[0]},45\n").encode()
     form = {"department": "tax", "year": "2021", "csrf_token": token}
-    r = c.post("/imports", data=form, files={"file": ("tax-2021.csv", good, "text/csv")})
+    job_url = submitted(c.post("/imports", data=form,
+                               files={"file": ("tax-2021.csv", good, "text/csv")}))
+    wait_job(c, job_url)
+    r = c.get(job_url.removeprefix("/api"))
     assert r.status_code == 200 and 'id="report-waiting"' in r.text
     assert 'id="accept-changes"' in r.text
     changes = tables(r.text)["changes"]
     assert changes[1][0] == "2" and changes[1][4] == "45.0"
-    r = c.post("/imports", data={**form, "accept_changes": "true", "reason": "税务复核更正"},
-               files={"file": ("tax-2021.csv", good, "text/csv")})
-    assert r.status_code == 200 and 'id="report-applied"' in r.text
+    job_id = job_url.rsplit("/", 1)[1]
+    accepted = submitted(c.post(f"/imports/jobs/{job_id}/accept",
+                                data={"csrf_token": token, "reason": "税务复核更正"}))
+    wait_job(c, accepted)
+    r = c.get(accepted.removeprefix("/api"))
+    assert r.status_code == 200 and 'id="report-applied"' in r.text and "税务复核更正" in r.text
+    # another user cannot accept the clerk's job (it is not theirs to see)
+    other = sign_in("ent").post(f"/api/imports/jobs/{job_id}/accept", json={"reason": "x"})
+    assert other.status_code in (403, 404)
     # a clerk sees no enterprise page (access matrix); the service gives it its own fields
     assert c.get(f"/enterprises/{CODES[0]}").status_code == 403
     page = sign_in("admin").get(f"/enterprises/{CODES[0]}")
     imported = [row for row in tables(page.text)["value-events"] if "税务复核更正" in row]
-    assert imported and imported[0][6] == "45.0" and "tax-2021.csv" in imported[0][4]
+    assert imported and imported[0][6] == "45.0"
     for who in ("officer", "ent"):  # they see the page (their town, their own), not the history
         page = sign_in(who).get(f"/enterprises/{CODES[0]}")
         assert page.status_code == 200 and 'id="value-history"' not in page.text, who
+
+
+def test_what_if_page_with_an_uploaded_policy(sign_in: SignIn) -> None:
+    from mujun.engine.policy import load_policy
+
+    admin = sign_in("admin")
+    text = load_policy("zhejiang-template").text.encode()
+    r = admin.post("/runs/2/what-if", data={"csrf_token": admin.headers["X-CSRF-Token"]},
+                   files={"file": ("mine.yaml", text, "application/x-yaml")})
+    assert r.status_code == 200 and "2021-v1" in r.text

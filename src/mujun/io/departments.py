@@ -31,6 +31,7 @@ from mujun.io.incidents import validate_incidents
 from mujun.io.parsing import filled_expr
 from mujun.io.problems import FileProblemError, HasProblems, InputError, Problem
 from mujun.io.readers import RawTable, read_raw
+from mujun.io.workbook_limits import check_workbook
 
 #: the instructions sheet of a template; never read as data
 INSTRUCTIONS_SHEET = "说明"
@@ -105,6 +106,11 @@ def read_department_file(
     except OSError as exc:
         return _fatal(file, "", f"无法读取文件 (cannot read the file: {exc.strerror})")
     out = DepartmentFile(file, hashlib.sha256(head).hexdigest())
+    try:
+        check_workbook(head, file)  # before the sheet names are read: a zip bomb stops here
+    except InputError as exc:
+        out.problems.append(exc.problem)
+        return out
     for number, sheet in enumerate(_data_sheets(head)):
         try:
             raw = read_raw(path, sheet=sheet) if sheet is not None else read_raw(path)

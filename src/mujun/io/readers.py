@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from mujun.io.headers import count_known
 from mujun.io.problems import InputError, Problem
+from mujun.io.workbook_limits import check_workbook
 
 #: how many rows a title may push the header down
 HEADER_SEARCH_ROWS = 10
@@ -77,6 +78,7 @@ def read_raw(path: str | Path, *, sheet: int | str = 0) -> RawTable:
     data = _read_bytes(Path(path), file)
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+        check_workbook(data, file)  # before the reader unpacks anything (a zip bomb)
         frame, first_line, name = _workbook_frame(data, file, sheet)
         raw = _from_grid(frame, first_line, file, digest)
         header = frame.row(raw.header_line - first_line)

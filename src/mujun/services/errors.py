@@ -26,3 +26,7 @@ class InvalidTransition(ServiceError):
 
 class InvalidInput(ServiceError):
     pass
+
+
+class TooManyRequests(ServiceError):
+    """The user already has as many jobs waiting or running as allowed; try again later."""

@@ -14,6 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from mujun.store.settings import get_settings
 
 _lock = threading.Lock()
+#: connections per engine: the web serves its synchronous endpoints from 40 threads
+#: (``web_threads``), each holding one session for its request, so the pool has as many; with
+#: fewer, requests queue for a connection and fail after ``pool_timeout`` (``QueuePool limit``)
+POOL_SIZE = 10
+MAX_OVERFLOW = 30
 _engines: dict[str, Engine] = {}
 
 
@@ -34,10 +39,13 @@ def make_engine(url: str) -> Engine:
     """A new engine for ``url`` (no migration run); SQLite gets foreign keys and WAL."""
     sa_url = make_url(url)
     if sa_url.get_backend_name() == "sqlite":
-        engine = create_engine(sa_url, connect_args={"timeout": 30})
+        in_memory = sa_url.database in (None, "", ":memory:")  # one connection, no pool to size
+        sizes = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}
+        engine = create_engine(sa_url, connect_args={"timeout": 30}, **sizes)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(sa_url, pool_pre_ping=True)
+    return create_engine(sa_url, pool_pre_ping=True, pool_size=POOL_SIZE,
+                         max_overflow=MAX_OVERFLOW)
 
 
 def get_engine(url: str | None = None, *, upgrade: bool | None = None) -> Engine:

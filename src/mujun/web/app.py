@@ -5,10 +5,12 @@ in the store), so several can run behind a load balancer."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -24,14 +26,16 @@ from mujun.services.errors import (
     NotFound,
     PermissionDenied,
     ServiceError,
+    TooManyRequests,
 )
+from mujun.services.job_pool import JobPool
 from mujun.store.db import get_engine, session_factory
 from mujun.store.models.base import utcnow
 from mujun.store.settings import get_settings
 from mujun.web import assets
 from mujun.web.deps import CsrfRejected, NotSignedIn
 from mujun.web.render import HERE, render
-from mujun.web.routes import auth, cockpit, enterprises, imports, land, policies, runs
+from mujun.web.routes import auth, cockpit, enterprises, imports, jobs, land, policies, runs
 from mujun.web.settings import get_web_settings
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,7 @@ _STATUS: list[tuple[type[ServiceError], int]] = [
     (ConflictError, 409),
     (InvalidTransition, 409),
     (InvalidInput, 422),
+    (TooManyRequests, 429),
 ]
 
 SECURITY_HEADERS = {
@@ -70,7 +75,20 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
     """The web app over ``engine`` (default: the store of ``MUJUN_DATABASE_URL``)."""
     engine = engine or get_engine(database_url)
     web = get_web_settings()
+    pool = JobPool(engine, workers=web.job_workers, memory_mb=web.job_memory_mb,
+                   seconds=web.job_seconds)
+    pool.recover()  # jobs a killed server left running are failed, at start-up
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # as many threads for the synchronous endpoints as the store's pool has connections
+        # (store.db.POOL_SIZE + MAX_OVERFLOW), so no request waits for a connection
+        anyio.to_thread.current_default_thread_limiter().total_tokens = web.web_threads
+        pool.kick()  # jobs left queued by the previous server
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="mujun 亩均论英雄",
         version="0.1.0",
         description="The county's 亩均效益 evaluation and 产业大脑: cockpit, enterprises, runs, "
@@ -79,6 +97,7 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
     )
     app.state.sessionmaker = session_factory(engine)
     app.state.clock = clock
+    app.state.jobs = pool
     app.add_middleware(
         SessionMiddleware,
         secret_key=get_settings().secret_key,
@@ -128,7 +147,7 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, runs, imports, policies):
+    for module in (auth, cockpit, enterprises, land, runs, imports, jobs, policies):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path().exists():

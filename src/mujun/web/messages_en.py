@@ -107,10 +107,24 @@ EN: dict[str, str] = {
     "数据修改记录": "Value history", "操作人": "By", "原值": "Old", "原因": "Reason",
     "方式": "How", "value:current": "current value", "value:import": "import",
     "value:edit": "edit", "value:appeal": "appeal correction", "value:remove": "removed",
-    "请再次选择同一文件并填写修改原因；每处修改连同原因记入数据的修改记录。":
-        "Choose the same file again and give the reason; each change is kept in the value's "
+    "确认后同一文件重新导入；每处修改连同原因记入数据的修改记录。":
+        "On confirming, the same file is imported again; each change is kept in the value's "
         "history with the reason.",
     "导入记录": "Import history", "文件": "File",
+    # background jobs
+    "任务": "Job", "任务失败": "Job failed", "导入任务": "Import jobs",
+    "任务在后台执行，本页自动刷新；可以离开本页，稍后在数据导入页查看。":
+        "The job runs in the background and this page refreshes itself; you may leave it and "
+        "look again later on the imports page.",
+    "导入在后台执行，提交后可查看进度和报告。":
+        "Imports run in the background: after submitting you see the progress, then the report.",
+    "问题总数": "Problems in all", "下表列出前": "the table lists the first",
+    "下载完整错误报告 (.xlsx)": "Download the complete error report (.xlsx)",
+    "申诉已采纳，新的评价版本": "Appeal accepted; the new run version",
+    "评价批次已生成": "Run created",
+    "job:queued": "queued", "job:running": "running", "job:done": "done", "job:failed": "failed",
+    "kind:import": "import", "kind:run.create": "evaluation run",
+    "kind:appeal.accept": "accepted appeal, recomputed run",
     "税务": "Tax", "统计": "Statistics", "供电": "Power", "自然资源": "Land", "生态环境": "Environment",
     "应急管理": "Safety",
     # policies
@@ -149,4 +163,6 @@ ZH_KEYED: dict[str, str] = {
     "admin": "管理员", "clerk": "部门填报员", "officer": "乡镇专员", "enterprise": "企业用户",
     "leader": "县领导", "draft": "草稿", "notice": "公示中", "final": "已定稿",
     "superseded": "已被取代",
+    "job:queued": "排队中", "job:running": "执行中", "job:done": "已完成", "job:failed": "失败",
+    "kind:import": "数据导入", "kind:run.create": "生成评价批次", "kind:appeal.accept": "采纳申诉并重算",
 }

@@ -20,6 +20,13 @@ class WebSettings(BaseSettings):
     cookie_secure: bool | None = None
     #: a signed-in session lasts this long without activity (seconds)
     session_max_age: int = 8 * 3600
+    #: job worker processes (imports, runs) this web process runs at once
+    job_workers: int = 2
+    #: each job process's memory (address space, MB) and time (s) before it is stopped
+    job_memory_mb: int = 4096
+    job_seconds: int = 900
+    #: threads serving the synchronous endpoints; the store's connection pool is as large
+    web_threads: int = 40
 
     @property
     def secure_cookie(self) -> bool:

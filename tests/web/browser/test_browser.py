@@ -11,6 +11,10 @@ from tests.web.county import CODES, NAMES
 
 from mujun.store.models import User
 
+#: a job's worker process starts from a forkserver that imports the modules first (seconds on a
+#: loaded machine); a bound, not a timing test
+JOB_TIMEOUT_MS = 120_000
+
 MAIN_PAGES = {
     "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/runs", "/runs/2",
               "/imports", "/policies"],
@@ -102,14 +106,17 @@ def test_import_with_errors_lists_them(new_page, tmp_path, shot) -> None:  # typ
     page.fill("input[name=year]", "2021")
     page.set_input_files("input[name=file]", str(bad))
     page.click("#upload button[type=submit]")
-    page.wait_for_selector("#problems")
+    # the import is a job: its page shows the progress, then reloads with the report
+    page.wait_for_selector("#problems", timeout=JOB_TIMEOUT_MS)
     assert page.locator("#report-rejected").is_visible()
     rows = page.locator("#problems tbody tr")
     assert rows.count() == 2
     assert rows.nth(0).locator("td").nth(0).inner_text() == "2"
     assert rows.nth(0).locator("td").nth(2).inner_text() == "abc"
-    assert page.locator("#history tbody tr td.empty").count() == 1  # nothing was written
     shot(page, "import-errors")
+    page.goto("/imports")
+    assert page.locator("#history tbody tr td.empty").count() == 1  # nothing was written
+    assert page.locator("#jobs tbody tr").count() == 1
 
 
 def test_publish_appeal_resolve_finalise(new_page, live, shot) -> None:  # type: ignore[no-untyped-def]
@@ -118,6 +125,8 @@ def test_publish_appeal_resolve_finalise(new_page, live, shot) -> None:  # type:
     admin.goto("/runs")
     admin.fill("#create input[name=year]", "2021")
     admin.click("#create button[type=submit]")
+    admin.wait_for_selector("#job-run a", timeout=JOB_TIMEOUT_MS)  # the run is made by a job
+    admin.click("#job-run a")
     admin.wait_for_selector("#publish")
     assert admin.locator("#run-status").inner_text() == "草稿"
     run_url = admin.url

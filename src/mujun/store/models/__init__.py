@@ -4,6 +4,7 @@ from mujun.store.models.audit import AuditRecord
 from mujun.store.models.base import Base
 from mujun.store.models.county import CountyFigure
 from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
+from mujun.store.models.jobs import Job, JobStatus
 from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
@@ -21,6 +22,8 @@ __all__ = [
     "FigureChange",
     "ImportBatch",
     "Incident",
+    "Job",
+    "JobStatus",
     "Lease",
     "Lifecycle",
     "Parcel",

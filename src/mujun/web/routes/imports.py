@@ -1,22 +1,20 @@
-"""数据导入: department templates, uploads with their validation report, and the history."""
+"""数据导入: department templates, uploads (queued as jobs: ``routes.jobs``), and the history."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import Response
-from pydantic import BaseModel
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from mujun.services import import_views
+from mujun.services import import_views, job_tasks, jobs
 from mujun.services.errors import InvalidInput
-from mujun.services.imports import ImportResult, import_file
-from mujun.store.models import User
+from mujun.store.models import Job, User
 from mujun.web.deps import CsrfDep, CurrentUser, SessionDep
 from mujun.web.render import render
+from mujun.web.routes.jobs import JobId, JobPublic, accepted, job_public, queued
 from mujun.web.xlsx import download
 
 api = APIRouter(prefix="/api/imports", tags=["imports"])
@@ -27,66 +25,27 @@ Department = Annotated[str, Path(max_length=16, description="tax, stats, power, 
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
 
 
-class ProblemPublic(BaseModel):
-    file: str
-    line: int | None
-    column: str | None
-    value: str | None
-    reason: str
-    severity: str
-
-
-class ImportReport(BaseModel):
-    department: str
-    year: int
-    file: str
-    sha256: str
-    rows: int
-    applied: bool
-    batch_id: int | None
-    inserted: int
-    updated: int
-    unchanged: int
-    enterprises_created: int
-    incidents_added: int
-    incidents_removed: int
-    errors: int
-    warnings: int
-    problems: list[ProblemPublic]
-    #: values that differ from the stored ones; applied only when accepted with a reason
-    changes: list[import_views.ValueChangePublic] = []
-    waiting: bool = False
-
-
-def _report(result: ImportResult) -> ImportReport:
-    return ImportReport(
-        department=result.department, year=result.year, file=result.file, sha256=result.sha256,
-        rows=result.rows, applied=result.applied, batch_id=result.batch_id,
-        inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
-        enterprises_created=result.enterprises_created, incidents_added=result.incidents_added,
-        incidents_removed=result.incidents_removed, errors=len(result.errors),
-        warnings=len(result.warnings),
-        problems=[ProblemPublic(file=p.file, line=p.line, column=p.column, value=p.value,
-                                reason=p.reason, severity=p.severity) for p in result.problems],
-        changes=import_views.change_preview(result), waiting=result.waiting,
-    )
-
-
-async def _run_import(session: Session, user: User, upload: UploadFile, department: str,
-                      year: int, accept_changes: bool = False,
-                      reason: str | None = None) -> ImportReport:
-    data = await upload.read(MAX_UPLOAD + 1)
+def _queue(request: Request, session: Session, user: User, upload: UploadFile,
+           department: str, year: int) -> Job:
+    """Read the upload (bounded) and queue its import as a job of ``user``."""
+    data = upload.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        raise InvalidInput(f"the file is larger than {MAX_UPLOAD // 2**20} MB")
-    name = FilePath(upload.filename or "upload.xlsx").name
-    with tempfile.TemporaryDirectory(prefix="mujun-upload-") as tmp:
-        path = FilePath(tmp) / name
-        path.write_bytes(data)
-        result = import_file(session=session, actor=user, path=path,
-                             department_code=department, year=year,
-                             accept_changes=accept_changes, reason=reason)
-        session.commit()
-    return _report(result)
+        raise InvalidInput(f"文件超过 {MAX_UPLOAD // 2**20} MB 的上限")
+    params = job_tasks.import_params(actor=user, department=department, year=year,
+                                     file_name=upload.filename)
+    return queued(request, session, user, job_tasks.IMPORT, params, data)
+
+
+def _queue_acceptance(request: Request, session: Session, user: User, job_id: int,
+                      reason: str) -> Job:
+    """Queue the file of import job ``job_id`` again, its changes accepted with ``reason``."""
+    params, data = job_tasks.acceptance(session=session, actor=user, job_id=job_id,
+                                        reason=reason)
+    return queued(request, session, user, job_tasks.IMPORT, params, data)
+
+
+class Acceptance(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
 
 
 @api.get("/departments", response_model=list[import_views.DepartmentPublic])
@@ -108,36 +67,45 @@ def history(session: SessionDep, user: CurrentUser) -> list[import_views.ImportB
     return import_views.history(session=session, actor=user)
 
 
-@api.post("", response_model=ImportReport, dependencies=[CsrfDep])
-async def upload(session: SessionDep, user: CurrentUser,
-                 department: Annotated[str, Form(max_length=16)],
-                 year: Annotated[int, Form(ge=1990, le=2100)],
-                 file: Annotated[UploadFile, File()],
-                 accept_changes: Annotated[bool, Form()] = False,
-                 reason: Annotated[str | None, Form(max_length=500)] = None) -> ImportReport:
-    """Validate the file as a whole and apply it all-or-nothing; the report lists every problem.
+@api.post("", status_code=202, response_model=JobPublic, dependencies=[CsrfDep])
+def upload(request: Request, session: SessionDep, user: CurrentUser,
+           department: Annotated[str, Form(max_length=16)],
+           year: Annotated[int, Form(ge=1990, le=2100)],
+           file: Annotated[UploadFile, File()]) -> Response:
+    """Queue the file's import (202, poll ``url``): it is validated as a whole and applied
+    all-or-nothing; the job's result lists the first problems, its error report every one."""
+    return accepted(_queue(request, session, user, file, department, year))
 
-    A file that changes stored values is applied only with ``accept_changes`` and a ``reason``;
-    otherwise nothing is written and ``changes`` lists them."""
-    return await _run_import(session, user, file, department, year, accept_changes, reason)
+
+@api.post("/jobs/{job_id}/accept", status_code=202, response_model=JobPublic,
+          dependencies=[CsrfDep])
+def accept_changes(request: Request, job_id: JobId, body: Acceptance, session: SessionDep,
+                   user: CurrentUser) -> Response:
+    """Apply an import that waits for acceptance (its result lists ``changes``): the same file
+    again, as a new job, each change recorded with ``reason``."""
+    return accepted(_queue_acceptance(request, session, user, job_id, body.reason))
 
 
 @pages.get("/imports")
 def imports_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     return render(request, "imports.html", user,
                   departments=import_views.departments(actor=user),
-                  history=import_views.history(session=session, actor=user), report=None)
+                  history=import_views.history(session=session, actor=user),
+                  jobs=[job_public(j) for j in jobs.list_jobs(session=session, actor=user)
+                        if j.kind == job_tasks.IMPORT])
 
 
 @pages.post("/imports", dependencies=[CsrfDep])
-async def upload_page(request: Request, session: SessionDep, user: CurrentUser,
-                      department: Annotated[str, Form(max_length=16)],
-                      year: Annotated[int, Form(ge=1990, le=2100)],
-                      file: Annotated[UploadFile, File()],
-                      accept_changes: Annotated[bool, Form()] = False,
-                      reason: Annotated[str | None, Form(max_length=500)] = None) -> Response:
-    report = await _run_import(session, user, file, department, year, accept_changes, reason)
-    return render(request, "imports.html", user, status_code=200 if report.applied or not
-                  report.errors else 422,
-                  departments=import_views.departments(actor=user),
-                  history=import_views.history(session=session, actor=user), report=report)
+def upload_page(request: Request, session: SessionDep, user: CurrentUser,
+                department: Annotated[str, Form(max_length=16)],
+                year: Annotated[int, Form(ge=1990, le=2100)],
+                file: Annotated[UploadFile, File()]) -> Response:
+    job = _queue(request, session, user, file, department, year)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+@pages.post("/imports/jobs/{job_id}/accept", dependencies=[CsrfDep])
+def accept_changes_page(request: Request, job_id: JobId, session: SessionDep, user: CurrentUser,
+                        reason: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
+    job = _queue_acceptance(request, session, user, job_id, reason)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)

@@ -12,15 +12,16 @@ from sqlalchemy.orm import Session
 
 from mujun.engine.fields import FIELD_BY_KEY
 from mujun.engine.policy import shipped_policy_names
-from mujun.services import access, appeals, run_views, runs
+from mujun.services import access, appeals, job_tasks, run_views, runs
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.policy_view import MAX_POLICY_BYTES, decode_upload
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.values import parse_cli_value
-from mujun.store.models import Run, User
+from mujun.store.models import Job, Run, User
 from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
 from mujun.web.render import render
+from mujun.web.routes.jobs import JobPublic, accepted, queued
 from mujun.web.xlsx import download
 
 api = APIRouter(prefix="/api", tags=["runs"])
@@ -86,16 +87,21 @@ def list_runs(session: SessionDep, user: CurrentUser) -> list[run_views.RunSumma
     return run_views.list_runs(session=session, actor=user)
 
 
-@api.post("/runs", response_model=RunPublic, status_code=201, dependencies=[CsrfDep])
-def create_run(body: RunCreate, session: SessionDep, user: CurrentUser, now: Now) -> RunPublic:
-    """Freeze the year's inputs and the policy, evaluate, store the results (a draft)."""
+def _queue_run(request: Request, body: RunCreate, session: Session, user: User,
+               now: Any) -> Job:
     access.require(user, Action.RUNS_MANAGE)
     if body.policy_name is not None and body.policy_name not in shipped_policy_names():
         raise NotFound(f"no shipped policy {body.policy_name!r}")
-    run = runs.create_run(session=session, actor=user, year=body.year, policy=body.policy_name,
-                          note=body.note, now=now)
-    session.commit()
-    return RunPublic.model_validate(run)
+    return queued(request, session, user, job_tasks.RUN_CREATE,
+                  {**body.model_dump(), "now": now.isoformat()})
+
+
+@api.post("/runs", response_model=JobPublic, status_code=202, dependencies=[CsrfDep])
+def create_run(request: Request, body: RunCreate, session: SessionDep, user: CurrentUser,
+               now: Now) -> Response:
+    """Queue the run (202, poll ``url``): the job freezes the year's inputs and the policy,
+    evaluates and stores the results (a draft); its result names the new run."""
+    return accepted(_queue_run(request, body, session, user, now))
 
 
 @api.get("/runs/{run_id}", response_model=run_views.RunDetail)
@@ -180,10 +186,27 @@ def _resolve(session: Session, user: User, appeal_id: int, accept: bool, note: s
     return appeal
 
 
-@api.post("/appeals/{appeal_id}/resolve", response_model=AppealPublic, dependencies=[CsrfDep])
-def resolve(appeal_id: AppealId, body: AppealResolve, session: SessionDep, user: CurrentUser,
-            now: Now) -> AppealPublic:
-    """Accept (corrections applied, a new run version created) or reject, with a note."""
+def _queue_accept(request: Request, session: Session, user: User, appeal_id: int, note: str,
+                  corrections: dict[str, Any] | None, now: Any) -> Job:
+    """Accepting recomputes the run: a job (the corrections are checked now)."""
+    access.require(user, Action.RUNS_MANAGE)
+    appeals.get_appeal(session=session, appeal_id=appeal_id)
+    _corrections(corrections)
+    return queued(request, session, user, job_tasks.APPEAL_ACCEPT,
+                  {"appeal_id": appeal_id, "note": note, "corrections": corrections,
+                   "now": now.isoformat()})
+
+
+@api.post("/appeals/{appeal_id}/resolve", response_model=AppealPublic,
+          responses={202: {"model": JobPublic, "description": "accepted: the new run is a job"}},
+          dependencies=[CsrfDep])
+def resolve(request: Request, appeal_id: AppealId, body: AppealResolve, session: SessionDep,
+            user: CurrentUser, now: Now) -> Any:
+    """Reject with a note, or accept: 202 and a job that applies the corrections and creates the
+    new run version (poll ``url``)."""
+    if body.accept:
+        return accepted(_queue_accept(request, session, user, appeal_id, body.note,
+                                      body.corrections, now))
     return AppealPublic.model_validate(_resolve(session, user, appeal_id, body.accept,
                                                 body.note, body.corrections, now))
 
@@ -202,12 +225,12 @@ def runs_page(request: Request, session: SessionDep, user: CurrentUser) -> Respo
 
 
 @pages.post("/runs", dependencies=[CsrfDep])
-def create_page(session: SessionDep, user: CurrentUser, now: Now,
+def create_page(request: Request, session: SessionDep, user: CurrentUser, now: Now,
                 year: Annotated[int, Form(ge=1990, le=2100)],
                 policy_name: Annotated[str, Form(max_length=100)] = "") -> Response:
     body = RunCreate(year=year, policy_name=policy_name or None)
-    run = create_run(body, session, user, now)
-    return _back(run.id)
+    job = _queue_run(request, body, session, user, now)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @pages.get("/runs/{run_id}")
@@ -239,13 +262,15 @@ def finalize_page(run_id: RunId, session: SessionDep, user: CurrentUser, now: No
 
 
 @pages.post("/runs/{run_id}/what-if", dependencies=[CsrfDep])
-async def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser,
-                       policy_name: Annotated[str, Form(max_length=100)] = "",
-                       file: Annotated[UploadFile | None, File()] = None) -> Response:
+def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser,
+                 policy_name: Annotated[str, Form(max_length=100)] = "",
+                 file: Annotated[UploadFile | None, File()] = None) -> Response:
     access.require(user, Action.RUNS_MANAGE)
     text = None
     if file is not None and file.filename:
-        text = decode_upload(await file.read(MAX_POLICY_BYTES + 1))
+        # a synchronous endpoint (a worker thread): the evaluation below must not hold the event
+        # loop, where every other request waits (docs/security.md, "Connection pool")
+        text = decode_upload(file.file.read(MAX_POLICY_BYTES + 1))
     result = run_views.what_if(session=session, actor=user, run_id=run_id,
                                policy_name=None if text is not None else policy_name or None,
                                policy_text=text)
@@ -264,11 +289,15 @@ def appeal_page(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now,
 
 
 @pages.post("/appeals/{appeal_id}/resolve", dependencies=[CsrfDep])
-def resolve_page(appeal_id: AppealId, session: SessionDep, user: CurrentUser, now: Now,
+def resolve_page(request: Request, appeal_id: AppealId, session: SessionDep, user: CurrentUser,
+                 now: Now,
                  decision: Annotated[str, Form(pattern="^(accept|reject)$")],
                  note: Annotated[str, Form(min_length=1, max_length=2000)],
                  field: Annotated[str, Form(max_length=32)] = "",
                  value: Annotated[str, Form(max_length=100)] = "") -> Response:
     corrections = {field: value} if decision == "accept" and field else None
-    appeal = _resolve(session, user, appeal_id, decision == "accept", note, corrections, now)
+    if decision == "accept":
+        job = _queue_accept(request, session, user, appeal_id, note, corrections, now)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+    appeal = _resolve(session, user, appeal_id, False, note, corrections, now)
     return _back(appeal.run_id)
