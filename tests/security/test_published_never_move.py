@@ -128,6 +128,7 @@ def _change_the_published_years(engine: Engine, folder: Path) -> None:
                 _rewrite(files[dept], dept)
                 result = import_file(session=session, actor=admin, path=files[dept],
                                      department_code=dept, year=year,
+                                     accept_changes=True, reason="更正（测试）",
                                      now=county.T0 + timedelta(days=1))
                 assert result.ok and result.applied, (dept, result.errors)
             set_county_figure(session=session, actor=admin, year=year,

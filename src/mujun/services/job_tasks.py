@@ -85,8 +85,12 @@ def acceptance(*, session: Session, actor: User, job_id: int,
         raise InvalidInput("请填写修改原因")
     params = import_params(actor=actor, department=job.params["department"],
                            year=int(job.params["year"]), file_name=job.params.get("file"))
+    payload = job.payload or b""
+    # spent: the file moves to the new job, this one waits no more
+    job.result = {**(job.result or {}), "waiting": False}
+    job.payload = None
     return {**params, "accept_changes": True, "reason": reason.strip(),
-            "accepts_job": job.id}, job.payload or b""
+            "accepts_job": job.id}, payload
 
 
 def run_import(session: Session, job: Job, actor: User, report: Report) -> Outcome:

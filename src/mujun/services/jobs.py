@@ -94,9 +94,12 @@ def record_progress(*, session: Session, job_id: int, progress: float, message: 
 
 def finish(*, session: Session, job_id: int, result: dict[str, Any],
            report: bytes | None = None) -> None:
+    # an import waiting for its changes to be accepted keeps its upload until they are
+    # (``job_tasks.acceptance``); every other upload is dropped once it was used
+    keep = {} if result.get("waiting") else {"payload": None}
     session.execute(update(Job).where(Job.id == job_id).values(
         status=JobStatus.DONE, progress=1.0, message="完成", result=result, report=report,
-        payload=None, finished_at=utcnow(), updated_at=utcnow()))
+        finished_at=utcnow(), updated_at=utcnow(), **keep))
 
 
 def fail(*, session: Session, job_id: int, message: str,
