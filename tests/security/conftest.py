@@ -35,12 +35,12 @@ from mujun.web.app import create_app
 @pytest.fixture
 def county_engine(db_url: str, tmp_path: Path) -> Iterator[Engine]:  # noqa: F811
     """The small county loaded into a fresh store of each kind (SQLite, then PostgreSQL)."""
-    engine = db.make_engine(db_url)
-    upgrade_to_head(engine)
-    with Session(engine, expire_on_commit=False) as session:
+    store = db.make_engine(db_url)
+    upgrade_to_head(store)
+    with Session(store, expire_on_commit=False) as session:
         county.load(session, tmp_path)
-    yield engine
-    engine.dispose()
+    yield store
+    store.dispose()
 
 
 @pytest.fixture
