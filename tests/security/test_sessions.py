@@ -16,7 +16,6 @@ from tests.web.county import PASSWORD
 
 from mujun.services import users
 from mujun.services.schemas import UserUpdate
-from mujun.store.models import WebSession
 from mujun.web.settings import get_web_settings
 
 NEW_PASSWORD = "larch-harbour-7-quill"
@@ -38,6 +37,8 @@ def test_saved_cookie_is_dead_after_logout(county_app: FastAPI, county_sign_in: 
     assert saved.get("/api/auth/me").status_code == 401
     assert saved.get("/cockpit", follow_redirects=False).status_code == 303
     # the store keeps only a hash of the token, and the session is marked revoked
+    from mujun.store.models import WebSession
+
     with Session(county_engine) as s:
         rows = s.scalars(select(WebSession)).all()
     assert len(rows) == 1 and rows[0].revoked_at is not None
