@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from mujun.store.models import User, WebSession
@@ -28,7 +28,11 @@ def _digest(token: str) -> str:
 
 
 def start_session(*, session: Session, user: User, now: datetime, lifetime: timedelta) -> str:
-    """A new session of ``user``; answers the token for the client (the caller commits)."""
+    """A new session of ``user``; answers the token for the client (the caller commits). The
+    user's sessions past their absolute expiry are deleted on the way."""
+    session.execute(delete(WebSession)
+                    .where(WebSession.user_id == user.id, WebSession.expires_at <= now)
+                    .execution_options(synchronize_session=False))
     token = secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=_digest(token), user_id=user.id, created_at=now,
                            last_seen_at=now, expires_at=now + lifetime))
