@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 TARGETS_MS = {"portrait": 100.0, "cockpit": 300.0}
-PASSWORD = "mujun-demo-2025"  # mujun.services.demo_accounts.DEMO_PASSWORD
+PASSWORD = "mujun-demo-2025"  # mujun.services.passwords.DEMO_PASSWORD (demo store, loopback)
 
 
 # --- Locust user classes (this file is also the locustfile) ---------------------------------------
@@ -37,7 +37,7 @@ try:
         wait_time = between(0.5, 1.5)
 
         def on_start(self) -> None:
-            # one sign-in made by the runner, shared: the session lives in the signed cookie,
+            # one sign-in made by the runner, shared: the cookie carries the session's token,
             # and 50 argon2 checks at once would measure the password hash, not the pages
             self.client.cookies.set("mujun_session", os.environ["BENCH_COOKIE"])
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from mujun.demo.generate import generate
 from mujun.services import runs
-from mujun.services.demo import load_demo
+from mujun.services.demo import is_demo_store, load_demo
 from mujun.store.models import Appeal, Enterprise, ImportBatch, Parcel, Run, User
 
 
@@ -23,8 +23,10 @@ def demo_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_demo_county_loads(session: Session, admin: User, demo_files: Path) -> None:
     steps: list[str] = []
+    assert not is_demo_store(session)
     load_demo(session=session, actor=admin, folder=demo_files, say=steps.append)
     session.commit()
+    assert is_demo_store(session)  # the marker that allows demo accounts (on loopback)
     assert steps[0] == "registry and land" and steps[-1] == "run 2025 in notice with appeals"
     assert session.scalar(select(func.count()).select_from(Enterprise)) > 1000
     assert session.scalar(select(func.count()).select_from(Parcel)) > 1000

@@ -59,6 +59,7 @@ PAGES = [
     ("/imports", expect(admin=200, clerk=200)),
     ("/policies", expect(others=200)),
     ("/jobs/999", expect(others=404)),
+    ("/password", expect(others=200)),
 ]
 
 POSTS = [
@@ -69,6 +70,9 @@ POSTS = [
     ("/api/runs/2/appeals", {"uscc": OWN, "reason": "数据有误"}, expect(admin=201, ent=201)),
     ("/api/runs/2/appeals", {"uscc": OTHER, "reason": "数据有误"}, expect(admin=201, ent2=201)),
     ("/api/appeals/999/resolve", {"accept": False, "note": "x"}, expect(admin=404)),
+    # every user may change their own password (a wrong current one is refused)
+    ("/api/auth/password", {"current_password": "not-mine", "new_password": "x"},
+     expect(others=422)),
 ]
 
 

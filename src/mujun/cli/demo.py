@@ -18,6 +18,9 @@ from mujun.services.demo import load_demo
 from mujun.services.users import ensure_admin
 from mujun.store.settings import get_settings
 
+#: what a store has before any data: users, the audit trail, sign-in state
+SIGN_IN_TABLES = ("users", "audit", "web_sessions", "sign_in_throttles")
+
 
 @app.command("demo")
 def demo_cmd(
@@ -31,7 +34,7 @@ def demo_cmd(
     imports, runs 2020–2024 final, the 2025 run in public notice with appeals."""
     started = time.perf_counter()
     with store_session() as session:
-        if any(n for name, n in row_counts(session).items() if name not in ("users", "audit")):
+        if any(n for name, n in row_counts(session).items() if name not in SIGN_IN_TABLES):
             err_console.print(f"the store ({get_settings().database_url}) already holds data; "
                               "point MUJUN_DATABASE_URL at a new one")
             raise typer.Exit(1)

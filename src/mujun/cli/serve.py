@@ -5,14 +5,16 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
 from mujun.cli._store import console, err_console, store_session
 from mujun.cli.main import app
 from mujun.store.settings import get_settings
+
+if TYPE_CHECKING:
+    from mujun.services.first_start import FirstStart
 
 
 def _store_is_empty() -> bool:
@@ -22,12 +24,6 @@ def _store_is_empty() -> bool:
 
     with store_session() as session:
         return not session.scalar(select(func.count(Enterprise.id)))
-
-
-def _admin_has_password(session: Session) -> bool:
-    from mujun.services.users import ensure_admin
-
-    return bool(ensure_admin(session=session).password_hash)
 
 
 def _load_demo() -> None:
@@ -63,6 +59,22 @@ def _install_echarts() -> None:
         err_console.print(f"[yellow]npm ci failed:[/yellow] {done.stderr.strip()[-500:]}")
 
 
+def _announce(start: FirstStart) -> None:
+    if start.demo_accounts:
+        console.print("demo accounts (user name / password):")
+        for a in start.demo_accounts:
+            console.print(f"  {a.role:<10} {a.username:<12} {a.password}   scope: {a.scope}")
+    if start.admin_password:
+        console.print("[bold]first start:[/bold] sign in as [bold]admin[/bold] with the one-time "
+                      f"password  [bold]{start.admin_password}[/bold]\n"
+                      "  it is shown only now; the web asks for a new one at the first sign-in "
+                      "(lost: `mujun user set admin --password …`)", highlight=False)
+    for a in start.exposed:
+        err_console.print(f"[red]warning:[/red] {a.username} signs in with the published demo "
+                          "password; change it (`mujun user set "
+                          f"{a.username} --password …`) or deactivate it")
+
+
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
@@ -71,10 +83,12 @@ def serve_cmd(
         "--demo/--no-demo", help="load the demo county when the store is empty")] = True,
 ) -> None:
     """Serve the web application: upgrade the store, load the demo county if it is empty, print
-    one demo account per role, and listen on http://HOST:PORT."""
+    one demo account per role (the demo county on this machine only: 127.0.0.1, ::1,
+    localhost) or the admin's one-time password (a new store), and listen on
+    http://HOST:PORT."""
     import uvicorn
 
-    from mujun.services.demo_accounts import ensure_demo_accounts, existing_demo_accounts
+    from mujun.services.first_start import prepare_sign_in
     from mujun.store.db import get_engine
     from mujun.web.app import create_app
     from mujun.web.assets import MISSING_MESSAGE, echarts_path
@@ -83,19 +97,10 @@ def serve_cmd(
     loaded = demo and _store_is_empty()
     if loaded:
         _load_demo()
-    # Demo accounts are made on a store this command filled with the demo county, or one where
-    # nobody can sign in on the web yet (e.g. filled by `mujun demo`), never in production; on
-    # any other store only accounts still holding the demo password are listed, as a warning.
     with store_session() as session:
-        fresh = loaded or not _admin_has_password(session)
-        if fresh and get_settings().environment != "production":
-            accounts = ensure_demo_accounts(session=session)
-        else:
-            accounts = existing_demo_accounts(session=session)
-    if accounts:
-        console.print("demo accounts (user name / password):")
-        for a in accounts:
-            console.print(f"  {a.role:<10} {a.username:<12} {a.password}   scope: {a.scope}")
+        start = prepare_sign_in(session=session, host=host,
+                                production=get_settings().environment == "production")
+    _announce(start)
     if not echarts_path().exists():
         _install_echarts()
     if not echarts_path().exists():

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from mujun.services import appeals, audit, runs
@@ -19,6 +19,7 @@ from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
 from mujun.store.models import (
+    AuditRecord,
     Enterprise,
     EnterpriseTag,
     Lease,
@@ -29,6 +30,8 @@ from mujun.store.models import (
 )
 from mujun.store.models.county import INDUSTRIAL_INVESTMENT
 
+#: the audit action that marks a store as holding the demo county (services/first_start.py)
+DEMO_MARK = "store.demo"
 YEARS = range(2020, 2026)
 FINAL_YEARS = range(2020, 2025)
 Say = Callable[[str], None]
@@ -167,3 +170,15 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
         appeals.resolve_appeal(session=session, actor=actor, appeal=filed[1], accept=False,
                                note="经自然资源局核实，租出面积已在租出用地中扣除，维持原结果。",
                                now=now - timedelta(hours=2))
+    mark_demo_store(session=session, actor=actor)
+
+
+def mark_demo_store(*, session: Session, actor: User | None) -> None:
+    """Record in the store that it holds the demo county: only such a store, served on this
+    machine alone, gets accounts with the published demo password."""
+    audit.record(session=session, actor=actor, action=DEMO_MARK, entity="store",
+                 summary="the demo county 松阳县 (synthetic data)")
+
+
+def is_demo_store(session: Session) -> bool:
+    return bool(session.scalar(select(exists().where(AuditRecord.action == DEMO_MARK))))

@@ -54,7 +54,7 @@ class UserBase(_Schema):
 
 
 class UserCreate(UserBase):
-    password: str | None = Field(default=None, min_length=8, max_length=128)
+    password: str | None = Field(default=None, max_length=128)  # policy: services/passwords
 
 
 class UserUpdate(_Schema):
@@ -65,7 +65,7 @@ class UserUpdate(_Schema):
     park: str | None = None
     uscc: Uscc | None = None
     active: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=128)
+    password: str | None = Field(default=None, max_length=128)  # policy: services/passwords
 
 
 class UserPublic(UserBase):

@@ -9,11 +9,13 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mujun.services import audit
+from mujun.services import audit, web_sessions
 from mujun.services.errors import InvalidInput, NotFound, PermissionDenied
 from mujun.services.locking import check_version, conflicts
+from mujun.services.passwords import check_password, one_time_password
 from mujun.services.schemas import UserCreate, UserPublic, UserUpdate
 from mujun.store.models import Role, User
+from mujun.store.models.base import utcnow
 
 _hasher = PasswordHasher()
 SYSTEM_ADMIN = "admin"
@@ -73,6 +75,8 @@ def create_user(*, session: Session, actor: User | None, user_in: UserCreate) ->
     require_admin(actor)
     if session.scalar(select(User.id).where(User.username == user_in.username)) is not None:
         raise InvalidInput(f"user {user_in.username!r} exists already")
+    if user_in.password is not None:
+        check_password(user_in.password, known=(user_in.username, user_in.display_name))
     data = user_in.model_dump(exclude={"password"})
     user = User(**data, password_hash=hash_password(user_in.password) if user_in.password else None)
     session.add(user)
@@ -98,7 +102,11 @@ def update_user(
     for key, value in changes.items():
         setattr(user, key, value)
     if user_in.password is not None:
+        check_password(user_in.password, known=(user.username, user.display_name))
+        # chosen by an admin: no longer a one-time password; sessions with the old one end
         user.password_hash = hash_password(user_in.password)
+        user.must_change_password = False
+        web_sessions.end_user_sessions(session=session, user=user, now=utcnow())
     # re-check the role's scope on the result (e.g. a clerk keeps a department)
     UserCreate.model_validate({k: v for k, v in _snapshot(user).items()
                                if k in UserCreate.model_fields and k != "password"})
@@ -110,3 +118,20 @@ def update_user(
     audit.record(session=session, actor=actor, action="user.update", entity="user",
                  entity_id=user.id, summary=username, before=before, after=after)
     return user
+
+
+def set_first_admin_password(*, session: Session) -> str | None:
+    """On a store without users, or whose admin has no password: give the admin a random
+    one-time password, to be changed at first sign-in, and answer it (printed once by
+    ``mujun serve``); None when the admin has a password already. The caller commits."""
+    admin = ensure_admin(session=session)
+    if admin.password_hash:
+        return None
+    password = one_time_password()
+    admin.password_hash = hash_password(password)
+    admin.must_change_password = True
+    session.flush()
+    audit.record(session=session, actor=None, action="user.update", entity="user",
+                 entity_id=admin.id, summary="admin: one-time password set at first start",
+                 after={"password": "(one-time)"})
+    return password

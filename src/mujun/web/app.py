@@ -1,13 +1,13 @@
 """The application factory: middleware, error handling, static assets and one router per
-resource. Workers keep no state of their own (the session lives in the signed cookie, the rest
-in the store), so several can run behind a load balancer."""
+resource. Workers keep no state of their own (sessions and everything else live in the store;
+the signed cookie only carries the session's token), so several can run behind a load balancer."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import anyio.to_thread
@@ -33,7 +33,7 @@ from mujun.store.db import get_engine, session_factory
 from mujun.store.models.base import utcnow
 from mujun.store.settings import get_settings
 from mujun.web import assets
-from mujun.web.deps import CsrfRejected, NotSignedIn
+from mujun.web.deps import CsrfRejected, NotSignedIn, PasswordChangeRequired
 from mujun.web.render import HERE, render
 from mujun.web.routes import auth, cockpit, enterprises, imports, jobs, land, policies, runs
 from mujun.web.settings import get_web_settings
@@ -57,6 +57,10 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
                                "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
 }
+
+
+PASSWORD_CHANGE_REQUIRED = ("请先修改一次性密码：POST /api/auth/password（current_password, "
+                            "new_password），或打开 /password 页面")
 
 
 def _wants_html(request: Request) -> bool:
@@ -87,6 +91,8 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
         pool.kick()  # jobs left queued by the previous server
         yield
 
+    # the API's self-description is for developers, not served in production
+    public_docs = get_settings().environment != "production"
     app = FastAPI(
         lifespan=lifespan,
         title="mujun 亩均论英雄",
@@ -94,10 +100,15 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
         description="The county's 亩均效益 evaluation and 产业大脑: cockpit, enterprises, runs, "
                     "imports, policies. Sign in with POST /api/auth/login; send the returned "
                     "csrf_token as the X-CSRF-Token header on every POST.",
+        docs_url="/docs" if public_docs else None,
+        redoc_url="/redoc" if public_docs else None,
+        openapi_url="/openapi.json" if public_docs else None,
     )
     app.state.sessionmaker = session_factory(engine)
     app.state.clock = clock
     app.state.jobs = pool
+    app.state.session_lifetime = timedelta(seconds=web.session_max_age)
+    app.state.session_idle = timedelta(seconds=web.session_idle_timeout)
     app.add_middleware(
         SessionMiddleware,
         secret_key=get_settings().secret_key,
@@ -126,6 +137,12 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
         if _wants_html(request):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return JSONResponse({"detail": "not signed in"}, status_code=401)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def password_change_required(request: Request, exc: PasswordChangeRequired) -> Response:
+        if _wants_html(request):
+            return RedirectResponse("/password", status_code=303)
+        return JSONResponse({"detail": PASSWORD_CHANGE_REQUIRED}, status_code=403)
 
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from mujun.services.auth import session_tag, user_by_id
+from mujun.services.web_sessions import session_user
 from mujun.store.models import User
 from mujun.web.i18n import LANGS, Translator
 
@@ -22,6 +22,11 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 class NotSignedIn(Exception):
     """No valid session: the API answers 401, a page redirects to the sign-in form."""
+
+
+class PasswordChangeRequired(Exception):
+    """Signed in with a one-time password: pages redirect to the change-password form, the API
+    answers 403 until the password is changed."""
 
 
 class CsrfRejected(Exception):
@@ -68,12 +73,36 @@ async def check_csrf(request: Request) -> None:
 CsrfDep = Depends(check_csrf)
 
 
-def get_current_user(request: Request, session: SessionDep) -> User:
-    uid = request.session.get("uid")
-    user = user_by_id(session=session, user_id=uid) if isinstance(uid, int) else None
-    if user is None or request.session.get("tag") != session_tag(user):
+#: the session cookie's key of the server-side session's token (services/web_sessions.py)
+SESSION_TOKEN = "sid"
+
+
+def session_token(request: Request) -> str | None:
+    token = request.session.get(SESSION_TOKEN)
+    return token if isinstance(token, str) else None
+
+
+def get_signed_in_user(request: Request, session: SessionDep) -> User:
+    """The user of a live server-side session, even one who must still change a one-time
+    password (only the change-password page and API and sign-out take this one)."""
+    token = session_token(request)
+    user = None
+    if token is not None:
+        user = session_user(session=session, token=token, now=request.app.state.clock(),
+                            idle=request.app.state.session_idle)
+    if user is None:
         raise NotSignedIn()
     request.state.user = user
+    return user
+
+
+SignedInUser = Annotated[User, Depends(get_signed_in_user)]
+
+
+def get_current_user(user: SignedInUser) -> User:
+    """The signed-in user, once any one-time password has been changed."""
+    if user.must_change_password:
+        raise PasswordChangeRequired()
     return user
 
 

@@ -1,7 +1,7 @@
 """Web settings (``MUJUN_*`` environment variables), beside the store's.
 
 Several workers behind a load balancer must share ``MUJUN_SECRET_KEY`` (the session cookie is
-signed with it and holds all session state) and point ``MUJUN_DATABASE_URL`` at PostgreSQL.
+signed with it) and ``MUJUN_DATABASE_URL`` (PostgreSQL; the sessions themselves live there).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class WebSettings(BaseSettings):
 
     #: send the session cookie over HTTPS only; default: on in production, off locally
     cookie_secure: bool | None = None
-    #: a signed-in session lasts this long without activity (seconds)
+    #: a signed-in session ends this long after sign-in, whatever the activity (seconds)
     session_max_age: int = 8 * 3600
     #: job worker processes (imports, runs) this web process runs at once
     job_workers: int = 2
@@ -27,6 +27,8 @@ class WebSettings(BaseSettings):
     job_seconds: int = 900
     #: threads serving the synchronous endpoints; the store's connection pool is as large
     web_threads: int = 40
+    #: ... and earlier after this long without a request (seconds)
+    session_idle_timeout: int = 3600
 
     @property
     def secure_cookie(self) -> bool:

@@ -151,7 +151,9 @@ def test_publish_appeal_resolve_finalise(new_page, live, shot) -> None:  # type:
     admin.wait_for_selector("#run-appeals tr[data-appeal]")
     assert "已驳回" in admin.locator("#run-appeals tr[data-appeal]").inner_text()
 
-    clock.now += timedelta(days=30)  # the notice closes
+    clock.now += timedelta(days=30)  # the notice closes, and the sessions started before end
+    admin, ent = new_page("admin"), new_page("ent")
+    admin.goto(run_url)
     admin.click("#finalize")
     admin.wait_for_selector("#notice-export")
     assert admin.locator("#run-status").inner_text() == "已定稿"

@@ -1,6 +1,7 @@
 """The store's tables, one module per area; importing this package registers them all."""
 
 from mujun.store.models.audit import AuditRecord
+from mujun.store.models.auth import SignInThrottle, WebSession
 from mujun.store.models.base import Base
 from mujun.store.models.county import CountyFigure
 from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
@@ -31,6 +32,8 @@ __all__ = [
     "Run",
     "RunResult",
     "RunStatus",
+    "SignInThrottle",
     "StandardLandCommitment",
     "User",
+    "WebSession",
 ]

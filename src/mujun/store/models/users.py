@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mujun.store.models.base import Base, Versioned, utcnow
@@ -33,4 +33,6 @@ class User(Versioned, Base):
     #: argon2 hash (the web issue signs users in); None = cannot sign in
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    #: a one-time password (the first admin's): the web lets the user only change it
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
