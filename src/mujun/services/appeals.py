@@ -97,10 +97,11 @@ def file_appeal(
     appeal = Appeal(run_id=run.id, uscc=code, reason=reason.strip(), status=AppealStatus.PENDING,
                     created_at=now, created_by_id=actor.id if actor else None)
     session.add(appeal)
+    refusal = _repeat(code, run, None)  # a failed flush leaves the session unreadable
     try:
         session.flush()
     except IntegrityError:  # uq_appeals_open_per_run: the same appeal filed at the same moment
-        raise _repeat(code, run, None) from None
+        raise refusal from None
     audit.record(session=session, actor=actor, action="appeal.file", entity="appeal",
                  entity_id=appeal.id, at=now, after=_state(appeal),
                  summary=f"appeal of {code} against run {run.label}")

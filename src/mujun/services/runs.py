@@ -226,11 +226,12 @@ def publish_run(*, session: Session, actor: User | None, run_id: int | str,
         session.flush()  # the old run leaves notice before the new one enters it
     run.status, run.published_at = RunStatus.NOTICE, now
     run.notice_until = now + timedelta(days=days)
+    refusal = ConflictError(f"{run.year} 年度刚有另一个评价批次发布公示；同一年度同时只能有一个"
+                            "批次公示，请刷新页面查看")  # a failed flush leaves the session unreadable
     try:
         session.flush()
     except IntegrityError:  # uq_runs_year_in_notice: another admin published one at the same time
-        raise ConflictError(f"{run.year} 年度刚有另一个评价批次发布公示；同一年度同时只能有一个批次"
-                            "公示，请刷新页面查看") from None
+        raise refusal from None
     audit.record(session=session, actor=actor, action="run.publish", entity="run",
                  entity_id=run.id, at=now, before=before, after=_run_state(run),
                  summary=f"run {run.label} in notice until {run.notice_until:%Y-%m-%d %H:%M}")
