@@ -39,13 +39,18 @@ def _file(session: Session, admin: User, run: Run, n: int, at: datetime = T0) ->
                                reason=f"申诉 {n}", now=at)
 
 
+def _accept(session: Session, admin: User, appeal: Appeal) -> None:
+    """Accept with a correction: a corrected draft version of the run follows."""
+    appeals.resolve_appeal(session=session, actor=admin, appeal_id=appeal.id, accept=True,
+                           note="核实属实", corrections={"tax_paid": 5000.0}, now=T0 + DAY)
+    session.commit()
+
+
 def test_pending_appeals_move_to_the_new_version(county: Session, admin: User) -> None:
     v1 = _in_notice(county, admin)
     waiting = _file(county, admin, v1, 1)
     accepted = _file(county, admin, v1, 2)
-    appeals.resolve_appeal(session=county, actor=admin, appeal_id=accepted.id, accept=True,
-                           note="核实属实", corrections={"tax_paid": 5000.0}, now=T0 + DAY)
-    county.commit()
+    _accept(county, admin, accepted)
     v2 = runs.get_run(session=county, ref=accepted.new_run_id or 0)
     runs.publish_run(session=county, actor=admin, run_id=v2.id, now=T0 + 2 * DAY)
     county.commit()
@@ -72,9 +77,7 @@ def test_finalising_waits_for_the_notice_and_the_corrected_version(
     with pytest.raises(InvalidTransition, match="公示期结束后方可定稿"):
         runs.finalize_run(session=county, actor=admin, run_id=v1.id, now=T0 + DAY)
     accepted = _file(county, admin, v1, 3)
-    appeals.resolve_appeal(session=county, actor=admin, appeal_id=accepted.id, accept=True,
-                           note="核实属实", corrections={"tax_paid": 5000.0}, now=T0 + DAY)
-    county.commit()
+    _accept(county, admin, accepted)
     # finalising v1 would drop the accepted correction: the corrected 2024-v2 is to be published
     with pytest.raises(InvalidTransition, match="更正版本 2024-v2"):
         runs.finalize_run(session=county, actor=admin, run_id=v1.id, now=T0 + 30 * DAY)
@@ -86,9 +89,7 @@ def test_migration_repairs_stranded_and_repeated_appeals(engine: Engine, county:
     v1 = _in_notice(county, admin)
     accepted = _file(county, admin, v1, 1)
     stranded = _file(county, admin, v1, 2)
-    appeals.resolve_appeal(session=county, actor=admin, appeal_id=accepted.id, accept=True,
-                           note="核实属实", corrections={"tax_paid": 5000.0}, now=T0 + DAY)
-    county.commit()
+    _accept(county, admin, accepted)
     v2 = accepted.new_run_id
     ids = (v1.id, v2, stranded.id)
     county.close()

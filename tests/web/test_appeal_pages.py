@@ -29,17 +29,18 @@ def test_every_appeal_ends(sign_in: SignIn, clock: Clock) -> None:
                       json={"uscc": CODES[1], "reason": "用地面积有误"}).json()["id"]
     second = ent.post(f"/api/runs/{RUN_2021}/appeals",
                       json={"uscc": CODES[0], "reason": "税收漏报"}).json()["id"]
-    new_id = admin.post(f"/api/appeals/{second}/resolve", json={
-        "accept": True, "note": "核实后更正", "corrections": {"tax_paid": 400}}).json()["new_run_id"]
+    accepted = admin.post(f"/api/appeals/{second}/resolve", json={
+        "accept": True, "note": "核实后更正", "corrections": {"tax_paid": 400}})
+    new_id = accepted.json()["new_run_id"]
     assert admin.post(f"/api/runs/{new_id}/publish").json()["status"] == "notice"
     # the waiting appeal is on the new version, with the form to decide it there
     assert [a["id"] for a in admin.get(f"/api/runs/{new_id}").json()["appeals"]] == [first]
     assert 'class="filters resolve"' in _row(admin.get(f"/runs/{new_id}").text, first)
     mine = ent2.get(f"/enterprises/{CODES[1]}").text
     assert "2021-v2" in _row(mine, first) and "待处理" in _row(mine, first)
-    r = admin.post(f"/appeals/{first}/resolve", data={
-        "decision": "reject", "note": "经核实面积无误", "csrf_token": admin.headers["X-CSRF-Token"]},
-        follow_redirects=False)
+    token = admin.headers["X-CSRF-Token"]
+    r = admin.post(f"/appeals/{first}/resolve", follow_redirects=False,
+                   data={"decision": "reject", "note": "经核实面积无误", "csrf_token": token})
     assert r.status_code == 303
     clock.now += timedelta(days=30)
     assert admin.post(f"/api/runs/{new_id}/finalize").json()["status"] == "final"

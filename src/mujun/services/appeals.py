@@ -41,8 +41,8 @@ def _state(appeal: Appeal) -> dict[str, Any]:
             "new_run_id": appeal.new_run_id}
 
 
-STATUS_ZH = {AppealStatus.PENDING: "待处理", AppealStatus.ACCEPTED: "已采纳",
-             AppealStatus.REJECTED: "已驳回"}
+STATUS_ZH: dict[str, str] = {AppealStatus.PENDING: "待处理", AppealStatus.ACCEPTED: "已采纳",
+                              AppealStatus.REJECTED: "已驳回"}
 
 
 def get_appeal(*, session: Session, appeal_id: int) -> Appeal:

@@ -226,8 +226,9 @@ def publish_run(*, session: Session, actor: User | None, run_id: int | str,
         session.flush()  # the old run leaves notice before the new one enters it
     run.status, run.published_at = RunStatus.NOTICE, now
     run.notice_until = now + timedelta(days=days)
+    # built before the flush: a failed flush leaves the session unreadable
     refusal = ConflictError(f"{run.year} 年度刚有另一个评价批次发布公示；同一年度同时只能有一个"
-                            "批次公示，请刷新页面查看")  # a failed flush leaves the session unreadable
+                            "批次公示，请刷新页面查看")
     try:
         session.flush()
     except IntegrityError:  # uq_runs_year_in_notice: another admin published one at the same time

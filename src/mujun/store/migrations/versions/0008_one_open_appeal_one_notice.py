@@ -38,7 +38,7 @@ def _one_notice_per_year(conn: sa.Connection) -> None:
 
 def _move_stranded_appeals(conn: sa.Connection) -> None:
     """A pending appeal on a superseded run goes to its year's newest published run."""
-    in_force = dict(conn.execute(sa.text(
+    in_force: dict[int, int] = dict(conn.execute(sa.text(
         "SELECT year, id FROM runs WHERE status IN ('notice', 'final') "
         "ORDER BY year, run_version")).all())
     stranded = conn.execute(sa.text(
