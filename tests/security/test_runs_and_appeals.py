@@ -27,17 +27,17 @@ RUN_2021 = 2  # the county's 2021 run, in notice at the fixture's clock
 
 
 def _race(monkeypatch: pytest.MonkeyPatch, name: str,
-          requests: list[Callable[[], Any]]) -> list[Any]:
-    """Run the requests in threads; each waits in ``appeals.<name>`` until all have read."""
+          requests: list[Callable[[], Any]], module: Any = appeals) -> list[Any]:
+    """Run the requests in threads; each waits in ``module.<name>`` until all have read."""
     barrier = threading.Barrier(len(requests), timeout=60)
-    real = getattr(appeals, name)
+    real = getattr(module, name)
 
     def waiting(*args: Any, **kwargs: Any) -> Any:
         found = real(*args, **kwargs)
         barrier.wait()
         return found
 
-    monkeypatch.setattr(appeals, name, waiting)
+    monkeypatch.setattr(module, name, waiting)
     out: list[Any] = [None] * len(requests)
 
     def work(i: int) -> None:
@@ -51,7 +51,7 @@ def _race(monkeypatch: pytest.MonkeyPatch, name: str,
         t.start()
     for t in threads:
         t.join(120)
-    monkeypatch.setattr(appeals, name, real)
+    monkeypatch.setattr(module, name, real)
     return out
 
 
@@ -150,6 +150,26 @@ def test_a_year_has_one_run_in_notice(county_sign_in: SignIn, county_engine: Eng
         run.status = RunStatus.FINAL
         session.commit()
     assert admin.post(f"/api/runs/{draft.id}/publish").json()["status"] == "notice"
+
+
+def test_two_versions_published_at_once_one_is_refused(
+        county_sign_in: SignIn, county_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Session(county_engine, expire_on_commit=False) as session:
+        run = session.get(Run, RUN_2021)
+        assert run is not None
+        run.status = RunStatus.FINAL
+        drafts = [runs.create_run(session=session, actor=None, year=2021) for _ in range(2)]
+        session.commit()
+    first, second = county_sign_in("admin"), county_sign_in("admin")
+    results = _race(monkeypatch, "_in_notice", [
+        lambda: first.post(f"/api/runs/{drafts[0].id}/publish"),
+        lambda: second.post(f"/api/runs/{drafts[1].id}/publish")], module=runs)
+    assert sorted(map(str, map(_status, results))) == ["200", "409"]
+    assert "刚有另一个评价批次发布公示" in next(
+        r for r in results if r.status_code == 409).json()["detail"]
+    with Session(county_engine) as session:
+        assert session.scalar(select(func.count()).select_from(Run).where(
+            Run.year == 2021, Run.status == RunStatus.NOTICE)) == 1
 
 
 def test_the_store_itself_refuses_two_runs_of_a_year_in_notice(county_engine: Engine) -> None:
