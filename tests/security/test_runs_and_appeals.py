@@ -87,6 +87,33 @@ def test_two_admins_resolving_one_appeal_the_second_gets_409(
     assert again.status_code == 409 and "已处理" in again.json()["detail"]
 
 
+def test_two_appeals_accepted_at_once_leave_one_corrected_version(
+        county_sign_in: SignIn, county_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two admins accept two appeals of one run at once: no 500; every acceptance that stands is
+    in the one corrected draft, and one that could not be built stays pending (409)."""
+    ids = [_file(county_sign_in(name), code).json()["id"]
+           for name, code in (("ent", CODES[0]), ("ent2", CODES[1]))]
+    first, second = county_sign_in("admin"), county_sign_in("admin")
+    accept = [lambda c=c, a=a: c.post(f"/api/appeals/{a}/resolve", json={
+        "accept": True, "note": "核实后更正", "corrections": {"tax_paid": 400}})
+              for c, a in ((first, ids[0]), (second, ids[1]))]
+    results = _race(monkeypatch, "get_appeal", accept)
+    statuses = sorted(map(str, map(_status, results)))
+    assert statuses in (["200", "200"], ["200", "409"]), results
+    with Session(county_engine) as session:
+        drafts = session.scalars(select(Run).where(Run.supersedes_id == RUN_2021,
+                                                   Run.status == RunStatus.DRAFT)).all()
+        assert len(drafts) == 1
+        for appeal_id, r in zip(ids, results, strict=True):
+            stored = session.get(Appeal, appeal_id)
+            assert stored is not None
+            if r.status_code == 200:
+                assert (stored.status, stored.new_run_id) == ("accepted", drafts[0].id)
+            else:
+                assert (stored.status, stored.new_run_id) == ("pending", None)
+                assert "另一件申诉刚被采纳" in r.json()["detail"]
+
+
 def test_an_enterprise_has_one_open_appeal_per_run(county_sign_in: SignIn) -> None:
     ent, admin = county_sign_in("ent"), county_sign_in("admin")
     first = _file(ent, CODES[0])

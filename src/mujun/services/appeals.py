@@ -108,6 +108,31 @@ def file_appeal(
     return appeal
 
 
+def _accept(*, session: Session, actor: User | None, appeal: Appeal, run: Run,
+            corrections: dict[str, Value], now: datetime) -> None:
+    """Apply the corrections and (re)build the run's one corrected draft version."""
+    appeal.corrections = {k: jsonable(v) for k, v in corrections.items()} or None
+    for field, value in corrections.items():
+        set_figure(session=session, actor=actor, uscc=appeal.uscc, year=run.year, field=field,
+                   value=value, source="appeal", now=now,
+                   note=f"appeal {appeal.id}: {appeal.uscc} {run.year} {field}")
+    # one draft successor per run: rebuilt with every accepted correction so far
+    for draft in session.scalars(select(Run).where(Run.supersedes_id == run.id,
+                                                   Run.status == RunStatus.DRAFT)):
+        for other in session.scalars(select(Appeal).where(Appeal.new_run_id == draft.id)):
+            other.new_run_id = None
+        session.flush()
+        delete_draft(session=session, actor=actor, run=draft)
+    new = create_run(session=session, actor=actor, year=run.year, policy_text=run.policy_text,
+                     policy_name=run.policy_name, supersedes=run, now=now,
+                     note=f"corrected after appeal {appeal.id}")
+    appeal.new_run_id = new.id
+    for other in session.scalars(select(Appeal).where(Appeal.run_id == run.id,
+                                                      Appeal.status == AppealStatus.ACCEPTED)):
+        other.new_run_id = new.id
+    session.flush()
+
+
 def resolve_appeal(
     *,
     session: Session,
@@ -145,26 +170,15 @@ def resolve_appeal(
     with conflicts(f"appeal {appeal.id}",
                    message=f"申诉 #{appeal.id} 刚被其他管理员处理；请刷新页面查看处理结果"):
         session.flush()
+    # built before the flush: a failed flush leaves the session unreadable
+    raced = ConflictError(f"批次 {run.label} 的另一件申诉刚被采纳并生成更正版本；申诉 #{appeal.id} "
+                          "未作处理，请刷新页面后重新处理")
     if accept:
-        appeal.corrections = {k: jsonable(v) for k, v in (corrections or {}).items()} or None
-        for field, value in (corrections or {}).items():
-            set_figure(session=session, actor=actor, uscc=appeal.uscc, year=run.year, field=field,
-                       value=value, source="appeal", now=now,
-                       note=f"appeal {appeal.id}: {appeal.uscc} {run.year} {field}")
-        # one draft successor per run: rebuilt with every accepted correction so far
-        for draft in session.scalars(select(Run).where(Run.supersedes_id == run.id,
-                                                       Run.status == RunStatus.DRAFT)):
-            for other in session.scalars(select(Appeal).where(Appeal.new_run_id == draft.id)):
-                other.new_run_id = None
-            session.flush()
-            delete_draft(session=session, actor=actor, run=draft)
-        new = create_run(session=session, actor=actor, year=run.year, policy_text=run.policy_text,
-                         policy_name=run.policy_name, supersedes=run, now=now,
-                         note=f"corrected after appeal {appeal.id}")
-        appeal.new_run_id = new.id
-        for other in session.scalars(select(Appeal).where(Appeal.run_id == run.id,
-                                                          Appeal.status == AppealStatus.ACCEPTED)):
-            other.new_run_id = new.id
+        try:
+            _accept(session=session, actor=actor, appeal=appeal, run=run,
+                    corrections=corrections or {}, now=now)
+        except IntegrityError:  # runs (year, run_version): a concurrent acceptance made it first
+            raise raced from None
     session.flush()
     audit.record(session=session, actor=actor,
                  action="appeal.accept" if accept else "appeal.reject", entity="appeal",
