@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,8 +14,7 @@ from store_helpers import load_county, make_uscc
 
 from mujun.engine.evaluate import evaluate
 from mujun.engine.policy import load_policy
-from mujun.io.notice_list import write_notice_list
-from mujun.services import appeals, runs
+from mujun.services import appeals, run_views, runs
 from mujun.services.errors import InvalidTransition
 from mujun.services.figures import set_figure
 from mujun.services.snapshot import Snapshot, assemble
@@ -58,18 +58,18 @@ def test_verify_detects_a_tampered_result(county: Session, admin: User) -> None:
 
 def test_notice_appeal_new_version_and_finalize(county: Session, admin: User) -> None:
     run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
-    runs.publish_run(session=county, actor=admin, run=run, now=T0)
+    runs.publish_run(session=county, actor=admin, run_id=run.id, now=T0)
     county.commit()
     assert run.status == RunStatus.NOTICE and run.notice_until == T0 + timedelta(days=7)
     target = county.scalars(select(RunResult.uscc).where(
         RunResult.run_id == run.id, RunResult.class_.in_(("B", "C", "D")),
         RunResult.vetoed.is_(False)).order_by(RunResult.row_no)).first()
     assert target is not None
-    appeal = appeals.file_appeal(session=county, actor=admin, run=run, uscc=target,
+    appeal = appeals.file_appeal(session=county, actor=admin, run_id=run.id, uscc=target,
                                  reason="税收漏计", now=T0 + timedelta(days=1))
     with pytest.raises(InvalidTransition):  # pending appeal blocks finalizing
-        runs.finalize_run(session=county, actor=admin, run=run, now=T0 + timedelta(days=8))
-    appeals.resolve_appeal(session=county, actor=admin, appeal=appeal, accept=True,
+        runs.finalize_run(session=county, actor=admin, run_id=run.id, now=T0 + timedelta(days=8))
+    appeals.resolve_appeal(session=county, actor=admin, appeal_id=appeal.id, accept=True,
                            note="核实属实", corrections={"tax_paid": 99999.0},
                            now=T0 + timedelta(days=2))
     county.commit()
@@ -77,16 +77,16 @@ def test_notice_appeal_new_version_and_finalize(county: Session, admin: User) ->
     assert new.supersedes_id == run.id and new.label == "2024-v2"
     changes = runs.diff_runs(session=county, run_a=run, run_b=new)
     assert any(c.uscc == target for c in changes)
-    runs.publish_run(session=county, actor=admin, run=new, now=T0 + timedelta(days=3))
+    runs.publish_run(session=county, actor=admin, run_id=new.id, now=T0 + timedelta(days=3))
     county.commit()
     assert run.status == RunStatus.SUPERSEDED
     with pytest.raises(InvalidTransition):
-        runs.finalize_run(session=county, actor=admin, run=new, now=T0 + timedelta(days=4))
-    runs.finalize_run(session=county, actor=admin, run=new, now=T0 + timedelta(days=11))
+        runs.finalize_run(session=county, actor=admin, run_id=new.id, now=T0 + timedelta(days=4))
+    runs.finalize_run(session=county, actor=admin, run_id=new.id, now=T0 + timedelta(days=11))
     county.commit()
     assert new.status == RunStatus.FINAL and runs.verify_run(session=county, run=new).ok
     with pytest.raises(InvalidTransition):  # no appeal after notice
-        appeals.file_appeal(session=county, actor=admin, run=new, uscc=target, reason="x",
+        appeals.file_appeal(session=county, actor=admin, run_id=new.id, uscc=target, reason="x",
                             now=T0 + timedelta(days=12))
     actions = {a.action for a in county.scalars(select(AuditRecord))}
     assert {"run.create", "run.publish", "appeal.file", "appeal.accept", "figure.appeal",
@@ -95,10 +95,10 @@ def test_notice_appeal_new_version_and_finalize(county: Session, admin: User) ->
 
 def test_rejected_appeal_keeps_the_data(county: Session, admin: User) -> None:
     run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
-    runs.publish_run(session=county, actor=admin, run=run, now=T0)
-    appeal = appeals.file_appeal(session=county, actor=admin, run=run, uscc=make_uscc(1),
+    runs.publish_run(session=county, actor=admin, run_id=run.id, now=T0)
+    appeal = appeals.file_appeal(session=county, actor=admin, run_id=run.id, uscc=make_uscc(1),
                                  reason="x", now=T0)
-    appeals.resolve_appeal(session=county, actor=admin, appeal=appeal, accept=False,
+    appeals.resolve_appeal(session=county, actor=admin, appeal_id=appeal.id, accept=False,
                            note="数据无误", now=T0)
     county.commit()
     assert appeal.status == "rejected" and appeal.new_run_id is None
@@ -106,7 +106,7 @@ def test_rejected_appeal_keeps_the_data(county: Session, admin: User) -> None:
 
 def test_published_runs_never_change(county: Session, admin: User) -> None:
     run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
-    runs.publish_run(session=county, actor=admin, run=run, now=T0)
+    runs.publish_run(session=county, actor=admin, run_id=run.id, now=T0)
     county.commit()
     result = county.scalars(select(RunResult).where(RunResult.run_id == run.id)).first()
     assert result is not None
@@ -129,15 +129,14 @@ def test_published_runs_never_change(county: Session, admin: User) -> None:
     assert runs.verify_run(session=county, run=run).ok
 
 
-def test_notice_list_export(county: Session, admin: User, tmp_path: Path) -> None:
+def test_notice_list_export(county: Session, admin: User) -> None:
     run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
-    runs.publish_run(session=county, actor=admin, run=run, now=T0)
-    path = write_notice_list(tmp_path / "n.xlsx", runs.stored_rows(county, run), title="公示名单",
-                             notice_from=run.published_at, notice_until=run.notice_until)
-    book = openpyxl.load_workbook(path)
-    listed = sum(ws.max_row - 3 for ws in book.worksheets)
-    evaluated = sum(1 for r in runs.stored_rows(county, run) if r["group"])
-    assert listed == evaluated
-    sheet = book.worksheets[0]
-    assert sheet["A1"].value == "公示名单" and sheet["G3"].value == "评价类别"
-    assert sheet.print_title_rows == "3:3" or sheet.print_title_rows.startswith("$3")
+    runs.publish_run(session=county, actor=admin, run_id=run.id, now=T0)
+    name, data = run_views.notice_list(session=county, actor=admin, run_id=run.id)
+    assert name == "公示名单-2024-v1.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    listed = [row[1] for ws in book.worksheets
+              for row in ws.iter_rows(min_row=4, max_col=2, values_only=True)
+              if isinstance(row[0], int)]
+    assert sorted(listed) == sorted(r["uscc"] for r in runs.stored_rows(county, run)
+                                    if r["group"])

@@ -109,8 +109,8 @@ def load(session: Session, folder: Path) -> None:
         users.create_user(session=session, actor=admin, user_in=UserCreate(
             username=name, display_name=name, role=role, password=PASSWORD, **extra))
     r2020 = runs.create_run(session=session, actor=admin, year=2020, now=T0 - timedelta(days=60))
-    runs.publish_run(session=session, actor=admin, run=r2020, now=T0 - timedelta(days=60))
-    runs.finalize_run(session=session, actor=admin, run=r2020, now=T0 - timedelta(days=30))
+    runs.publish_run(session=session, actor=admin, run_id=r2020.id, now=T0 - timedelta(days=60))
+    runs.finalize_run(session=session, actor=admin, run_id=r2020.id, now=T0 - timedelta(days=30))
     r2021 = runs.create_run(session=session, actor=admin, year=2021, now=T0)
-    runs.publish_run(session=session, actor=admin, run=r2021, now=T0)
+    runs.publish_run(session=session, actor=admin, run_id=r2021.id, now=T0)
     session.commit()

@@ -67,8 +67,10 @@ POSTS = [
     ("/api/runs/1/publish", None, expect(admin=409)),
     ("/api/runs/2/finalize", None, expect(admin=409)),  # notice not over
     ("/api/runs/2/what-if", {"policy_name": "zhejiang-template"}, expect(admin=200)),
-    ("/api/runs/2/appeals", {"uscc": OWN, "reason": "数据有误"}, expect(admin=201, ent=201)),
-    ("/api/runs/2/appeals", {"uscc": OTHER, "reason": "数据有误"}, expect(admin=201, ent2=201)),
+    # the admin files first; the enterprise itself may file too, but one appeal is open already:
+    # refused as a repeat (409), not for lack of access (403)
+    ("/api/runs/2/appeals", {"uscc": OWN, "reason": "数据有误"}, expect(admin=201, ent=409)),
+    ("/api/runs/2/appeals", {"uscc": OTHER, "reason": "数据有误"}, expect(admin=201, ent2=409)),
     ("/api/appeals/999/resolve", {"accept": False, "note": "x"}, expect(admin=404)),
     # every user may change their own password (a wrong current one is refused)
     ("/api/auth/password", {"current_password": "not-mine", "new_password": "x"},

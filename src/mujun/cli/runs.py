@@ -8,17 +8,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import select
 
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
 from mujun.cli.main import app
 from mujun.engine.fields import FIELD_BY_KEY
-from mujun.io.notice_list import write_notice_list
-from mujun.services import appeals, runs
+from mujun.services import appeals, run_views, runs
 from mujun.services.errors import InvalidInput
-from mujun.services.snapshot import Snapshot
 from mujun.services.values import Value, parse_cli_value
-from mujun.store.models import Appeal, Run
+from mujun.store.models import Run
 
 run_app = typer.Typer(help="Evaluation runs: create, publish (公示), appeal, finalize, verify.",
                       no_args_is_help=True)
@@ -27,7 +24,7 @@ app.add_typer(run_app, name="run")
 RunRef = Annotated[str, typer.Argument(help="run id or label, e.g. 2024-v1")]
 
 
-def _show(run: Run) -> str:
+def _show(run: Run | run_views.RunSummary) -> str:
     extra = f", supersedes #{run.supersedes_id}" if run.supersedes_id else ""
     until = f", notice until {run.notice_until:%Y-%m-%d %H:%M} UTC" if run.notice_until else ""
     return escape(f"run #{run.id} {run.label} [{run.status}] policy {run.policy_name} "
@@ -50,13 +47,12 @@ def create_cmd(
 
 
 @run_app.command("list")
-def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None) -> None:
+def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None,
+             as_user: AsUser = None) -> None:
     """List the runs (newest first)."""
     with store_session() as session:
-        query = select(Run).order_by(Run.year.desc(), Run.run_version.desc())
-        if year is not None:
-            query = query.where(Run.year == year)
-        for run in session.scalars(query):
+        for run in run_views.list_runs(session=session, actor=acting_user(session, as_user),
+                                       year=year):
             console.print(_show(run))
 
 
@@ -64,8 +60,7 @@ def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None) -> None
 def publish_cmd(run: RunRef, as_user: AsUser = None) -> None:
     """Open public notice (公示) for notice_days (the run's policy)."""
     with store_session() as session:
-        found = runs.get_run(session=session, ref=run)
-        runs.publish_run(session=session, actor=acting_user(session, as_user), run=found)
+        found = runs.publish_run(session=session, actor=acting_user(session, as_user), run_id=run)
         console.print(_show(found))
 
 
@@ -73,8 +68,7 @@ def publish_cmd(run: RunRef, as_user: AsUser = None) -> None:
 def finalize_cmd(run: RunRef, as_user: AsUser = None) -> None:
     """Close a run after its notice (no appeal may be pending)."""
     with store_session() as session:
-        found = runs.get_run(session=session, ref=run)
-        runs.finalize_run(session=session, actor=acting_user(session, as_user), run=found)
+        found = runs.finalize_run(session=session, actor=acting_user(session, as_user), run_id=run)
         console.print(_show(found))
 
 
@@ -87,10 +81,9 @@ def appeal_cmd(
 ) -> None:
     """Record an enterprise's appeal (申诉) during public notice."""
     with store_session() as session:
-        found = runs.get_run(session=session, ref=run)
         appeal = appeals.file_appeal(session=session, actor=acting_user(session, as_user),
-                                     run=found, uscc=uscc, reason=reason)
-        console.print(f"appeal #{appeal.id} of {appeal.uscc} against run {found.label} recorded")
+                                     run_id=run, uscc=uscc, reason=reason)
+        console.print(f"appeal #{appeal.id} of {appeal.uscc} against run {run} recorded")
 
 
 def _corrections(pairs: list[str]) -> dict[str, Value]:
@@ -118,9 +111,8 @@ def resolve_cmd(
 ) -> None:
     """Accept (correct the data, create a new run version) or reject an appeal."""
     with store_session() as session:
-        found = appeals.get_appeal(session=session, appeal_id=appeal)
         done = appeals.resolve_appeal(session=session, actor=acting_user(session, as_user),
-                                      appeal=found, accept=accept, note=note,
+                                      appeal_id=appeal, accept=accept, note=note,
                                       corrections=_corrections(set_ or []))
         console.print(f"appeal #{done.id} {done.status}")
         if done.new_run_id:
@@ -128,12 +120,11 @@ def resolve_cmd(
 
 
 @run_app.command("appeals")
-def appeals_cmd(run: RunRef) -> None:
+def appeals_cmd(run: RunRef, as_user: AsUser = None) -> None:
     """List a run's appeals."""
     with store_session() as session:
-        found = runs.get_run(session=session, ref=run)
-        for a in session.scalars(select(Appeal).where(Appeal.run_id == found.id)
-                                 .order_by(Appeal.id)):
+        for a in run_views.run_appeals(session=session, actor=acting_user(session, as_user),
+                                       run_id=run):
             console.print(escape(f"#{a.id} {a.uscc} [{a.status}] {a.reason}"
                                  + (f" — {a.note}" if a.note else "")))
 
@@ -178,21 +169,12 @@ def export_cmd(
     run: RunRef,
     out: Annotated[Path | None, typer.Option("--out", "-o",
                                              help="default: 公示名单-<label>.xlsx")] = None,
+    as_user: AsUser = None,
 ) -> None:
     """Write the 公示名单 (public notice list) of a run as a print-ready .xlsx."""
     with store_session() as session:
-        found = runs.get_run(session=session, ref=run)
-        rows = runs.stored_rows(session, found)
-        snapshot = Snapshot.from_parquet(found.enterprises_parquet, found.incidents_parquet)
-        towns = dict(zip(snapshot.enterprises["uscc"].to_pylist(),
-                         snapshot.enterprises["town"].to_pylist(), strict=True))
-        path = out or Path(f"公示名单-{found.label}.xlsx")
-        write_notice_list(
-            path, rows, towns={k: v or "" for k, v in towns.items()},
-            title=f"{found.year}年度工业企业亩均效益综合评价结果公示名单",
-            notice_from=found.published_at, notice_until=found.notice_until,
-            footer=("公示期内，企业对评价结果有异议的，可向县经信局提出申诉，并附相关证明材料。"
-                    f"评价版本 {found.label}，政策 {found.policy_name}，"
-                    f"数据指纹 {found.snapshot_hash[:16]}。"),
-        )
+        name, data = run_views.notice_list(session=session, actor=acting_user(session, as_user),
+                                           run_id=run)
+    path = out or Path(name)
+    path.write_bytes(data)
     console.print(f"wrote {path}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
+from io import BytesIO
 from typing import Any
 
 from mujun.io.cells import new_workbook
@@ -14,8 +14,7 @@ COLUMNS = (("序号", 6), ("统一社会信用代码", 22), ("企业名称", 36)
            ("综合得分", 10), ("组内排名", 9), ("评价类别", 9), ("备注", 18))
 
 
-def write_notice_list(
-    path: str | Path,
+def notice_list_xlsx(
     rows: Sequence[dict[str, Any]],
     *,
     title: str,
@@ -23,13 +22,18 @@ def write_notice_list(
     notice_from: datetime | None = None,
     notice_until: datetime | None = None,
     footer: str = "",
-) -> Path:
+    created: datetime | None = None,
+) -> bytes:
     """One sheet per group, A4 landscape, header repeated on every page, page numbers.
 
     ``rows`` are §8 result rows; exempt enterprises are not listed (they are not evaluated).
+    ``created`` is the file's creation date (e.g. the publication): the same list gives the same
+    bytes.
     """
-    path = Path(path)
-    book = new_workbook(path)
+    buffer = BytesIO()
+    book = new_workbook(buffer)
+    if created is not None:
+        book.set_properties({"created": created.replace(tzinfo=None)})
     fmt_title = book.add_format({"bold": True, "font_size": 16, "align": "center"})
     fmt_sub = book.add_format({"align": "center", "font_size": 10})
     fmt_head = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
@@ -82,4 +86,4 @@ def write_notice_list(
     if not book.worksheets():
         book.add_worksheet("名单").write(0, 0, "本次评价没有参评企业")
     book.close()
-    return path
+    return buffer.getvalue()

@@ -150,24 +150,24 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
         say(f"run {year}")
         run = runs.create_run(session=session, actor=actor, year=year,
                               now=datetime(year + 1, 3, 20, tzinfo=UTC))
-        runs.publish_run(session=session, actor=actor, run=run,
+        runs.publish_run(session=session, actor=actor, run_id=run.id,
                          now=datetime(year + 1, 4, 1, tzinfo=UTC))
-        runs.finalize_run(session=session, actor=actor, run=run,
+        runs.finalize_run(session=session, actor=actor, run_id=run.id,
                           now=runs.notice_end(run) + timedelta(days=1))
     say("run 2025 in notice with appeals")
     run = runs.create_run(session=session, actor=actor, year=2025, now=now - timedelta(days=2))
-    runs.publish_run(session=session, actor=actor, run=run, now=now - timedelta(days=1))
+    runs.publish_run(session=session, actor=actor, run_id=run.id, now=now - timedelta(days=1))
     candidates = session.scalars(
         select(RunResult).where(RunResult.run_id == run.id, RunResult.class_.in_(("C", "D")),
                                 RunResult.vetoed.is_(False)).order_by(RunResult.row_no).limit(2)
     ).all()
     reasons = ["本年度实缴税收漏报一笔增值税退库，申请核实税收数据。",
                "用地面积含已租出厂房，申请按实际使用面积核算亩均指标。"]
-    filed = [appeals.file_appeal(session=session, actor=actor, run=run, uscc=c.uscc, reason=text,
-                                 now=now - timedelta(hours=20))
+    filed = [appeals.file_appeal(session=session, actor=actor, run_id=run.id, uscc=c.uscc,
+                                 reason=text, now=now - timedelta(hours=20))
              for c, text in zip(candidates, reasons, strict=False)]
     if len(filed) > 1:
-        appeals.resolve_appeal(session=session, actor=actor, appeal=filed[1], accept=False,
+        appeals.resolve_appeal(session=session, actor=actor, appeal_id=filed[1].id, accept=False,
                                note="经自然资源局核实，租出面积已在租出用地中扣除，维持原结果。",
                                now=now - timedelta(hours=2))
     mark_demo_store(session=session, actor=actor)

@@ -171,8 +171,8 @@ def _typed(corrections: dict[str, Any] | None) -> dict[str, Value] | None:
 
 def _accept_appeal(session: Session, actor: User, params: dict[str, Any]) -> Any:
     """Accepting an appeal (corrections applied, a new run version computed), as a job calls it."""
-    appeal = appeals.get_appeal(session=session, appeal_id=int(params["appeal_id"]))
-    return appeals.resolve_appeal(session=session, actor=actor, appeal=appeal, accept=True,
+    return appeals.resolve_appeal(session=session, actor=actor,
+                                  appeal_id=int(params["appeal_id"]), accept=True,
                                   note=params["note"],
                                   corrections=_typed(params.get("corrections")),
                                   now=_when(params))

@@ -21,11 +21,12 @@ def check_version(obj: object, expected_version: int | None, what: str) -> None:
 
 
 @contextmanager
-def conflicts(what: str) -> Iterator[None]:
-    """Turn SQLAlchemy's ``StaleDataError`` (a concurrent writer won) into ``ConflictError``."""
+def conflicts(what: str, message: str | None = None) -> Iterator[None]:
+    """Turn SQLAlchemy's ``StaleDataError`` (a concurrent writer won) into ``ConflictError``
+    (``message``, or a generic one about ``what``)."""
     try:
         yield
     except StaleDataError:
-        raise ConflictError(
+        raise ConflictError(message or (
             f"{what} was changed by someone else at the same time; reload it and try again"
-        ) from None
+        )) from None

@@ -20,7 +20,17 @@ from mujun.services.published import RunRef, published_runs
 from mujun.services.schemas import AppealPublic
 from mujun.services.snapshot import Snapshot
 from mujun.services.values import decode, jsonable
-from mujun.store.models import Appeal, Figure, Parcel, Role, Run, RunResult, RunStatus, User
+from mujun.store.models import (
+    Appeal,
+    AppealStatus,
+    Figure,
+    Parcel,
+    Role,
+    Run,
+    RunResult,
+    RunStatus,
+    User,
+)
 from mujun.store.models.registry import LIFECYCLE_ZH, Lifecycle
 
 
@@ -71,6 +81,10 @@ class PortraitPublic(BaseModel):
     figures: dict[str, Any]
     parcels: list[ParcelBrief]
     appeals: list[AppealPublic]
+    #: run id → label, for the runs the appeals name (an appeal moves to a superseding version)
+    appeal_runs: dict[int, str]
+    #: the enterprise's pending appeal against the year's run (then it may not file another)
+    open_appeal_id: int | None
     can_appeal: bool
 
 
@@ -147,6 +161,10 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
     ]
     appeals = [AppealPublic.model_validate(a) for a in session.scalars(
         select(Appeal).where(Appeal.uscc == ent.uscc).order_by(Appeal.id))]
+    named = {a.run_id for a in appeals} | {a.new_run_id for a in appeals if a.new_run_id}
+    appeal_runs = {r.id: r.label for r in session.scalars(select(Run).where(Run.id.in_(named)))}
+    open_appeal = next((a.id for a in appeals if run is not None and a.run_id == run.id
+                        and a.status == AppealStatus.PENDING), None)
     return PortraitPublic(
         enterprise=EnterpriseInfo(
             uscc=ent.uscc, name=ent.name, town=ent.town, park=ent.park,
@@ -162,6 +180,8 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
         figures=figures,
         parcels=parcels,
         appeals=appeals,
+        appeal_runs=appeal_runs,
+        open_appeal_id=open_appeal,
         can_appeal=bool(run and run.status == RunStatus.NOTICE and current is not None
-                        and may_appeal(actor, ent.uscc)),
+                        and open_appeal is None and may_appeal(actor, ent.uscc)),
     )

@@ -6,9 +6,7 @@ Writes (create, publish, appeal, resolve, finalise) are ``services.runs`` and
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import Any
+from datetime import datetime
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -22,14 +20,15 @@ from mujun.engine.policy import (
     shipped_policy_names,
 )
 from mujun.engine.whatif import compare
-from mujun.io.notice_list import write_notice_list
+from mujun.io.notice_list import notice_list_xlsx
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound
-from mujun.services.runs import diff_runs
+from mujun.services.runs import diff_runs, finalize_blocker, get_run, stored_rows
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.snapshot import Snapshot
-from mujun.store.models import Appeal, AppealStatus, Run, RunResult, User
+from mujun.store.models import Appeal, AppealStatus, Run, RunResult, RunStatus, User
+from mujun.store.models.base import utcnow
 
 CLASSES = ("A", "B", "C", "D")
 
@@ -55,6 +54,10 @@ class ResultRow(BaseModel):
 
 class RunDetail(BaseModel):
     run: RunSummary
+    #: finalising is offered only when nothing blocks it (the notice is over, every appeal decided)
+    can_finalize: bool
+    #: why not, for a run in notice (in Chinese, as the refusal reads)
+    finalize_blocked: str | None
     mix: dict[str, dict[str, int]]
     exempt: int
     appeals: list[AppealPublic]
@@ -86,12 +89,9 @@ class WhatIfPublic(BaseModel):
     changes: list[ClassChangePublic]
 
 
-def _run(session: Session, actor: User, run_id: int) -> Run:
+def _run(session: Session, actor: User, run_id: int | str) -> Run:
     access.require(actor, Action.RUNS_VIEW)
-    run = session.get(Run, run_id)
-    if run is None:
-        raise NotFound(f"no run {run_id}")
-    return run
+    return get_run(session=session, ref=run_id)
 
 
 def _summary(run: Run, counts: dict[int, tuple[int, int]]) -> RunSummary:
@@ -113,16 +113,27 @@ def _appeal_counts(session: Session) -> dict[int, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def list_runs(*, session: Session, actor: User) -> list[RunSummary]:
+def list_runs(*, session: Session, actor: User, year: int | None = None) -> list[RunSummary]:
     access.require(actor, Action.RUNS_VIEW)
     counts = _appeal_counts(session)
-    runs = session.scalars(select(Run).order_by(Run.year.desc(), Run.run_version.desc()))
-    return [_summary(r, counts) for r in runs]
+    query = select(Run).order_by(Run.year.desc(), Run.run_version.desc())
+    if year is not None:
+        query = query.where(Run.year == year)
+    return [_summary(r, counts) for r in session.scalars(query)]
+
+
+def run_appeals(*, session: Session, actor: User, run_id: int | str) -> list[AppealPublic]:
+    """A run's appeals, oldest first."""
+    run = _run(session, actor, run_id)
+    return [AppealPublic.model_validate(a) for a in session.scalars(
+        select(Appeal).where(Appeal.run_id == run.id).order_by(Appeal.id))]
 
 
 def run_detail(*, session: Session, actor: User, run_id: int, klass: str | None = None,
-               q: str | None = None, page: int = 1, per_page: int = 100) -> RunDetail:
+               q: str | None = None, page: int = 1, per_page: int = 100,
+               now: datetime | None = None) -> RunDetail:
     run = _run(session, actor, run_id)
+    blocked = finalize_blocker(session, run, now or utcnow())
     mix_rows = session.execute(select(RunResult.group, RunResult.class_, func.count())
                                .where(RunResult.run_id == run.id)
                                .group_by(RunResult.group, RunResult.class_)).all()
@@ -144,10 +155,11 @@ def run_detail(*, session: Session, actor: User, run_id: int, klass: str | None 
     rows = session.scalars(query.order_by(RunResult.group, RunResult.rank.asc().nulls_last(),
                                           RunResult.row_no)
                            .limit(per_page).offset((page - 1) * per_page))
-    appeals = session.scalars(select(Appeal).where(Appeal.run_id == run.id).order_by(Appeal.id))
     return RunDetail(
-        run=_summary(run, _appeal_counts(session)), mix=mix, exempt=exempt,
-        appeals=[AppealPublic.model_validate(a) for a in appeals], results_total=total,
+        run=_summary(run, _appeal_counts(session)), can_finalize=blocked is None,
+        finalize_blocked=blocked if run.status == RunStatus.NOTICE else None, mix=mix,
+        exempt=exempt, appeals=run_appeals(session=session, actor=actor, run_id=run.id),
+        results_total=total,
         results=[ResultRow(uscc=r.uscc, name=r.name, group=r.group,
                            exempt_reason=r.exempt_reason, score=r.score, rank=r.rank,
                            klass=r.class_, vetoed=r.vetoed, low_efficiency=r.low_efficiency)
@@ -205,19 +217,22 @@ def what_if_policies(year: int) -> list[str]:
             if load_shipped_policy(name).policy.applies_to(year)]
 
 
-def notice_list(*, session: Session, actor: User, run_id: int) -> tuple[str, bytes]:
-    """The 公示名单 of a published run as .xlsx: (file name, bytes)."""
+def notice_list(*, session: Session, actor: User, run_id: int | str) -> tuple[str, bytes]:
+    """The 公示名单 of a published run as .xlsx: (file name, bytes) — the one export, for the web
+    and the command line alike. The towns are the run's frozen ones, the file's date its
+    publication, so a run's list is the same file every time."""
     run = _run(session, actor, run_id)
-    if run.status == "draft":
+    if run.status == RunStatus.DRAFT:
         raise InvalidInput(f"run {run.label} is a draft; publish it first")
-    rows: list[dict[str, Any]] = list(session.scalars(
-        select(RunResult.row).where(RunResult.run_id == run.id).order_by(RunResult.row_no)))
-    towns = {u: t for u, t in session.execute(  # the towns the run saw
-        select(RunResult.uscc, RunResult.town).where(RunResult.run_id == run.id)) if t}
-    title = f"{run.year} 年度工业企业亩均效益综合评价结果公示名单"
-    with tempfile.TemporaryDirectory(prefix="mujun-notice-") as tmp:
-        path = Path(tmp) / "notice.xlsx"
-        write_notice_list(path, rows, title=title, towns=towns, notice_from=run.published_at,
-                          notice_until=run.notice_until, footer=f"{run.label} · {run.policy_name}")
-        return f"notice-{run.label}.xlsx", path.read_bytes()
-
+    snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
+    towns = {u: t for u, t in zip(snapshot.enterprises["uscc"].to_pylist(),
+                                  snapshot.enterprises["town"].to_pylist(), strict=True) if t}
+    data = notice_list_xlsx(
+        stored_rows(session, run), towns=towns,
+        title=f"{run.year}年度工业企业亩均效益综合评价结果公示名单",
+        notice_from=run.published_at, notice_until=run.notice_until, created=run.published_at,
+        footer=("公示期内，企业对评价结果有异议的，可向县经信局提出申诉，并附相关证明材料。"
+                f"评价版本 {run.label}，政策 {run.policy_name}，"
+                f"数据指纹 {run.snapshot_hash[:16]}。"),
+    )
+    return f"公示名单-{run.label}.xlsx", data

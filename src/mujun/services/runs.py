@@ -2,7 +2,8 @@
 verify, compare. The results are the engine's (``mujun.engine.evaluate``); no rule lives here.
 
 Stages: draft → notice (公示, ``notice_days`` of the policy) → final; a run in notice whose
-corrected version (after an accepted appeal) is published becomes ``superseded``. Only a draft may
+corrected version (after an accepted appeal) is published becomes ``superseded`` and its pending
+appeals move to that version. A year has at most one run in notice. Only a draft may
 be deleted; a published run's inputs, policy and results never change (``store.models.runs``).
 """
 
@@ -19,14 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mujun.engine.evaluate import EvaluationError, evaluate
 from mujun.engine.explain import explain
 from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy, load_policy_text
-from mujun.services import audit
+from mujun.services import access, audit
+from mujun.services.access import Action
 from mujun.services.county import county_figures_of
-from mujun.services.errors import InvalidInput, InvalidTransition, NotFound
+from mujun.services.errors import ConflictError, InvalidInput, InvalidTransition, NotFound
 from mujun.services.snapshot import Snapshot, assemble
 from mujun.services.users import require_admin
 from mujun.store.models import Appeal, AppealStatus, Run, RunResult, RunStatus, User
@@ -175,25 +178,72 @@ def delete_draft(*, session: Session, actor: User | None, run: Run) -> None:
                  entity_id=run.id, before=before)
 
 
-def publish_run(*, session: Session, actor: User | None, run: Run,
+def require_manage(actor: User | None) -> None:
+    """``None`` is the system itself; a user needs ``Action.RUNS_MANAGE`` (an active admin)."""
+    if actor is not None:
+        access.require(actor, Action.RUNS_MANAGE)
+
+
+def _in_notice(session: Session, year: int, other_than: int | None) -> Run | None:
+    query = select(Run).where(Run.year == year, Run.status == RunStatus.NOTICE)
+    if other_than is not None:
+        query = query.where(Run.id != other_than)
+    return session.scalars(query.order_by(Run.run_version)).first()
+
+
+def _move_open_appeals(session: Session, actor: User | None, old: Run, new: Run,
+                       now: datetime) -> None:
+    """Every pending appeal of a superseded run goes on against its new version: an appeal ends
+    only when it is decided (docs/store.md)."""
+    for appeal in session.scalars(select(Appeal).where(Appeal.run_id == old.id,
+                                                       Appeal.status == AppealStatus.PENDING)):
+        appeal.run_id = new.id
+        audit.record(session=session, actor=actor, action="appeal.move", entity="appeal",
+                     entity_id=appeal.id, at=now, before={"run_id": old.id},
+                     after={"run_id": new.id},
+                     summary=f"appeal {appeal.id} of {appeal.uscc} moved from run {old.label} "
+                             f"to {new.label}")
+
+
+def publish_run(*, session: Session, actor: User | None, run_id: int | str,
                 now: datetime | None = None) -> Run:
-    """Open public notice (公示) until ``notice_days`` (the run's policy) from now."""
-    require_admin(actor)
+    """Open public notice (公示) until ``notice_days`` (the run's policy) from now.
+
+    A year has at most one run in notice: a corrected version replaces the run it supersedes (that
+    run becomes ``superseded`` and its pending appeals move to the new version); any other run of
+    the year still in notice must be finalised first.
+    """
+    require_manage(actor)
+    run = get_run(session=session, ref=run_id)
     if run.status != RunStatus.DRAFT:
         raise InvalidTransition(f"run {run.label} is {run.status}; only a draft is published")
     now = now or utcnow()
+    superseded = session.get(Run, run.supersedes_id) if run.supersedes_id else None
+    replaced = superseded if superseded and superseded.status == RunStatus.NOTICE else None
+    other = _in_notice(session, run.year, replaced.id if replaced else None)
+    if other is not None:
+        raise InvalidTransition(
+            f"{run.year} 年度的评价批次 {other.label} 正在公示；同一年度同时只能有一个批次公示，"
+            f"请先将 {other.label} 定稿，再发布 {run.label}")
     before = _run_state(run)
     days = load_policy_text(run.policy_text, run.policy_name).policy.notice_days
+    if replaced is not None:
+        old = _run_state(replaced)
+        replaced.status = RunStatus.SUPERSEDED
+        audit.record(session=session, actor=actor, action="run.supersede", entity="run",
+                     entity_id=replaced.id, at=now, before=old, after=_run_state(replaced),
+                     summary=f"run {replaced.label} superseded by {run.label}")
+        _move_open_appeals(session, actor, replaced, run, now)
+        session.flush()  # the old run leaves notice before the new one enters it
     run.status, run.published_at = RunStatus.NOTICE, now
     run.notice_until = now + timedelta(days=days)
-    superseded = session.get(Run, run.supersedes_id) if run.supersedes_id else None
-    if superseded is not None and superseded.status == RunStatus.NOTICE:
-        old = _run_state(superseded)
-        superseded.status = RunStatus.SUPERSEDED
-        audit.record(session=session, actor=actor, action="run.supersede", entity="run",
-                     entity_id=superseded.id, at=now, before=old, after=_run_state(superseded),
-                     summary=f"run {superseded.label} superseded by {run.label}")
-    session.flush()
+    # built before the flush: a failed flush leaves the session unreadable
+    refusal = ConflictError(f"{run.year} 年度刚有另一个评价批次发布公示；同一年度同时只能有一个"
+                            "批次公示，请刷新页面查看")
+    try:
+        session.flush()
+    except IntegrityError:  # uq_runs_year_in_notice: another admin published one at the same time
+        raise refusal from None
     audit.record(session=session, actor=actor, action="run.publish", entity="run",
                  entity_id=run.id, at=now, before=before, after=_run_state(run),
                  summary=f"run {run.label} in notice until {run.notice_until:%Y-%m-%d %H:%M}")
@@ -207,21 +257,34 @@ def notice_end(run: Run) -> datetime:
     return run.notice_until
 
 
-def finalize_run(*, session: Session, actor: User | None, run: Run,
-                 now: datetime | None = None) -> Run:
-    """Close a run after its notice, when no appeal is pending."""
-    require_admin(actor)
-    now = now or utcnow()
+def finalize_blocker(session: Session, run: Run, now: datetime) -> str | None:
+    """Why ``run`` cannot be finalised at ``now`` (a message for the admin), or ``None``."""
     if run.status != RunStatus.NOTICE:
-        raise InvalidTransition(f"run {run.label} is {run.status}; only a run in notice is "
-                                "finalized")
+        return f"批次 {run.label} 不在公示中，只有公示中的批次可以定稿"
     if now < notice_end(run):
-        raise InvalidTransition(f"run {run.label} is in notice until "
-                                f"{notice_end(run):%Y-%m-%d %H:%M} UTC")
+        return (f"批次 {run.label} 的公示期到 {notice_end(run):%Y-%m-%d %H:%M}（UTC）结束，"
+                "公示期结束后方可定稿")
     pending = session.scalar(select(func.count()).select_from(Appeal).where(
         Appeal.run_id == run.id, Appeal.status == AppealStatus.PENDING))
     if pending:
-        raise InvalidTransition(f"run {run.label} has {pending} pending appeal(s); resolve them")
+        return f"批次 {run.label} 尚有 {pending} 件申诉待处理，处理完毕后方可定稿"
+    corrected = session.scalars(select(Run).where(Run.supersedes_id == run.id,
+                                                  Run.status == RunStatus.DRAFT)).first()
+    if corrected is not None:
+        return (f"批次 {run.label} 已因采纳申诉生成更正版本 {corrected.label}，"
+                f"请发布 {corrected.label} 公示，而不是将 {run.label} 定稿")
+    return None
+
+
+def finalize_run(*, session: Session, actor: User | None, run_id: int | str,
+                 now: datetime | None = None) -> Run:
+    """Close a run after its notice, when no appeal is pending and no corrected version waits."""
+    require_manage(actor)
+    run = get_run(session=session, ref=run_id)
+    now = now or utcnow()
+    blocker = finalize_blocker(session, run, now)
+    if blocker is not None:
+        raise InvalidTransition(blocker)
     before = _run_state(run)
     run.status, run.finalized_at = RunStatus.FINAL, now
     session.flush()

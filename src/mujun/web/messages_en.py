@@ -60,7 +60,12 @@ EN: dict[str, str] = {
     "城镇土地使用税减免(万元)": "Land-use tax reduction (万元)", "评价说明": "Explanation (Chinese)",
     "历年结果": "History", "批次": "Run", "申诉": "Appeals", "处理意见": "Decision note",
     "提交时间": "Filed", "暂无申诉": "No appeals", "申诉理由（公示期内）": "Reason (during notice)",
-    "提交申诉": "File appeal", "一票否决": "vetoed",
+    "提交申诉": "File appeal", "一票否决": "vetoed", "申诉已提交": "Appeal filed",
+    "县经信局将在公示期内处理，处理结果会显示在下表中。":
+        "the bureau decides it during the notice; the decision will show in the table below.",
+    "更正版本": "corrected version",
+    "本批次已有一件待处理的申诉，处理完毕前不能再次提交。":
+        "An appeal against this run is pending; another can be filed once it is decided.",
     # cockpit
     "参评企业": "Evaluated", "参评": "Evaluated", "分组档次结构": "Classes by group",
     "历年趋势": "Trend over the years", "平均得分": "Mean score", "低效用地(亩)": "Low-eff. land (mu)",

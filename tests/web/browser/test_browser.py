@@ -123,26 +123,28 @@ def test_publish_appeal_resolve_finalise(new_page, live, shot) -> None:  # type:
     _, clock = live
     admin = new_page("admin")
     admin.goto("/runs")
-    admin.fill("#create input[name=year]", "2021")
+    # a second version of 2020 (final): 2021 has its run in notice, one per year
+    admin.fill("#create input[name=year]", "2020")
     admin.click("#create button[type=submit]")
     admin.wait_for_selector("#job-run a", timeout=JOB_TIMEOUT_MS)  # the run is made by a job
     admin.click("#job-run a")
     admin.wait_for_selector("#publish")
     assert admin.locator("#run-status").inner_text() == "草稿"
-    run_url = admin.url
     admin.click("#publish")
-    admin.wait_for_selector("#finalize")
+    admin.wait_for_selector("#finalize-blocked")  # 定稿 only once the notice is over
     assert admin.locator("#run-status").inner_text() == "公示中"
+    assert admin.locator("#finalize").count() == 0
     shot(admin, "run")
 
     ent = new_page("ent")
-    ent.goto(f"/enterprises/{CODES[0]}")
+    ent.goto(f"/enterprises/{CODES[0]}?year=2021")
     ent.fill("#appeal-form textarea[name=reason]", "本年度税收漏报一笔，申请核实。")
     ent.click("#appeal-form button[type=submit]")
-    ent.wait_for_selector("#appeals tbody tr[data-appeal]")
+    ent.wait_for_selector("#appeal-filed")
     assert "待处理" in ent.locator("#appeals tbody tr[data-appeal]").inner_text()
+    assert ent.locator("#appeal-form").count() == 0
 
-    admin.goto(run_url)
+    admin.goto("/runs/2")  # the 2021 run, in notice
     row = admin.locator("#run-appeals tr[data-appeal]")
     assert "本年度税收漏报一笔" in row.inner_text()
     row.locator("select[name=decision]").select_option("reject")
@@ -153,12 +155,12 @@ def test_publish_appeal_resolve_finalise(new_page, live, shot) -> None:  # type:
 
     clock.now += timedelta(days=30)  # the notice closes, and the sessions started before end
     admin, ent = new_page("admin"), new_page("ent")
-    admin.goto(run_url)
+    admin.goto("/runs/2")
     admin.click("#finalize")
     admin.wait_for_selector("#notice-export")
     assert admin.locator("#run-status").inner_text() == "已定稿"
 
-    ent.goto(f"/enterprises/{CODES[0]}")
+    ent.goto(f"/enterprises/{CODES[0]}?year=2021")
     assert "经税务局核实，数据无误。" in ent.locator("#appeals").inner_text()
     assert ent.locator("#appeal-form").count() == 0
 

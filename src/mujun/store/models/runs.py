@@ -15,6 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -39,7 +40,12 @@ class Run(Versioned, Base):
     """A year + a policy + a frozen snapshot; results never change once published."""
 
     __tablename__ = "runs"
-    __table_args__ = (UniqueConstraint("year", "run_version"),)
+    __table_args__ = (
+        UniqueConstraint("year", "run_version"),
+        #: at most one run of a year in public notice (docs/store.md)
+        Index("uq_runs_year_in_notice", "year", unique=True,
+              sqlite_where=text("status = 'notice'"), postgresql_where=text("status = 'notice'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)
@@ -107,6 +113,12 @@ class Appeal(Versioned, Base):
     """申诉: an enterprise's objection during public notice, and the admin's decision."""
 
     __tablename__ = "appeals"
+    __table_args__ = (
+        #: one open (pending) appeal per enterprise and run (docs/store.md)
+        Index("uq_appeals_open_per_run", "run_id", "uscc", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)

@@ -18,7 +18,7 @@ from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.policy_view import MAX_POLICY_BYTES, decode_upload
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.values import parse_cli_value
-from mujun.store.models import Job, Run, User
+from mujun.store.models import Job, User
 from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
 from mujun.web.render import render
 from mujun.web.routes.jobs import JobPublic, accepted, queued
@@ -55,14 +55,6 @@ class WhatIfRequest(BaseModel):
                                     description="a shipped policy, by name (never a path)")
     policy_run_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
                                       description="or the policy frozen in this run")
-
-
-def _manage(session: Session, user: User, run_id: int) -> Run:
-    access.require(user, Action.RUNS_MANAGE)
-    run = session.get(Run, run_id)
-    if run is None:
-        raise NotFound(f"no run {run_id}")
-    return run
 
 
 def _corrections(values: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -105,19 +97,19 @@ def create_run(request: Request, body: RunCreate, session: SessionDep, user: Cur
 
 
 @api.get("/runs/{run_id}", response_model=run_views.RunDetail)
-def get_run(run_id: RunId, session: SessionDep, user: CurrentUser,
+def get_run(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now,
             klass: Annotated[str | None, Query(pattern="^[ABCD]$")] = None,
             q: Annotated[str | None, Query(max_length=100)] = None,
             page: Annotated[int, Query(ge=1, le=100_000)] = 1,
             per_page: Annotated[int, Query(ge=1, le=500)] = 100) -> run_views.RunDetail:
     return run_views.run_detail(session=session, actor=user, run_id=run_id, klass=klass, q=q,
-                                page=page, per_page=per_page)
+                                page=page, per_page=per_page, now=now)
 
 
 @api.post("/runs/{run_id}/publish", response_model=RunPublic, dependencies=[CsrfDep])
 def publish(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now) -> RunPublic:
     """Open public notice (公示) for the policy's ``notice_days``."""
-    run = runs.publish_run(session=session, actor=user, run=_manage(session, user, run_id), now=now)
+    run = runs.publish_run(session=session, actor=user, run_id=run_id, now=now)
     session.commit()
     return RunPublic.model_validate(run)
 
@@ -125,8 +117,7 @@ def publish(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now) -> 
 @api.post("/runs/{run_id}/finalize", response_model=RunPublic, dependencies=[CsrfDep])
 def finalize(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now) -> RunPublic:
     """Close a run after its notice, when no appeal is pending."""
-    run = runs.finalize_run(session=session, actor=user, run=_manage(session, user, run_id),
-                            now=now)
+    run = runs.finalize_run(session=session, actor=user, run_id=run_id, now=now)
     session.commit()
     return RunPublic.model_validate(run)
 
@@ -157,12 +148,8 @@ def notice(run_id: RunId, session: SessionDep, user: CurrentUser) -> Response:
 
 def _file_appeal(session: Session, user: User, run_id: int, uscc: str, reason: str,
                  now: Any) -> Any:
-    access.require(user, Action.APPEAL)
-    run = session.get(Run, run_id)
-    if run is None:
-        raise NotFound(f"no run {run_id}")
-    appeal = appeals.file_appeal(session=session, actor=user, run=run, uscc=uscc, reason=reason,
-                                 now=now)
+    appeal = appeals.file_appeal(session=session, actor=user, run_id=run_id, uscc=uscc,
+                                 reason=reason, now=now)
     session.commit()
     return appeal
 
@@ -178,10 +165,9 @@ def file_appeal(run_id: RunId, body: AppealCreate, session: SessionDep, user: Cu
 
 def _resolve(session: Session, user: User, appeal_id: int, accept: bool, note: str,
              corrections: dict[str, Any] | None, now: Any) -> Any:
-    access.require(user, Action.RUNS_MANAGE)
-    appeal = appeals.get_appeal(session=session, appeal_id=appeal_id)
-    appeal = appeals.resolve_appeal(session=session, actor=user, appeal=appeal, accept=accept,
-                                    note=note, corrections=_corrections(corrections), now=now)
+    appeal = appeals.resolve_appeal(session=session, actor=user, appeal_id=appeal_id,
+                                    accept=accept, note=note,
+                                    corrections=_corrections(corrections), now=now)
     session.commit()
     return appeal
 
@@ -190,7 +176,7 @@ def _queue_accept(request: Request, session: Session, user: User, appeal_id: int
                   corrections: dict[str, Any] | None, now: Any) -> Job:
     """Accepting recomputes the run: a job (the corrections are checked now)."""
     access.require(user, Action.RUNS_MANAGE)
-    appeals.get_appeal(session=session, appeal_id=appeal_id)
+    appeals.require_pending(session=session, appeal_id=appeal_id)
     _corrections(corrections)
     return queued(request, session, user, job_tasks.APPEAL_ACCEPT,
                   {"appeal_id": appeal_id, "note": note, "corrections": corrections,
@@ -234,13 +220,13 @@ def create_page(request: Request, session: SessionDep, user: CurrentUser, now: N
 
 
 @pages.get("/runs/{run_id}")
-def run_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser,
+def run_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser, now: Now,
              klass: Annotated[str | None, Query(pattern="^[ABCD]?$")] = None,
              q: Annotated[str | None, Query(max_length=100)] = None,
              page: Annotated[int, Query(ge=1)] = 1,
              other: Annotated[int | None, Query(ge=1)] = None) -> Response:
     detail = run_views.run_detail(session=session, actor=user, run_id=run_id, klass=klass or None,
-                                  q=q, page=page)
+                                  q=q, page=page, now=now)
     changes = (run_views.run_diff(session=session, actor=user, run_a=run_id, run_b=other)
                if other else None)
     return render(request, "run.html", user, d=detail, diff=changes, whatif=None,
@@ -263,6 +249,7 @@ def finalize_page(run_id: RunId, session: SessionDep, user: CurrentUser, now: No
 
 @pages.post("/runs/{run_id}/what-if", dependencies=[CsrfDep])
 def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser,
+                 now: Now,
                  policy_name: Annotated[str, Form(max_length=100)] = "",
                  file: Annotated[UploadFile | None, File()] = None) -> Response:
     access.require(user, Action.RUNS_MANAGE)
@@ -274,7 +261,7 @@ def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: Cur
     result = run_views.what_if(session=session, actor=user, run_id=run_id,
                                policy_name=None if text is not None else policy_name or None,
                                policy_text=text)
-    detail = run_views.run_detail(session=session, actor=user, run_id=run_id)
+    detail = run_views.run_detail(session=session, actor=user, run_id=run_id, now=now)
     return render(request, "run.html", user, d=detail, diff=None, whatif=result,
                   runs=run_views.list_runs(session=session, actor=user),
                   policies=run_views.what_if_policies(detail.run.year), klass="", q="")
@@ -285,7 +272,9 @@ def appeal_page(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now,
                 uscc: Annotated[str, Form(max_length=18)],
                 reason: Annotated[str, Form(min_length=1, max_length=5000)]) -> Response:
     appeal = _file_appeal(session, user, run_id, uscc, reason, now)
-    return RedirectResponse(f"/enterprises/{appeal.uscc}", status_code=303)
+    # the portrait confirms the filing (``filed``) and lists the appeal's state
+    return RedirectResponse(f"/enterprises/{appeal.uscc}?filed={appeal.id}#appeals",
+                            status_code=303)
 
 
 @pages.post("/appeals/{appeal_id}/resolve", dependencies=[CsrfDep])
