@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
@@ -75,7 +76,8 @@ def importing(county_engine: Engine, tmp_path: Path) -> Iterator[list[int]]:
                 while not stop.is_set():
                     result = import_file(session=session, actor=admin,
                                          path=files[len(done) % 2], department_code="tax",
-                                         year=2021, now=T0 + timedelta(days=1))
+                                         year=2021, accept_changes=True, reason="更正（测试）",
+                                         now=T0 + timedelta(days=1))
                     session.commit()
                     assert result.applied, result.errors
                     done.append(1)
@@ -92,8 +94,10 @@ def importing(county_engine: Engine, tmp_path: Path) -> Iterator[list[int]]:
 
 def test_backup_while_importing_restores_cleanly(county_engine: Engine, importing: list[int],
                                                  tmp_path: Path) -> None:
-    while len(importing) < 2:  # the loop is running
+    deadline = time.monotonic() + 300  # a bound, not a timing: a dead loop fails, not hangs
+    while len(importing) < 2 and time.monotonic() < deadline:  # the loop is running
         threading.Event().wait(0.05)
+    assert len(importing) >= 2, "the import loop stopped (see the fixture's failures)"
     restored = []
     for n in range(6):
         path = tmp_path / f"b{n}.zip"
