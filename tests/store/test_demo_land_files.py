@@ -62,7 +62,7 @@ def test_good_files_are_written(session: Session, admin: User, tmp_path: Path) -
 def test_a_parcels_file_with_errors_is_refused_with_its_problems(
     session: Session, admin: User, tmp_path: Path
 ) -> None:
-    open_ring = [SQUARE[0][:-1] + [[119.6, 28.5]]]
+    open_ring = [[*SQUARE[0][:-1], [119.6, 28.5]]]
     folder = _land(tmp_path, [_feature("P-1", 100), _feature("P-2", "abc"),
                               _feature("P-3", 10, open_ring)])
     load_registry(session=session, actor=admin, path=folder / "registry.csv")

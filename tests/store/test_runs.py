@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from store_helpers import load_county, make_uscc
 
 from mujun.engine.evaluate import evaluate
-from mujun.engine.policy import load_policy
 from mujun.io.notice_list import write_notice_list
+from mujun.io.policy_files import load_policy
 from mujun.services import appeals, runs
 from mujun.services.errors import InvalidTransition
 from mujun.services.figures import set_figure

@@ -245,7 +245,7 @@ async def what_if_page(request: Request, run_id: RunId, session: SessionDep, use
     access.require(user, Action.RUNS_MANAGE)
     text = None
     if file is not None and file.filename:
-        text = decode_upload(await file.read(MAX_POLICY_BYTES + 1))
+        text = decode_upload(await file.read(MAX_POLICY_BYTES + 1), name=file.filename)
     result = run_views.what_if(session=session, actor=user, run_id=run_id,
                                policy_name=None if text is not None else policy_name or None,
                                policy_text=text)
