@@ -45,7 +45,8 @@ def test_a_file_just_under_the_cap_is_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ("name: x\n".encode("utf-16"), "the file is not UTF-8 text (it is UTF-16: save it as UTF-8)"),
+        ("name: x\n".encode("utf-16"),
+         "the file is not UTF-8 text (it is UTF-16: save it as UTF-8)"),
         ("name: 松阳\n".encode("gb18030"), "the file is not UTF-8 text"),
     ],
 )
