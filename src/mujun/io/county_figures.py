@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from mujun.io.problems import HasProblems, Problem
-from mujun.io.records import Column, read_records
+from mujun.io.records import Column, FileRecords, read_records
 
 COUNTY_SERIES_COLUMNS = (
     Column("year", "年度", "int", required=True, unique=True),
@@ -24,12 +23,7 @@ class YearFigure:
     value: float | None
 
 
-@dataclass(frozen=True)
-class CountySeriesInput(HasProblems):
-    file: str
-    records: list[YearFigure]
-    problems: list[Problem]
-    rows_read: int
+CountySeriesInput = FileRecords[YearFigure]
 
 
 def read_industrial_investment(path: str | Path) -> CountySeriesInput:

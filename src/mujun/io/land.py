@@ -15,13 +15,13 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import polars as pl
 
-from mujun.io.problems import HasProblems, InputError, Problem, sort_problems
+from mujun.io.problems import InputError, Problem, sort_problems
 from mujun.io.readers import read_bytes
-from mujun.io.records import Checked, Column, Record, check_cells, read_records
+from mujun.io.records import Checked, Column, FileRecords, Record, check_cells, read_records
 
 PARCEL_COLUMNS = (
     Column("parcel_id", "地块编号", required=True, unique=True),
@@ -76,13 +76,9 @@ class ParcelRecord:
 
 
 @dataclass(frozen=True)
-class ParcelInput(HasProblems):
-    file: str
-    records: list[ParcelRecord]
-    problems: list[Problem]
-    rows_read: int
+class ParcelInput(FileRecords[ParcelRecord]):
     #: every parcel id in the file, of kept and refused features alike (what other files may name)
-    codes: frozenset[str]
+    codes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -106,17 +102,6 @@ class CommitmentRecord:
     energy_tce_per_wan: float | None
     review_after_years: int | None
     penalty: str | None
-
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class LandFile(HasProblems, Generic[T]):
-    file: str
-    records: list[T]
-    problems: list[Problem]
-    rows_read: int
 
 
 # --- parcels ----------------------------------------------------------------------------------
@@ -242,7 +227,7 @@ def _position(p: list[float]) -> str:
 # --- leases and 标准地 commitments -------------------------------------------------------------
 
 
-def read_leases(path: str | Path, *, parcels: Collection[str]) -> LandFile[LeaseRecord]:
+def read_leases(path: str | Path, *, parcels: Collection[str]) -> FileRecords[LeaseRecord]:
     """Read a leases file; a lease names a parcel in ``parcels`` and ends after it starts."""
     checked = read_records(path, LEASE_COLUMNS)
 
@@ -257,12 +242,12 @@ def read_leases(path: str | Path, *, parcels: Collection[str]) -> LandFile[Lease
                            lessor_uscc=r.values["lessor_uscc"],
                            lessee_uscc=r.values["lessee_uscc"], area_m2=r.values["area_m2"],
                            start_on=r.values["start"], end_on=r.values["end"]) for r in kept]
-    return LandFile(checked.file, records, problems, checked.rows_read)
+    return FileRecords(checked.file, records, problems, checked.rows_read)
 
 
 def read_standard_land(
     path: str | Path, *, parcels: Collection[str]
-) -> LandFile[CommitmentRecord]:
+) -> FileRecords[CommitmentRecord]:
     """Read the 标准地 commitments, one per parcel in ``parcels``."""
     checked = read_records(path, STANDARD_LAND_COLUMNS)
     kept, problems = _cross_check(checked, [
@@ -275,7 +260,7 @@ def read_standard_land(
         energy_tce_per_wan=r.values["energy_per_va_tce"],
         review_after_years=r.values["years_to_attainment"], penalty=r.values["penalty_note"],
     ) for r in kept]
-    return LandFile(checked.file, records, problems, checked.rows_read)
+    return FileRecords(checked.file, records, problems, checked.rows_read)
 
 
 Rule = tuple[str, Callable[[dict[str, Any]], bool], str]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import polars as pl
 
@@ -60,18 +60,27 @@ class Record:
     values: dict[str, Any]
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Checked(HasProblems):
+class FileRecords(HasProblems, Generic[T]):
+    """A file read: the records of its rows without errors, and every problem found."""
+
     file: str
-    records: list[Record]
+    records: list[T]
     problems: list[Problem]
     rows_read: int
-    #: each column's header as written in the file, by key
-    labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass(frozen=True)
+class Checked(FileRecords[Record]):
+    #: each column's header as written in the file, by key
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 def column_index(columns: Sequence[Column]) -> dict[str, str]:

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from mujun.io.problems import HasProblems, Problem
-from mujun.io.records import Column, read_records
+from mujun.io.records import Column, FileRecords, read_records
 
 #: lifecycle codes (筹建 → 在建 → 投产 → 规上 → 迁出/注销) with their Chinese labels
 LIFECYCLE_LABELS = {"planning": "筹建", "building": "在建", "producing": "投产",
@@ -57,12 +56,7 @@ class RegistryRecord:
     tags: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RegistryInput(HasProblems):
-    file: str
-    records: list[RegistryRecord]
-    problems: list[Problem]
-    rows_read: int
+RegistryInput = FileRecords[RegistryRecord]
 
 
 def read_registry(path: str | Path) -> RegistryInput:
