@@ -30,9 +30,9 @@ def test_registry_codes_scales_stages_and_rejected_rows() -> None:
     assert result.records == [
         RegistryRecord(2, A, "甲公司", "西屏街道", "松阳工业园区", "C13", True, "producing",
                        date(2010, 5, 1), None, ("高新", "专精特新")),
-        # Chinese labels for scale and stage
+        # Chinese labels for scale and stage, a full-width ； between tags
         RegistryRecord(3, B, "乙公司", None, None, "C14", False, "producing", date(2015, 6, 1),
-                       None, ()),
+                       None, ("未来工厂", "上市")),
     ]
     assert result.rows_read == 7
 

@@ -2,7 +2,7 @@
 
 Columns (docs/input-files.md): ``uscc, name`` (required), ``town, park, industry_code, scale``
 (``above``/``below`` or 规上/规下), ``stage`` (a lifecycle code or its Chinese label),
-``established`` (a date), ``tags`` (``;``-separated) and ``left_year``. Other columns of the demo
+``established`` (a date), ``tags`` (``;`` or ``；``-separated) and ``left_year``. Other columns of the demo
 file (``industry_name``, ``stage_zh``, ``ipo_stage``) are read but not kept. A row with an invalid
 or repeated credit code, an unknown scale or stage, or an unreadable date or year is reported and
 left out.
@@ -65,7 +65,8 @@ def read_registry(path: str | Path) -> RegistryInput:
     records = []
     for r in checked.records:
         v = r.values
-        tags = tuple(dict.fromkeys(t.strip() for t in (v["tags"] or "").split(";") if t.strip()))
+        split = (v["tags"] or "").replace("；", ";").split(";")
+        tags = tuple(dict.fromkeys(t.strip() for t in split if t.strip()))
         records.append(RegistryRecord(
             line=r.line, uscc=v["uscc"], name=v["name"], town=v["town"], park=v["park"],
             industry_code=v["industry_code"],
