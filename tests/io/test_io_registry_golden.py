@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
+from pathlib import Path
 
-from io_helpers import A, B, as_tuples, golden
+import openpyxl
+from io_helpers import UNKNOWN_COLUMN, A, B, as_tuples, golden
 
 from mujun.io.county_figures import YearFigure, read_industrial_investment
 from mujun.io.registry import RegistryRecord, read_registry
@@ -44,3 +47,18 @@ def test_county_series_one_figure_per_year() -> None:
         ("error", 5, "industrial_investment_wan", "n/a", "不是数字 (not a number)"),
     ]
     assert result.records == [YearFigure(2, 2020, 272458.4), YearFigure(3, 2021, None)]
+
+
+def test_registry_workbook_with_chinese_headers_below_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "企业库.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["松阳县企业库（2025年）"])
+    sheet.append(["统一社会信用代码", "企业名称", "规模", "阶段", "成立日期", "备注"])
+    sheet.append([A, "甲公司", "规上", "在建", dt.datetime(2012, 4, 1), "x"])
+    book.save(path)
+    result = read_registry(path)
+    assert as_tuples(result.problems) == [("warning", 2, "备注", None, UNKNOWN_COLUMN)]
+    assert result.records == [RegistryRecord(3, A, "甲公司", None, None, None, True, "building",
+                                             date(2012, 4, 1), None, ())]
