@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from mujun.cli.main import app
 from mujun.services.demo import load_county_figures, load_land, load_registry
 from mujun.services.errors import InvalidInput
 from mujun.store.models import Enterprise, Lease, Parcel, StandardLandCommitment, User
@@ -106,3 +108,15 @@ def test_an_unusable_file_is_refused_in_one_line(
     path.write_text("年份,数值\n2021,1\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="找不到表头"):
         load_county_figures(session=session, actor=admin, path=path)
+
+
+def test_mujun_demo_prints_the_problems_of_a_bad_file_without_a_traceback(
+    cli_env: str, tmp_path: Path
+) -> None:
+    folder = _land(tmp_path, [_feature("P-1", 100)])
+    (folder / "registry.csv").write_text(f"uscc,name\n{A},\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["demo", "--data", str(folder)])
+    assert result.exit_code == 1
+    assert "registry.csv: 1 个错误" in result.output
+    assert "line 2, column name: 不能为空" in result.output
+    assert "Traceback" not in result.output

@@ -1,5 +1,9 @@
 """The demo county in the store: registry and land loaded, 2020–2025 figures through the same
-department imports a clerk uses, runs 2020–2024 final and 2025 in notice with appeals."""
+department imports a clerk uses, runs 2020–2024 final and 2025 in notice with appeals.
+
+The registry, land and county-series files are read and checked by io/ (docs/architecture.md,
+"Readers"); this module only writes their records, and refuses a file with errors before writing
+anything of it."""
 
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ Say = Callable[[str], None]
 SHOWN_PROBLEMS = 5
 
 
-def refuse_errors(found: HasProblems, file: str) -> None:
+def _refuse_errors(found: HasProblems, file: str) -> None:
     """:class:`InvalidInput` listing the first few errors, when a file read has any: nothing of a
     file with errors is written."""
     errors = found.errors
@@ -59,7 +63,7 @@ def _read(read: Callable[[Path], Found], path: Path) -> Found:
         found = read(path)
     except InputError as exc:
         raise InvalidInput(str(exc.problem)) from None
-    refuse_errors(found, path.name)
+    _refuse_errors(found, path.name)
     return found
 
 
