@@ -54,7 +54,7 @@ def _rss_mb() -> float:
 
 def worker(impl: str, size: int, repeats: int, seed: int, dump: str | None) -> dict[str, Any]:
     from bench import pandas_impl, rowwise, synthetic
-    from mujun.engine.policy import load_policy
+    from mujun.io.policy_files import load_policy
 
     if impl == "production":  # imported before the clock: ibis takes a second to import
         from mujun.engine.evaluate import evaluate as production_evaluate

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from mujun.cli.main import app
 from mujun.engine.evaluate import output_columns
-from mujun.engine.policy import load_policy
 from mujun.engine.uscc import check_char
+from mujun.io.policy_files import load_policy
 
 runner = CliRunner()
 

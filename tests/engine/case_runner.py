@@ -43,8 +43,9 @@ import yaml
 
 from mujun.engine.evaluate import Evaluation, evaluate
 from mujun.engine.fields import FIELD_BY_KEY, FieldType
-from mujun.engine.policy import DEFAULT_POLICY, load_policy, load_policy_text
+from mujun.engine.policy import DEFAULT_POLICY, load_policy_text
 from mujun.io import ENTERPRISE_SCHEMA, read_incidents
+from mujun.io.policy_files import load_policy
 
 INCIDENT_SCHEMA = pa.schema([("uscc", pa.string()), ("year", pa.int64()), ("type", pa.string())])
 

@@ -30,8 +30,8 @@ from pathlib import Path
 import pytest
 
 from mujun.engine.evaluate import evaluate
-from mujun.engine.policy import load_policy
 from mujun.io import read_enterprises, read_incidents, write_results
+from mujun.io.policy_files import load_policy
 
 GOLDEN = Path(__file__).parent / "golden"
 YEAR = 2024

@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 from tests.reference.compare import differences
 
 from mujun.engine.evaluate import evaluate
-from mujun.engine.policy import load_policy, load_policy_text
+from mujun.engine.policy import load_policy_text
 from mujun.io import ENTERPRISE_SCHEMA
+from mujun.io.policy_files import load_policy
 
 YEAR = 2024
 INCIDENT_SCHEMA = pa.schema([("uscc", pa.string()), ("year", pa.int64()), ("type", pa.string())])

@@ -14,8 +14,8 @@ from tests.reference.compare import differences
 from mujun.demo.generate import generate
 from mujun.engine import backends
 from mujun.engine.evaluate import evaluate
-from mujun.engine.policy import load_policy
 from mujun.io import read_enterprises, read_incidents
+from mujun.io.policy_files import load_policy
 
 pytestmark = pytest.mark.spark
 

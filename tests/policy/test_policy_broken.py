@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mujun.cli.main import app
-from mujun.engine.policy import PolicyError, load_policy
+from mujun.engine.policy import PolicyError
+from mujun.io.policy_files import load_policy
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(p.stem for p in BROKEN.glob("*.yaml"))

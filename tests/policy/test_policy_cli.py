@@ -10,7 +10,8 @@ import yaml
 from typer.testing import CliRunner, Result
 
 from mujun.cli.main import app
-from mujun.engine.policy import load_policy, load_policy_text
+from mujun.engine.policy import load_policy_text
+from mujun.io.policy_files import load_policy
 
 TEMPLATE = load_policy("zhejiang-template")
 

@@ -9,10 +9,10 @@ from mujun.engine.policy import (
     DEFAULT_POLICY,
     Policy,
     PolicyError,
-    load_policy,
     load_policy_text,
     shipped_policy_names,
 )
+from mujun.io.policy_files import load_policy
 
 TEMPLATE = load_policy(DEFAULT_POLICY).policy
 

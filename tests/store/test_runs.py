@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from store_helpers import load_county, make_uscc
 
 from mujun.engine.evaluate import evaluate
-from mujun.engine.policy import load_policy
+from mujun.io.policy_files import load_policy
 from mujun.services import appeals, run_views, runs
 from mujun.services.errors import InvalidTransition
 from mujun.services.figures import set_figure

@@ -17,8 +17,9 @@ from ibis.backends import BaseBackend
 from rich.console import Console
 
 from mujun.engine import backends
-from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy
+from mujun.engine.policy import LoadedPolicy, PolicyError
 from mujun.io import InputError, Problem, read_enterprises, read_incidents
+from mujun.io.policy_files import load_policy
 
 BAD_INPUT = 2
 

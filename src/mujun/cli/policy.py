@@ -22,9 +22,9 @@ from mujun.engine.policy import (
     LoadedPolicy,
     Policy,
     PolicyError,
-    load_policy,
     shipped_policy_names,
 )
+from mujun.io.policy_files import load_policy
 
 policy_app = typer.Typer(
     help="Policy files (评价办法): show the effective rules, check a file, list the shipped ones.",

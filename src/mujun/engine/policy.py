@@ -5,6 +5,9 @@ See policy-format.md.
 A policy is YAML. It is read safely, laid over the shipped ``zhejiang-template`` (which holds the
 defaults, so every default is written once), validated with Pydantic and resolved into
 :class:`ResolvedIndicator` objects the engine consumes. Every problem is reported with its key path.
+
+The engine opens no user file: :mod:`mujun.io.policy_files` turns a path or uploaded bytes into the
+text given to :func:`load_policy_text`; only the shipped policies are read here, from the package.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -457,24 +459,3 @@ def load_shipped_policy(name: str) -> LoadedPolicy:
         known = ", ".join(shipped_policy_names())
         raise PolicyError(shorten(name), [("", f"no such shipped policy (shipped: {known})")])
     return load_policy_text(_shipped_text(name), name)
-
-
-def load_policy(name_or_file: str | Path | None = None) -> LoadedPolicy:
-    """A shipped policy by name, or a YAML file by path; the default template when None.
-
-    Opens any path it is given: for the command line only (the web uses
-    :func:`load_shipped_policy` and uploaded text)."""
-    ref = str(name_or_file) if name_or_file is not None else DEFAULT_POLICY
-    path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise PolicyError(ref, [("", f"cannot read the file: {exc.strerror}")]) from None
-        except UnicodeDecodeError:
-            raise PolicyError(ref, [("", "the file is not UTF-8 text")]) from None
-        return load_policy_text(text, ref)
-    if ref not in shipped_policy_names():
-        known = ", ".join(shipped_policy_names())
-        raise PolicyError(ref, [("", f"no such policy file or shipped policy (shipped: {known})")])
-    return load_shipped_policy(ref)

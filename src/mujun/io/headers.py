@@ -37,8 +37,8 @@ INCIDENT_HEADERS: dict[str, str] = header_index(INCIDENT_COLUMNS)
 KNOWN_HEADERS: frozenset[str] = frozenset(ENTERPRISE_HEADERS) | frozenset(INCIDENT_HEADERS)
 
 
-def count_known(cells: Sequence[str | None]) -> int:
-    return sum(1 for c in cells if c is not None and normalize_header(c) in KNOWN_HEADERS)
+def count_known(cells: Sequence[str | None], known: frozenset[str] = KNOWN_HEADERS) -> int:
+    return sum(1 for c in cells if c is not None and normalize_header(c) in known)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ class Problem:
     """One problem. ``error``: the row is left out; ``warning``: the row is kept.
 
     ``line`` is the file line / sheet row number, the header row being line 1 for files without a
-    title row; ``column`` is the column's header as written in the file.
+    title row (in a GeoJSON file, the feature number, the first being 1); ``column`` is the
+    column's header as written in the file (a feature's property, or ``geometry``).
     """
 
     file: str
@@ -29,11 +30,13 @@ class Problem:
     value: str | None
     reason: str
     severity: Severity = "error"
+    #: what ``line`` counts: file lines, or ``feature`` for the features of a GeoJSON file
+    unit: str = "line"
 
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
-            where += f" line {self.line}"
+            where += f" {self.unit} {self.line}"
         if self.column is not None:
             where += f", column {self.column}"
             if self.value is not None:

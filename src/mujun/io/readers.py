@@ -27,7 +27,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mujun.io.headers import count_known
+from mujun.io.headers import KNOWN_HEADERS, count_known
 from mujun.io.problems import InputError, Problem
 from mujun.io.workbook_limits import check_workbook
 
@@ -68,19 +68,24 @@ def _fail(file: str, reason: str, line: int | None = None) -> InputError:
     return InputError(Problem(file, line, None, None, reason, "error"))
 
 
-def read_raw(path: str | Path, *, sheet: int | str = 0) -> RawTable:
+def read_raw(
+    path: str | Path, *, sheet: int | str = 0, known: frozenset[str] = KNOWN_HEADERS
+) -> RawTable:
     """Read a CSV, XLSX or Parquet file; ``sheet`` picks the workbook sheet (default the first).
+
+    ``known`` holds the normalized headers that mark the header row below a title (by default the
+    enterprise and incident tables' headers; the land and registry readers give their own).
 
     Raises :class:`InputError` when the file is missing, unreadable, empty, not a table, in an
     unknown encoding or has no recognisable header row.
     """
     file = str(path)
-    data = _read_bytes(Path(path), file)
+    data = read_bytes(Path(path), file)
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
         check_workbook(data, file)  # before the reader unpacks anything (a zip bomb)
         frame, first_line, name = _workbook_frame(data, file, sheet)
-        raw = _from_grid(frame, first_line, file, digest)
+        raw = _from_grid(frame, first_line, file, digest, known)
         header = frame.row(raw.header_line - first_line)
         found = _uncomputed_formulas(data, name)
         if found:
@@ -91,10 +96,10 @@ def read_raw(path: str | Path, *, sheet: int | str = 0) -> RawTable:
     if Path(path).suffix.lower() in _BINARY_SUFFIXES:
         reason = f"不是有效的 {Path(path).suffix} 文件 (not a valid {Path(path).suffix} file)"
         raise _fail(file, reason)
-    return _read_csv(data, file, digest)
+    return _read_csv(data, file, digest, known)
 
 
-def _read_bytes(path: Path, file: str) -> bytes:
+def read_bytes(path: Path, file: str) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -141,7 +146,7 @@ def _looks_binary(head: bytes) -> bool:
     return head.count(b"\x00") > max(2, len(head) // 100)
 
 
-def _find_csv_header(data: bytes, file: str) -> int:
+def _find_csv_header(data: bytes, file: str, known: frozenset[str]) -> int:
     """The file line where the header record starts (1-based)."""
     head = data[:262144].decode("utf-8", errors="ignore")
     reader = csv.reader(io.StringIO(head, newline=""))
@@ -151,7 +156,7 @@ def _find_csv_header(data: bytes, file: str) -> int:
         for record in reader:
             start, end_line = end_line + 1, reader.line_num
             if any(cell.strip() for cell in record):
-                candidates.append((start, count_known(record)))
+                candidates.append((start, count_known(record, known)))
             if len(candidates) >= HEADER_SEARCH_ROWS:
                 break
     except csv.Error:
@@ -169,9 +174,9 @@ def _pick_header(candidates: list[tuple[int, int]], file: str) -> int:
                       "first rows)")
 
 
-def _read_csv(data: bytes, file: str, digest: str) -> RawTable:
+def _read_csv(data: bytes, file: str, digest: str, known: frozenset[str]) -> RawTable:
     data = _decode_csv(data, file)
-    header_line = _find_csv_header(data, file)
+    header_line = _find_csv_header(data, file, known)
     try:
         frame = pl.read_csv(
             data, has_header=False, infer_schema=False, skip_lines=header_line - 1,
@@ -308,13 +313,15 @@ def _formula_problems(file: str, sheet: str, header: tuple[str | None, ...], ref
     return tuple(out)
 
 
-def _from_grid(grid: pl.DataFrame, first_line: int, file: str, digest: str) -> RawTable:
+def _from_grid(
+    grid: pl.DataFrame, first_line: int, file: str, digest: str, known: frozenset[str]
+) -> RawTable:
     """Find the header row among the first rows of a grid of text cells, the rest is data."""
     candidates: list[tuple[int, int]] = []
     for offset in range(grid.height):
         row = grid.row(offset)
         if any(c is not None and c.strip() for c in row):
-            candidates.append((offset + first_line, count_known(row)))
+            candidates.append((offset + first_line, count_known(row, known)))
         if len(candidates) >= HEADER_SEARCH_ROWS:
             break
     if not candidates:

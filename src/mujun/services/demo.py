@@ -1,18 +1,25 @@
 """The demo county in the store: registry and land loaded, 2020–2025 figures through the same
-department imports a clerk uses, runs 2020–2024 final and 2025 in notice with appeals."""
+department imports a clerk uses, runs 2020–2024 final and 2025 in notice with appeals.
+
+The registry, land and county-series files are read and checked by io/ (docs/architecture.md,
+"Readers"); this module only writes their records, and refuses a file with errors before writing
+anything of it."""
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from mujun.io.county_figures import read_industrial_investment
+from mujun.io.land import read_leases, read_parcels, read_standard_land
+from mujun.io.problems import HasProblems, InputError
+from mujun.io.registry import read_registry
 from mujun.services import appeals, audit, runs
 from mujun.services.county import set_county_figure
 from mujun.services.departments import DEPARTMENTS
@@ -35,69 +42,79 @@ DEMO_MARK = "store.demo"
 YEARS = range(2020, 2026)
 FINAL_YEARS = range(2020, 2025)
 Say = Callable[[str], None]
+#: how many of a refused file's problems the message lists
+SHOWN_PROBLEMS = 5
 
 
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def _refuse_errors(found: HasProblems, file: str) -> None:
+    """:class:`InvalidInput` listing the first few errors, when a file read has any: nothing of a
+    file with errors is written."""
+    errors = found.errors
+    if errors:
+        shown = "\n".join(f"  {p}" for p in errors[:SHOWN_PROBLEMS])
+        rest = len(errors) - SHOWN_PROBLEMS
+        more = f"\n  … 另有 {rest} 个错误 (more errors)" if rest > 0 else ""
+        raise InvalidInput(f"{file}: {len(errors)} 个错误，未导入 (errors; nothing loaded)\n"
+                           f"{shown}{more}")
 
 
-def _num(text: str | None) -> float | None:
-    return float(text) if text not in (None, "") else None
+Found = TypeVar("Found", bound=HasProblems)
 
 
-def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+def _read(read: Callable[[Path], Found], path: Path) -> Found:
+    try:
+        found = read(path)
+    except InputError as exc:
+        raise InvalidInput(str(exc.problem)) from None
+    _refuse_errors(found, path.name)
+    return found
 
 
 def load_registry(*, session: Session, actor: User | None, path: Path) -> int:
-    rows = _csv(path)
-    for r in rows:
-        ent = Enterprise(
-            uscc=r["uscc"], name=r["name"], town=r["town"] or None, park=r["park"] or None,
-            industry_code=r["industry_code"] or None,
-            above_scale={"above": True, "below": False}.get(r["scale"]),
-            lifecycle=r["stage"] or None, established=_date(r["established"]),
-            left_year=int(r["left_year"]) if r["left_year"] else None, version=1,
-            tags=[EnterpriseTag(tag=t) for t in dict.fromkeys(r["tags"].split(";")) if t],
-        )
-        session.add(ent)
+    registry = _read(read_registry, path)
+    for r in registry.records:
+        session.add(Enterprise(
+            uscc=r.uscc, name=r.name, town=r.town, park=r.park, industry_code=r.industry_code,
+            above_scale=r.above_scale, lifecycle=r.lifecycle, established=r.established,
+            left_year=r.left_year, version=1, tags=[EnterpriseTag(tag=t) for t in r.tags],
+        ))
     session.flush()
+    n = len(registry.records)
     audit.record(session=session, actor=actor, action="registry.load", entity="enterprise",
-                 summary=f"{len(rows)} enterprises from {path.name}", after={"rows": len(rows)})
-    return len(rows)
+                 summary=f"{n} enterprises from {path.name}", after={"rows": n})
+    return n
 
 
 def load_land(*, session: Session, actor: User | None, folder: Path) -> int:
+    """Parcels, leases and 标准地 commitments; every file is read and checked before any is
+    written."""
+    parcels_in = _read(read_parcels, folder / "parcels.geojson")
+    leases_in = _read(partial(read_leases, parcels=parcels_in.codes), folder / "leases.csv")
+    commitments_in = _read(partial(read_standard_land, parcels=parcels_in.codes),
+                           folder / "standard_land.csv")
     ids = dict(session.execute(select(Enterprise.uscc, Enterprise.id)).tuples().all())
-    features = json.loads((folder / "parcels.geojson").read_text(encoding="utf-8"))["features"]
     parcels: dict[str, Parcel] = {}
-    for f in features:
-        p: dict[str, Any] = f["properties"]
+    for p in parcels_in.records:
         parcel = Parcel(
-            parcel_code=p["parcel_id"], area_m2=float(p["area_m2"]),
-            owner_id=ids.get(p.get("owner_uscc") or ""), use=p.get("use"), town=p.get("town"),
-            zone=p.get("zone"), standard_land=bool(p.get("standard_land")),
-            acquired_on=_date(p.get("acquired")),
-            agreed_construction_start=_date(p.get("agreed_start")),
-            construction_started_on=_date(p.get("construction_start")), geometry=f["geometry"],
-            version=1,
+            parcel_code=p.parcel_code, area_m2=p.area_m2, owner_id=ids.get(p.owner_uscc or ""),
+            use=p.use, town=p.town, zone=p.zone, standard_land=p.standard_land,
+            acquired_on=p.acquired_on, agreed_construction_start=p.agreed_construction_start,
+            construction_started_on=p.construction_started_on, geometry=p.geometry, version=1,
         )
         parcels[parcel.parcel_code] = parcel
         session.add(parcel)
     session.flush()
-    for r in _csv(folder / "leases.csv"):
-        session.add(Lease(parcel_id=parcels[r["parcel_id"]].id, lessor_id=ids.get(r["lessor_uscc"]),
-                          lessee_id=ids.get(r["lessee_uscc"]), area_m2=float(r["area_m2"]),
-                          start_on=_date(r["start"]), end_on=_date(r["end"]), version=1))
-    for r in _csv(folder / "standard_land.csv"):
+    for ls in leases_in.records:
+        session.add(Lease(parcel_id=parcels[ls.parcel_code].id,
+                          lessor_id=ids.get(ls.lessor_uscc or ""),
+                          lessee_id=ids.get(ls.lessee_uscc or ""), area_m2=ls.area_m2,
+                          start_on=ls.start_on, end_on=ls.end_on, version=1))
+    for c in commitments_in.records:
         session.add(StandardLandCommitment(
-            parcel_id=parcels[r["parcel_id"]].id,
-            investment_wan_per_mu=_num(r["investment_intensity_wan_per_mu"]),
-            plot_ratio=_num(r["plot_ratio"]), tax_wan_per_mu=_num(r["tax_per_mu_wan"]),
-            energy_tce_per_wan=_num(r["energy_per_va_tce"]),
-            review_after_years=int(r["years_to_attainment"]) if r["years_to_attainment"] else None,
-            penalty=r["penalty_note"] or None, version=1,
+            parcel_id=parcels[c.parcel_code].id, investment_wan_per_mu=c.investment_wan_per_mu,
+            plot_ratio=c.plot_ratio, tax_wan_per_mu=c.tax_wan_per_mu,
+            energy_tce_per_wan=c.energy_tce_per_wan, review_after_years=c.review_after_years,
+            penalty=c.penalty, version=1,
         ))
     session.flush()
     audit.record(session=session, actor=actor, action="land.load", entity="parcel",
@@ -108,13 +125,12 @@ def load_land(*, session: Session, actor: User | None, folder: Path) -> int:
 
 def load_county_figures(*, session: Session, actor: User | None, path: Path) -> int:
     """工业投资 per year (the fifth 五个翻番 target) from the demo's county series."""
-    rows = _csv(path)
-    for row in rows:
-        value = _num(row["industrial_investment_wan"])
-        if value is not None:
-            set_county_figure(session=session, actor=actor, year=int(row["year"]),
-                              name=INDUSTRIAL_INVESTMENT, value=value, source="demo: 统计局")
-    return len(rows)
+    series = _read(read_industrial_investment, path)
+    for row in series.records:
+        if row.value is not None:
+            set_county_figure(session=session, actor=actor, year=row.year,
+                              name=INDUSTRIAL_INVESTMENT, value=row.value, source="demo: 统计局")
+    return len(series.records)
 
 
 def import_year(*, session: Session, actor: User | None, folder: Path, year: int) -> None:

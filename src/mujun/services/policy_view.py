@@ -14,12 +14,15 @@ from mujun.engine.policy import (
     load_shipped_policy,
     shipped_policy_names,
 )
+from mujun.engine.policy_errors import shorten
+
+# the web reads at most one byte more than MAX_POLICY_BYTES of an upload
+from mujun.io.policy_files import MAX_POLICY_BYTES as MAX_POLICY_BYTES
+from mujun.io.policy_files import policy_text
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound
 from mujun.store.models import User
-
-MAX_POLICY_BYTES = 256 * 1024
 
 
 class PolicyProblem(BaseModel):
@@ -80,11 +83,12 @@ def check_policy(*, actor: User, text: str, source: str = "upload") -> PolicyChe
     return PolicyCheck(ok=True, problems=[], policy=_public(loaded))
 
 
-def decode_upload(data: bytes) -> str:
-    """The uploaded bytes as text (UTF-8, a BOM allowed); refuses binary and oversized files."""
-    if len(data) > MAX_POLICY_BYTES:
-        raise InvalidInput(f"a policy file is at most {MAX_POLICY_BYTES // 1024} KB")
+def decode_upload(data: bytes, *, name: str | None = None) -> str:
+    """The uploaded policy file ``name`` as text (:func:`mujun.io.policy_files.policy_text`);
+    :class:`InvalidInput` naming the file for an oversized or non-UTF-8 one."""
+    source = shorten(name or "upload")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("the policy file is not UTF-8 text") from None
+        return policy_text(data, source=source)
+    except PolicyError as exc:
+        raise InvalidInput("; ".join(f"{source}: {message}" for _, message in exc.problems)) \
+            from None

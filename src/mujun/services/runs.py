@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from mujun.engine.evaluate import EvaluationError, evaluate
 from mujun.engine.explain import explain
-from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy, load_policy_text
+from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy_text
+from mujun.io.policy_files import load_policy
 from mujun.services import access, audit
 from mujun.services.access import Action
 from mujun.services.county import county_figures_of

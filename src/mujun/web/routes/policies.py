@@ -32,7 +32,8 @@ async def check_policy(
     user: CurrentUser, file: Annotated[UploadFile, File()]
 ) -> service.PolicyCheck:
     """Check an uploaded policy file: every problem with its key path (nothing is stored)."""
-    text = service.decode_upload(await file.read(service.MAX_POLICY_BYTES + 1))
+    text = service.decode_upload(await file.read(service.MAX_POLICY_BYTES + 1),
+                                 name=file.filename)
     return service.check_policy(actor=user, text=text, source=file.filename or "upload")
 
 
@@ -46,7 +47,8 @@ def policies_page(request: Request, user: CurrentUser, name: str | None = None) 
 @pages.post("/policies/check", dependencies=[CsrfDep])
 async def check_page(request: Request, user: CurrentUser,
                      file: Annotated[UploadFile, File()]) -> Response:
-    text = service.decode_upload(await file.read(service.MAX_POLICY_BYTES + 1))
+    text = service.decode_upload(await file.read(service.MAX_POLICY_BYTES + 1),
+                                 name=file.filename)
     check = service.check_policy(actor=user, text=text, source=file.filename or "upload")
     summaries = service.list_policies(actor=user)
     chosen = service.get_policy(actor=user, name=summaries[0].name)

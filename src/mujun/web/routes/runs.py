@@ -257,7 +257,7 @@ def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: Cur
     if file is not None and file.filename:
         # a synchronous endpoint (a worker thread): the evaluation below must not hold the event
         # loop, where every other request waits (docs/security.md, "Connection pool")
-        text = decode_upload(file.file.read(MAX_POLICY_BYTES + 1))
+        text = decode_upload(file.file.read(MAX_POLICY_BYTES + 1), name=file.filename)
     result = run_views.what_if(session=session, actor=user, run_id=run_id,
                                policy_name=None if text is not None else policy_name or None,
                                policy_text=text)
