@@ -4,8 +4,8 @@ Columns (docs/input-files.md): ``uscc, name`` (required), ``town, park, industry
 (``above``/``below`` or 规上/规下), ``stage`` (a lifecycle code or its Chinese label),
 ``established`` (a date), ``tags`` (``;`` or ``；``-separated) and ``left_year``. Other columns of
 the demo file (``industry_name``, ``stage_zh``, ``ipo_stage``) are read but not kept. A row with an
-invalid or repeated credit code, an unknown scale or stage, or an unreadable date or year is reported
-and left out.
+invalid or repeated credit code, an unknown scale or stage, or an unreadable date or year
+is reported and left out.
 """
 
 from __future__ import annotations
