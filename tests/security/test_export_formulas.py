@@ -19,7 +19,7 @@ from tests.security.conftest import SignIn
 from tests.web.county import CODES
 
 from mujun.io.error_report import write_error_report
-from mujun.io.notice_list import write_notice_list
+from mujun.io.notice_list import notice_list_xlsx
 from mujun.io.problems import Problem
 from mujun.io.results import write_results
 from mujun.store.models import Enterprise, RunResult
@@ -90,10 +90,11 @@ def test_results_csv_text_cannot_start_a_formula(tmp_path: Path) -> None:
 def test_notice_list_and_error_report_have_no_formula(tmp_path: Path) -> None:
     rows = [{"uscc": CODES[i], "name": p, "group": "above", "class": "A", "rank": i + 1,
              "score": 90.0, "vetoed": True, "veto_reason": p} for i, p in enumerate(PAYLOADS)]
-    notice = write_notice_list(tmp_path / "n.xlsx", rows, title=PAYLOADS[0],
-                               towns={CODES[0]: PAYLOADS[1]}, footer=PAYLOADS[2],
-                               notice_from=datetime(2024, 1, 1, tzinfo=UTC),
-                               notice_until=datetime(2024, 1, 8, tzinfo=UTC))
+    notice = tmp_path / "n.xlsx"
+    notice.write_bytes(notice_list_xlsx(rows, title=PAYLOADS[0],
+                                        towns={CODES[0]: PAYLOADS[1]}, footer=PAYLOADS[2],
+                                        notice_from=datetime(2024, 1, 1, tzinfo=UTC),
+                                        notice_until=datetime(2024, 1, 8, tzinfo=UTC)))
     assert formula_cells(notice) == []
     report = write_error_report(tmp_path / "e.xlsx", [
         Problem(p, i, p, p, p) for i, p in enumerate(PAYLOADS)], title=PAYLOADS[0])

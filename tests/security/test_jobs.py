@@ -41,11 +41,18 @@ def test_an_import_job_from_queued_to_done_on_both_stores(county_sign_in: SignIn
     job = wait_job(c, first["url"])
     assert (job["status"], job["progress"], job["message"]) == ("done", 1.0, "完成")
     assert job["started_at"] and job["finished_at"] and job["report_url"] is None
-    report = job["result"]
-    assert (report["applied"], report["updated"], report["errors"]) == (True, 1, 0)
+    report = job["result"]  # 45 changes a stored value: the file waits for acceptance
+    assert (report["applied"], report["waiting"], report["errors"]) == (False, True, 0)
     page = c.get(job["page"])
+    assert page.status_code == 200 and 'id="report-waiting"' in page.text
+    accept = c.post(f"/api/imports/jobs/{job['id']}/accept", json={"reason": "税务复核"})
+    assert accept.status_code == 202
+    applied = wait_job(c, submitted(accept))
+    report = applied["result"]
+    assert (report["applied"], report["updated"], report["errors"]) == (True, 1, 0)
+    page = c.get(applied["page"])
     assert page.status_code == 200 and 'id="report-applied"' in page.text
-    assert [j["id"] for j in c.get("/api/jobs").json()] == [job["id"]]
+    assert [j["id"] for j in c.get("/api/jobs").json()] == [applied["id"], job["id"]]
     assert [b["file_name"] for b in c.get("/api/imports").json()] == ["tax-2021.csv"]
 
 

@@ -101,8 +101,9 @@ ODD_NAMES = ["..", ".", "/", "税" * 300 + ".csv", "../../etc/passwd", "a\x00b\x
 @pytest.mark.parametrize("name", ODD_NAMES, ids=range(len(ODD_NAMES)))
 def test_any_upload_name_is_stored_safely(sign_in: SignIn, name: str) -> None:
     c = sign_in("clerk")
+    # a year with no figures yet: inserted (a changed stored value would wait for acceptance)
     good = f"统一社会信用代码,企业名称,实缴税收(万元)\n{CODES[1]},{NAMES[1]},77\n".encode()
-    r = c.post("/api/imports", data={"department": "tax", "year": "2021"},
+    r = c.post("/api/imports", data={"department": "tax", "year": "2022"},
                files={"file": (name, good, "text/csv")})
     assert r.status_code == 202, r.text
     job = wait_job(c, submitted(r))

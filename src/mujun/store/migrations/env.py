@@ -31,6 +31,7 @@ def run_migrations_online() -> None:
         engine = make_engine(url)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        keys_were_on = sqlite and bool(connection.exec_driver_sql("PRAGMA foreign_keys").scalar())
         if sqlite:
             # A batch migration rebuilds a table (copy, DROP, rename); with foreign keys on, the
             # DROP would cascade and delete every child row (a run's results). The keys are checked
@@ -45,7 +46,7 @@ def run_migrations_online() -> None:
                                        f"rows, e.g. {broken[0]}; restore the backup taken before")
             connection.commit()
         finally:
-            if sqlite:
+            if keys_were_on:  # as the connection was (it goes back to the pool)
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
