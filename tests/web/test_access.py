@@ -72,6 +72,8 @@ POSTS = [
     ("/api/runs/2/appeals", {"uscc": OWN, "reason": "数据有误"}, expect(admin=201, ent=409)),
     ("/api/runs/2/appeals", {"uscc": OTHER, "reason": "数据有误"}, expect(admin=201, ent2=409)),
     ("/api/appeals/999/resolve", {"accept": False, "note": "x"}, expect(admin=404)),
+    # accepting an import's changes: only one's own job (an admin: any), and this one is nobody's
+    ("/api/imports/jobs/999/accept", {"reason": "复核"}, expect(others=404)),
     # every user may change their own password (a wrong current one is refused)
     ("/api/auth/password", {"current_password": "not-mine", "new_password": "x"},
      expect(others=422)),

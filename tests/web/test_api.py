@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import openpyxl
@@ -14,7 +15,7 @@ from tests.web.html import element_ids, tables
 
 from mujun.services import runs
 from mujun.services.county import set_county_figure
-from mujun.store.models import User
+from mujun.store.models import Run, RunStatus, User
 from mujun.store.models.county import INDUSTRIAL_INVESTMENT
 
 RUN_2021 = {"id": 2, "year": 2021, "run_version": 1, "label": "2021-v1", "status": "notice",
@@ -106,9 +107,14 @@ def test_cockpit_industrial_investment_target(sign_in: SignIn, engine: Engine) -
     assert (investment()["base"], investment()["value"]) == (None, None)
     with Session(engine) as session, session.begin():
         admin = session.scalar(select(User).where(User.username == "admin"))
+        later = T0 + timedelta(days=11)  # after the notice of the county's 2021 run
         for year in (2020, 2021):
-            run = runs.create_run(session=session, actor=admin, year=year, now=T0)
-            runs.publish_run(session=session, actor=admin, run=run, now=T0)
+            run = runs.create_run(session=session, actor=admin, year=year, now=later)
+            # one run of a year in notice: the version in notice is finalised first
+            for open_run in session.scalars(select(Run).where(Run.year == year,
+                                                              Run.status == RunStatus.NOTICE)):
+                runs.finalize_run(session=session, actor=admin, run_id=open_run.id, now=later)
+            runs.publish_run(session=session, actor=admin, run_id=run.id, now=later)
     target = investment()
     assert (target["base"], target["year"], target["value"]) == (50_000, 2021, 60_000)
     assert target["goal"] == 100_000 and target["progress"] == 0.6
