@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.web.conftest import Clock, SignIn
 from tests.web.county import CODES
+from tests.web.jobs import submitted, wait_job
 
 RUN_2021 = 2  # the county's 2021 run, in notice at the fixture's clock
 SRC = Path(__file__).parents[2] / "src/mujun"
@@ -29,9 +30,9 @@ def test_every_appeal_ends(sign_in: SignIn, clock: Clock) -> None:
                       json={"uscc": CODES[1], "reason": "用地面积有误"}).json()["id"]
     second = ent.post(f"/api/runs/{RUN_2021}/appeals",
                       json={"uscc": CODES[0], "reason": "税收漏报"}).json()["id"]
-    accepted = admin.post(f"/api/appeals/{second}/resolve", json={
-        "accept": True, "note": "核实后更正", "corrections": {"tax_paid": 400}})
-    new_id = accepted.json()["new_run_id"]
+    accepted = wait_job(admin, submitted(admin.post(f"/api/appeals/{second}/resolve", json={
+        "accept": True, "note": "核实后更正", "corrections": {"tax_paid": 400}})))
+    new_id = accepted["result"]["new_run_id"]
     assert admin.post(f"/api/runs/{new_id}/publish").json()["status"] == "notice"
     # the waiting appeal is on the new version, with the form to decide it there
     assert [a["id"] for a in admin.get(f"/api/runs/{new_id}").json()["appeals"]] == [first]
@@ -42,7 +43,8 @@ def test_every_appeal_ends(sign_in: SignIn, clock: Clock) -> None:
     r = admin.post(f"/appeals/{first}/resolve", follow_redirects=False,
                    data={"decision": "reject", "note": "经核实面积无误", "csrf_token": token})
     assert r.status_code == 303
-    clock.now += timedelta(days=30)
+    clock.now += timedelta(days=30)  # the notice ends, and with it the sessions of before
+    admin, ent2 = sign_in("admin"), sign_in("ent2")
     assert admin.post(f"/api/runs/{new_id}/finalize").json()["status"] == "final"
     states = {a["id"]: a["status"] for a in ent2.get(f"/api/enterprises/{CODES[1]}")
               .json()["appeals"]}
@@ -78,7 +80,8 @@ def test_finalise_is_offered_after_the_notice_only(sign_in: SignIn, clock: Clock
                          data={"csrf_token": admin.headers["X-CSRF-Token"]})
     assert refused.status_code == 409 and "公示期结束后方可定稿" in refused.text
     assert "公示期结束后方可定稿" in admin.post(f"/api/runs/{RUN_2021}/finalize").json()["detail"]
-    clock.now += timedelta(days=11)
+    clock.now += timedelta(days=11)  # the notice ends, and with it the sessions of before
+    admin = sign_in("admin")
     detail = admin.get(f"/api/runs/{RUN_2021}").json()
     assert (detail["can_finalize"], detail["finalize_blocked"]) == (True, None)
     assert 'id="finalize"' in admin.get(f"/runs/{RUN_2021}").text
