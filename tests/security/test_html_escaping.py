@@ -12,7 +12,12 @@ import re
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from tests.web.browser.conftest import browser, live, new_page  # noqa: F401  (fixtures)
+from tests.web.browser.conftest import (  # noqa: F401  (fixtures)
+    browser,
+    live,
+    live_store,
+    new_page,
+)
 from tests.web.county import CODES
 
 from mujun.services import cockpit

@@ -21,6 +21,7 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 from tests.web import county
+from tests.web.browser import chromium
 from tests.web.conftest import Clock
 
 from mujun.store import db
@@ -69,12 +70,8 @@ def live(live_store: Engine) -> Iterator[tuple[str, Clock]]:
 def browser():  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium.shared(CHROMIUM, ARGS) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
