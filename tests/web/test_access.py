@@ -31,6 +31,9 @@ GET_API = [
     (f"/api/enterprises/{OTHER}", expect(admin=200, officer=404, ent=404, ent2=200)),
     (f"/api/enterprises/{OTHER}?year=2020", expect(admin=200, officer=404, ent=404, ent2=200)),
     ("/api/enterprises/91331124NOTEXIST0", expect(admin=404, officer=404, ent=404, ent2=404)),
+    # every value's history: the admin, and a department's clerk (its own fields)
+    (f"/api/enterprises/{OWN}/history", expect(admin=200, clerk=200)),
+    ("/api/enterprises/91331124NOTEXIST0/history", expect(admin=404, clerk=404)),
     ("/api/land/low-efficiency", expect(admin=200, officer=200)),
     ("/api/land/low-efficiency.xlsx", expect(admin=200, officer=200)),
     ("/api/runs", expect(admin=200)),
@@ -52,6 +55,7 @@ PAGES = [
     ("/cockpit", expect(admin=200, leader=200)),
     ("/enterprises", expect(admin=200, officer=200, ent=200, ent2=200)),
     (f"/enterprises/{OWN}", expect(admin=200, officer=200, ent=200, ent2=404)),
+    (f"/enterprises/{OWN}/history", expect(admin=200, clerk=200)),
     (f"/enterprises/{OTHER}", expect(admin=200, officer=404, ent=404, ent2=200)),
     ("/land", expect(admin=200, officer=200)),
     ("/runs", expect(admin=200)),

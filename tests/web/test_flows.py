@@ -9,6 +9,8 @@ from tests.web.county import CODES, NAMES
 from tests.web.html import tables
 from tests.web.jobs import submitted, wait_job
 
+from mujun.services.departments import FIELD_OWNER
+
 
 def test_upload_with_errors_lists_them_and_writes_nothing(sign_in: SignIn) -> None:
     c = sign_in("clerk")
@@ -132,8 +134,15 @@ def test_changed_values_are_previewed_then_confirmed_and_shown_on_the_portrait(
     # another user cannot accept the clerk's job (it is not theirs to see)
     other = sign_in("ent").post(f"/api/imports/jobs/{job_id}/accept", json={"reason": "x"})
     assert other.status_code in (403, 404)
-    # a clerk sees no enterprise page (access matrix); the service gives it its own fields
+    # a clerk sees no portrait (no scores: access matrix) but the enterprise's history page, with
+    # its own department's fields only
     assert c.get(f"/enterprises/{CODES[0]}").status_code == 403
+    own = c.get(f"/enterprises/{CODES[0]}/history")
+    assert own.status_code == 200 and f"/enterprises/{CODES[0]}/history" in r.text
+    mine = [row for row in tables(own.text)["value-events"] if "税务复核更正" in row]
+    assert mine and mine[0][6] == "45.0"
+    fields = {e["field"] for e in c.get(f"/api/enterprises/{CODES[0]}/history").json()}
+    assert fields and fields <= set(FIELD_OWNER_TAX)
     page = sign_in("admin").get(f"/enterprises/{CODES[0]}")
     imported = [row for row in tables(page.text)["value-events"] if "税务复核更正" in row]
     assert imported and imported[0][6] == "45.0"
@@ -150,3 +159,7 @@ def test_what_if_page_with_an_uploaded_policy(sign_in: SignIn) -> None:
     r = admin.post("/runs/2/what-if", data={"csrf_token": admin.headers["X-CSRF-Token"]},
                    files={"file": ("mine.yaml", text, "application/x-yaml")})
     assert r.status_code == 200 and "2021-v1" in r.text
+
+
+#: the fields the tax department reports (the clerk of the county's tests is the tax clerk)
+FIELD_OWNER_TAX = [field for field, dept in FIELD_OWNER.items() if dept == "tax"]

@@ -96,3 +96,12 @@ def history_for_page(
     if not may_see_history(actor):
         return None
     return value_history(session=session, actor=actor, uscc=uscc)[:limit]
+
+
+def history_page(
+    *, session: Session, actor: User | None, uscc: str, limit: int = 1000
+) -> tuple[Any, list[ValueEvent]]:
+    """The enterprise and its value history, for the history page a department's clerk reaches
+    (a clerk sees no scores, so not the portrait; docs/store.md)."""
+    events = value_history(session=session, actor=actor, uscc=uscc)[:limit]
+    return get_enterprise(session=session, uscc=uscc), events

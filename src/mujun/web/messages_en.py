@@ -118,7 +118,8 @@ EN: dict[str, str] = {
     "处修改": "changes", "库中值": "Stored", "新值": "New", "库中值来自": "Stored value set by",
     "（空）": "(empty)", "手工修改": "an edit", "修改原因": "Reason for the change",
     "确认修改并导入": "Accept the changes and import",
-    "数据修改记录": "Value history", "操作人": "By", "原值": "Old", "原因": "Reason",
+    "数据修改记录": "Value history", "本部门填报的字段": "the fields your department reports",
+    "全部字段": "all fields", "操作人": "By", "原值": "Old", "原因": "Reason",
     "方式": "How", "value:current": "current value", "value:import": "import",
     "value:edit": "edit", "value:appeal": "appeal correction", "value:remove": "removed",
     "确认后同一文件重新导入；每处修改连同原因记入数据的修改记录。":

@@ -55,6 +55,14 @@ def get_portrait(uscc: UsccPath, session: SessionDep, user: CurrentUser,
     return portrait.portrait(session=session, actor=user, uscc=uscc, year=year)
 
 
+@api.get("/{uscc}/history", response_model=list[value_history.ValueEvent])
+def history(uscc: UsccPath, session: SessionDep,
+            user: CurrentUser) -> list[value_history.ValueEvent]:
+    """Every value's history, newest first: the admin every field, a department's clerk the
+    fields of its department (who, when, which file, old → new, reason)."""
+    return value_history.value_history(session=session, actor=user, uscc=uscc)
+
+
 @pages.get("/enterprises")
 def list_page(request: Request, session: SessionDep, user: CurrentUser,
               filters: Filters) -> Response:
@@ -70,3 +78,10 @@ def portrait_page(request: Request, uscc: UsccPath, session: SessionDep, user: C
     values = value_history.history_for_page(session=session, actor=user, uscc=uscc)
     return render(request, "portrait.html", user, p=data, e=data.explanation,
                   value_history=values)
+
+
+@pages.get("/enterprises/{uscc}/history")
+def history_page(request: Request, uscc: UsccPath, session: SessionDep,
+                 user: CurrentUser) -> Response:
+    ent, events = value_history.history_page(session=session, actor=user, uscc=uscc)
+    return render(request, "enterprise_history.html", user, ent=ent, value_history=events)
