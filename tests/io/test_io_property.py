@@ -12,6 +12,7 @@ from io_helpers import A
 
 from mujun.engine.fields import FIELDS
 from mujun.io import ENTERPRISE_SCHEMA, read_enterprises, read_incidents
+from mujun.io.problems import InputError
 
 KEYS = [f.key for f in FIELDS]
 cell = st.one_of(
@@ -53,6 +54,13 @@ def test_random_incident_cells_give_problems_not_exceptions(body) -> None:  # ty
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "incidents.csv"
         write_csv(path, ["uscc", "year", "type", "date", "note"], body)
-        result = read_incidents(path)
+        try:
+            result = read_incidents(path)
+        except InputError as exc:
+            # a short file with several NUL bytes is taken for a binary file, refused as a whole
+            # with its reason (docs/input-files.md); a stray NUL in a cell is not
+            assert sum(c.count("\x00") for row in body for c in row) > 2, exc
+            assert "not a table" in exc.problem.reason
+            return
     assert result.table.num_rows == len(result.lines)
     assert not {p.line for p in result.problems if p.is_error} & set(result.lines)
