@@ -182,7 +182,10 @@ def resolve_appeal(
         raise InvalidTransition(f"申诉 #{appeal.id} 已处理（{STATUS_ZH.get(appeal.status)}），"
                                 "请刷新页面查看结果")
     check_version(appeal, expected_version, f"appeal {appeal.id}")
-    run = session.get(Run, appeal.run_id)
+    # the run's row locked (PostgreSQL; SQLite has one writer anyway): decisions on the appeals of
+    # one run follow each other, so two acceptances cannot each build a corrected draft
+    run = session.scalar(select(Run).where(Run.id == appeal.run_id).with_for_update()
+                         .execution_options(populate_existing=True))
     if run is None:
         raise NotFound(f"the run of appeal {appeal.id} does not exist")
     if run.status != RunStatus.NOTICE:

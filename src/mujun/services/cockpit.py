@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from mujun.engine.labels import GROUP_ZH
@@ -134,7 +134,12 @@ _cache_lock = threading.Lock()
 _CACHE_SIZE = 64
 
 
-def _cached(key: tuple[Any, ...], compute: Any) -> Any:
+def _cached(session: Session, key: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()`` cached under ``key`` within the session's store: a process may serve more
+    than one store (the tests do), and a run id or a data version names nothing across stores."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    key = (engine.url.render_as_string(hide_password=True), *key)
     with _cache_lock:
         if key in _cache:
             return _cache[key]
@@ -168,7 +173,7 @@ def run_rows(session: Session, run: Run) -> list[_Row]:
             .where(RunResult.run_id == run.id).order_by(RunResult.row_no)
         return [_Row(u, n, g, k, s, r, bool(low), m, t, i)
                 for u, n, g, k, s, r, low, m, t, i in session.execute(query)]
-    return _cached(("rows", run.id, run.results_hash), load)
+    return _cached(session, ("rows", run.id, run.results_hash), load)
 
 
 def _mix(key: str, label: str, rows: list[_Row]) -> MixRow:
@@ -235,7 +240,7 @@ def _yearly_totals(session: Session, runs: dict[int, Run]) -> dict[str, dict[int
     the year's published run, so a later import never moves a published year's figures."""
     out: dict[str, dict[int, float | None]] = {key: {} for key, *_ in _TARGETS}
     for year, run in runs.items():
-        totals = _cached(("totals", run.id, run.snapshot_hash, run.results_hash),
+        totals = _cached(session, ("totals", run.id, run.snapshot_hash, run.results_hash),
                          lambda run=run: _year_totals(run, run_rows(session, run)))
         for key, value in totals.items():
             out[key][year] = value
@@ -272,7 +277,7 @@ def cockpit(*, session: Session, actor: User, year: int | None = None) -> Cockpi
     """The cockpit of ``year`` (default: the latest published year)."""
     require(actor, Action.COCKPIT)
     key = ("cockpit", year, data_version(session))
-    return _cached(key, lambda: _compute(session, year))
+    return _cached(session, key, lambda: _compute(session, year))
 
 
 def _compute(session: Session, year: int | None) -> CockpitPublic:
@@ -344,4 +349,4 @@ def parcel_map(*, session: Session, actor: User, year: int | None = None) -> Par
             })
         return ParcelMap(year=y, features=features)
 
-    return _cached(key, compute)
+    return _cached(session, key, compute)
