@@ -145,6 +145,9 @@ def test_changed_values_are_previewed_then_confirmed_and_shown_on_the_portrait(
     assert fields and fields <= set(FIELD_OWNER_TAX)
     page = sign_in("admin").get(f"/enterprises/{CODES[0]}")
     imported = [row for row in tables(page.text)["value-events"] if "税务复核更正" in row]
+    # the portrait lists the changes only, and links to where every value came from
+    assert 'data-source="current"' not in page.text and 'id="value-history-all"' in page.text
+    assert 'data-source="current"' in sign_in("admin").get(f"/enterprises/{CODES[0]}/history").text
     assert imported and imported[0][6] == "45.0"
     for who in ("officer", "ent"):  # they see the page (their town, their own), not the history
         page = sign_in(who).get(f"/enterprises/{CODES[0]}")

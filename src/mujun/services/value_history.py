@@ -42,8 +42,10 @@ def may_see_history(actor: User | None) -> bool:
         actor.role == Role.CLERK and actor.active and bool(actor.department))
 
 
-def value_history(*, session: Session, actor: User | None, uscc: str) -> list[ValueEvent]:
-    """The enterprise's value history, newest first (a clerk: its department's fields only)."""
+def value_history(*, session: Session, actor: User | None, uscc: str,
+                  include_current: bool = True) -> list[ValueEvent]:
+    """The enterprise's value history, newest first (a clerk: its department's fields only);
+    ``include_current=False`` leaves out where each current value came from (only the changes)."""
     if not may_see_history(actor):
         raise PermissionDenied("only the administrator and the departments' clerks see the "
                                "history of values")
@@ -76,7 +78,8 @@ def value_history(*, session: Session, actor: User | None, uscc: str) -> list[Va
             file=b.file_name if b else None, import_id=c.import_id,
             old=jsonable(decode(c.field, c.old_num, c.old_text)),
             new=jsonable(decode(c.field, c.new_num, c.new_text)), reason=c.reason))
-    for f in session.scalars(select(Figure).where(Figure.enterprise_id == ent.id)):
+    current = select(Figure).where(Figure.enterprise_id == ent.id)
+    for f in session.scalars(current) if include_current else ():
         if not visible(f.field):
             continue
         b = batch(f.import_id)
@@ -92,10 +95,12 @@ def value_history(*, session: Session, actor: User | None, uscc: str) -> list[Va
 def history_for_page(
     *, session: Session, actor: User | None, uscc: str, limit: int = 300
 ) -> list[ValueEvent] | None:
-    """The portrait's block: the history when the user may see it, else None (no block)."""
+    """The portrait's block: the changes when the user may see them, else None (no block). Where
+    each current value came from is on the history page (a portrait is read often; the block
+    stays small)."""
     if not may_see_history(actor):
         return None
-    return value_history(session=session, actor=actor, uscc=uscc)[:limit]
+    return value_history(session=session, actor=actor, uscc=uscc, include_current=False)[:limit]
 
 
 def history_page(

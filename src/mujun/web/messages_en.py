@@ -119,7 +119,7 @@ EN: dict[str, str] = {
     "（空）": "(empty)", "手工修改": "an edit", "修改原因": "Reason for the change",
     "确认修改并导入": "Accept the changes and import",
     "数据修改记录": "Value history", "本部门填报的字段": "the fields your department reports",
-    "全部字段": "all fields", "操作人": "By", "原值": "Old", "原因": "Reason",
+    "全部字段": "all fields", "全部数据来源与修改记录": "Where every value came from, and every change", "操作人": "By", "原值": "Old", "原因": "Reason",
     "方式": "How", "value:current": "current value", "value:import": "import",
     "value:edit": "edit", "value:appeal": "appeal correction", "value:remove": "removed",
     "确认后同一文件重新导入；每处修改连同原因记入数据的修改记录。":

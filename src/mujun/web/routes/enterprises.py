@@ -77,7 +77,7 @@ def portrait_page(request: Request, uscc: UsccPath, session: SessionDep, user: C
     data = portrait.portrait(session=session, actor=user, uscc=uscc, year=year)
     values = value_history.history_for_page(session=session, actor=user, uscc=uscc)
     return render(request, "portrait.html", user, p=data, e=data.explanation,
-                  value_history=values)
+                  value_history=values, history_link=f"/enterprises/{uscc}/history")
 
 
 @pages.get("/enterprises/{uscc}/history")
