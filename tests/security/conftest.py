@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from tests.store.conftest import db_url, pg_reachable  # noqa: F401  (fixtures)
@@ -25,6 +24,7 @@ from tests.web.conftest import (  # noqa: F401  (fixtures)
     county_file,
     engine,
     sign_in,
+    signing_in,
 )
 
 from mujun.store import db
@@ -51,16 +51,4 @@ def county_app(county_engine: Engine, clock: Clock):  # type: ignore[no-untyped-
 @pytest.fixture
 def county_sign_in(county_app) -> Iterator[SignIn]:  # type: ignore[no-untyped-def]
     """Like ``sign_in``, on ``county_app``."""
-    clients: list[TestClient] = []
-
-    def make(username: str) -> TestClient:
-        c = TestClient(county_app)
-        clients.append(c)
-        r = c.post("/api/auth/login", json={"username": username, "password": county.PASSWORD})
-        assert r.status_code == 200, r.text
-        c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-        return c
-
-    yield make
-    for c in clients:
-        c.close()
+    yield from signing_in(county_app)

@@ -70,9 +70,9 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 SignIn = Callable[[str], TestClient]
 
 
-@pytest.fixture
-def sign_in(app) -> Iterator[SignIn]:  # type: ignore[no-untyped-def]
-    """A new client signed in as the named user; the CSRF token is sent on every request."""
+def signing_in(app) -> Iterator[SignIn]:  # type: ignore[no-untyped-def]
+    """New clients of ``app``, each signed in as the named user; the CSRF token is sent on every
+    request (the body of the ``sign_in`` fixtures)."""
     clients: list[TestClient] = []
 
     def make(username: str) -> TestClient:
@@ -86,3 +86,9 @@ def sign_in(app) -> Iterator[SignIn]:  # type: ignore[no-untyped-def]
     yield make
     for c in clients:
         c.close()
+
+
+@pytest.fixture
+def sign_in(app) -> Iterator[SignIn]:  # type: ignore[no-untyped-def]
+    """A new client signed in as the named user; the CSRF token is sent on every request."""
+    yield from signing_in(app)
