@@ -107,4 +107,7 @@ def serve_cmd(
         err_console.print(f"[yellow]warning:[/yellow] {MISSING_MESSAGE}")
     console.print(f"store: {get_settings().database_url}")
     console.print(f"serving on http://{host}:{port}")
-    uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="warning")
+    web_app = create_app(engine=engine)
+    # served beyond this machine, the sign-in page does not list the demo accounts either
+    web_app.state.list_demo_accounts = bool(start.demo_accounts)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
 from mujun.cli.main import app
 from mujun.services.schemas import UserCreate, UserUpdate
-from mujun.services.users import create_user, update_user
+from mujun.services.users import add_account, update_user
 from mujun.store.models import Role, User
 
 user_app = typer.Typer(help="Users and roles (admin, clerk, officer, enterprise, leader).",
@@ -45,7 +45,8 @@ def add_cmd(username: str, role: Annotated[Role, typer.Option("--role")],
             uscc: Uscc = None, name: Annotated[str, typer.Option("--name")] = "",
             password: Password = None, as_user: AsUser = None) -> None:
     """Add a user with a role (a clerk needs --department, an officer --town or --park, an
-    enterprise user --uscc)."""
+    enterprise user --uscc). Without --password it gets a one-time password, printed once;
+    either way the user sets their own at the first sign-in."""
     try:
         user_in = UserCreate(username=username, role=role, department=department, town=town,
                              park=park, uscc=uscc, display_name=name, password=password)
@@ -53,8 +54,12 @@ def add_cmd(username: str, role: Annotated[Role, typer.Option("--role")],
         _invalid(exc)
         return
     with store_session() as session:
-        user = create_user(session=session, actor=acting_user(session, as_user), user_in=user_in)
-        console.print(f"added {_describe(user)}")
+        added = add_account(session=session, actor=acting_user(session, as_user),
+                            user_in=user_in)
+        console.print(f"added {_describe(added.user)}")
+        if added.one_time_password:
+            console.print(f"one-time password (shown only now): {added.one_time_password}",
+                          highlight=False)
 
 
 @user_app.command("set")

@@ -2,7 +2,7 @@
 
 | role | reaches |
 |---|---|
-| admin | everything |
+| admin | everything (the only one to manage users) |
 | clerk | its department's templates and imports (no enterprise data) |
 | officer | enterprises of its town or park (lists, portraits, low-efficiency land) |
 | enterprise | its own enterprise only |
@@ -33,6 +33,7 @@ class Action(StrEnum):
     IMPORTS = "imports.use"  # templates, uploads, history (a clerk: its department only)
     POLICIES_VIEW = "policies.view"
     POLICIES_MANAGE = "policies.manage"
+    USERS = "users.manage"  # accounts: list, add, change, reset a password, disable
 
 
 _ALLOWED: dict[str, frozenset[Action]] = {

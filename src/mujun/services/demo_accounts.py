@@ -10,17 +10,21 @@ every page has something to show.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mujun.services import audit, users
+from mujun.services.demo import is_demo_store
+from mujun.services.departments import DEPARTMENTS
 from mujun.services.passwords import DEMO_PASSWORD
 from mujun.services.published import published_runs
 from mujun.services.schemas import UserCreate
 from mujun.store.models import Enterprise, Role, RunResult, User
 
-__all__ = ["DEMO_PASSWORD", "DemoAccount", "ensure_demo_accounts", "existing_demo_accounts"]
+__all__ = ["DEMO_PASSWORD", "DemoAccount", "ensure_demo_accounts", "existing_demo_accounts",
+           "login_page_accounts"]
 DEMO_USERNAMES = ("admin", "clerk-tax", "officer", "enterprise", "leader")
 
 
@@ -33,7 +37,9 @@ class DemoAccount:
 
 
 def _scope(user: User) -> str:
-    return user.department or user.town or user.park or user.uscc or "—"
+    if user.department in DEPARTMENTS:
+        return DEPARTMENTS[user.department].name_zh
+    return user.town or user.park or user.uscc or "—"
 
 
 def _set_demo_password(session: Session, user: User, password: str) -> None:
@@ -45,13 +51,29 @@ def _set_demo_password(session: Session, user: User, password: str) -> None:
                  after={"password": "(demo)"})
 
 
+@lru_cache(maxsize=64)
+def _holds(password_hash: str | None, password: str) -> bool:
+    # argon2 is slow on purpose; the sign-in page asks about the same few hashes again and again
+    return users.verify_password(password_hash, password)
+
+
 def existing_demo_accounts(*, session: Session,
                            password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     """The accounts that still sign in with the demo password (none on a real store)."""
-    found = session.scalars(select(User).where(User.username.in_(DEMO_USERNAMES))
-                            .order_by(User.id))
+    found = session.scalars(select(User).where(User.username.in_(DEMO_USERNAMES),
+                                               User.active.is_(True)).order_by(User.id))
     return [DemoAccount(u.username, u.role, _scope(u), password) for u in found
-            if users.verify_password(u.password_hash, password)]
+            if _holds(u.password_hash, password)]
+
+
+def login_page_accounts(*, session: Session, production: bool) -> list[DemoAccount]:
+    """The demo accounts the sign-in page lists with their password, so a visitor can try
+    every role without the terminal: only on a store holding the demo county outside
+    production (and ``mujun serve`` on another address than this machine's hides them:
+    services/first_start.py); none anywhere else."""
+    if production or not is_demo_store(session):
+        return []
+    return existing_demo_accounts(session=session)
 
 
 def ensure_demo_accounts(*, session: Session, password: str = DEMO_PASSWORD) -> list[DemoAccount]:

@@ -5,7 +5,7 @@ Reachable by whoever may see the enterprise (``access.visible_enterprise``: 404 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pyarrow.compute as pc
@@ -31,6 +31,7 @@ from mujun.store.models import (
     RunStatus,
     User,
 )
+from mujun.store.models.base import utcnow
 from mujun.store.models.registry import LIFECYCLE_ZH, Lifecycle
 
 
@@ -85,6 +86,10 @@ class PortraitPublic(BaseModel):
     appeal_runs: dict[int, str]
     #: the enterprise's pending appeal against the year's run (then it may not file another)
     open_appeal_id: int | None
+    #: the end of the year's public notice, while the run is in notice (appeals until then)
+    notice_until: datetime | None
+    #: the appeal form is the enterprise's own, during the notice (the admin resolves appeals
+    #: on the run's page)
     can_appeal: bool
 
 
@@ -123,13 +128,13 @@ def _live_figures(session: Session, enterprise_id: int, year: int | None) -> dic
 
 
 def may_appeal(user: User, uscc: str) -> bool:
-    if not access.allowed(user, access.Action.APPEAL):
-        return False
-    return user.role == Role.ADMIN or (user.role == Role.ENTERPRISE and user.uscc == uscc)
+    """Whether the portrait offers ``user`` the appeal form: to the enterprise itself only."""
+    return (access.allowed(user, access.Action.APPEAL) and user.role == Role.ENTERPRISE
+            and user.uscc == uscc)
 
 
 def portrait(*, session: Session, actor: User, uscc: str, year: int | None = None,
-             today: date | None = None) -> PortraitPublic:
+             today: date | None = None, now: datetime | None = None) -> PortraitPublic:
     ent = access.visible_enterprise(session=session, user=actor, uscc=uscc)
     runs = published_runs(session)
     years = list(runs)
@@ -165,6 +170,8 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
     appeal_runs = {r.id: r.label for r in session.scalars(select(Run).where(Run.id.in_(named)))}
     open_appeal = next((a.id for a in appeals if run is not None and a.run_id == run.id
                         and a.status == AppealStatus.PENDING), None)
+    notice_until = run.notice_until if run and run.status == RunStatus.NOTICE else None
+    in_notice = notice_until is not None and (now or utcnow()) < notice_until
     return PortraitPublic(
         enterprise=EnterpriseInfo(
             uscc=ent.uscc, name=ent.name, town=ent.town, park=ent.park,
@@ -182,6 +189,7 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
         appeals=appeals,
         appeal_runs=appeal_runs,
         open_appeal_id=open_appeal,
-        can_appeal=bool(run and run.status == RunStatus.NOTICE and current is not None
-                        and open_appeal is None and may_appeal(actor, ent.uscc)),
+        notice_until=notice_until,
+        can_appeal=bool(in_notice and current is not None and open_appeal is None
+                        and may_appeal(actor, ent.uscc)),
     )

@@ -44,12 +44,14 @@ class UserBase(_Schema):
 
     @model_validator(mode="after")
     def _scope_matches_role(self) -> UserBase:
+        # messages name the field: the web's 用户管理 form and the command line show them
         if self.role is Role.CLERK and self.department not in DEPARTMENTS:
-            raise ValueError(f"a clerk needs a department, one of {', '.join(DEPARTMENTS)}")
+            raise ValueError("部门（department）：部门填报员须选择部门，可选 "
+                             + "、".join(DEPARTMENTS))
         if self.role is Role.OFFICER and not (self.town or self.park):
-            raise ValueError("an officer needs a town or a park")
+            raise ValueError("乡镇街道或园区（town/park）：乡镇专员须选择乡镇街道或园区")
         if self.role is Role.ENTERPRISE and not self.uscc:
-            raise ValueError("an enterprise user needs a uscc")
+            raise ValueError("企业信用代码（uscc）：企业用户须填写统一社会信用代码")
         return self
 
 

@@ -35,7 +35,7 @@ from mujun.store.settings import get_settings
 from mujun.web import assets
 from mujun.web.deps import CsrfRejected, NotSignedIn, PasswordChangeRequired
 from mujun.web.render import HERE, render
-from mujun.web.routes import auth, cockpit, enterprises, imports, jobs, land, policies, runs
+from mujun.web.routes import auth, cockpit, enterprises, imports, jobs, land, policies, runs, users
 from mujun.web.settings import get_web_settings
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, runs, imports, jobs, policies):
+    for module in (auth, cockpit, enterprises, land, runs, imports, jobs, policies, users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path().exists():

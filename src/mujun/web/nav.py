@@ -31,6 +31,8 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/imports", "数据导入"))
     if allowed(user, Action.POLICIES_VIEW):
         items.append(("/policies", "评价办法"))
+    if allowed(user, Action.USERS):
+        items.append(("/users", "用户管理"))
     return [NavItem(h, label, path == h or path.startswith(h + "/")) for h, label in items]
 
 

@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from mujun.services import auth as auth_service
-from mujun.services import web_sessions
+from mujun.services import demo_accounts, web_sessions
 from mujun.services.errors import InvalidInput
 from mujun.services.schemas import UserPublic
 from mujun.store.models import User
+from mujun.store.settings import get_settings
 from mujun.web.deps import (
     SESSION_TOKEN,
     CsrfDep,
@@ -139,9 +140,20 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
+def _login_page(request: Request, session: Session, status_code: int = 200,
+                **context: Any) -> Response:
+    """The sign-in form; on the demo store (docs/security.md, Accounts) with the demo accounts
+    and their password, so a visitor can sign in without the terminal."""
+    listed = getattr(request.app.state, "list_demo_accounts", True)
+    demo = demo_accounts.login_page_accounts(
+        session=session, production=get_settings().environment == "production") if listed else []
+    return render(request, "login.html", None, status_code=status_code, demo_accounts=demo,
+                  **context)
+
+
 @pages.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
-    return render(request, "login.html", None, next=_safe_next(next) or "", error=None)
+def login_page(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    return _login_page(request, session, next=_safe_next(next) or "", error=None)
 
 
 @pages.post("/login", dependencies=[CsrfDep])
@@ -154,9 +166,9 @@ def login_form(
 ) -> Response:
     result = _sign_in(request, session, username, password)
     if result.user is None:
-        return render(request, "login.html", None, status_code=401 if result.outcome != "locked"
-                      else 429, next=_safe_next(next) or "", error=_refusal(result),
-                      username=username)
+        return _login_page(request, session, status_code=401 if result.outcome != "locked"
+                           else 429, next=_safe_next(next) or "", error=_refusal(result),
+                           username=username)
     _start_session(request, session, result.user)
     if result.user.must_change_password:
         return RedirectResponse("/password", status_code=303)

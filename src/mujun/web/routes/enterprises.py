@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from mujun.engine.labels import EXEMPT_ZH, GROUP_ZH
 from mujun.services import lists, portrait, value_history
-from mujun.web.deps import CurrentUser, SessionDep
+from mujun.web.deps import CurrentUser, Now, SessionDep
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
 
@@ -48,11 +48,11 @@ def export_enterprises(session: SessionDep, user: CurrentUser, filters: Filters)
 
 
 @api.get("/{uscc}", response_model=portrait.PortraitPublic)
-def get_portrait(uscc: UsccPath, session: SessionDep, user: CurrentUser,
+def get_portrait(uscc: UsccPath, session: SessionDep, user: CurrentUser, now: Now,
                  year: YearQuery = None) -> portrait.PortraitPublic:
     """亩均画像: result, explanation, history, upgrade path, pricing and appeals (404 outside
     your scope)."""
-    return portrait.portrait(session=session, actor=user, uscc=uscc, year=year)
+    return portrait.portrait(session=session, actor=user, uscc=uscc, year=year, now=now)
 
 
 @api.get("/{uscc}/history", response_model=list[value_history.ValueEvent])
@@ -73,8 +73,8 @@ def list_page(request: Request, session: SessionDep, user: CurrentUser,
 
 @pages.get("/enterprises/{uscc}")
 def portrait_page(request: Request, uscc: UsccPath, session: SessionDep, user: CurrentUser,
-                  year: YearQuery = None) -> Response:
-    data = portrait.portrait(session=session, actor=user, uscc=uscc, year=year)
+                  now: Now, year: YearQuery = None) -> Response:
+    data = portrait.portrait(session=session, actor=user, uscc=uscc, year=year, now=now)
     values = value_history.history_for_page(session=session, actor=user, uscc=uscc)
     return render(request, "portrait.html", user, p=data, e=data.explanation,
                   value_history=values, history_link=f"/enterprises/{uscc}/history")
