@@ -49,6 +49,8 @@ GET_API = [
     ("/api/jobs", expect(others=200)),  # each its own (tests/security/test_jobs.py)
     ("/api/jobs/999", expect(others=404)),
     ("/api/jobs/999/report.xlsx", expect(others=404)),
+    ("/api/users", expect(admin=200)),  # 用户管理: the admin's only (tests/web/test_users.py)
+    ("/api/users/clerk", expect(admin=200)),
 ]
 
 PAGES = [
@@ -64,6 +66,8 @@ PAGES = [
     ("/policies", expect(others=200)),
     ("/jobs/999", expect(others=404)),
     ("/password", expect(others=200)),
+    ("/users", expect(admin=200)),
+    ("/users/clerk", expect(admin=200)),
 ]
 
 POSTS = [
@@ -81,6 +85,9 @@ POSTS = [
     # every user may change their own password (a wrong current one is refused)
     ("/api/auth/password", {"current_password": "not-mine", "new_password": "x"},
      expect(others=422)),
+    ("/api/users", {"username": "tax9", "role": "clerk", "department": "tax"}, expect(admin=201)),
+    ("/api/users/clerk", {"display_name": "税务填报员"}, expect(admin=200)),
+    ("/api/users/nobody/password-reset", None, expect(admin=404)),
 ]
 
 

@@ -58,7 +58,8 @@ def test_portrait_payload(sign_in: SignIn) -> None:
                     "town": "西屏街道", "value_added": 550.0, "water_t": 2000.0},
         "parcels": [{"parcel_code": "331124-T-001", "area_m2": 6000.0, "town": "西屏街道",
                      "zone": "测试园区", "idle": False}],
-        "appeals": [], "appeal_runs": {}, "open_appeal_id": None, "can_appeal": True,
+        "appeals": [], "appeal_runs": {}, "open_appeal_id": None,
+        "notice_until": "2022-05-08T09:00:00Z", "can_appeal": True,
     }
     # the explanation is the engine's, stored with the run: 6000 m² is 9 亩, tax 44 万元
     assert explanation["land_mu"] == 9.0

@@ -30,7 +30,9 @@ def form_problems(exc: ValidationError) -> str:
     out = []
     for err in exc.errors():
         field = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), "")
-        if err["type"] == "value_error":
+        if err.get("input") in (None, "") and err["type"] != "value_error":
+            message = "必须填写"
+        elif err["type"] == "value_error":
             message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
         else:
             message = _MESSAGES.get(err["type"], err["msg"]).format(**err.get("ctx", {}))
