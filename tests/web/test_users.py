@@ -179,10 +179,10 @@ def test_the_admin_keeps_itself_and_the_store_keeps_an_admin(engine: Engine,
     r = admin.post("/api/users/admin", json={"role": "leader"})
     assert (r.status_code, r.json()["detail"]) == (422, "不能取消自己的管理员角色")
     assert admin.get("/api/auth/me").status_code == 200
-    with Session(engine) as s:  # the command line (no acting user) on the only admin
-        with pytest.raises(InvalidInput, match="至少要保留一个启用的管理员账号"):
-            users.update_user(session=s, actor=None, username="admin",
-                              user_in=UserUpdate(active=False))
+    # the command line (no acting user) on the only admin
+    with Session(engine) as s, pytest.raises(InvalidInput, match="至少要保留一个启用的管理员账号"):
+        users.update_user(session=s, actor=None, username="admin",
+                          user_in=UserUpdate(active=False))
     # with a second admin, one may disable the other
     assert admin.post("/api/users", json={"username": "admin2", "role": "admin"}).status_code \
         == 201
