@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from mujun.engine import uscc as uscc_check
+from mujun.engine.texts import N_
 from mujun.services.departments import DEPARTMENTS
 from mujun.store.models import Lifecycle, Role
 
@@ -46,12 +47,11 @@ class UserBase(_Schema):
     def _scope_matches_role(self) -> UserBase:
         # messages name the field: the web's 用户管理 form and the command line show them
         if self.role is Role.CLERK and self.department not in DEPARTMENTS:
-            raise ValueError("部门（department）：部门填报员须选择部门，可选 "
-                             + "、".join(DEPARTMENTS))
+            raise ValueError(N_("部门（department）：部门填报员须选择部门"))
         if self.role is Role.OFFICER and not (self.town or self.park):
-            raise ValueError("乡镇街道或园区（town/park）：乡镇专员须选择乡镇街道或园区")
+            raise ValueError(N_("乡镇街道或园区（town/park）：乡镇专员须选择乡镇街道或园区"))
         if self.role is Role.ENTERPRISE and not self.uscc:
-            raise ValueError("企业信用代码（uscc）：企业用户须填写统一社会信用代码")
+            raise ValueError(N_("企业信用代码（uscc）：企业用户须填写统一社会信用代码"))
         return self
 
 

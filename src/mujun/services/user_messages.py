@@ -1,40 +1,53 @@
-"""A refused user (the 用户管理 form, the API, ``mujun user``) in Chinese, each problem naming
-its field: ``用户名（username）：必须填写``."""
+"""A refused user (the 用户管理 form, the API, ``mujun user``) in Chinese or in the page's
+language, each problem naming its field: ``用户名（username）：必须填写``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import ValidationError
+
+from mujun.engine.texts import N_
 
 #: the form's labels, to name the field of a problem
 FIELD_LABELS = {
-    "username": "用户名", "display_name": "显示名称", "role": "角色", "department": "部门",
-    "town": "乡镇街道", "park": "园区", "uscc": "企业信用代码", "active": "状态",
-    "password": "密码", "version": "版本",
+    "username": N_("用户名"), "display_name": N_("显示名称"), "role": N_("角色"),
+    "department": N_("部门"), "town": N_("乡镇街道"), "park": N_("园区"),
+    "uscc": N_("企业信用代码"), "active": N_("状态"), "password": N_("密码"),
+    "version": N_("版本"),
 }
 
 _MESSAGES = {
-    "missing": "必须填写",
-    "string_too_short": "必须填写",
-    "string_too_long": "太长（最多 {max_length} 个字符）",
-    "string_pattern_mismatch": "只能包含字母、数字、汉字和 . _ @ -",
-    "enum": "不是可选的值",
-    "extra_forbidden": "不是可填写的项",
-    "bool_parsing": "应为是或否",
-    "int_parsing": "应为整数",
+    "missing": N_("必须填写"),
+    "string_too_long": N_("太长（最多 %(max_length)s 个字符）"),
+    "string_pattern_mismatch": N_("只能包含字母、数字、汉字和 . _ @ -"),
+    "enum": N_("不是可选的值"),
+    "extra_forbidden": N_("不是可填写的项"),
+    "bool_parsing": N_("应为是或否"),
+    "int_parsing": N_("应为整数"),
 }
+_FIELD_PROBLEM = N_("%(label)s（%(field)s）：%(problem)s")
 
 
-def form_problems(exc: ValidationError) -> str:
-    """A refused user form in Chinese, each problem naming its field (``用户名（username）：…``);
-    a rule over several fields (the role's scope) names its fields itself."""
+def _same(text: str) -> str:
+    return text
+
+
+def form_problems(exc: ValidationError, tr: Callable[[str], str] = _same) -> str:
+    """Each problem naming its field, joined; ``tr`` translates (the page's language; Chinese
+    by default). A rule over several fields (the role's scope) names its fields itself."""
     out = []
     for err in exc.errors():
         field = next((str(p) for p in reversed(err["loc"]) if isinstance(p, str)), "")
         if err.get("input") in (None, "") and err["type"] != "value_error":
-            message = "必须填写"
+            problem = tr(_MESSAGES["missing"])
         elif err["type"] == "value_error":
-            message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
+            problem = tr(str(err["ctx"]["error"]) if "ctx" in err else err["msg"])
+        elif err["type"] in _MESSAGES:
+            problem = tr(_MESSAGES[err["type"]]) % err.get("ctx", {})
         else:
-            message = _MESSAGES.get(err["type"], err["msg"]).format(**err.get("ctx", {}))
-        out.append(f"{FIELD_LABELS.get(field, field)}（{field}）：{message}" if field else message)
+            problem = err["msg"]
+        out.append(tr(_FIELD_PROBLEM) % {"label": tr(FIELD_LABELS.get(field, field)),
+                                         "field": field, "problem": problem}
+                   if field else problem)
     return "；".join(out)

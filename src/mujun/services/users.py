@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.services import access, audit, web_sessions
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound, PermissionDenied
@@ -67,7 +68,7 @@ def _fit_scope(session: Session, user: User) -> None:
             setattr(user, name, None)
     if user.role == Role.ENTERPRISE and session.scalar(
             select(Enterprise.id).where(Enterprise.uscc == user.uscc)) is None:
-        raise InvalidInput(f"企业信用代码（uscc）：{user.uscc} 不在企业库中")
+        raise InvalidInput(N_("企业信用代码（uscc）：%(uscc)s 不在企业库中"), uscc=user.uscc)
 
 
 def _keep_an_admin(session: Session, actor: User | None, user: User) -> None:
@@ -77,12 +78,12 @@ def _keep_an_admin(session: Session, actor: User | None, user: User) -> None:
     if still_admin:
         return
     if actor is not None and actor.id == user.id:
-        raise InvalidInput("不能停用自己的账号" if not user.active
-                           else "不能取消自己的管理员角色")
+        raise InvalidInput(N_("不能停用自己的账号") if not user.active
+                           else N_("不能取消自己的管理员角色"))
     others = session.scalar(select(func.count(User.id)).where(
         User.role == Role.ADMIN, User.active.is_(True), User.id != user.id))
     if not others:
-        raise InvalidInput("至少要保留一个启用的管理员账号")
+        raise InvalidInput(N_("至少要保留一个启用的管理员账号"))
 
 
 def may_import(actor: User | None, department: str) -> bool:
@@ -119,7 +120,7 @@ def ensure_admin(*, session: Session) -> User:
 def create_user(*, session: Session, actor: User | None, user_in: UserCreate) -> User:
     require_user_admin(actor)
     if session.scalar(select(User.id).where(User.username == user_in.username)) is not None:
-        raise InvalidInput(f"用户名（username）：{user_in.username} 已存在")
+        raise InvalidInput(N_("用户名（username）：%(name)s 已存在"), name=user_in.username)
     if user_in.password is not None:
         check_password(user_in.password, known=(user_in.username, user_in.display_name))
     data = user_in.model_dump(exclude={"password"})

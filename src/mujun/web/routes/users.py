@@ -16,7 +16,7 @@ from mujun.services.errors import InvalidInput
 from mujun.services.schemas import UserCreate, UserPublic, UserUpdate
 from mujun.services.user_messages import form_problems
 from mujun.store.models import User
-from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
+from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep, get_lang, get_translator
 from mujun.web.render import render
 
 api = APIRouter(prefix="/api/users", tags=["users"])
@@ -111,8 +111,10 @@ def _form_user(username: str, display_name: str, role: str, department: str, tow
             for k, v in given.items()}
 
 
-def _problem(exc: ValidationError | InvalidInput) -> str:
-    return form_problems(exc) if isinstance(exc, ValidationError) else str(exc)
+def _problem(request: Request, exc: ValidationError | InvalidInput) -> str:
+    """A refused form in the page's language."""
+    tr = get_translator(get_lang(request))
+    return form_problems(exc, tr) if isinstance(exc, ValidationError) else tr.error(exc)
 
 
 def _list_page(request: Request, session: Session, user: User, filters: user_views.UserFilter,
@@ -151,7 +153,7 @@ def add_user_form(request: Request, session: SessionDep, user: CurrentUser,
     except (ValidationError, InvalidInput) as exc:
         session.rollback()
         return _list_page(request, session, user, user_views.UserFilter(), status_code=422,
-                          form=given, error=_problem(exc))
+                          form=given, error=_problem(request, exc))
     return _edit_page(request, session, user, added.user.username, status_code=201,
                       one_time_password=added.one_time_password, created=True)
 
@@ -174,7 +176,8 @@ def change_user_form(request: Request, username: Username, session: SessionDep,
         _change(session, user, username, UserChange.model_validate({**given, "version": version}))
     except (ValidationError, InvalidInput) as exc:
         session.rollback()
-        return _edit_page(request, session, user, username, status_code=422, error=_problem(exc))
+        return _edit_page(request, session, user, username, status_code=422,
+                          error=_problem(request, exc))
     return RedirectResponse(f"/users/{username}?saved=1", status_code=303)
 
 
@@ -186,7 +189,8 @@ def set_active_form(request: Request, username: Username, session: SessionDep,
         _change(session, user, username, UserChange(active=active, version=version))
     except InvalidInput as exc:
         session.rollback()
-        return _edit_page(request, session, user, username, status_code=422, error=str(exc))
+        return _edit_page(request, session, user, username, status_code=422,
+                          error=_problem(request, exc))
     return RedirectResponse(f"/users/{username}?saved=1", status_code=303)
 
 
