@@ -13,7 +13,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mujun.services import cockpit, import_views, lists, policy_view, portrait, run_views
+from mujun.services import (
+    cockpit,
+    import_views,
+    lists,
+    policy_view,
+    portrait,
+    run_views,
+    user_views,
+)
 from mujun.store.models import User
 
 #: a job's worker process starts from a forkserver that imports the modules first (seconds on a
@@ -186,3 +194,11 @@ def check_policies(page: Any, who: User) -> None:
     names = [s.name for s in policy_view.list_policies(actor=who)]
     assert [row[0] for row in cells(page, "#policies")] == names
     assert "indicators" in page.locator("#policy pre").inner_text()
+
+
+def check_users(page: Any, session: Session, who: User) -> None:
+    data = user_views.list_users(session=session, actor=who, filters=user_views.UserFilter())
+    assert page.locator("#total").inner_text() == str(data.total)
+    assert [row[0] for row in cells(page, "#users")] == [u.username for u in data.items]
+    submit(page, "form.filters[method=get] button[type=submit]")  # the filters' defaults
+    assert [row[0] for row in cells(page, "#users")] == [u.username for u in data.items]

@@ -15,7 +15,7 @@ JOB_TIMEOUT_MS = pages.JOB_TIMEOUT_MS
 
 MAIN_PAGES = {
     "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/runs", "/runs/2",
-              "/imports", "/policies"],
+              "/imports", "/policies", "/users"],
     "leader": ["/cockpit", "/policies"],
     "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/policies"],
     "ent": [f"/enterprises/{CODES[0]}", "/policies"],
@@ -45,6 +45,8 @@ def _check(page, session: Session, who: User, path: str) -> None:  # type: ignor
         pages.check_imports(page, who)
     elif path == "/policies":
         pages.check_policies(page, who)
+    elif path == "/users":
+        pages.check_users(page, session, who)
     else:
         raise AssertionError(f"no check for {path}")
 

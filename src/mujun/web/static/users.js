@@ -3,7 +3,7 @@ for (const form of document.querySelectorAll("form.user-form")) {
   const role = form.querySelector("select[name=role]");
   const show = () => {
     for (const field of form.querySelectorAll("[data-for-role]")) {
-      field.hidden = field.dataset.forRole !== role.value;
+      field.style.display = field.dataset.forRole === role.value ? "" : "none";
     }
   };
   role.addEventListener("change", show);
