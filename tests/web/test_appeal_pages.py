@@ -59,7 +59,8 @@ def test_the_enterprise_sees_its_filing_confirmed_and_its_appeals(sign_in: SignI
         "uscc": CODES[0], "reason": "税收漏报", "csrf_token": token})
     assert filed.status_code == 200 and "?filed=" in str(filed.url)
     page = filed.text
-    appeal_id = int(re.search(r'id="appeal-filed"[^>]*>申诉已提交 #(\d+)', page).group(1))
+    appeal_id = int(re.search(r'id="appeal-filed"[^>]*><p>申诉已提交 #<b id="appeal-number">(\d+)<',
+                              page).group(1))
     assert "2021-v1" in _row(page, appeal_id) and "待处理" in _row(page, appeal_id)
     # no second form while this one is open; a repeat is refused in Chinese
     assert 'id="appeal-form"' not in page and 'id="appeal-open"' in page

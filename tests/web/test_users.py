@@ -111,6 +111,26 @@ def test_refusals_name_the_field_in_chinese(sign_in: SignIn, fields: dict[str, s
     assert admin.get("/api/users?q=x1").json()["total"] == 0
 
 
+def test_refusals_in_english_mode(sign_in: SignIn) -> None:
+    admin = sign_in("admin")
+    def shown(**fields: str) -> str:
+        r = admin.post("/users?lang=en", data=_form(admin, **fields))
+        assert r.status_code == 422
+        return re.search(r'id="user-error">([^<]+)<', r.text).group(1)
+
+    assert shown(username="", role="") == ("User name (username): is required; "
+                                           "Role (role): is required")
+    assert shown(username="x2", role="clerk") == (
+        "Department (department): a department clerk needs a department")
+    r = admin.post("/api/users", json={"active": False})  # the API: the store unchanged
+    assert r.status_code == 422
+    version = admin.get("/api/users/admin").json()["version"]
+    r = admin.post("/users/admin/active?lang=en",
+                   data=_form(admin, active="false", version=version))
+    assert r.status_code == 422
+    assert "You cannot disable your own account" in r.text
+
+
 def test_change_role_and_scope_clears_the_old_scope(engine: Engine, sign_in: SignIn) -> None:
     admin = sign_in("admin")
     version = admin.get("/api/users/clerk").json()["version"]

@@ -27,6 +27,7 @@ _MESSAGES = {
     "int_parsing": N_("应为整数"),
 }
 _FIELD_PROBLEM = N_("%(label)s（%(field)s）：%(problem)s")
+_SEPARATOR = N_("；")
 
 
 def _same(text: str) -> str:
@@ -50,4 +51,4 @@ def form_problems(exc: ValidationError, tr: Callable[[str], str] = _same) -> str
         out.append(tr(_FIELD_PROBLEM) % {"label": tr(FIELD_LABELS.get(field, field)),
                                          "field": field, "problem": problem}
                    if field else problem)
-    return "；".join(out)
+    return tr(_SEPARATOR).join(out)
