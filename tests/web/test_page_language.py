@@ -122,7 +122,7 @@ def _raw_keys() -> set[str]:
 
 def _problems(text: str, lang: str, data: set[str], raw: set[str]) -> list[str]:
     for value in sorted(data, key=len, reverse=True):  # data is shown as it is, as a whole word
-        text = re.sub(rf"(?<![\w.-]){re.escape(value)}(?![\w-])", " ", text)
+        text = re.sub(rf"(?<![A-Za-z0-9_.-]){re.escape(value)}(?![A-Za-z0-9_-])", " ", text)
     found: list[str] = []
     if lang == "en":
         found += [f"Chinese: {w}" for w in CJK.findall(text) if w not in CJK_IN_EN]

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.io.error_report import write_error_report
 from mujun.io.problems import Problem
 from mujun.services import appeals, departments, import_views, jobs, runs
@@ -69,7 +70,8 @@ def import_params(*, actor: User, department: str, year: int,
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     if not may_import(actor, dept.code):
-        raise PermissionDenied(f"{actor.username} ({actor.role}) may not import {dept.code} data")
+        raise PermissionDenied(N_("%(who)s 无权导入%(department)s的数据"), who=actor.username,
+                               department=dept.name_zh)
     return {"department": dept.code, "year": year, "file": display_name(file_name)}
 
 
@@ -80,9 +82,9 @@ def acceptance(*, session: Session, actor: User, job_id: int,
     Only an import that finished waiting for acceptance qualifies, seen by its owner or an admin."""
     job = jobs.get_job(session=session, actor=actor, job_id=job_id)
     if job.kind != IMPORT or job.status != JobStatus.DONE or not (job.result or {}).get("waiting"):
-        raise InvalidTransition(f"任务 #{job_id} 没有等待确认的修改")
+        raise InvalidTransition(N_("任务 #%(id)s 没有等待确认的修改"), id=job_id)
     if not reason.strip():
-        raise InvalidInput("请填写修改原因")
+        raise InvalidInput(N_("请填写修改原因"))
     params = import_params(actor=actor, department=job.params["department"],
                            year=int(job.params["year"]), file_name=job.params.get("file"))
     payload = job.payload or b""

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.services.errors import NotFound, TooManyRequests
 from mujun.store.models import Job, JobStatus, Role, User
 from mujun.store.models.base import utcnow
@@ -34,12 +35,13 @@ def submit(*, session: Session, actor: User, kind: str, params: dict[str, Any],
     mine = session.scalar(select(func.count()).select_from(Job).where(
         Job.owner_id == actor.id, Job.status.in_(PENDING))) or 0
     if mine >= MAX_PENDING_PER_USER:
-        raise TooManyRequests(f"您已有 {mine} 个任务在排队或执行中（每人最多 "
-                              f"{MAX_PENDING_PER_USER} 个），请等前面的任务完成后再提交")
+        raise TooManyRequests(N_("您已有 %(mine)s 个任务在排队或执行中（每人最多 %(most)s 个），"
+                                 "请等前面的任务完成后再提交"),
+                              mine=mine, most=MAX_PENDING_PER_USER)
     everyone = session.scalar(select(func.count()).select_from(Job).where(
         Job.status.in_(PENDING))) or 0
     if everyone >= MAX_PENDING_TOTAL:
-        raise TooManyRequests(f"系统正在处理 {everyone} 个任务，请稍后再提交")
+        raise TooManyRequests(N_("系统正在处理 %(n)s 个任务，请稍后再提交"), n=everyone)
     now = now or utcnow()
     job = Job(kind=kind, owner_id=actor.id, status=JobStatus.QUEUED, progress=0.0,
               message="排队中", params=params, payload=payload, created_at=now, updated_at=now)
@@ -52,7 +54,7 @@ def get_job(*, session: Session, actor: User, job_id: int) -> Job:
     """The job, if ``actor`` may see it (its own; an admin: any). Another's is "not found"."""
     job = session.get(Job, job_id)
     if job is None or (actor.role != Role.ADMIN and job.owner_id != actor.id):
-        raise NotFound(f"no job {job_id}")
+        raise NotFound(N_("没有任务 #%(id)s"), id=job_id)
     return job
 
 

@@ -7,8 +7,9 @@ Writes (create, publish, appeal, resolve, finalise) are ``services.runs`` and
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from mujun.engine.policy import (
     load_shipped_policy,
     shipped_policy_names,
 )
+from mujun.engine.texts import N_
 from mujun.engine.whatif import compare
 from mujun.io.notice_list import notice_list_xlsx
 from mujun.services import access
@@ -58,6 +60,8 @@ class RunDetail(BaseModel):
     can_finalize: bool
     #: why not, for a run in notice (in Chinese, as the refusal reads)
     finalize_blocked: str | None
+    #: the same refusal, for a page to show in its language (``Translator.error``)
+    finalize_refusal: Any = Field(default=None, exclude=True)
     mix: dict[str, dict[str, int]]
     exempt: int
     appeals: list[AppealPublic]
@@ -157,7 +161,8 @@ def run_detail(*, session: Session, actor: User, run_id: int, klass: str | None 
                            .limit(per_page).offset((page - 1) * per_page))
     return RunDetail(
         run=_summary(run, _appeal_counts(session)), can_finalize=blocked is None,
-        finalize_blocked=blocked if run.status == RunStatus.NOTICE else None, mix=mix,
+        finalize_blocked=str(blocked) if blocked and run.status == RunStatus.NOTICE else None,
+        finalize_refusal=blocked if run.status == RunStatus.NOTICE else None, mix=mix,
         exempt=exempt, appeals=run_appeals(session=session, actor=actor, run_id=run.id),
         results_total=total,
         results=[ResultRow(uscc=r.uscc, name=r.name, group=r.group,
@@ -184,7 +189,7 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
     text; never a path (docs/security.md)."""
     run = _run(session, actor, run_id)
     if policy_name is not None and policy_name not in shipped_policy_names():
-        raise NotFound("没有这个评价办法：只能选用系统自带的评价办法或已有评价批次的评价办法")
+        raise NotFound(N_("没有这个评价办法：只能选用系统自带的评价办法或已有评价批次的评价办法"))
     try:
         if policy_text is not None:
             other = load_policy_text(policy_text, "upload")
@@ -194,7 +199,7 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
             frozen = _run(session, actor, policy_run_id)
             other = load_policy_text(frozen.policy_text, frozen.policy_name)
         else:
-            raise InvalidInput("name a shipped policy or upload one")
+            raise InvalidInput(N_("请选择一个内置评价办法或上传一个"))
         base = load_policy_text(run.policy_text, run.policy_name)
         snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
         before = evaluate(snapshot.enterprises, snapshot.incidents, base, run.year)
@@ -223,7 +228,7 @@ def notice_list(*, session: Session, actor: User, run_id: int | str) -> tuple[st
     publication, so a run's list is the same file every time."""
     run = _run(session, actor, run_id)
     if run.status == RunStatus.DRAFT:
-        raise InvalidInput(f"run {run.label} is a draft; publish it first")
+        raise InvalidInput(N_("批次 %(run)s 还是草稿，请先发布公示"), run=run.label)
     snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
     towns = {u: t for u, t in zip(snapshot.enterprises["uscc"].to_pylist(),
                                   snapshot.enterprises["town"].to_pylist(), strict=True) if t}
