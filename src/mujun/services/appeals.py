@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mujun.engine import uscc as uscc_check
+from mujun.engine.fields import FIELD_BY_KEY
 from mujun.engine.texts import N_
 from mujun.services import access, audit
 from mujun.services.access import Action
@@ -120,9 +121,11 @@ def _accept(*, session: Session, actor: User | None, appeal: Appeal, run: Run,
     """Apply the corrections and (re)build the run's one corrected draft version."""
     appeal.corrections = {k: jsonable(v) for k, v in corrections.items()} or None
     for field, value in corrections.items():
+        known = FIELD_BY_KEY.get(field)  # an unknown one is refused by set_figure
+        header = known.header_zh if known else field
         set_figure(session=session, actor=actor, uscc=appeal.uscc, year=run.year, field=field,
                    value=value, source="appeal", now=now,
-                   note=f"appeal {appeal.id}: {appeal.uscc} {run.year} {field}")
+                   note=f"申诉 #{appeal.id} 更正 {run.year} 年度{header}")
     # one draft successor per run: rebuilt with every accepted correction so far
     for draft in session.scalars(select(Run).where(Run.supersedes_id == run.id,
                                                    Run.status == RunStatus.DRAFT)):
@@ -132,7 +135,7 @@ def _accept(*, session: Session, actor: User | None, appeal: Appeal, run: Run,
         delete_draft(session=session, actor=actor, run=draft)
     new = create_run(session=session, actor=actor, year=run.year, policy_text=run.policy_text,
                      policy_name=run.policy_name, supersedes=run, now=now,
-                     note=f"corrected after appeal {appeal.id}")
+                     note=f"申诉 #{appeal.id} 更正后重新评价")
     appeal.new_run_id = new.id
     for other in session.scalars(select(Appeal).where(Appeal.run_id == run.id,
                                                       Appeal.status == AppealStatus.ACCEPTED)):

@@ -26,7 +26,7 @@ MAX_PENDING_PER_USER = 3
 MAX_PENDING_TOTAL = 50
 PENDING = (JobStatus.QUEUED, JobStatus.RUNNING)
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
-INTERRUPTED = "服务重启，任务中断，请重新提交 (interrupted by a restart of the server)"
+INTERRUPTED = N_("服务重启，任务中断，请重新提交")
 
 
 def submit(*, session: Session, actor: User, kind: str, params: dict[str, Any],
@@ -44,7 +44,7 @@ def submit(*, session: Session, actor: User, kind: str, params: dict[str, Any],
         raise TooManyRequests(N_("系统正在处理 %(n)s 个任务，请稍后再提交"), n=everyone)
     now = now or utcnow()
     job = Job(kind=kind, owner_id=actor.id, status=JobStatus.QUEUED, progress=0.0,
-              message="排队中", params=params, payload=payload, created_at=now, updated_at=now)
+              message=N_("排队中"), params=params, payload=payload, created_at=now, updated_at=now)
     session.add(job)
     session.flush()
     return job
@@ -76,7 +76,7 @@ def claim_next(*, session: Session, worker: str, now: datetime | None = None) ->
         taken = session.execute(
             update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
             .values(status=JobStatus.RUNNING, worker=worker[:100], started_at=now,
-                    updated_at=now, message="开始执行")
+                    updated_at=now, message=N_("开始执行"))
         ).rowcount  # type: ignore[attr-defined]
         session.commit()
         if taken:
@@ -100,7 +100,7 @@ def finish(*, session: Session, job_id: int, result: dict[str, Any],
     # (``job_tasks.acceptance``); every other upload is dropped once it was used
     keep = {} if result.get("waiting") else {"payload": None}
     session.execute(update(Job).where(Job.id == job_id).values(
-        status=JobStatus.DONE, progress=1.0, message="完成", result=result, report=report,
+        status=JobStatus.DONE, progress=1.0, message=N_("完成"), result=result, report=report,
         finished_at=utcnow(), updated_at=utcnow(), **keep))
 
 

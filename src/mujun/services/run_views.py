@@ -7,6 +7,7 @@ Writes (create, publish, appeal, resolve, finalise) are ``services.runs`` and
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -26,6 +27,7 @@ from mujun.io.notice_list import notice_list_xlsx
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound
+from mujun.services.published import policy_title
 from mujun.services.runs import diff_runs, finalize_blocker, get_run, stored_rows
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.snapshot import Snapshot
@@ -37,6 +39,8 @@ CLASSES = ("A", "B", "C", "D")
 
 class RunSummary(RunPublic):
     label: str
+    #: the policy's own title (工业企业亩均效益综合评价（浙江通用模板）), shown instead of its name
+    policy_title: str
     note: str | None
     appeals_pending: int
     appeals_total: int
@@ -102,6 +106,8 @@ def _summary(run: Run, counts: dict[int, tuple[int, int]]) -> RunSummary:
     pending, total = counts.get(run.id, (0, 0))
     return RunSummary.model_validate({**RunPublic.model_validate(run).model_dump(),
                                       "label": run.label, "note": run.note,
+                                      "policy_title": policy_title(run.policy_hash,
+                                                                   run.policy_text),
                                       "appeals_pending": pending, "appeals_total": total})
 
 
@@ -213,6 +219,12 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
         changes=[ClassChangePublic(uscc=c.uscc, name=c.name, class_before=c.class_before,
                                    class_after=c.class_after, score_before=c.score_before,
                                    score_after=c.score_after) for c in result.changes])
+
+
+@lru_cache(maxsize=1)
+def shipped_policy_titles() -> dict[str, str]:
+    """Each shipped policy's title by name, for the forms that choose one."""
+    return {name: load_shipped_policy(name).policy.title or name for name in shipped_policy_names()}
 
 
 def what_if_policies(year: int) -> list[str]:
