@@ -28,7 +28,9 @@ from tests.web.jobs import submitted, wait_job
 from mujun.engine.fields import FIELDS
 from mujun.services.industries import industry_label
 from mujun.services.labels import LABELS
-from mujun.store.models import Enterprise, Parcel, Run, User
+from mujun.services.published import policy_title
+from mujun.services.run_views import shipped_policy_titles
+from mujun.store.models import Enterprise, ImportBatch, Parcel, Run, User
 
 ROLES = ("admin", "clerk", "officer", "ent", "leader")
 #: at most this many pages of one shape (``/enterprises/{uscc}`` …) per role and language
@@ -38,13 +40,17 @@ LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
 #: Latin a Chinese page may show: the class letters, units, formats, the switch to English
 LATIN_IN_ZH = {"A", "B", "C", "D", "Excel", "xlsx", "csv", "YAML", "yaml", "English", "mujun",
                "UTC", "GB", "T", "kWh", "m", "tce", "B/C/D", "A/B/C/D", "PNG"}
+#: a department file with row errors (a bad credit code, a number that is not one)
+UPLOAD = "统一社会信用代码,企业名称,实缴税收(万元)\n91331124BADCODE000,某公司,abc\n".encode()
 #: Chinese an English page may show: the switch back to Chinese
 CJK_IN_EN = {"中文"}
 
 
 class _Text(HTMLParser):
     """The text a reader sees: text nodes (not scripts or styles), the titles, placeholders and
-    labels of elements, and the labels a page hands its charts (JSON ``*-labels`` blocks)."""
+    labels of elements, and the labels a page hands its charts (JSON ``*-labels`` blocks).
+    Identifiers shown as such (``<code>``: credit codes, hashes, policy names, key paths) and a
+    policy file shown as written (``<pre class="yaml">``) are data, not labels."""
 
     ATTRS = ("title", "placeholder", "aria-label", "alt")
 
@@ -62,6 +68,8 @@ class _Text(HTMLParser):
         self.parts += [a[k] or "" for k in self.ATTRS if a.get(k)]
         if tag == "input" and a.get("type") in ("submit", "button") and a.get("value"):
             self.parts.append(a["value"] or "")
+        if tag == "code" or (tag == "pre" and a.get("class") == "yaml"):
+            self._skip.append(tag)
         if tag in ("script", "style"):
             self._skip.append(tag)
             self._labels = tag == "script" and (a.get("id") or "").endswith("-labels")
@@ -106,7 +114,11 @@ def _data(engine: Engine) -> set[str]:
         for u in s.scalars(select(User)):
             values |= {u.username, u.display_name, u.town}
         for r in s.scalars(select(Run)):
-            values |= {r.label, r.snapshot_hash, r.snapshot_hash[:10]}
+            values |= {r.label, policy_title(r.policy_hash, r.policy_text)}
+        values |= set(s.scalars(select(ImportBatch.file_name)))
+    values |= set(shipped_policy_titles().values())
+    # what the test's own upload holds: its name, header and cells
+    values |= {"tax-2021.csv", *UPLOAD.decode().replace("\n", ",").split(",")}
     return {v for v in values if v}
 
 
@@ -121,6 +133,7 @@ def _raw_keys() -> set[str]:
 
 
 def _problems(text: str, lang: str, data: set[str], raw: set[str]) -> list[str]:
+    text = re.sub(r"(?<![A-Za-z0-9])[0-9a-f]{8,}(?![A-Za-z0-9])", " ", text)  # hashes
     for value in sorted(data, key=len, reverse=True):  # data is shown as it is, as a whole word
         text = re.sub(rf"(?<![A-Za-z0-9_.-]){re.escape(value)}(?![A-Za-z0-9_-])", " ", text)
     found: list[str] = []
@@ -130,7 +143,7 @@ def _problems(text: str, lang: str, data: set[str], raw: set[str]) -> list[str]:
                   if w.strip(".-") in raw and ("_" in w or "-" in w or w in ("env", "stats"))]
     else:
         found += [f"English: {w}" for w in LATIN.findall(text)
-                  if w.strip(".-") not in LATIN_IN_ZH and not re.fullmatch(r"[0-9a-f]{6,}", w)]
+                  if w.strip(".-") not in LATIN_IN_ZH and len(w) > 1]
         found += [f"raw key: {w}" for w in LATIN.findall(text) if w.strip(".-") in raw]
     return found
 
@@ -166,11 +179,9 @@ def _crawl(c: TestClient, extra: list[str]) -> Iterator[tuple[str, int, str]]:
 def _actions(sign_in: SignIn) -> dict[str, list[str]]:
     """Pages only an action reaches, by role: a job's report with row errors."""
     clerk = sign_in("clerk")
-    bad = ("统一社会信用代码,企业名称,实缴税收(万元)\n"
-           "91331124BADCODE000,某公司,abc\n").encode()
     r = clerk.post("/imports", data={"department": "tax", "year": "2021",
                                      "csrf_token": clerk.headers["X-CSRF-Token"]},
-                   files={"file": ("tax-2021.csv", bad, "text/csv")}, follow_redirects=False)
+                   files={"file": ("tax-2021.csv", UPLOAD, "text/csv")}, follow_redirects=False)
     job = wait_job(clerk, submitted(r))
     return {"clerk": [job["page"]]}
 

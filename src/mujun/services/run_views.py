@@ -27,6 +27,7 @@ from mujun.io.notice_list import notice_list_xlsx
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound
+from mujun.services.policy_view import policy_refusal
 from mujun.services.published import policy_title
 from mujun.services.runs import diff_runs, finalize_blocker, get_run, stored_rows
 from mujun.services.schemas import AppealPublic, RunPublic
@@ -210,7 +211,9 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
         snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
         before = evaluate(snapshot.enterprises, snapshot.incidents, base, run.year)
         after = evaluate(snapshot.enterprises, snapshot.incidents, other, run.year)
-    except (PolicyError, EvaluationError) as exc:
+    except PolicyError as exc:
+        raise policy_refusal(exc) from None
+    except EvaluationError as exc:
         raise InvalidInput(str(exc)) from None
     result = compare(before, after)
     return WhatIfPublic(

@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from mujun.engine.labels import translate_unit
+from mujun.engine.policy_messages import in_chinese
 from mujun.engine.texts import N_
 from mujun.io.problems import split_gloss
 from mujun.services.labels import label_zh
@@ -67,6 +68,10 @@ class Translator:
         if isinstance(value, bool):
             return self(N_("是")) if value else self(N_("否"))
         return str(value)
+
+    def policy(self, message: str) -> str:
+        """A policy-check message (English as the engine writes it) in this language."""
+        return in_chinese(message) if self.lang == "zh" else message
 
     def error(self, exc: Exception) -> str:
         """A service's refusal in this language (its message and ``%(name)s`` parameters)."""
