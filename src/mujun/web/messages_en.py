@@ -79,7 +79,7 @@ EN: dict[str, str] = {
     "暂无已公示的评价结果": "No published results yet",
     "规上工业产值": "Above-scale output", "规上研发费用": "Above-scale R&D",
     "亩均增加值": "Value added per mu", "亩均税收": "Tax per mu", "工业投资": "Industrial investment",
-    "万元": "10k yuan", "万元/亩": "10k yuan/mu",
+    "万元": "10k yuan", "万元/亩": "10k yuan/mu", "亿元": "100M yuan",
     "规上企业营业收入之和（库中无工业总产值字段，以营业收入计）":
         "sum of above-scale revenue (the store has no gross output field)",
     "参评企业增加值之和 ÷ 用地之和": "evaluated enterprises' value added ÷ their land",
@@ -92,7 +92,7 @@ EN: dict[str, str] = {
     "约定开工满一年未开工为闲置，满两年可收回":
         "idle one year after the agreed start without construction; reclaimable after two",
     "地块编号": "Parcel", "权利人": "Owner", "储备用地": "reserve land",
-    "面积(平方米)": "Area (m²)", "约定开工日期": "Agreed start",
+    "面积(亩)": "Area (mu)", "约定开工日期": "Agreed start",
     # runs
     "新建评价": "New run", "冻结数据并评价": "Freeze data and evaluate", "企业数": "Enterprises",
     "公示截止": "Notice until", "数据哈希": "Data hash", "数据快照": "Snapshot", "取代": "Supersedes",
