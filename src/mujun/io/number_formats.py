@@ -21,6 +21,7 @@ from enum import Enum
 from typing import Any
 
 from mujun.engine.fields import M2_PER_MU
+from mujun.engine.texts import N_
 
 MISSING = "—"
 MINUS = "\u2212"  # the minus sign, not the hyphen
@@ -118,7 +119,7 @@ def money_yi(value_wan: Any) -> str:
 
 
 #: the unit a county-wide total is shown in, for a figure kept in the first
-COUNTY_UNIT = {"万元": "亿元"}
+COUNTY_UNIT = {"万元": N_("亿元")}
 
 
 def county_unit(unit: str) -> str:
