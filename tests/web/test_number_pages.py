@@ -31,6 +31,9 @@ def test_portrait_shows_two_decimals_and_land_in_mu(sign_in: SignIn) -> None:
     assert api["penalty"] == 0
     penalty = next(row for row in table if row[0].startswith("扣分"))
     assert penalty[1] == "0.00"
+    bonus = next(row for row in table if row[0].startswith("加分"))
+    assert bonus[0].endswith(f"(上限 {api['bonus_cap']:.2f})")
+    assert bonus[1] == (f"+{api['bonus']:.2f}" if api["bonus"] else "0.00")
     assert not NEGATIVE_ZERO.search(html)
     # 6000 m² is 9 亩; m² in small print beside it
     assert "331124-T-001 (9.00 亩 6,000 m²)" in " ".join(re.sub(r"<[^>]+>", "", html).split())
