@@ -60,13 +60,13 @@ SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
     Role.OFFICER: ("town", "park"), Role.ENTERPRISE: ("uscc",)}
 
 
-def _fit_scope(session: Session, user: User) -> None:
-    """Clear the scope fields the user's role does not use; an enterprise user's credit code
-    must be in the registry."""
+def _fit_scope(session: Session, user: User, *, new_scope: bool = True) -> None:
+    """Clear the scope fields the user's role does not use; a new credit code of an enterprise
+    user must be in the registry (``new_scope``: the role or the code is being set)."""
     for name in ("department", "town", "park", "uscc"):
         if name not in SCOPE_FIELDS.get(user.role, ()):
             setattr(user, name, None)
-    if user.role == Role.ENTERPRISE and session.scalar(
+    if new_scope and user.role == Role.ENTERPRISE and session.scalar(
             select(Enterprise.id).where(Enterprise.uscc == user.uscc)) is None:
         raise InvalidInput(N_("企业信用代码（uscc）：%(uscc)s 不在企业库中"), uscc=user.uscc)
 
@@ -161,7 +161,7 @@ def update_user(
                                    if k in UserCreate.model_fields and k != "password"})
     except ValidationError as exc:
         raise InvalidInput(form_problems(exc)) from None
-    _fit_scope(session, user)
+    _fit_scope(session, user, new_scope=bool({"role", "uscc"} & changes.keys()))
     if before["role"] == Role.ADMIN and was_active:
         _keep_an_admin(session, actor, user)
     if was_active and not user.active:  # disabled: signed out everywhere at once
