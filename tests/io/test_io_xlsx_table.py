@@ -71,6 +71,7 @@ def test_evaluate_results_have_number_formats_by_column(tmp_path: Path) -> None:
         "rank": pa.array([1], pa.int64()),
         "electricity_surcharge_wan": pa.array([-0.2395652069754258]),
         "next_class": pa.array(["A"]),
+        "extra_tax_to_next_class_wan": pa.array(["16.17604410831521"]),
     })
     headers = {"electricity_surcharge_wan": "差别化电价加价(万元)",
                "value_tax_per_mu": "亩均税收(万元/亩)"}
@@ -85,6 +86,7 @@ def test_evaluate_results_have_number_formats_by_column(tmp_path: Path) -> None:
         "亩均税收(万元/亩)": (12.3456789, "#,##0.00"), "score_tax_per_mu": (30.0, "0.00"),
         "rank": (1, "#,##0"), "差别化电价加价(万元)": (-0.2395652069754258, "#,##0.00"),
         "next_class": ("A", "General"),
+        "extra_tax_to_next_class_wan": (16.17604410831521, "#,##0.00"),
     }
 
 
@@ -99,3 +101,11 @@ def test_error_report_keeps_values_as_text_and_lines_as_numbers(tmp_path: Path) 
     assert (line.value, line.number_format) == (12, "0")
     assert (value.value, value.number_format) == ("0012.50", "@")  # as the clerk typed it
     assert sheet["B4"].value is None and sheet["F4"].value == "提示"
+
+
+def test_an_unreachable_upgrade_stays_a_word(tmp_path: Path) -> None:
+    table = pa.table({"extra_tax_to_next_class_wan": pa.array(["unreachable", None, "3.0"])})
+    sheet = openpyxl.load_workbook(write_results(table, tmp_path / "r.xlsx")).active
+    assert sheet is not None
+    assert [c.value for c in sheet["A"]] == ["extra_tax_to_next_class_wan", "unreachable", None, 3]
+    assert sheet["A4"].number_format == "#,##0.00"
