@@ -12,6 +12,7 @@ from io_helpers import A, B
 
 from mujun.io import write_results
 from mujun.io.error_report import write_error_report
+from mujun.io.notice_list import notice_list_xlsx
 from mujun.io.number_formats import Kind
 from mujun.io.problems import Problem
 from mujun.io.xlsx_table import Column, table_xlsx
@@ -109,3 +110,17 @@ def test_an_unreachable_upgrade_stays_a_word(tmp_path: Path) -> None:
     assert sheet is not None
     assert [c.value for c in sheet["A"]] == ["extra_tax_to_next_class_wan", "unreachable", None, 3]
     assert sheet["A4"].number_format == "#,##0.00"
+
+
+def test_notice_list_scores_and_codes_have_their_formats() -> None:
+    rows = [{"uscc": A, "name": "甲", "group": "above", "score": 87.12345, "rank": 1,
+             "class": "A", "vetoed": False},
+            {"uscc": B, "name": "乙", "group": "above", "score": None, "rank": None,
+             "class": "D", "vetoed": True, "veto_reason": "重大安全事故"}]
+    book = openpyxl.load_workbook(io.BytesIO(notice_list_xlsx(rows, title="公示名单")))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[3]][:5] == ["序号", "统一社会信用代码", "企业名称", "乡镇街道",
+                                                "综合得分"]
+    assert (sheet["B4"].value, sheet["B4"].number_format) == (A, "@")
+    assert (sheet["E4"].value, sheet["E4"].number_format) == (87.12345, "0.00")
+    assert sheet["E5"].value is None and sheet["H5"].value == "一票否决：重大安全事故"
