@@ -87,6 +87,20 @@ def number(value: Any, digits: int = 2, *, scale: int = 0, grouping: bool = True
     return MINUS + text if r < 0 else text
 
 
+def exact(value: Any) -> str:
+    """Every digit a stored value has (the shortest text that reads back as the same float),
+    with thousands separators: ``6000.0`` → ``6,000``, ``115.000005`` → ``115.000005``. For
+    histories of values, where rounding would hide a change."""
+    number_ = _finite(value)
+    if number_ is None:
+        return MISSING
+    d = Decimal(repr(number_)) if isinstance(number_, float) else Decimal(number_)
+    text = f"{d.copy_abs():,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return MINUS + text if d < 0 and text.strip("0.,") else text
+
+
 def signed(value: Any, digits: int = 2) -> str:
     """``+1.50``, ``−1.50``, ``0.00`` (a change or an adjustment; zero has no sign)."""
     r = rounded(value, digits)
