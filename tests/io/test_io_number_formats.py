@@ -41,6 +41,7 @@ from mujun.io.number_formats import (
     (float("nan"), "—"),
     (float("inf"), "—"),
     ("", "—"),
+    ("不是数字", "—"),
 ])
 def test_money_has_separators_two_decimals_and_no_negative_zero(value: object, text: str) -> None:
     assert money(value) == text

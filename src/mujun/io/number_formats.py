@@ -61,7 +61,10 @@ def _finite(value: Any) -> float | int | Decimal | None:
         return None
     if isinstance(value, (int, Decimal)):
         return value
-    number = float(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):  # not a figure: shown as missing, never a failed page
+        return None
     return number if math.isfinite(number) else None
 
 
@@ -132,7 +135,7 @@ def money_yi(value_wan: Any) -> str:
     return text if text == MISSING else text + " 亿元"
 
 
-#: the unit a county-wide total is shown in, for a figure kept in the first
+#: the unit a county-wide total is shown in, by the unit it is kept in
 COUNTY_UNIT = {"万元": N_("亿元")}
 
 
