@@ -85,6 +85,14 @@ EN: dict[str, str] = {
     "参评企业增加值之和 ÷ 用地之和": "evaluated enterprises' value added ÷ their land",
     "参评企业实缴税收之和 ÷ 用地之和": "evaluated enterprises' tax ÷ their land",
     "统计局全县工业投资（县级年度数据）": "county industrial investment (statistics bureau, yearly)",
+    # charts and the parcel map (templates/_charts.html)
+    "A 档": "Class A", "B 档": "Class B", "C 档": "Class C", "D 档": "Class D",
+    "闲置（超期未开工）": "Idle (construction overdue)", "未参评或储备地": "Not evaluated or reserve land",
+    "低效用地（红框）": "Low-efficiency land (red outline)", "未参评": "not evaluated",
+    "面积": "Area", "在用": "in use", "全部园区": "all zones", "翻番路径": "doubling path",
+    "实际值 ÷ 基准值": "value ÷ benchmark", "基准值 = 1": "benchmark = 1",
+    "图表未显示：服务器未安装 ECharts 图表库。请管理员在 src/mujun/web/frontend 目录运行 npm ci 后重启服务。":
+        "Chart not shown: the server has no ECharts chart library. An administrator runs npm ci in src/mujun/web/frontend and restarts the server.",
     # land
     "低效用地企业": "Low-efficiency enterprises", "低效用地面积": "Low-efficiency land",
     "闲置地块": "Idle parcels", "可收回地块": "Reclaimable parcels",

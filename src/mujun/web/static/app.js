@@ -37,6 +37,8 @@ window.Mujun = (function () {
       data: rows.map((r) => r[k]),
     }));
     const labelWidth = narrow() ? 90 : 160;
+    // a bar per category, each tall enough to read: the chart grows with their number
+    if (horizontal) c.getDom().style.height = Math.max(280, categories.length * 28 + 60) + "px";
     const cat = { type: "category", data: categories,
       axisLabel: horizontal ? { interval: 0, width: labelWidth, overflow: "truncate" } : { interval: 0 } };
     const val = { type: "value", minInterval: 1 };

@@ -20,9 +20,9 @@
         { name: T.ratio, type: "bar", data: inds.map((i) => i.ratio),
           itemStyle: { color: M.COLORS.B } },
         { name: T.benchmark, type: "line", symbol: "none", data: inds.map(() => 1),
-          lineStyle: { type: "dashed", color: M.COLORS.D } },
+          itemStyle: { color: M.COLORS.D }, lineStyle: { type: "dashed" } },
         { name: T.cap, type: "line", symbol: "none", data: inds.map((i) => i.cap),
-          lineStyle: { type: "dotted", color: "#888" } },
+          itemStyle: { color: "#888" }, lineStyle: { type: "dotted" } },
       ],
     });
   }
