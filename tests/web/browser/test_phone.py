@@ -6,20 +6,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 from tests.web import county
 from tests.web.browser import pages
-from tests.web.county import CODES
+from tests.web.browser.test_browser import MAIN_PAGES
 
 from mujun.services import cockpit
 
 WIDTH, HEIGHT = 390, 844
 
-#: every page of each role that sees it (the navigation's pages and a portrait, a run)
-PAGES = {
-    "leader": ["/cockpit"],
-    "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/runs", "/runs/2",
-              "/land"],
-    "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land"],
-    "ent": [f"/enterprises/{CODES[0]}"],
-}
+#: every page each role reaches from its navigation (the walk of test_browser), and its own
+#: password page
+PAGES = {role: [*paths, "/password"] for role, paths in MAIN_PAGES.items()}
 
 LEGEND = ["A 档", "B 档", "C 档", "D 档", "闲置（超期未开工）", "未参评或储备地",
           "低效用地（红框）"]
@@ -41,6 +36,9 @@ def test_no_page_is_wider_than_a_phone(new_page, shot) -> None:  # type: ignore[
                 assert box is not None and box["width"] <= WIDTH, (role, path)
             if role == "admin":
                 shot(page, "phone" + path.replace("/", "-"))
+    login = new_page(None, WIDTH, HEIGHT)
+    login.goto("/login")
+    assert _width(login) <= WIDTH
 
 
 def _map_tip(page, parcel: str) -> str:  # type: ignore[no-untyped-def]
