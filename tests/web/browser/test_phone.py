@@ -84,3 +84,31 @@ def test_cockpit_map_legend_and_tooltip_in_mu(new_page, live_store, shot) -> Non
     tip = _map_tip(page, first["parcel"])
     assert tip.splitlines()[0] == f"Parcel {first['parcel']}", tip
     assert f"{pages.num(first['area_mu'])} mu" in tip and "亩" not in tip, tip
+
+
+def _option(page, chart: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    return dict(page.evaluate(
+        "(id) => echarts.getInstanceByDom(document.getElementById(id)).getOption()", chart))
+
+
+def test_chart_labels_are_the_pages_in_its_language(new_page) -> None:  # type: ignore[no-untyped-def]
+    """The class-mix charts name their bars as the tables beside them do (the whole label, its
+    code first; the axis cuts only the end to fit) and their legends in the page's language."""
+    page = new_page("leader", WIDTH, HEIGHT)
+    for lang, legend in (("zh", ["A 档", "B 档", "C 档", "D 档"]),
+                         ("en", ["Class A", "Class B", "Class C", "Class D"])):
+        page.goto(f"/cockpit?lang={lang}")
+        page.wait_for_selector("#chart-map[data-features]")
+        for chart, table in (("chart-industries", "#mix-industries"), ("chart-towns", "#mix-towns"),
+                             ("chart-groups", "#mix-groups")):
+            option = _option(page, chart)
+            axis = option["yAxis"][0] if chart != "chart-groups" else option["xAxis"][0]
+            assert axis["data"] == [row[0] for row in pages.cells(page, table)], (lang, chart)
+            assert [s["name"] for s in option["series"]] == legend, (lang, chart)
+        industries = _option(page, "chart-industries")["yAxis"][0]
+        assert industries["axisLabel"]["overflow"] == "truncate"
+        assert all(label.split(" ")[0].isdigit() for label in industries["data"])
+        trend = _option(page, "chart-trend")
+        assert [s["name"] for s in trend["series"]][:4] == legend
+        box = page.locator("#chart-industries").bounding_box()
+        assert box is not None and box["height"] >= 28 * len(industries["data"])
