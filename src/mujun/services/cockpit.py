@@ -19,9 +19,9 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from mujun.engine.fields import M2_PER_MU
 from mujun.engine.labels import GROUP_ZH
 from mujun.engine.texts import N_
+from mujun.io.number_formats import m2_to_mu
 from mujun.services.access import Action, require
 from mujun.services.industries import industry_label
 from mujun.services.land_status import idle_status
@@ -349,7 +349,7 @@ def parcel_map(*, session: Session, actor: User, year: int | None = None,
                 "type": "Feature",
                 "geometry": geometry,
                 "properties": {
-                    "parcel": code, "area_m2": area, "area_mu": area / M2_PER_MU,
+                    "parcel": code, "area_m2": area, "area_mu": m2_to_mu(area),
                     "town": town, "zone": zone,
                     "owner_uscc": uscc, "owner": row.name if row else None,
                     "class": row.klass if row and row.group else None,
