@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,9 +59,10 @@ def _build_demo(path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo county's store, loaded once for the test run: the pytest-xdist workers share
-    the run's temporary root and take turns through a lock, so only the first one loads it."""
+def county_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The county the server serves a copy of (conftest's ``live_store``): here the demo
+    county, loaded once for the test run. The pytest-xdist workers share the run's temporary
+    root and take turns through a lock, so only the first one loads it."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent
@@ -77,16 +76,6 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
             _build_demo(part)
             part.rename(path)
     return path
-
-
-@pytest.fixture
-def live_store(demo_file: Path, tmp_path: Path) -> Iterator[Engine]:
-    """The served store (conftest's ``live`` serves it): a private copy of the demo county."""
-    path = tmp_path / "store.db"
-    shutil.copy(demo_file, path)
-    engine = db.make_engine(f"sqlite:///{path}")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -134,8 +123,8 @@ def test_what_if_and_policy_check(new_page, tmp_path: Path) -> None:  # type: ig
     walk.visit("/runs")
     newest = admin.locator("#runs tbody tr[data-run] a").first.get_attribute("href")
     assert newest
-    # 模拟 with the first policy offered
-    walk.visit(newest)
+    # 模拟 with the first policy offered (the run page itself is the crawl's)
+    admin.goto(newest)
     _submit(admin, walk, "#what-if", f"{newest}/what-if")
     result = admin.locator("#whatif-result")
     assert result.count() == 1, walk.problems
