@@ -24,6 +24,8 @@ ERROR_TEXT = re.compile(r"出错了|Not Found|Internal Server Error|(?<![\d,.])4
                         r"Input should be|Field required")
 #: at most this many pages per role (forms and pagers included)
 MAX_VISITS = 60
+#: at most this many links of a pager are followed (page numbers beyond are alike)
+PAGER_LINKS = 4
 #: links that are not pages of the app, or change the session (signing out, the language)
 SKIP_LINK = re.compile(r"^/(api/|static/|assets/|logout)|[?&]lang=")
 
@@ -56,7 +58,9 @@ EXPECTED: dict[str, list[Expect]] = {
     "/runs/{id}": [Expect("#run-status"), Expect("#run-mix tbody tr", r"\d"),
                    Expect("#results table tbody tr td:first-child", rf"^{USCC}$")],
     "/imports": [Expect("#templates table tbody tr"), Expect("#upload form")],
-    "/runs/{id}/what-if": [Expect("#run-status"), Expect("#whatif-result h2 small", r"^\d")],
+    "/runs/{id}/what-if": [Expect("#run-status"), Expect("#whatif-result h2 small", r"^\d"),
+                           Expect("#whatif-result a[href*='.xlsx'], "
+                                  "#whatif-result form[action*='.xlsx']", "")],
     "/policies": [Expect("#policies tbody tr"), Expect("#policy h2"),
                   Expect("#policy :is(pre, table)")],
     "/policies/check": [Expect("#policies tbody tr"),
@@ -82,6 +86,10 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
 
 #: a GET form's control → the element that must name the value chosen (a year, the other run)
 FILTER_SHOWN = {"year": "h1", "other": "#diff-result h2"}
+#: what the page must show besides, after a form control is set: the comparison of two runs
+#: has its export, and reads older → newer (its years ascending; issue 9, point 4)
+FILTER_EXPECTED = {"other": [Expect("#diff-result a[href*='.xlsx']", "")]}
+YEARS_ASCENDING = {"other": "#diff-result h2"}
 
 
 def pattern(url: str) -> str:
@@ -116,6 +124,7 @@ class Crawl:
     seen: set[str] = field(default_factory=set)  # URL patterns visited
     exports: set[str] = field(default_factory=set)  # export links downloaded
     visits: int = 0
+    answered: bool = False  # the last page loaded answered 2xx
     _errors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -135,6 +144,7 @@ class Crawl:
         self.visits += 1
         ok = True
         status = response.status if response is not None else None
+        self.answered = status is not None and 200 <= status < 300
         if status is None or not 200 <= status < 300:
             self.problem(url, f"HTTP {status}")
             ok = False
@@ -159,8 +169,11 @@ class Crawl:
         if key not in EXPECTED:
             self.problem(url, f"no expected content for {key} (add it to crawl.EXPECTED)")
             return False
-        ok = self._check_total(url, key)
-        for want in EXPECTED[key]:
+        return self._check_total(url, key) & self._expect(url, EXPECTED[key])
+
+    def _expect(self, url: str, wants: list[Expect]) -> bool:
+        ok = True
+        for want in wants:
             texts = self.page.locator(want.selector).evaluate_all(
                 "els => els.map(e => e.innerText === undefined ? '' : e.innerText.trim())")
             bad = [t for t in texts if not re.search(want.text, t)]
@@ -214,7 +227,8 @@ class Crawl:
             if key in self.seen:
                 continue
             self.seen.add(key)
-            if not self.visit(url):
+            self.visit(url)
+            if not self.answered:  # a page that answered explores on, whatever it lacked
                 continue
             here = self.page.url
             if pattern(here) != key:  # a redirect ("/" → the role's home)
@@ -263,21 +277,26 @@ class Crawl:
             "els => els.map(a => a.pathname + a.search)")
         if not links:
             return
-        table = self.page.locator(".pager").first.locator(
-            "xpath=ancestor::section[1]").locator("table.grid").first
-        _, here = rows_of(self.page, table)
-        for href in links:
-            if not self.visit(href):
+        _, here = rows_of(self.page, self._paged_table())
+        for href in list(dict.fromkeys(links))[:PAGER_LINKS]:
+            self.visit(href)
+            if not self.answered:
                 continue
-            table = self.page.locator(".pager").first.locator(
-                "xpath=ancestor::section[1]").locator("table.grid").first
-            _, there = rows_of(self.page, table)
+            if not self.page.locator(".pager").count():
+                self.problem(href, f"pager from {url}: this page has no pager")
+                continue
+            _, there = rows_of(self.page, self._paged_table())
             if not there or there == here:
                 self.problem(href, f"pager from {url}: {len(there)} rows, the same as before: "
                                    f"{there == here}")
             self.exports_on_page(self.page.url)
         self.page.goto(url)
         self.page.wait_for_load_state("networkidle")
+
+    def _paged_table(self) -> Any:
+        """The table the pager pages: the first table of the pager's section."""
+        return self.page.locator(".pager").first.locator(
+            "xpath=ancestor::section[1]").locator("table.grid").first
 
     # --- GET forms ---------------------------------------------------------------------------
 
@@ -292,8 +311,8 @@ class Crawl:
             self._goto(url)
             form = self._forms().nth(i)
             before = self._result_rows(form)
-            _, ok = self._submit(form)
-            if not ok:
+            self._submit(form)
+            if not self.answered:
                 continue
             self.exports_on_page(self.page.url)
             for choice in self._choices(url, i, before):
@@ -363,16 +382,23 @@ class Crawl:
         k = b_headers.index(column) if column in b_headers else -1
         # rows the unfiltered list shows that the filter keeps: then the result has rows
         expected_any = k >= 0 and any(_matches(name, r[k], value, label) for r in b_rows)
-        _, ok = self._submit(form, expected=expected_any or column is None)
+        self._submit(form, expected=expected_any or column is None)
         where = f"{url} with {name}={value}"
-        if not ok:
+        if not self.answered:
             return
+        if column is not None:
+            self._filtered_export(where, i, name, value, label, expected_any)
         self.exports_on_page(self.page.url)
         if name in FILTER_SHOWN:
             shown = self.page.locator(FILTER_SHOWN[name])
             text = shown.first.inner_text() if shown.count() else ""
             if label.split(" (")[0] not in text and value not in text:
                 self.problem(where, f"{FILTER_SHOWN[name]} does not name {label!r}: {text!r}")
+            self._expect(where, FILTER_EXPECTED.get(name, []))
+            if name in YEARS_ASCENDING:
+                years = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
+                if years != sorted(years):
+                    self.problem(where, f"{YEARS_ASCENDING[name]} reads newer → older: {text!r}")
             return
         if name == "sort":
             return
@@ -387,6 +413,32 @@ class Crawl:
             self.problem(where, f"rows outside the filter in {column}: {bad[:5]}")
         if expected_any and not rows:
             self.problem(where, "no rows, though the unfiltered list has some that match")
+
+
+    def _filtered_export(self, where: str, i: int, name: str, value: str, label: str,
+                         expected_any: bool) -> None:
+        """The form's export link, after filtering, exports the filtered rows only."""
+        link = self._forms().nth(i).locator("a[href*='.xlsx']")
+        if not link.count():
+            return
+        href = link.first.evaluate("a => a.pathname + a.search")
+        self.exports.add(href)
+        response = self.page.request.get(href)
+        if not response.ok:
+            self.problem(where, f"export {href}: HTTP {response.status}")
+            return
+        rows = xlsx_rows(response.body())
+        column = FILTER_COLUMN[name]
+        header = [str(c or "") for c in rows[0]] if rows else []
+        k = next((j for j, h in enumerate(header) if column in h), None)
+        if k is None:
+            self.problem(where, f"export {href}: no column {column!r} in {header}")
+            return
+        data = [r for r in rows[1:] if any(c not in (None, "") for c in r)]
+        bad = [r[k] for r in data if not _matches(name, str(r[k] or ""), value, label)]
+        if bad or (expected_any and not data):
+            self.problem(where, f"export {href}: {len(data)} rows, outside the filter in "
+                                f"{header[k]}: {bad[:5]}")
 
 
 def _matches(name: str, cell: str, value: str, label: str) -> bool:

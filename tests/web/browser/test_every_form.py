@@ -3,7 +3,7 @@ walks every page it reaches from the navigation and the pages' links, submits ea
 its defaults and with each filter, follows each pager and export; the safe POST forms are
 submitted once each (docs/testing.md, "The crawl").
 
-The demo county (1,265 enterprises, runs 2020–2024 final and 2025 in notice) is loaded once per
+The demo county (runs of 1,265 results, 2020–2024 final and 2025 in notice) is loaded once per
 test session, as ``mujun demo`` loads it, and each test serves its own copy: its lists are long
 enough to page, which the small test county's are not.
 """
