@@ -126,6 +126,7 @@ class Crawl:
     visits: int = 0
     answered: bool = False  # the last page loaded answered 2xx
     _errors: list[str] = field(default_factory=list)
+    _unpaged: set[str] = field(default_factory=set)  # page patterns reported without a pager
 
     def __post_init__(self) -> None:
         self.page.on("console", lambda m: self._errors.append(f"console {m.type}: {m.text}")
@@ -192,7 +193,9 @@ class Crawl:
         table = self.page.locator(table_at)
         shown = len(rows_of(self.page, table.first)[1]) if table.count() else 0
         if digits and int(digits) > shown and not self.page.locator(".pager a[href]").count():
-            self.problem(url, f"shows {shown} of {digits} rows and no pager")
+            if key not in self._unpaged:  # once per page, not once per filter of it
+                self._unpaged.add(key)
+                self.problem(url, f"shows {shown} of {digits} rows and no pager")
             return False
         return True
 
@@ -311,13 +314,22 @@ class Crawl:
             self._goto(url)
             form = self._forms().nth(i)
             before = self._result_rows(form)
+            defaults = form.evaluate(
+                "f => [...f.elements].filter(e => e.name && !['hidden', 'submit', 'file']"
+                ".includes(e.type)).map(e => [e.name, e.value])")
+            choices = self._choices(url, i, before)
             self._submit(form)
             if not self.answered:
                 continue
             self.exports_on_page(self.page.url)
-            for choice in self._choices(url, i, before):
-                self._goto(url)
-                self._filter(url, i, *choice)
+            for choice in choices:
+                # the page the form leads to shows the form again: back to its defaults there
+                # (a reload of ``url`` would cost a page load per choice)
+                if self._forms().count() <= i:
+                    self._goto(url)
+                self._forms().nth(i).evaluate(
+                    "(f, d) => d.forEach(([n, v]) => { f.elements[n].value = v; })", defaults)
+                self._filter(url, i, before, *choice)
         self._goto(url)
 
     def _goto(self, url: str) -> None:
@@ -369,9 +381,10 @@ class Crawl:
                 choices.append((name, value, value))
         return choices
 
-    def _filter(self, url: str, i: int, name: str, value: str, label: str) -> None:
+    def _filter(self, url: str, i: int, before: tuple[list[str], list[list[str]]], name: str,
+                value: str, label: str) -> None:
+        """Submit form ``i`` with ``name`` set to ``value``; ``before``: the unfiltered rows."""
         form = self._forms().nth(i)
-        before = self._result_rows(form)
         control = form.locator(f"[name='{name}']")
         if control.evaluate("e => e.tagName") == "SELECT":
             control.select_option(value)
