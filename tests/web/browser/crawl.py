@@ -125,6 +125,8 @@ class Crawl:
     exports: set[str] = field(default_factory=set)  # export links downloaded
     visits: int = 0
     answered: bool = False  # the last page loaded answered 2xx
+    filtered: int = 0  # filter submissions
+    paged: int = 0  # pager links followed
     _errors: list[str] = field(default_factory=list)
     _unpaged: set[str] = field(default_factory=set)  # page patterns reported without a pager
 
@@ -289,6 +291,7 @@ class Crawl:
                 self.problem(href, f"pager from {url}: this page has no pager")
                 continue
             _, there = rows_of(self.page, self._paged_table())
+            self.paged += 1
             if not there or there == here:
                 self.problem(href, f"pager from {url}: {len(there)} rows, the same as before: "
                                    f"{there == here}")
@@ -396,6 +399,7 @@ class Crawl:
         # rows the unfiltered list shows that the filter keeps: then the result has rows
         expected_any = k >= 0 and any(_matches(name, r[k], value, label) for r in b_rows)
         self._submit(form, expected=expected_any or column is None)
+        self.filtered += 1
         where = f"{url} with {name}={value}"
         if not self.answered:
             return

@@ -43,6 +43,15 @@ NAV = {
     "leader": ["/cockpit", "/policies"],
 }
 
+#: pages a role reaches only through links on its pages
+REACHES = {
+    "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password"},
+    "clerk-tax": {"/password"},
+    "officer": {"/enterprises/{uscc}", "/password"},
+    "enterprise": {"/enterprises/{uscc}", "/password"},
+    "leader": {"/password"},
+}
+
 
 def _build_demo(path: Path) -> None:
     folder = path.parent / "demo-files"
@@ -107,6 +116,10 @@ def test_every_role_crawls_every_page_form_pager_and_export(new_page) -> None:  
         walk.check_loaded(out.value, "/logout")
         problems += walk.problems
         visits[role] = walk.visits
+        # the walk reached the pages behind the links, and used the lists' filters and pagers
+        assert REACHES[role] <= walk.seen, (role, sorted(walk.seen))
+        if "/enterprises" in nav:
+            assert walk.filtered >= 5 and walk.paged >= 1, (role, walk.filtered, walk.paged)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
     assert all(n <= crawl.MAX_VISITS for n in visits.values()), visits
 
