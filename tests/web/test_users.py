@@ -83,9 +83,11 @@ def test_the_page_shows_the_one_time_password_once(app, sign_in: SignIn) -> None
     page = admin.get("/users/xp2").text
     assert 'id="one-time-password"' not in page and "下次登录时必须修改密码" in page
     listed = tables(admin.get("/users?role=officer").text)["users"]
-    assert [row[:5] for row in listed[1:]] == [
-        ["officer", "officer", "乡镇专员", TOWNS[0], "启用"],
-        ["xp2", "西屏专员", "乡镇专员", TOWNS[0], "启用"]]
+    assert listed[0][:7] == ["用户名", "显示名称", "角色", "部门", "乡镇街道", "统一社会信用代码",
+                             "状态"]
+    assert [row[:7] for row in listed[1:]] == [
+        ["officer", "officer", "乡镇专员", "—", TOWNS[0], "—", "启用"],
+        ["xp2", "西屏专员", "乡镇专员", "—", TOWNS[0], "—", "启用"]]
 
 
 @pytest.mark.parametrize(("fields", "message"), [

@@ -78,7 +78,7 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
 #: a GET form's control → the result column (its header) whose every cell must show the value
 #: chosen; the names are the query parameters of the lists (services/lists.py, routes/runs.py)
 FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "industry_code": "行业",
-                 "q": "企业名称"}
+                 "q": "企业名称", "role": "角色", "department": "部门", "active": "状态"}
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),

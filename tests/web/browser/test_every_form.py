@@ -36,7 +36,7 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/runs", "/imports", "/policies"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/runs", "/imports", "/policies", "/users"],
     "clerk-tax": ["/imports", "/policies"],
     "officer": ["/enterprises", "/land", "/policies"],
     "enterprise": ["/enterprises/{uscc}", "/policies"],
