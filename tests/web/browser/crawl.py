@@ -67,6 +67,10 @@ EXPECTED: dict[str, list[Expect]] = {
                         Expect("#check :is(#check-ok, #check-problems)")],
     "/password": [Expect("form input[name=new_password]", r"")],
     "/jobs/{id}": [Expect("#job-status")],
+    "/users": [Expect("#users tbody tr[data-user] td:first-child"),
+               Expect("#total", r"^[1-9][\d,]*$"), Expect("#add-user form select[name=role]", "")],
+    "/users/{username}": [Expect("#username"), Expect("#edit-user select[name=role]", ""),
+                          Expect("#reset-password button")],
     "/login": [Expect("form input[name=username]", r"")],
 }
 
@@ -96,6 +100,7 @@ def pattern(url: str) -> str:
     """The URL's path with ids replaced: one portrait, one run, one job stand for all."""
     path = urlsplit(url).path
     path = re.sub(rf"/{USCC}(?=/|$)", "/{uscc}", path)
+    path = re.sub(r"^/users/[^/]+", "/users/{username}", path)
     return re.sub(r"/\d+(?=/|$)", "/{id}", path)
 
 
