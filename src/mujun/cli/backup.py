@@ -9,6 +9,7 @@ import typer
 
 from mujun.cli._store import AsUser, acting_user, console, store_session
 from mujun.cli.main import app
+from mujun.cli.progress import stages
 from mujun.services import backup as backups
 
 
@@ -20,7 +21,7 @@ def backup_cmd(
 
     The store is read in one snapshot, so imports may run meanwhile; the file is checked
     restorable (every foreign key, the row counts) before it is kept, else the command fails."""
-    with store_session() as session:
+    with store_session() as session, stages(f"writing {file} and checking it restorable"):
         counts = backups.backup(session=session, path=file)
     console.print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables, "
                   "checked restorable")
@@ -41,5 +42,6 @@ def restore_cmd(
             console.print("the store holds data; add --yes to replace all of it")
             raise typer.Exit(1)
         actor = acting_user(session, as_user)
-        counts = backups.restore(session=session, actor=actor, path=file)
+        with stages(f"restoring {file}"):
+            counts = backups.restore(session=session, actor=actor, path=file)
     console.print(f"restored {file}: {sum(counts.values())} rows in {len(counts)} tables")

@@ -11,6 +11,7 @@ import typer
 
 from mujun.cli._store import console, err_console, store_session
 from mujun.cli.main import app
+from mujun.cli.progress import stages
 from mujun.demo.county import DEFAULT_SEED
 from mujun.demo.generate import generate
 from mujun.services.backup import row_counts
@@ -39,14 +40,10 @@ def demo_cmd(
                               "point MUJUN_DATABASE_URL at a new one")
             raise typer.Exit(1)
         admin = ensure_admin(session=session)
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, stages("demo county files") as step:
             folder = data or Path(tmp)
             if data is None:
                 generate(folder, seed)
-
-            def say(step: str) -> None:
-                err_console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/dim] {step}")
-
-            load_demo(session=session, actor=admin, folder=folder, say=say)
+            load_demo(session=session, actor=admin, folder=folder, say=step)
     console.print(f"demo county loaded into {get_settings().database_url} in "
                   f"{time.perf_counter() - started:.1f}s — try `mujun run list`")

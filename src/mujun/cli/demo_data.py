@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from mujun.cli.main import app
+from mujun.cli.progress import bar
 from mujun.demo.county import DEFAULT_SEED
 from mujun.demo.generate import OUTPUT_FILES, generate
 
@@ -24,9 +24,7 @@ def run(
 ) -> None:
     """Write the demo county 松阳县 2020–2025: enterprise tables, incidents, registry, parcels…"""
     console = Console()
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), console=console,
-                  transient=True) as progress:
+    with bar() as progress:
         task = progress.add_task("demo county", total=len(OUTPUT_FILES) + 1)
 
         def step(name: str) -> None:

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
+from mujun.cli.layout import add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
+from mujun.cli.progress import bar
 from mujun.io.error_report import write_error_report
 from mujun.io.problems import Problem
 from mujun.services.departments import DEPARTMENTS
@@ -45,7 +46,7 @@ def import_cmd(
         raise typer.Exit(2)
     with store_session() as session:
         actor = acting_user(session, as_user)
-        with _progress() as progress:
+        with bar() as progress:
             task = progress.add_task(_PHASES["validate"], total=None)
 
             def show(phase: str, done: int, total: int) -> None:
@@ -63,11 +64,6 @@ def import_cmd(
         err_console.print(f"error report: {path}")
     if not result.ok or result.waiting:
         raise typer.Exit(1)
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                    TimeElapsedColumn(), console=err_console, transient=True)
 
 
 def _print(result: ImportResult) -> None:
@@ -101,12 +97,13 @@ def _shown(value: object) -> str:
 def _change_table(changes: list[ValueChange], *, accepted: bool) -> None:
     title = f"{len(changes)} changed value(s)" + (" — accepted" if accepted else "")
     table = Table(title=title, show_lines=False)
-    for name in ("行 line", "企业 enterprise", "字段 field", "库中 stored", "新 new",
-                 "来自 set by"):
-        table.add_column(name)
+    add_fixed_column(table, "行 line", right=True)
+    add_code_column(table)
+    for name in ("企业 enterprise", "字段 field", "库中 stored", "新 new", "来自 set by"):
+        add_text_column(table, name)
     for c in changes[:SHOWN]:
         by = f"import #{c.import_id} {c.import_file or ''}" if c.import_id else "edit"
-        table.add_row(str(c.line), f"{c.uscc} {c.name or ''}", f"{c.header} ({c.field})",
+        table.add_row(str(c.line), c.uscc, c.name or "", f"{c.header} ({c.field})",
                       _shown(c.old), _shown(c.new), by)
     (console if accepted else err_console).print(table)
     if len(changes) > SHOWN:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +10,7 @@ import typer
 
 from mujun.cli._store import console, err_console, store_session
 from mujun.cli.main import app
+from mujun.cli.progress import stages
 from mujun.store.settings import get_settings
 
 if TYPE_CHECKING:
@@ -32,13 +32,12 @@ def _load_demo() -> None:
     from mujun.services.demo import load_demo
     from mujun.services.users import ensure_admin
 
-    started = time.perf_counter()
     err_console.print("the store is empty: loading the demo county 松阳县 (about a minute)…")
-    with store_session() as session, tempfile.TemporaryDirectory() as tmp:
+    with (store_session() as session, tempfile.TemporaryDirectory() as tmp,
+          stages("demo county files") as step):
         generate(Path(tmp), DEFAULT_SEED)
         load_demo(session=session, actor=ensure_admin(session=session), folder=Path(tmp),
-                  say=lambda step: err_console.print(
-                      f"[dim]{time.perf_counter() - started:6.1f}s[/dim] {step}"))
+                  say=step)
 
 
 def _install_echarts() -> None:
