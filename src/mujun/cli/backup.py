@@ -20,7 +20,12 @@ def backup_cmd(
     """Write every table of the store to FILE (restorable on SQLite or PostgreSQL).
 
     The store is read in one snapshot, so imports may run meanwhile; the file is checked
-    restorable (every foreign key, the row counts) before it is kept, else the command fails."""
+    restorable (every foreign key, the row counts) before it is kept, else the command fails.
+
+    Example:
+
+        mujun backup mujun-2025-01-31.zip
+    """
     with store_session() as session, stages(f"writing {file} and checking it restorable"):
         counts = backups.backup(session=session, path=file)
     console.print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables, "
@@ -33,8 +38,15 @@ def restore_cmd(
     yes: Annotated[bool, typer.Option("--yes", help="replace a store that holds data")] = False,
     as_user: AsUser = None,
 ) -> None:
-    """Replace the whole store with FILE's contents, in one transaction (a backup of an older
-    schema is upgraded on the way)."""
+    """Replace the whole store with FILE's contents, in one transaction.
+
+    A backup of an older schema is upgraded on the way. A store that holds data is replaced only
+    with --yes.
+
+    Example:
+
+        MUJUN_DATABASE_URL=sqlite:///copy.db mujun restore mujun-2025-01-31.zip
+    """
     with store_session() as session:
         has_data = any(n for name, n in backups.row_counts(session).items()
                        if name not in ("users", "audit"))

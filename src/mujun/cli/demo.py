@@ -31,8 +31,16 @@ def demo_cmd(
     seed: Annotated[int, typer.Option("--seed", help="seed of the generated county")]
     = DEFAULT_SEED,
 ) -> None:
-    """Create the store and load the demo county: 2020–2025 figures through the department
-    imports, runs 2020–2024 final, the 2025 run in public notice with appeals."""
+    """Create the store and load the demo county 松阳县 into it (about a minute).
+
+    2020–2025 figures go through the department imports; runs 2020–2024 are final, the 2025 run
+    is in public notice (公示) with appeals. The store must be empty.
+
+    Examples:
+
+        mujun demo
+        MUJUN_DATABASE_URL=sqlite:///demo.db mujun demo --data demo
+    """
     started = time.perf_counter()
     with store_session() as session:
         if any(n for name, n in row_counts(session).items() if name not in SIGN_IN_TABLES):

@@ -22,7 +22,14 @@ def run(
     seed: Annotated[int, typer.Option("--seed", help="random seed; same seed, same bytes")]
     = DEFAULT_SEED,
 ) -> None:
-    """Write the demo county 松阳县 2020–2025: enterprise tables, incidents, registry, parcels…"""
+    """Write the demo county 松阳县 (331124), 2020–2025: enterprise tables, incidents, registry,
+    parcels… (synthetic; docs/demo-data.md).
+
+    Examples:
+
+        mujun demo-data --out demo
+        mujun demo-data --out demo-7 --seed 7
+    """
     console = Console()
     with bar() as progress:
         task = progress.add_task("demo county", total=len(OUTPUT_FILES) + 1)

@@ -12,7 +12,15 @@ from mujun.cli.layout import add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
 from mujun.services.incidents import list_incidents, withdraw_incident
 
-incident_app = typer.Typer(help="Incidents in the store: list, withdraw (imports only add).",
+incident_app = typer.Typer(help="""Incidents in the store: list, withdraw (imports only add).
+
+A withdrawn incident (撤销) stays on record and no longer counts in new runs.
+
+Examples:
+
+    mujun incident list --year 2024 -d safety
+    mujun incident withdraw 12 --reason "复议撤销"
+""",
                            no_args_is_help=True)
 app.add_typer(incident_app, name="incident")
 

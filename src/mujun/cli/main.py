@@ -34,7 +34,7 @@ def main(
     Examples:
 
         mujun demo-data --out demo
-        mujun evaluate --year 2024 --data demo/enterprises-2024.csv --out result.xlsx
+        mujun evaluate --year 2024 --data demo/enterprises-2024.csv --out r.xlsx
         mujun serve --port 8000
         mujun COMMAND --help
     """

@@ -19,7 +19,17 @@ from mujun.services.errors import InvalidInput
 from mujun.services.values import Value, parse_cli_value
 from mujun.store.models import Run
 
-run_app = typer.Typer(help="Evaluation runs: create, publish (公示), appeal, finalize, verify.",
+run_app = typer.Typer(help="""Evaluation runs: create, publish (公示), appeal, finalize, export.
+
+A run freezes a year's inputs and policy; RUN is its id or its label, e.g. 2024-v1.
+
+Examples:
+
+    mujun run create --year 2024 --policy songyang-2024
+    mujun run list --year 2024
+    mujun run publish 2024-v1
+    mujun run export 2024-v1
+""",
                       no_args_is_help=True)
 app.add_typer(run_app, name="run")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from mujun.cli._store import console, err_console, store_session
 from mujun.cli.main import app
@@ -74,6 +75,24 @@ def _announce(start: FirstStart) -> None:
                           f"{a.username} --password …`) or deactivate it")
 
 
+def _front_end_hint(missing: str) -> str:
+    """One line on what the charts need, when the front-end packages are not installed."""
+    import shutil
+
+    if shutil.which("npm") is None:
+        return ("front-end packages missing and npm not found: the pages work, with a note in "
+                "place of each chart. To draw charts, install Node.js 20+ with npm (Debian: "
+                "`apt install npm`) and restart; or: " + missing)
+    return missing
+
+
+def _store_text() -> str:
+    """The store's URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(get_settings().database_url).render_as_string(hide_password=True)
+
+
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
@@ -81,10 +100,22 @@ def serve_cmd(
     demo: Annotated[bool, typer.Option(
         "--demo/--no-demo", help="load the demo county when the store is empty")] = True,
 ) -> None:
-    """Serve the web application: upgrade the store, load the demo county if it is empty, print
-    one demo account per role (the demo county on this machine only: 127.0.0.1, ::1,
-    localhost) or the admin's one-time password (a new store), and listen on
-    http://HOST:PORT."""
+    r"""Serve the web application on http://HOST:PORT (Ctrl+C stops it).
+
+    Upgrades the store (MUJUN_DATABASE_URL, default the SQLite file mujun.db here) and, when it
+    is empty, loads the demo county 松阳县 (about a minute, with progress). It then prints the
+    store, one demo account per role (the demo county served on this machine only: 127.0.0.1,
+    ::1, localhost) or the admin's one-time password (a new store), a line on what the charts
+    need if the front-end packages are missing (it runs `npm ci` first when npm is at hand),
+    and the address.
+
+    Examples:
+
+        mujun serve
+        mujun serve --no-demo --port 8080
+        MUJUN_DATABASE_URL=postgresql+psycopg://mujun@db/mujun \
+            mujun serve --host 0.0.0.0
+    """
     import uvicorn
 
     from mujun.services.first_start import prepare_sign_in
@@ -103,7 +134,8 @@ def serve_cmd(
     if not echarts_path().exists():
         _install_echarts()
     if not echarts_path().exists():
-        err_console.print(f"[yellow]warning:[/yellow] {MISSING_MESSAGE}")
-    console.print(f"store: {get_settings().database_url}")
-    console.print(f"serving on http://{host}:{port}")
+        err_console.print(f"[yellow]warning:[/yellow] {escape(_front_end_hint(MISSING_MESSAGE))}",
+                          markup=True, highlight=False)
+    console.print(f"store: {_store_text()}", markup=False, highlight=False)
+    console.print(f"serving on http://{host}:{port}", markup=False, highlight=False)
     uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="warning")
