@@ -36,6 +36,7 @@ def run(
 
         def step(name: str) -> None:
             progress.update(task, description=name, advance=1)
+            progress.refresh()
 
         paths = generate(out, seed, progress=step)
     table = Table(title=f"demo county 松阳县, seed {seed}: {out}")
