@@ -99,7 +99,7 @@ def test_explain_wraps_between_clauses_and_keeps_numbers_whole(
     assert Counter(NUMBER.findall(out)) == Counter(NUMBER.findall(text))
     # same text apart from the line breaks
     assert re.sub(r"\s+", "", out) == re.sub(r"\s+", "", text)
-    # a wrapped line ends at the end of a clause (，；。：) or between words, never inside "（上限 2）"
+    # a line breaks after a clause (，；。：) or between words, never inside "（上限 2）"
     assert "（上限\n" not in out
 
 
@@ -120,7 +120,8 @@ def test_evaluate_summary_fits_80_columns(demo_files: Path, tmp_path: Path) -> N
     [
         # the clause break is preferred to a later one inside "（上限 2）"
         ("  甲：实际 14.0777 万元/亩，基准 14.1028 万元/亩，比值 0.9982（上限 2），权重 35",
-         40, ["  甲：实际 14.0777 万元/亩，", "    基准 14.1028 万元/亩，", "    比值 0.9982（上限 2），权重 35"]),
+         40, ["  甲：实际 14.0777 万元/亩，", "    基准 14.1028 万元/亩，",
+              "    比值 0.9982（上限 2），权重 35"]),
         # a code longer than the room is kept whole on its own line
         ("代码 91331124754157362A 结束", 12, ["代码", "  91331124754157362A", "  结束"]),
         # punctuation never starts a line

@@ -68,3 +68,13 @@ def test_demo_data_counts_its_files(tmp_path: Path) -> None:
     piped = invoke(["demo-data", "--out", str(tmp_path / "b")])
     assert piped.stderr == ""
     assert "enterprises-2024.csv" in piped.stdout
+
+
+def test_backup_and_restore_name_their_stage(sqlite_store: str, tmp_path: Path) -> None:
+    file = tmp_path / "b.zip"
+    forced = invoke(["--progress", "backup", str(file)])
+    assert "checking it restorable" in forced.stderr
+    assert f"wrote {file}" in " ".join(forced.stdout.split())
+    assert invoke(["backup", str(tmp_path / "c.zip")]).stderr == ""
+    restored = invoke(["--progress", "restore", str(file), "--yes"])
+    assert "restoring" in restored.stderr and "restored" in restored.stdout

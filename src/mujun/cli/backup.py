@@ -26,7 +26,7 @@ def backup_cmd(
 
         mujun backup mujun-2025-01-31.zip
     """
-    with store_session() as session, stages(f"writing {file} and checking it restorable"):
+    with store_session() as session, stages(f"writing {file.name}, checking it restorable"):
         counts = backups.backup(session=session, path=file)
     console.print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables, "
                   "checked restorable")
@@ -54,6 +54,6 @@ def restore_cmd(
             console.print("the store holds data; add --yes to replace all of it")
             raise typer.Exit(1)
         actor = acting_user(session, as_user)
-        with stages(f"restoring {file}"):
+        with stages(f"restoring {file.name}"):
             counts = backups.restore(session=session, actor=actor, path=file)
     console.print(f"restored {file}: {sum(counts.values())} rows in {len(counts)} tables")

@@ -81,9 +81,9 @@ def _front_end_hint(missing: str) -> str:
 
     if shutil.which("npm") is None:
         return ("front-end packages missing and npm not found: the pages work, with a note in "
-                "place of each chart. To draw charts, install Node.js 20+ with npm (Debian: "
-                "`apt install npm`) and restart; or: " + missing)
-    return missing
+                "place of each chart. For the charts install Node.js 20+ with npm (Debian: "
+                "`apt install npm`), then: " + missing)
+    return "front-end packages missing: " + missing
 
 
 def _store_text() -> str:
@@ -135,7 +135,7 @@ def serve_cmd(
         _install_echarts()
     if not echarts_path().exists():
         err_console.print(f"[yellow]warning:[/yellow] {escape(_front_end_hint(MISSING_MESSAGE))}",
-                          markup=True, highlight=False)
+                          highlight=False, soft_wrap=True)
     console.print(f"store: {_store_text()}", markup=False, highlight=False)
     console.print(f"serving on http://{host}:{port}", markup=False, highlight=False)
     uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="warning")
