@@ -22,8 +22,9 @@ def run(
     seed: Annotated[int, typer.Option("--seed", help="random seed; same seed, same bytes")]
     = DEFAULT_SEED,
 ) -> None:
-    """Write the demo county 松阳县 (331124), 2020–2025: enterprise tables, incidents, registry,
-    parcels… (synthetic; docs/demo-data.md).
+    """Write the demo county 松阳县 (331124), 2020–2025: enterprise tables, incidents, parcels…
+
+    The county is synthetic (docs/demo-data.md); the same seed writes the same bytes.
 
     Examples:
 

@@ -36,7 +36,7 @@ def import_cmd(
         "--reason", help="why the stored values change (kept with each change)")] = None,
     as_user: AsUser = None,
 ) -> None:
-    """Import a department's file (部门数据导入): check it all, then apply all or nothing.
+    r"""Import a department's file (部门数据导入): check it all, then apply all or nothing.
 
     An empty cell leaves the stored value alone; incidents are only added. A value that differs
     from the stored one refuses the whole file until --accept-changes --reason TEXT is given.
@@ -46,7 +46,8 @@ def import_cmd(
 
         mujun template -d tax --year 2024
         mujun import tax-2024.xlsx --year 2024 -d tax
-        mujun import tax-2024.xlsx --year 2024 -d tax --accept-changes --reason "税务局更正"
+        mujun import tax-2024.xlsx --year 2024 -d tax \
+            --accept-changes --reason "税务局更正"
     """
     if accept_changes and not (reason or "").strip():
         err_console.print("error: --accept-changes needs --reason TEXT")

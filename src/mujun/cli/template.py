@@ -22,6 +22,8 @@ def template_cmd(
 ) -> None:
     """Write the import template (导入模板) of a department: columns, checks, instructions.
 
+    The clerk fills in the first sheet and gives the file to `mujun import` (or the web).
+
     Examples:
 
         mujun template -d tax --year 2024
