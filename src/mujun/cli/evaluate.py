@@ -28,6 +28,7 @@ from mujun.engine.policy import CLASSES, LoadedPolicy
 from mujun.engine.uscc import normalize
 from mujun.engine.whatif import WhatIf, compare
 from mujun.io import OutputError, write_results
+from mujun.io.number_formats import mu, score
 
 out = Console(highlight=False)
 
@@ -89,7 +90,7 @@ def _print_summary(s: Summary, given: inputs.Inputs) -> None:
     out.print(f"rows {s.rows}; exempt: {exempt}")
     out.print(
         f"low-efficiency land (低效用地): {s.low_efficiency_count} enterprises, "
-        f"{s.low_efficiency_mu:,.2f} 亩"
+        f"{mu(s.low_efficiency_mu)} 亩"
     )
     out.print(
         f"data warnings in results: {s.warnings}; input problems: {given.errors} row error(s) "
@@ -138,10 +139,6 @@ def evaluate_command(
     out.print(f"wrote {written}")
 
 
-def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:.4f}"
-
-
 def _changes_table(result: WhatIf) -> Table:
     """One row per enterprise whose class changes; the scores are left out at narrow widths."""
     table = Table(title=f"{len(result.changes)} enterprise(s) change class: "
@@ -155,7 +152,7 @@ def _changes_table(result: WhatIf) -> Table:
     for c in result.changes:
         row = [c.uscc, c.name or "", f"{c.class_before or '免评'} → {c.class_after or '免评'}"]
         if scores:
-            row.append(f"{_score(c.score_before)} → {_score(c.score_after)}")
+            row.append(f"{score(c.score_before)} → {score(c.score_after)}")
         table.add_row(*row)
     return table
 
