@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mujun.cli import serve
+from mujun.cli._store import store_text
 from mujun.store.settings import get_settings
 from mujun.web.assets import echarts_path
 
@@ -68,6 +68,6 @@ def test_the_store_is_shown_without_its_password(monkeypatch: pytest.MonkeyPatch
                        "postgresql+psycopg://mujun:walnut-ferry-39@db.example:5432/mujun")
     get_settings.cache_clear()
     try:
-        assert serve._store_text() == "postgresql+psycopg://mujun:***@db.example:5432/mujun"
+        assert store_text() == "postgresql+psycopg://mujun:***@db.example:5432/mujun"
     finally:
         get_settings.cache_clear()

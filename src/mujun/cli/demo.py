@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from mujun.cli._store import console, err_console, store_session
+from mujun.cli._store import console, err_console, store_session, store_text
 from mujun.cli.main import app
 from mujun.cli.progress import stages
 from mujun.demo.county import DEFAULT_SEED
@@ -17,7 +17,6 @@ from mujun.demo.generate import generate
 from mujun.services.backup import row_counts
 from mujun.services.demo import load_demo
 from mujun.services.users import ensure_admin
-from mujun.store.settings import get_settings
 
 #: what a store has before any data: users, the audit trail, sign-in state
 SIGN_IN_TABLES = ("users", "audit", "web_sessions", "sign_in_throttles")
@@ -44,7 +43,7 @@ def demo_cmd(
     started = time.perf_counter()
     with store_session() as session:
         if any(n for name, n in row_counts(session).items() if name not in SIGN_IN_TABLES):
-            err_console.print(f"the store ({get_settings().database_url}) already holds data; "
+            err_console.print(f"the store ({store_text()}) already holds data; "
                               "point MUJUN_DATABASE_URL at a new one")
             raise typer.Exit(1)
         admin = ensure_admin(session=session)
@@ -53,5 +52,5 @@ def demo_cmd(
             if data is None:
                 generate(folder, seed)
             load_demo(session=session, actor=admin, folder=folder, say=step)
-    console.print(f"demo county loaded into {get_settings().database_url} in "
+    console.print(f"demo county loaded into {store_text()} in "
                   f"{time.perf_counter() - started:.1f}s — try `mujun run list`")

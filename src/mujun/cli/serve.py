@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from mujun.cli._store import console, err_console, store_session
+from mujun.cli._store import console, err_console, store_session, store_text
 from mujun.cli.main import app
 from mujun.cli.progress import stages
 from mujun.store.settings import get_settings
@@ -86,13 +86,6 @@ def _front_end_hint(missing: str) -> str:
     return "front-end packages missing: " + missing
 
 
-def _store_text() -> str:
-    """The store's URL without its password."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(get_settings().database_url).render_as_string(hide_password=True)
-
-
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
@@ -136,6 +129,6 @@ def serve_cmd(
     if not echarts_path().exists():
         err_console.print(f"[yellow]warning:[/yellow] {escape(_front_end_hint(MISSING_MESSAGE))}",
                           highlight=False, soft_wrap=True)
-    console.print(f"store: {_store_text()}", markup=False, highlight=False)
+    console.print(f"store: {store_text()}", markup=False, highlight=False)
     console.print(f"serving on http://{host}:{port}", markup=False, highlight=False)
     uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="warning")
