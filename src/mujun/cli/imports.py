@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
-from mujun.cli.layout import add_code_column, add_fixed_column, add_text_column
+from mujun.cli.layout import WIDE, add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
 from mujun.cli.progress import bar
 from mujun.io.error_report import write_error_report
@@ -103,17 +103,21 @@ def _shown(value: object) -> str:
 
 
 def _change_table(changes: list[ValueChange], *, accepted: bool) -> None:
+    out = console if accepted else err_console
     title = f"{len(changes)} changed value(s)" + (" — accepted" if accepted else "")
     table = Table(title=title, show_lines=False)
     add_fixed_column(table, "行 line", right=True)
     add_code_column(table)
-    for name in ("企业 enterprise", "字段 field", "库中 stored", "新 new", "来自 set by"):
+    named = out.width >= WIDE  # the code identifies the enterprise; its name where there is room
+    if named:
+        add_text_column(table, "企业 enterprise")
+    for name in ("字段 field", "库中 stored → 新 new", "来自 set by"):
         add_text_column(table, name)
     for c in changes[:SHOWN]:
         by = f"import #{c.import_id} {c.import_file or ''}" if c.import_id else "edit"
-        table.add_row(str(c.line), c.uscc, c.name or "", f"{c.header} ({c.field})",
-                      _shown(c.old), _shown(c.new), by)
-    (console if accepted else err_console).print(table)
+        table.add_row(str(c.line), c.uscc, *([c.name or ""] if named else []),
+                      f"{c.header} ({c.field})", f"{_shown(c.old)} → {_shown(c.new)}", by)
+    out.print(table)
     if len(changes) > SHOWN:
         err_console.print(f"… and {len(changes) - SHOWN} more")
 

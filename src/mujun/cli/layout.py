@@ -17,6 +17,8 @@ CODE_WIDTH = 18
 
 #: below this width tables leave out their least important columns
 NARROW = 72
+#: from this width on, tables with many columns add the enterprise's name to its code
+WIDE = 100
 
 
 def add_code_column(table: Table, header: str = "统一社会信用代码") -> None:
