@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 
 from mujun.cli._store import console, err_console, store_session, store_text
 from mujun.cli.main import app
@@ -47,14 +46,17 @@ def _install_echarts() -> None:
     import shutil
     import subprocess
 
-    from mujun.web.assets import FRONTEND
+    from mujun.web import assets
 
     npm = shutil.which("npm")
-    if npm is None or not (FRONTEND / "package-lock.json").exists():
+    if npm is None:
+        err_console.print("npm is not installed (Node.js 20+), so ECharts cannot be fetched.")
+        return
+    if not (assets.FRONTEND / "package-lock.json").exists():
         return
     err_console.print("installing ECharts from the npm registry (npm ci)…")
-    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=FRONTEND,
-                          check=False, capture_output=True, text=True)
+    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"],
+                          cwd=assets.FRONTEND, check=False, capture_output=True, text=True)
     if done.returncode != 0:
         err_console.print(f"[yellow]npm ci failed:[/yellow] {done.stderr.strip()[-500:]}")
 
@@ -75,17 +77,6 @@ def _announce(start: FirstStart) -> None:
                           f"{a.username} --password …`) or deactivate it")
 
 
-def _front_end_hint(missing: str) -> str:
-    """One line on what the charts need, when the front-end packages are not installed."""
-    import shutil
-
-    if shutil.which("npm") is None:
-        return ("front-end packages missing and npm not found: the pages work, with a note in "
-                "place of each chart. For the charts install Node.js 20+ with npm (Debian: "
-                "`apt install npm`), then: " + missing)
-    return "front-end packages missing: " + missing
-
-
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
@@ -98,9 +89,9 @@ def serve_cmd(
     Upgrades the store (MUJUN_DATABASE_URL, default the SQLite file mujun.db here) and, when it
     is empty, loads the demo county 松阳县 (about a minute, with progress). It then prints the
     store, one demo account per role (the demo county served on this machine only: 127.0.0.1,
-    ::1, localhost) or the admin's one-time password (a new store), a line on what the charts
-    need if the front-end packages are missing (it runs `npm ci` first when npm is at hand),
-    and the address.
+    ::1, localhost) or the admin's one-time password (a new store), what the charts need if
+    the front-end packages are missing (it runs `npm ci` first when npm is at hand), and the
+    address.
 
     Examples:
 
@@ -114,7 +105,7 @@ def serve_cmd(
     from mujun.services.first_start import prepare_sign_in
     from mujun.store.db import get_engine
     from mujun.web.app import create_app
-    from mujun.web.assets import MISSING_MESSAGE, echarts_path
+    from mujun.web.assets import echarts_path, missing_message
 
     engine = get_engine(upgrade=True)
     loaded = demo and _store_is_empty()
@@ -127,8 +118,7 @@ def serve_cmd(
     if not echarts_path().exists():
         _install_echarts()
     if not echarts_path().exists():
-        err_console.print(f"[yellow]warning:[/yellow] {escape(_front_end_hint(MISSING_MESSAGE))}",
-                          highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]warning:[/yellow] {missing_message()}", highlight=False)
     console.print(f"store: {store_text()}", markup=False, highlight=False)
     console.print(f"serving on http://{host}:{port}", markup=False, highlight=False)
     uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="warning")
