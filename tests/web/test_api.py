@@ -59,6 +59,7 @@ def test_portrait_payload(sign_in: SignIn) -> None:
         "parcels": [{"parcel_code": "331124-T-001", "area_m2": 6000.0, "town": "西屏街道",
                      "zone": "测试园区", "idle": False}],
         "appeals": [], "appeal_runs": {}, "open_appeal_id": None, "can_appeal": True,
+        "policy_title": "工业企业亩均效益综合评价（浙江通用模板）",
     }
     # the explanation is the engine's, stored with the run: 6000 m² is 9 亩, tax 44 万元
     assert explanation["land_mu"] == 9.0
@@ -68,6 +69,7 @@ def test_portrait_payload(sign_in: SignIn) -> None:
     assert explanation["indicators"][0]["value"] == 44.0 / 9.0
     assert explanation["klass"] == "D" and explanation["rank"] == 8
     assert "组内排名 第 8 名 / 共 8 家，评为 D 档。" in text
+    assert "评价办法 工业企业亩均效益综合评价（浙江通用模板）" in text
 
 
 def test_cockpit_payload(sign_in: SignIn) -> None:
