@@ -164,6 +164,8 @@ def _n(x: float | None, digits: int = 4) -> str:
     if x is None:
         return "—"
     text = f"{x:,.{digits}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # no "−0" (docs/numbers.md)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
