@@ -27,7 +27,17 @@ from mujun.engine.policy import (
 from mujun.io.policy_files import load_policy
 
 policy_app = typer.Typer(
-    help="Policy files (评价办法): show the effective rules, check a file, list the shipped ones.",
+    help="""Policy files (评价办法): show the effective rules, check a file, list the shipped ones.
+
+A policy is a shipped name (`mujun policy list`) or a YAML file laid over the template
+(docs/policy.md); every problem is reported with its key path.
+
+Examples:
+
+    mujun policy list
+    mujun policy show songyang-2024
+    mujun policy check examples/my-county.yaml
+""",
     no_args_is_help=True,
 )
 app.add_typer(policy_app, name="policy")
