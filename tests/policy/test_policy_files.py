@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 import mujun.engine.policy as engine_policy
 from mujun.cli.main import app
 from mujun.engine.policy import PolicyError
+from mujun.engine.policy_messages import in_chinese
 from mujun.io.policy_files import MAX_POLICY_BYTES, load_policy, policy_text, read_policy_file
 from mujun.services.errors import InvalidInput
 from mujun.services.policy_view import decode_upload
@@ -56,7 +57,8 @@ def test_other_encodings_are_refused_naming_the_file(data: bytes, message: str) 
     assert (caught.value.source, caught.value.problems) == ("p.yaml", [("", message)])
     with pytest.raises(InvalidInput) as refused:
         decode_upload(data, name="p.yaml")
-    assert str(refused.value) == f"p.yaml: {message}"
+    # the web's refusal: in Chinese, naming the file
+    assert str(refused.value) == f"评价办法 p.yaml 有问题：(file)：{in_chinese(message)}"
 
 
 def test_an_upload_with_a_bom_is_text() -> None:
@@ -69,7 +71,7 @@ def test_an_oversized_upload_names_the_file_shortened() -> None:
     with pytest.raises(InvalidInput) as refused:
         decode_upload(_big().encode(), name=name)
     message = str(refused.value)
-    assert message.endswith(": a policy file is at most 256 KB") and name not in message
+    assert message.endswith("：评价办法文件不能超过 256 KB") and name not in message
 
 
 def test_the_engine_opens_no_path() -> None:

@@ -70,6 +70,7 @@ def test_portrait_payload(sign_in: SignIn) -> None:
     assert explanation["indicators"][0]["value"] == 44.0 / 9.0
     assert explanation["klass"] == "D" and explanation["rank"] == 8
     assert "组内排名 第 8 名 / 共 8 家，评为 D 档。" in text
+    assert "评价办法 工业企业亩均效益综合评价（浙江通用模板）" in text
 
 
 def test_cockpit_payload(sign_in: SignIn) -> None:

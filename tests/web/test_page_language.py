@@ -39,7 +39,9 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
 #: Latin a Chinese page may show: the class letters, units, formats, the switch to English
 LATIN_IN_ZH = {"A", "B", "C", "D", "Excel", "xlsx", "csv", "YAML", "yaml", "English", "mujun",
-               "UTC", "GB", "T", "kWh", "m", "tce", "B/C/D", "A/B/C/D", "PNG"}
+               "UTC", "GB", "T", "kWh", "m", "tce", "B/C/D", "A/B/C/D", "PNG", "ECharts"}
+#: commands and paths a note for the administrator quotes (without ECharts, the charts' note)
+QUOTED = {"npm ci", "src/mujun/web/frontend"}
 #: a department file with row errors (a bad credit code, a number that is not one)
 UPLOAD = "统一社会信用代码,企业名称,实缴税收(万元)\n91331124BADCODE000,某公司,abc\n".encode()
 #: Chinese an English page may show: the switch back to Chinese
@@ -48,7 +50,8 @@ CJK_IN_EN = {"中文"}
 
 class _Text(HTMLParser):
     """The text a reader sees: text nodes (not scripts or styles), the titles, placeholders and
-    labels of elements, and the labels a page hands its charts (JSON ``*-labels`` blocks).
+    labels of elements, and the texts a page hands its scripts (JSON ``*-labels``, ``*-texts``,
+    ``*-titles`` blocks).
     Identifiers shown as such (``<code>``: credit codes, hashes, policy names, key paths) and a
     policy file shown as written (``<pre class="yaml">``) are data, not labels."""
 
@@ -72,7 +75,8 @@ class _Text(HTMLParser):
             self._skip.append(tag)
         if tag in ("script", "style"):
             self._skip.append(tag)
-            self._labels = tag == "script" and (a.get("id") or "").endswith("-labels")
+            self._labels = tag == "script" and (a.get("id") or "").endswith(
+                ("-labels", "-texts", "-titles"))
 
     def handle_endtag(self, tag: str) -> None:
         if self._skip and tag == self._skip[-1]:
@@ -117,6 +121,7 @@ def _data(engine: Engine) -> set[str]:
             values |= {r.label, policy_title(r.policy_hash, r.policy_text)}
         values |= set(s.scalars(select(ImportBatch.file_name)))
     values |= set(shipped_policy_titles().values())
+    values |= QUOTED
     # what the test's own upload holds: its name, header and cells
     values |= {"tax-2021.csv", *UPLOAD.decode().replace("\n", ",").split(",")}
     return {v for v in values if v}
