@@ -25,6 +25,9 @@ class RunRef(BaseModel):
     label: str
     status: str
     policy_name: str
+    #: the run's name for people (store.models.runs.run_title)
+    title: str
+    title_en: str
 
 
 def published_runs(session: Session) -> dict[int, Run]:

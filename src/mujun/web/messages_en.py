@@ -143,10 +143,16 @@ EN: dict[str, str] = {
     "税务": "Tax", "统计": "Statistics", "供电": "Power", "自然资源": "Land", "生态环境": "Environment",
     "应急管理": "Safety",
     # policies
-    "内置评价办法": "Shipped policies", "上传并检查新办法": "Upload and check a policy",
+    "内置评价办法": "Shipped policies", "上传本县评价办法": "Upload the county's policy",
     "YAML 文件": "YAML file", "检查通过": "valid", "处问题": "problems", "键路径": "Key path",
-    "下面是办法原文，每一行的注释即为说明。":
-        "The policy as written; the comment on each line documents it.",
+    "本县保存的评价办法": "The county's stored policies", "版本": "Version",
+    "适用年度": "Years", "上传人": "Uploaded by", "上传时间": "Uploaded at",
+    "检查并保存为新版本": "Check and store as a new version", "未保存": "nothing was stored",
+    "已保存为新版本": "Stored as a new version", "下载 YAML 原文": "Download the YAML as written",
+    "与上一版本相比的变化": "Changes from the previous version",
+    "第一个版本": "First version", "参数": "Parameter",
+    "参数没有变化": "No parameter changed", "取值": "Value", "含义": "Meaning",
+    "按年度自动选用适用的办法": "The policy that applies to the year",
     # keyed labels
     "sort:-score": "score, high first", "sort:score": "score, low first", "sort:name": "name",
     "sort:uscc": "credit code", "sort:town": "town", "sort:class": "class",

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from mujun.store.models import User
 from mujun.web.deps import csrf_token, get_lang
@@ -33,7 +34,14 @@ def _pct(value: Any, digits: int = 1) -> str:
     return "—" if value is None else f"{float(value) * 100:.{digits}f}%"
 
 
+@pass_context
+def _run_title(context: Any, run: Any) -> str:
+    """A run's name for people in the page's language (store.models.runs.run_title)."""
+    return str(run.title_en if context.get("lang") == "en" else run.title)
+
+
 templates.env.filters["num"] = _num
+templates.env.filters["run_title"] = _run_title
 templates.env.filters["pct"] = _pct
 
 

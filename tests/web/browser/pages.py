@@ -138,7 +138,8 @@ def check_land(page: Any, session: Session, who: User) -> None:
 def check_runs(page: Any, session: Session, who: User) -> None:
     runs = run_views.list_runs(session=session, actor=who)
     assert [[row[0], row[2], row[3], row[6]] for row in cells(page, "#runs")] == [
-        [r.label, r.policy_name, str(r.n_results), r.snapshot_hash[:10]] for r in runs]
+        [f"{r.title} {r.label}", r.policy_name, str(r.n_results), r.snapshot_hash[:10]]
+        for r in runs]
     # 冻结数据并评价 with its defaults: 2025, a year the county has no figures for. The run is
     # made by a job: its page polls, then reloads with why the job failed
     page.click("#create button[type=submit]")
@@ -168,7 +169,7 @@ def check_run(page: Any, session: Session, who: User, run_id: int) -> None:
     assert page.locator("#diff-result h2 small").inner_text() == f"{len(diff.changes)} 家"
     submit(page, "#what-if")  # 模拟 with the first policy offered (one that covers the year)
     whatif = run_views.what_if(session=session, actor=who, run_id=run_id,
-                               policy_name=run_views.what_if_policies(d.run.year)[0])
+                               policy_name=run_views.what_if_policies(session, d.run.year)[0].name)
     assert page.locator("#whatif-result h2 small").inner_text().startswith(
         f"{len(whatif.changes)} ")
     submit(page, "form.filters:has(input[name=q]) button[type=submit]")  # 筛选, 档次 全部
