@@ -83,7 +83,12 @@ def test_upload_check_save_and_what_changed(sign_in: SignIn) -> None:
     # anyone with the policies in view sees them; only the admin stores
     clerk = sign_in("clerk")
     assert "county-2021" in clerk.get("/policies").text
-    assert _store(clerk, COUNTY.replace("2.5", "3")).status_code == 403
+    for role in ("clerk", "officer", "ent", "leader"):
+        other = sign_in(role)
+        assert _store(other, COUNTY.replace("2.0", "3")).status_code == 403
+        assert other.post("/api/policies/stored", files={
+            "file": ("c.yaml", COUNTY.replace("2.0", "3").encode())}).status_code == 403
+    assert len(admin.get("/api/policies/stored").json()) == 2
 
 
 def test_a_refused_upload_shows_its_problems_and_stores_nothing(sign_in: SignIn) -> None:
