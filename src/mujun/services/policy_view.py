@@ -20,6 +20,7 @@ from mujun.engine.policy import (
 )
 from mujun.engine.policy_errors import shorten
 from mujun.engine.policy_params import ParamChange, ParamRow, parameter_rows
+from mujun.engine.texts import N_
 
 # the web reads at most one byte more than MAX_POLICY_BYTES of an upload
 from mujun.io.policy_files import MAX_POLICY_BYTES as MAX_POLICY_BYTES
@@ -110,7 +111,7 @@ def get_policy(*, actor: User, name: str) -> PolicyPublic:
     """A shipped policy with its parameter table."""
     access.require(actor, Action.POLICIES_VIEW)
     if name not in shipped_policy_names():
-        raise NotFound(f"没有名为 {shorten(name)!r} 的内置评价办法")
+        raise NotFound(N_("没有名为 %(name)s 的内置评价办法"), name=shorten(name))
     return _public(load_shipped_policy(name))
 
 

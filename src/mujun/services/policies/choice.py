@@ -19,6 +19,8 @@ from mujun.engine.policy import (
     policy_for_year,
     shipped_policy_names,
 )
+from mujun.engine.policy_errors import shorten
+from mujun.engine.texts import N_
 from mujun.services.errors import NotFound
 from mujun.services.policies.stored import latest_versions, loaded
 
@@ -59,7 +61,8 @@ def named_policy(session: Session, name: str) -> LoadedPolicy:
             return loaded(stored)
     if name in shipped_policy_names():
         return load_shipped_policy(name)
-    raise NotFound(f"没有名为 {name[:40]!r} 的评价办法（可选：已保存的本县办法或系统自带办法）")
+    raise NotFound(N_("没有名为 %(name)s 的评价办法（可选：已保存的本县办法或系统自带办法）"),
+                   name=shorten(name))
 
 
 def policy_for(session: Session, year: int) -> LoadedPolicy:

@@ -17,7 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mujun.engine.policy import DEFAULT_POLICY, LoadedPolicy, PolicyError, load_policy_text
+from mujun.engine.policy_errors import shorten
 from mujun.engine.policy_params import ParamChange, parameter_changes
+from mujun.engine.texts import N_
 from mujun.services import access, audit
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound
@@ -32,7 +34,8 @@ class PolicyRefused(InvalidInput):
         self.source = source
         self.problems = problems
         lines = "; ".join(f"{key or '(file)'}: {message}" for key, message in problems)
-        super().__init__(f"{source}：评价办法有 {len(problems)} 处问题，未保存。{lines}")
+        super().__init__(N_("%(source)s：评价办法有 %(n)s 处问题，未保存。%(problems)s"),
+                         source=source, n=len(problems), problems=lines)
 
 
 def _require(actor: User | None, action: Action) -> None:
@@ -46,11 +49,12 @@ def text_sha256(text: str) -> str:
 
 
 def _name_problem(name: str) -> str | None:
+    """Why a policy may not be stored under ``name`` (the problem at key ``name``), or None."""
     if name == DEFAULT_POLICY:
-        return (f"{DEFAULT_POLICY} 是系统自带的模板，不能在此保存；请在 name 中写本县办法自己的代号"
-                "（例如 songyang-2025）")
+        return (f"{DEFAULT_POLICY} 是系统自带的模板，不能保存为本县办法；请在 name 中写本县办法"
+                "自己的代号（例如 songyang-2025）")
     if name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name or len(name) > 100:
-        return f"办法代号 {name[:40]!r} 不能是文件名或路径，长度不超过 100 个字符"
+        return f"办法代号 {shorten(name)!r} 不能是文件名或路径，长度不超过 100 个字符"
     return None
 
 
@@ -85,7 +89,8 @@ def store_policy(*, session: Session, actor: User | None, text: str,
     newest = session.scalar(select(StoredPolicy).where(StoredPolicy.name == policy.name)
                             .order_by(StoredPolicy.version.desc()).limit(1))
     if newest is not None and newest.sha256 == sha:
-        raise InvalidInput(f"{source} 与已保存的 {newest.label} 完全相同，未另存新版本")
+        raise InvalidInput(N_("%(source)s 与已保存的 %(version)s 完全相同，未另存新版本"),
+                           source=source, version=newest.label)
     stored = StoredPolicy(
         name=policy.name, version=(newest.version + 1) if newest else 1, text=text, sha256=sha,
         policy_hash=loaded.hash, title=policy.title, years_from=policy.years.from_,
@@ -121,8 +126,8 @@ def get_version(*, session: Session, actor: User | None, name: str,
         query = query.where(StoredPolicy.version == version)
     found = session.scalar(query.order_by(StoredPolicy.version.desc()).limit(1))
     if found is None:
-        shown = f"{name} v{version}" if version is not None else name
-        raise NotFound(f"没有保存的评价办法 {shown}")
+        shown = f"{shorten(name)} v{version}" if version is not None else shorten(name)
+        raise NotFound(N_("没有保存的评价办法 %(name)s"), name=shown)
     return found
 
 
