@@ -136,3 +136,30 @@ def test_the_policy_for_a_year(session: Session, admin: User) -> None:
     assert choice.named_policy(session, "songyang-2024").text == text
     with pytest.raises(Exception, match="没有名为"):
         choice.named_policy(session, "/etc/passwd")
+
+
+def test_policy_store_and_list_commands(cli_env: str, tmp_path: Path) -> None:
+    """`mujun policy store FILE` / `mujun policy list --stored`: thin over the same service."""
+    from typer.testing import CliRunner
+
+    from mujun.cli.main import app
+
+    runner = CliRunner()
+    good = tmp_path / "county.yaml"
+    good.write_text(COUNTY_2024, encoding="utf-8")
+    result = runner.invoke(app, ["policy", "store", str(good), "--note", "2024 年修订"])
+    assert result.exit_code == 0, result.output
+    sha = stored.text_sha256(COUNTY_2024)
+    assert result.output == (f"stored: county-2024 v1, years 2024–, sha256 {sha[:12]}, "
+                             "某县工业企业亩均效益综合评价办法（2024）\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\ncap: abc\n", encoding="utf-8")
+    refused = runner.invoke(app, ["policy", "store", str(bad)])
+    assert refused.exit_code == 1 and "cap:" in refused.output
+    again = runner.invoke(app, ["policy", "store", str(good)])
+    assert again.exit_code == 1 and "完全相同" in again.output
+    listed = runner.invoke(app, ["policy", "list", "--stored"])
+    assert listed.exit_code == 0
+    assert listed.output.split("\t")[:5] == [
+        "county-2024", "v1", "2024–", "某县工业企业亩均效益综合评价办法（2024）", sha[:12]]
+    assert listed.output.count("\n") == 1
