@@ -184,6 +184,8 @@ def check_imports(page: Any, who: User) -> None:
 
 
 def check_policies(page: Any, who: User) -> None:
-    names = [s.name for s in policy_view.list_policies(actor=who)]
-    assert [row[0] for row in cells(page, "#policies")] == names
-    assert "indicators" in page.locator("#policy pre").inner_text()
+    shipped = policy_view.list_policies(actor=who)
+    assert [row[0] for row in cells(page, "#policies")] == [f"{s.title} {s.name}" for s in shipped]
+    # the policy as a parameter table (key path, title, value with unit), not the raw YAML
+    weight = page.locator("#parameters tr[data-key='groups.above.indicators.tax_per_mu.weight']")
+    assert weight.locator("td.value").inner_text() == "40 分"
