@@ -59,9 +59,9 @@ def test_a_new_version_shows_what_changed(session: Session, admin: User) -> None
     diff = stored.changes_from_previous(session=session, actor=admin, name="county-2024")
     assert diff.previous is not None and diff.previous.version == 1
     assert [(c.key, c.old, c.new, c.unit) for c in diff.changes] == [
-        ("low_efficiency.tax_per_mu_below", "2", "2.5", "万元/亩"),
-        ("groups.above.indicators.tax_per_mu.weight", "60", "55", "分"),
-        ("groups.above.indicators.va_per_mu.weight", "40", "45", "分"),
+        ("low_efficiency.tax_per_mu_below", (("", "2"),), (("", "2.5"),), "万元/亩"),
+        ("groups.above.indicators.tax_per_mu.weight", (("", "60"),), (("", "55"),), "分"),
+        ("groups.above.indicators.va_per_mu.weight", (("", "40"),), (("", "45"),), "分"),
     ]
     first = stored.changes_from_previous(session=session, actor=admin, name="county-2024",
                                          version=1)

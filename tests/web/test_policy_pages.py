@@ -44,7 +44,9 @@ def test_the_policy_as_a_parameter_table_in_chinese_and_english(sign_in: SignIn)
         "指标的满分权重，组内合计 100"]
     assert _row(zh.text, "parameters", "pricing.electricity_surcharge_yuan_per_kwh")[1] == \
         "A 0 · B 0 · C 0.05 · D 0.1 元/千瓦时"
-    assert _row(zh.text, "parameters", "benchmark.by")[1] == "按行业（industry）"
+    assert _row(zh.text, "parameters", "benchmark.by")[1] == "按行业"
+    assert _row(zh.text, "parameters", "adjustments.bonus")[1] == \
+        "高新技术企业 5 · 专精特新 3 · 上市企业 5 · 省级以上研发机构 2 分"
     # the YAML's English comments are not the documentation any more (the file is downloadable)
     assert "# 万元/亩; raised from 35" not in zh.text
     download = c.get("/policies/download?name=songyang-2024")
@@ -52,9 +54,10 @@ def test_the_policy_as_a_parameter_table_in_chinese_and_english(sign_in: SignIn)
     en = c.get("/policies?name=songyang-2024&lang=en").text
     assert _row(en, "parameters", "low_efficiency.tax_per_mu_below") == [
         "Low-efficiency line low_efficiency.tax_per_mu_below", "2 10k yuan/mu",
-        "亩均税收 below it (or class D) flags the enterprise"]
+        "tax per mu below it (or class D) flags the enterprise"]
     assert _row(en, "parameters", "groups.above.indicators.tax_per_mu.weight") == [
-        "above · tax_per_mu · Weight groups.above.indicators.tax_per_mu.weight", "40 points",
+        "Above scale · Tax per mu · Weight groups.above.indicators.tax_per_mu.weight",
+        "40 points",
         "the indicator's weight; the group's sum to 100"]
     assert "指标的满分权重" not in en
 
@@ -67,7 +70,7 @@ def test_upload_check_save_and_what_changed(sign_in: SignIn) -> None:
     page = admin.get(first.headers["location"]).text
     assert "已保存为新版本" in page and "某县工业企业亩均效益综合评价办法（2021）" in page
     assert tables(page)["stored"][1][:4] == [
-        "某县工业企业亩均效益综合评价办法（2021） county-2021", "v1", "2021–", "admin"]
+        "某县工业企业亩均效益综合评价办法（2021） county-2021", "第 1 版", "2021–", "admin"]
     second = _store(admin, COUNTY.replace("2.0}", "2.5}") + "notice_days: 10\n")
     assert second.headers["location"] == "/policies?name=county-2021&version=2&stored=1"
     page = admin.get(second.headers["location"]).text
@@ -120,6 +123,8 @@ def test_a_run_with_a_stored_policy_freezes_the_stored_text(sign_in: SignIn) -> 
     stored = admin.get("/api/policies/stored/county-2021").json()
     assert stored["sha256"] == text_sha256(COUNTY)
     assert run["policy_hash"] == stored["hash"]
-    runs_page = admin.get("/runs").text
-    assert "2021 年度 第 2 版 · 某县工业企业亩均效益综合评价办法（2021）" in runs_page
+    listed = [r for r in tables(admin.get("/runs").text)["runs"] if r[0] == "2021-v2"]
+    assert [r[2] for r in listed] == ["某县工业企业亩均效益综合评价办法（2021）"]
+    run_page = admin.get(f"/runs/{run['id']}").text
+    assert "2021 年度 第 2 版 · 某县工业企业亩均效益综合评价办法（2021）" in run_page
     assert admin.post("/api/runs", json={"year": 2021, "policy_name": "nope"}).status_code == 404

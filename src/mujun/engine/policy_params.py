@@ -17,9 +17,10 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from mujun.engine.fields import FIELD_BY_KEY, INCIDENT_TYPES, LAND_MU
-from mujun.engine.labels import BONUS_ZH, GROUP_ZH, indicator_unit
+from mujun.engine.labels import BONUS_ZH, indicator_unit
 from mujun.engine.policy import ClassRates, Policy
 from mujun.engine.policy_errors import unwrap
+from mujun.engine.texts import N_
 
 #: how a key path writes the keys of a mapping whose keys the county chooses
 PLACEHOLDER = {"groups": "<group>", "indicators": "<id>"}
@@ -89,7 +90,7 @@ PARAMS: dict[str, Param] = {
                            "总量比（Σ分子/Σ分母）、平均数、中位数或办法给定的固定值",
                            "aggregate (Σnumerator/Σdenominator), mean, median or a fixed number"),
     "benchmark.by": _p("基准值分组", "Benchmark by", "", "",
-                       "空为全组一个基准值；industry 为同行业企业足够多时按行业计算",
+                       "不填为全组一个基准值；按行业则在同行业企业足够多时按行业计算",
                        "empty = one benchmark per group; industry = per industry with enough "
                        "peers"),
     "benchmark.min_peers": _p("行业基准最少企业数", "Least peers for an industry benchmark",
@@ -119,7 +120,7 @@ PARAMS: dict[str, Param] = {
                                                "multiplies the value (100 turns a share into %)"),
     "groups.<group>.indicators.<id>.zero_denominator": _p(
         "分母为零时", "Zero denominator", "", "",
-        "zero：比值记 0；best：按上限计（无能耗、无排放为最优）",
+        "比值记零，或按上限计（无能耗、无排放为最优）",
         "zero: ratio 0; best: the cap (no energy use, no emissions)"),
     "groups.<group>.indicators.<id>.benchmark": _p("指标基准设置", "Indicator benchmark", "", "",
                                                    "本指标的基准值设置，覆盖组别和办法的设置",
@@ -129,7 +130,7 @@ PARAMS: dict[str, Param] = {
                                                "the benchmark when the method is fixed"),
     "groups.<group>.classification.method": _p(
         "分档方法", "Classing method", "", "",
-        "percentile：按组内排名比例分档；threshold：按得分线分档",
+        "按组内排名比例分档，或按得分线分档",
         "percentile: by rank share; threshold: by score"),
     "groups.<group>.classification.A": _p("A 档线", "Class A line", "比例或分", "share or points",
                                           "按比例：排名比例不超过此值为 A 档；"
@@ -160,7 +161,7 @@ PARAMS: dict[str, Param] = {
     "low_efficiency.tax_per_mu_below": _p("低效用地亩均税收线", "Low-efficiency line", "万元/亩",
                                           "10k yuan/mu",
                                           "亩均税收低于此值（或评为 D 档）即为低效用地",
-                                          "亩均税收 below it (or class D) flags the enterprise"),
+                                          "tax per mu below it (or class D) flags the enterprise"),
     "pricing.electricity_surcharge_yuan_per_kwh": _p(
         "差别化电价加价", "Electricity surcharge", "元/千瓦时", "yuan/kWh",
         "按评价档次加收的电价", "surcharge on the power price per class"),
@@ -179,71 +180,81 @@ PARAMS: dict[str, Param] = {
 }
 
 
+#: one piece of a shown value: a Chinese label (translated where it is shown; "" for none) and
+#: text shown as it is (a number, a title); ``("高新技术企业", "5")``
+Part = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class ParamRow:
     """One parameter of one policy as shown: the key as written, its metadata and its value."""
 
     key: str
     param: Param
-    #: the group and indicator a row belongs to ("规上工业企业 · 亩均税收"), empty at the top level
-    context: str
-    context_en: str
-    value: str
-    value_en: str
+    #: the group and the indicator (its Chinese title) a row belongs to; None at the top level
+    group: str | None
+    indicator: str | None
+    value: tuple[Part, ...]
     unit: str
     unit_en: str
+    #: the value is an identifier (the policy's name), shown as code
+    code: bool = False
+
+
+_INCIDENT_ZH = {t.code: t.label_zh for t in INCIDENT_TYPES}
+#: the values of the keys that take one of a few words
+_WORD_ZH = {"aggregate": N_("总量比"), "mean": N_("平均数"), "median": N_("中位数"),
+            "fixed": N_("固定值"), "industry": N_("按行业"), "percentile": N_("按排名比例"),
+            "threshold": N_("按得分线"), "zero": N_("比值记零"), "best": N_("按上限计")}
+_LAND_MU = N_("用地面积(亩)")
+_OPEN = N_("不限")
+_MIN_PEERS = N_("行业最少企业数")
+
+
+def _field(name: str) -> str:
+    return _LAND_MU if name == LAND_MU else FIELD_BY_KEY[name].header_zh
 
 
 def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def _field(name: str) -> str:
-    return "用地面积(亩)" if name == LAND_MU else FIELD_BY_KEY[name].header_zh
-
-
-_INCIDENT_ZH = {t.code: t.label_zh for t in INCIDENT_TYPES}
-#: the values of the keys that take one of a few words
-_WORD_ZH = {"aggregate": "总量比", "mean": "平均数", "median": "中位数", "fixed": "固定值",
-            "industry": "按行业", "percentile": "按排名比例", "threshold": "按得分线",
-            "zero": "比值记 0", "best": "按上限计"}
-_NONE = ("不限", "open")
-
-
-def _text(key: str, value: Any) -> tuple[str, str]:
-    """A value in Chinese and in English."""
+def _parts(key: str, value: Any) -> tuple[Part, ...]:
+    """A value as labelled pieces: labels in Chinese (the page translates them), numbers as they
+    are."""
     if value is None:
-        return _NONE if key == "years.to" else ("—", "—")
+        return ((_OPEN, ""),) if key == "years.to" else (("", "—"),)
     if isinstance(value, bool):
-        return ("是", "yes") if value else ("否", "no")
+        return ((N_("是") if value else N_("否"), ""),)
     if isinstance(value, int | float):
-        shown = _num(value * 100 if key == "pricing.land_use_tax_reduction" else value)
-        return shown, shown
+        return (("", _num(value * 100 if key == "pricing.land_use_tax_reduction" else value)),)
     if key.endswith((".numerator", ".denominator")):
-        return f"{_field(value)} {value}", value
-    if key.endswith((".method", ".by", ".zero_denominator")) and value in _WORD_ZH:
-        return f"{_WORD_ZH[value]}（{value}）", value
+        return ((_field(value), ""),)
+    if isinstance(value, str) and value in _WORD_ZH:
+        return ((_WORD_ZH[value], ""),)
     if isinstance(value, list):
-        return "、".join(_INCIDENT_ZH.get(v, str(v)) for v in value), ", ".join(map(str, value))
+        return tuple((_INCIDENT_ZH.get(v, str(v)), "") for v in value)
     if isinstance(value, dict):
-        labels = {**BONUS_ZH, **_INCIDENT_ZH}
-        zh = " · ".join(f"{labels.get(k, k)} {_text(key, v)[0]}" for k, v in value.items())
-        en = " · ".join(f"{k} {_text(key, v)[1]}" for k, v in value.items())
-        return zh, en
-    return str(value), str(value)
+        labels = {**BONUS_ZH, **_INCIDENT_ZH, "min_peers": _MIN_PEERS}
+        out: list[Part] = []
+        for k, v in value.items():
+            inner = _parts(key, v)[0]
+            out.append((labels.get(k, inner[0] if not inner[1] else k), inner[1]))
+        return tuple(out)
+    return ((str(value), ""),) if key != "name" else (("", str(value)),)
 
 
 def _rows_of(data: dict[str, Any], policy: Policy) -> list[ParamRow]:
     out: list[ParamRow] = []
 
-    def add(key: str, pattern: str, value: Any, context: tuple[str, str] = ("", ""),
-            unit: tuple[str, str] | None = None) -> None:
+    def add(key: str, pattern: str, value: Any, group: str | None = None,
+            indicator: str | None = None, unit: tuple[str, str] | None = None) -> None:
         param = PARAMS[pattern]
         if value is None and pattern not in ("years.to", "benchmark.by"):
             return  # an optional key that only means "inherit"
-        zh, en = _text(pattern, value)
         units = ("", "") if value is None else unit or (param.unit, param.unit_en)
-        out.append(ParamRow(key, param, context[0], context[1], zh, en, *units))
+        out.append(ParamRow(key, param, group, indicator, _parts(pattern, value), *units,
+                            code=pattern == "name"))
 
     for top, value in data.items():
         if top == "groups":
@@ -255,20 +266,19 @@ def _rows_of(data: dict[str, Any], policy: Policy) -> list[ParamRow]:
         else:
             add(top, top, value)
     for group, g in data["groups"].items():
-        gctx = (GROUP_ZH.get(group, group), group)
         prefix = f"groups.{group}"
-        add(f"{prefix}.title", "groups.<group>.title", g["title"], gctx)
+        add(f"{prefix}.title", "groups.<group>.title", g["title"], group)
         units = {i.id: indicator_unit(i) for i in policy.resolved(group)}
         for ind_id, ind in g["indicators"].items():
-            ictx = (f"{gctx[0]} · {ind['title']}", f"{group} · {ind_id}")
             for sub, v in ind.items():
                 unit = (units[ind_id], units[ind_id]) if sub == "value" else None
                 add(f"{prefix}.indicators.{ind_id}.{sub}",
-                    f"groups.<group>.indicators.<id>.{sub}", v, ictx, unit)
+                    f"groups.<group>.indicators.<id>.{sub}", v, group, ind["title"], unit)
         for sub, v in g["classification"].items():
-            add(f"{prefix}.classification.{sub}", f"groups.<group>.classification.{sub}", v, gctx)
+            add(f"{prefix}.classification.{sub}", f"groups.<group>.classification.{sub}", v,
+                group)
         for sub in ("cap", "benchmark"):
-            add(f"{prefix}.{sub}", f"groups.<group>.{sub}", g.get(sub), gctx)
+            add(f"{prefix}.{sub}", f"groups.<group>.{sub}", g.get(sub), group)
     return out
 
 
@@ -282,18 +292,21 @@ def parameter_rows(policy: Policy) -> list[ParamRow]:
 
 @dataclass(frozen=True)
 class ParamChange:
-    """One parameter whose value differs between two policies ("—" where one lacks it)."""
+    """One parameter whose value differs between two policies (``(("", "—"),)`` where one lacks
+    it)."""
 
     key: str
     param: Param
-    context: str
-    context_en: str
-    old: str
-    old_en: str
-    new: str
-    new_en: str
+    group: str | None
+    indicator: str | None
+    old: tuple[Part, ...]
+    new: tuple[Part, ...]
     unit: str
     unit_en: str
+    code: bool = False
+
+
+_MISSING: tuple[Part, ...] = (("", "—"),)
 
 
 def parameter_changes(old: Policy, new: Policy) -> list[ParamChange]:
@@ -306,8 +319,7 @@ def parameter_changes(old: Policy, new: Policy) -> list[ParamChange]:
         if a is not None and b is not None and (a.value, a.unit) == (b.value, b.unit):
             continue
         row = after[key] if b is not None else before[key]
-        out.append(ParamChange(
-            key, row.param, row.context, row.context_en,
-            a.value if a else "—", a.value_en if a else "—",
-            b.value if b else "—", b.value_en if b else "—", row.unit, row.unit_en))
+        out.append(ParamChange(key, row.param, row.group, row.indicator,
+                               a.value if a else _MISSING, b.value if b else _MISSING,
+                               row.unit, row.unit_en, row.code))
     return out

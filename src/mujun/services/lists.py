@@ -10,10 +10,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, computed_field, field_validator
 from sqlalchemy import false, func, null, or_, select
 from sqlalchemy.orm import Session
 
+from mujun.engine.fields import M2_PER_MU
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.industries import industry_label
@@ -195,6 +196,12 @@ class IdleParcel(BaseModel):
     #: 闲置 one year past the agreed start, reclaimable (可收回) after two
     status: str
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def area_mu(self) -> float:
+        """The area in 亩, as the pages show land."""
+        return self.area_m2 / M2_PER_MU
+
 
 class LandTotals(BaseModel):
     count: int
@@ -212,9 +219,6 @@ class LandPage(BaseModel):
     totals: LandTotals
     items: list[LandRow]
     idle: list[IdleParcel]
-
-
-M2_PER_MU = 10000 / 15
 
 
 def low_efficiency_land(*, session: Session, actor: User, year: int | None = None,
@@ -254,9 +258,9 @@ def low_efficiency_land(*, session: Session, actor: User, year: int | None = Non
         run=RunRef.model_validate(run) if run else None,
         totals=LandTotals(
             count=len(items), land_mu=sum(r.land_mu or 0.0 for r in items),
-            idle_count=len(idle_only), idle_mu=sum(p.area_m2 for p in idle_only) / M2_PER_MU,
+            idle_count=len(idle_only), idle_mu=sum(p.area_mu for p in idle_only),
             reclaimable_count=len(reclaim),
-            reclaimable_mu=sum(p.area_m2 for p in reclaim) / M2_PER_MU),
+            reclaimable_mu=sum(p.area_mu for p in reclaim)),
         items=items, idle=idle,
     )
 

@@ -7,19 +7,28 @@ Writes (create, publish, appeal, resolve, finalise) are ``services.runs`` and
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mujun.engine.evaluate import EvaluationError, evaluate
-from mujun.engine.policy import PolicyError, load_policy_text
+from mujun.engine.policy import (
+    PolicyError,
+    load_policy_text,
+    load_shipped_policy,
+    shipped_policy_names,
+)
+from mujun.engine.texts import N_
 from mujun.engine.whatif import compare
 from mujun.io.notice_list import notice_list_xlsx
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput
 from mujun.services.policies.choice import PolicyChoice, choices, named_policy
+from mujun.services.policy_view import policy_refusal
 from mujun.services.runs import diff_runs, finalize_blocker, get_run, stored_rows
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.snapshot import Snapshot
@@ -54,6 +63,8 @@ class RunDetail(BaseModel):
     can_finalize: bool
     #: why not, for a run in notice (in Chinese, as the refusal reads)
     finalize_blocked: str | None
+    #: the same refusal, for a page to show in its language (``Translator.error``)
+    finalize_refusal: Any = Field(default=None, exclude=True)
     mix: dict[str, dict[str, int]]
     exempt: int
     appeals: list[AppealPublic]
@@ -160,7 +171,8 @@ def run_detail(*, session: Session, actor: User, run_id: int, klass: str | None 
         [i for i in named if i is not None])))}
     return RunDetail(
         run=_summary(run, _appeal_counts(session)), can_finalize=blocked is None,
-        finalize_blocked=blocked if run.status == RunStatus.NOTICE else None, mix=mix,
+        finalize_blocked=str(blocked) if blocked and run.status == RunStatus.NOTICE else None,
+        finalize_refusal=blocked if run.status == RunStatus.NOTICE else None, mix=mix,
         exempt=exempt, appeals=appeals, results_total=total, run_labels=labels,
         results=[ResultRow(uscc=r.uscc, name=r.name, group=r.group,
                            exempt_reason=r.exempt_reason, score=r.score, rank=r.rank,
@@ -194,12 +206,14 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
             frozen = _run(session, actor, policy_run_id)
             other = load_policy_text(frozen.policy_text, frozen.policy_name)
         else:
-            raise InvalidInput("name a shipped policy or upload one")
+            raise InvalidInput(N_("请选择一个内置评价办法或上传一个"))
         base = load_policy_text(run.policy_text, run.policy_name)
         snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
         before = evaluate(snapshot.enterprises, snapshot.incidents, base, run.year)
         after = evaluate(snapshot.enterprises, snapshot.incidents, other, run.year)
-    except (PolicyError, EvaluationError) as exc:
+    except PolicyError as exc:
+        raise policy_refusal(exc) from None
+    except EvaluationError as exc:
         raise InvalidInput(str(exc)) from None
     result = compare(before, after)
     return WhatIfPublic(
@@ -208,6 +222,17 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
         changes=[ClassChangePublic(uscc=c.uscc, name=c.name, class_before=c.class_before,
                                    class_after=c.class_after, score_before=c.score_before,
                                    score_after=c.score_after) for c in result.changes])
+
+
+@lru_cache(maxsize=1)
+def shipped_policy_titles() -> dict[str, str]:
+    """Each shipped policy's title by name."""
+    return {name: load_shipped_policy(name).policy.title or name for name in shipped_policy_names()}
+
+
+def policy_titles(session: Session) -> dict[str, str]:
+    """Each policy a form may choose, its title by name (stored ones over shipped ones)."""
+    return {**shipped_policy_titles(), **{c.name: c.title for c in choices(session)}}
 
 
 def what_if_policies(session: Session, year: int) -> list[PolicyChoice]:
@@ -222,7 +247,7 @@ def notice_list(*, session: Session, actor: User, run_id: int | str) -> tuple[st
     publication, so a run's list is the same file every time."""
     run = _run(session, actor, run_id)
     if run.status == RunStatus.DRAFT:
-        raise InvalidInput(f"run {run.label} is a draft; publish it first")
+        raise InvalidInput(N_("批次 %(run)s 还是草稿，请先发布公示"), run=run.label)
     snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
     towns = {u: t for u, t in zip(snapshot.enterprises["uscc"].to_pylist(),
                                   snapshot.enterprises["town"].to_pylist(), strict=True) if t}

@@ -11,7 +11,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
 from mujun.store.models import User
+from mujun.store.models.runs import run_title
 from mujun.web.deps import csrf_token, get_lang
+from mujun.web.formats import register as register_number_filters
 from mujun.web.i18n import Translator
 from mujun.web.nav import nav_for
 
@@ -19,30 +21,18 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-def _num(value: Any, digits: int = 2) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "✓" if value else "—"
-    if isinstance(value, int):
-        return f"{value:,}"
-    text = f"{float(value):,.{digits}f}"
-    return text
-
-
-def _pct(value: Any, digits: int = 1) -> str:
-    return "—" if value is None else f"{float(value) * 100:.{digits}f}%"
+register_number_filters(templates.env)
 
 
 @pass_context
 def _run_title(context: Any, run: Any) -> str:
     """A run's name for people in the page's language (store.models.runs.run_title)."""
-    return str(run.title_en if context.get("lang") == "en" else run.title)
+    if context.get("lang") != "en":
+        return str(run.title)
+    return run_title(run.year, run.run_version, context["_"](run.policy_title), "en")
 
 
-templates.env.filters["num"] = _num
 templates.env.filters["run_title"] = _run_title
-templates.env.filters["pct"] = _pct
 
 
 def render(request: Request, name: str, user: User | None, status_code: int = 200,

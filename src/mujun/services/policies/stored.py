@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from mujun.engine.policy import DEFAULT_POLICY, LoadedPolicy, PolicyError, load_policy_text
 from mujun.engine.policy_errors import shorten
+from mujun.engine.policy_messages import in_chinese
 from mujun.engine.policy_params import ParamChange, parameter_changes
 from mujun.engine.texts import N_
 from mujun.services import access, audit
@@ -33,7 +34,7 @@ class PolicyRefused(InvalidInput):
     def __init__(self, source: str, problems: list[tuple[str, str]]):
         self.source = source
         self.problems = problems
-        lines = "; ".join(f"{key or '(file)'}: {message}" for key, message in problems)
+        lines = "；".join(f"{key or '(file)'}：{in_chinese(message)}" for key, message in problems)
         super().__init__(N_("%(source)s：评价办法有 %(n)s 处问题，未保存。%(problems)s"),
                          source=source, n=len(problems), problems=lines)
 

@@ -10,14 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from mujun.engine.fields import FIELD_BY_KEY
 from mujun.services import access, appeals, job_tasks, run_views, runs
 from mujun.services.access import Action
-from mujun.services.errors import InvalidInput
 from mujun.services.policies.choice import choices, named_policy
 from mujun.services.policy_view import MAX_POLICY_BYTES, decode_upload
 from mujun.services.schemas import AppealPublic, RunPublic
-from mujun.services.values import parse_cli_value
+from mujun.services.values import CORRECTABLE, field_key, parse_corrections
 from mujun.store.models import Job, User
 from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
 from mujun.web.render import render
@@ -57,20 +55,6 @@ class WhatIfRequest(BaseModel):
                                                 "a path)")
     policy_run_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
                                       description="or the policy frozen in this run")
-
-
-def _corrections(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not values:
-        return None
-    out = {}
-    for key, value in values.items():
-        if key not in FIELD_BY_KEY or key == "uscc":
-            raise InvalidInput(f"unknown field {key!r}")
-        try:
-            out[key] = parse_cli_value(key, "" if value is None else str(value))
-        except ValueError as exc:
-            raise InvalidInput(f"{key}: {exc}") from None
-    return out
 
 
 # --- API -----------------------------------------------------------------------------------------
@@ -169,7 +153,7 @@ def _resolve(session: Session, user: User, appeal_id: int, accept: bool, note: s
              corrections: dict[str, Any] | None, now: Any) -> Any:
     appeal = appeals.resolve_appeal(session=session, actor=user, appeal_id=appeal_id,
                                     accept=accept, note=note,
-                                    corrections=_corrections(corrections), now=now)
+                                    corrections=parse_corrections(corrections), now=now)
     session.commit()
     return appeal
 
@@ -179,9 +163,10 @@ def _queue_accept(request: Request, session: Session, user: User, appeal_id: int
     """Accepting recomputes the run: a job (the corrections are checked now)."""
     access.require(user, Action.RUNS_MANAGE)
     appeals.require_pending(session=session, appeal_id=appeal_id)
-    _corrections(corrections)
+    parse_corrections(corrections)  # refused now rather than in the job
+    by_key = {field_key(k): v for k, v in corrections.items()} if corrections else None
     return queued(request, session, user, job_tasks.APPEAL_ACCEPT,
-                  {"appeal_id": appeal_id, "note": note, "corrections": corrections,
+                  {"appeal_id": appeal_id, "note": note, "corrections": by_key,
                    "now": now.isoformat()})
 
 
@@ -232,6 +217,7 @@ def run_page(request: Request, run_id: RunId, session: SessionDep, user: Current
     changes = (run_views.run_diff(session=session, actor=user, run_a=run_id, run_b=other)
                if other else None)
     return render(request, "run.html", user, d=detail, diff=changes, whatif=None,
+                  correctable=CORRECTABLE, policy_titles=run_views.policy_titles(session),
                   runs=run_views.list_runs(session=session, actor=user),
                   policies=run_views.what_if_policies(session, detail.run.year),
                   klass=klass or "",
@@ -266,6 +252,7 @@ def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: Cur
                                policy_text=text)
     detail = run_views.run_detail(session=session, actor=user, run_id=run_id, now=now)
     return render(request, "run.html", user, d=detail, diff=None, whatif=result,
+                  correctable=CORRECTABLE, policy_titles=run_views.policy_titles(session),
                   runs=run_views.list_runs(session=session, actor=user),
                   policies=run_views.what_if_policies(session, detail.run.year), klass="",
                   q="")
