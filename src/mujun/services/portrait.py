@@ -76,8 +76,6 @@ class PortraitPublic(BaseModel):
     explanation: dict[str, Any] | None
     #: the same in Chinese prose, as the 公示 letter reads
     explanation_zh: str | None
-    #: the title of the run's policy (shown instead of its file name)
-    policy_title: str | None = None
     history: list[HistoryPoint]
     #: the year's inputs: the published run's frozen row (empty fields left out), else the
     #: stored figures of a year no run speaks for
@@ -104,7 +102,8 @@ def explanation_text(p: PortraitPublic, translate: Callable[[str], str]) -> str 
     """The year's explanation in the language of ``translate`` (a gettext function)."""
     if not p.explanation:
         return None
-    return render(_explanation(p.explanation), translate, p.policy_title)
+    return render(_explanation(p.explanation), translate,
+                  p.run.policy_title if p.run else None)
 
 
 def _lifecycle_zh(code: str | None) -> str | None:
@@ -188,7 +187,6 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
         explanation=explanation,
         explanation_zh=render(_explanation(explanation), policy_title=title) if explanation
         else None,
-        policy_title=title,
         history=history,
         figures=figures,
         parcels=parcels,

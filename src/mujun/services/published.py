@@ -25,7 +25,8 @@ class RunRef(BaseModel):
     label: str
     status: str
     policy_name: str
-    #: the run's name for people (store.models.runs.run_title)
+    #: the frozen policy's title and the run's name for people (store.models.runs.run_title)
+    policy_title: str
     title: str
     title_en: str
 
