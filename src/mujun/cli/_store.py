@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from mujun.services.errors import ServiceError
@@ -41,6 +42,11 @@ def store_session() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def store_text() -> str:
+    """The store's URL as printed: without its password."""
+    return make_url(get_settings().database_url).render_as_string(hide_password=True)
 
 
 def acting_user(session: Session, username: str | None) -> User:

@@ -9,6 +9,7 @@ import typer
 
 from mujun.cli._store import AsUser, acting_user, console, store_session
 from mujun.cli.main import app
+from mujun.cli.progress import stages
 from mujun.services import backup as backups
 
 
@@ -19,8 +20,13 @@ def backup_cmd(
     """Write every table of the store to FILE (restorable on SQLite or PostgreSQL).
 
     The store is read in one snapshot, so imports may run meanwhile; the file is checked
-    restorable (every foreign key, the row counts) before it is kept, else the command fails."""
-    with store_session() as session:
+    restorable (every foreign key, the row counts) before it is kept, else the command fails.
+
+    Example:
+
+        mujun backup mujun-2025-01-31.zip
+    """
+    with store_session() as session, stages(f"writing {file.name}, checking it restorable"):
         counts = backups.backup(session=session, path=file)
     console.print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables, "
                   "checked restorable")
@@ -32,8 +38,15 @@ def restore_cmd(
     yes: Annotated[bool, typer.Option("--yes", help="replace a store that holds data")] = False,
     as_user: AsUser = None,
 ) -> None:
-    """Replace the whole store with FILE's contents, in one transaction (a backup of an older
-    schema is upgraded on the way)."""
+    """Replace the whole store with FILE's contents, in one transaction.
+
+    A backup of an older schema is upgraded on the way. A store that holds data is replaced only
+    with --yes.
+
+    Example:
+
+        MUJUN_DATABASE_URL=sqlite:///copy.db mujun restore mujun-2025-01-31.zip
+    """
     with store_session() as session:
         has_data = any(n for name, n in backups.row_counts(session).items()
                        if name not in ("users", "audit"))
@@ -41,5 +54,6 @@ def restore_cmd(
             console.print("the store holds data; add --yes to replace all of it")
             raise typer.Exit(1)
         actor = acting_user(session, as_user)
-        counts = backups.restore(session=session, actor=actor, path=file)
+        with stages(f"restoring {file.name}"):
+            counts = backups.restore(session=session, actor=actor, path=file)
     console.print(f"restored {file}: {sum(counts.values())} rows in {len(counts)} tables")

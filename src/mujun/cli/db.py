@@ -9,7 +9,15 @@ from mujun.store.db import make_engine
 from mujun.store.migrate import current_revision, downgrade, head_revision, upgrade_to_head
 from mujun.store.settings import get_settings
 
-db_app = typer.Typer(help="The store's schema: migrations (the store also upgrades on first use).",
+db_app = typer.Typer(help="""The store's schema: migrations (the store also upgrades on first use).
+
+The store is MUJUN_DATABASE_URL (default: the SQLite file mujun.db here).
+
+Examples:
+
+    mujun db current
+    mujun db upgrade
+""",
                      no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

@@ -9,14 +9,14 @@ from typing import Annotated
 
 import typer
 
-from mujun.cli._store import console, err_console, store_session
+from mujun.cli._store import console, err_console, store_session, store_text
 from mujun.cli.main import app
+from mujun.cli.progress import stages
 from mujun.demo.county import DEFAULT_SEED
 from mujun.demo.generate import generate
 from mujun.services.backup import row_counts
 from mujun.services.demo import load_demo
 from mujun.services.users import ensure_admin
-from mujun.store.settings import get_settings
 
 #: what a store has before any data: users, the audit trail, sign-in state
 SIGN_IN_TABLES = ("users", "audit", "web_sessions", "sign_in_throttles")
@@ -30,23 +30,27 @@ def demo_cmd(
     seed: Annotated[int, typer.Option("--seed", help="seed of the generated county")]
     = DEFAULT_SEED,
 ) -> None:
-    """Create the store and load the demo county: 2020–2025 figures through the department
-    imports, runs 2020–2024 final, the 2025 run in public notice with appeals."""
+    """Create the store and load the demo county 松阳县 into it (about a minute).
+
+    2020–2025 figures go through the department imports; runs 2020–2024 are final, the 2025 run
+    is in public notice (公示) with appeals. The store must be empty.
+
+    Examples:
+
+        mujun demo
+        MUJUN_DATABASE_URL=sqlite:///demo.db mujun demo --data demo
+    """
     started = time.perf_counter()
     with store_session() as session:
         if any(n for name, n in row_counts(session).items() if name not in SIGN_IN_TABLES):
-            err_console.print(f"the store ({get_settings().database_url}) already holds data; "
+            err_console.print(f"the store ({store_text()}) already holds data; "
                               "point MUJUN_DATABASE_URL at a new one")
             raise typer.Exit(1)
         admin = ensure_admin(session=session)
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, stages("demo county files") as step:
             folder = data or Path(tmp)
             if data is None:
                 generate(folder, seed)
-
-            def say(step: str) -> None:
-                err_console.print(f"[dim]{time.perf_counter() - started:6.1f}s[/dim] {step}")
-
-            load_demo(session=session, actor=admin, folder=folder, say=say)
-    console.print(f"demo county loaded into {get_settings().database_url} in "
+            load_demo(session=session, actor=admin, folder=folder, say=step)
+    console.print(f"demo county loaded into {store_text()} in "
                   f"{time.perf_counter() - started:.1f}s — try `mujun run list`")

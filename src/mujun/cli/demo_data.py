@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from mujun.cli.main import app
+from mujun.cli.progress import bar
 from mujun.demo.county import DEFAULT_SEED
 from mujun.demo.generate import OUTPUT_FILES, generate
 
@@ -22,15 +22,22 @@ def run(
     seed: Annotated[int, typer.Option("--seed", help="random seed; same seed, same bytes")]
     = DEFAULT_SEED,
 ) -> None:
-    """Write the demo county 松阳县 2020–2025: enterprise tables, incidents, registry, parcels…"""
+    """Write the demo county 松阳县 (331124), 2020–2025: enterprise tables, incidents, parcels…
+
+    The county is synthetic (docs/demo-data.md); the same seed writes the same bytes.
+
+    Examples:
+
+        mujun demo-data --out demo
+        mujun demo-data --out demo-7 --seed 7
+    """
     console = Console()
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), console=console,
-                  transient=True) as progress:
+    with bar() as progress:
         task = progress.add_task("demo county", total=len(OUTPUT_FILES) + 1)
 
         def step(name: str) -> None:
             progress.update(task, description=name, advance=1)
+            progress.refresh()
 
         paths = generate(out, seed, progress=step)
     table = Table(title=f"demo county 松阳县, seed {seed}: {out}")

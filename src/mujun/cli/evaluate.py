@@ -10,7 +10,15 @@ from rich.console import Console
 from rich.table import Table
 
 from mujun.cli import inputs
+from mujun.cli.layout import (
+    NARROW,
+    add_code_column,
+    add_fixed_column,
+    add_text_column,
+    wrap_text,
+)
 from mujun.cli.main import app
+from mujun.cli.progress import Step, stages
 from mujun.engine.backends import DEFAULT_SPARK_MASTER
 from mujun.engine.evaluate import Evaluation, EvaluationError, Summary, evaluate
 from mujun.engine.explain import explain as explain_one
@@ -18,7 +26,7 @@ from mujun.engine.explain import render_zh
 from mujun.engine.labels import GROUP_ZH, column_headers_zh
 from mujun.engine.policy import CLASSES, LoadedPolicy
 from mujun.engine.uscc import normalize
-from mujun.engine.whatif import compare
+from mujun.engine.whatif import WhatIf, compare
 from mujun.io import OutputError, write_results
 from mujun.io.number_formats import mu, score
 
@@ -50,10 +58,11 @@ SparkMaster = Annotated[
 
 
 def _run(
-    year: int, data: Path, incidents: Path | None, loaded: LoadedPolicy, *,
+    year: int, data: Path, incidents: Path | None, loaded: LoadedPolicy, *, step: Step,
     strict: bool, engine: str = "duckdb", spark_master: str = DEFAULT_SPARK_MASTER,
 ) -> tuple[Evaluation, inputs.Inputs]:
     given = inputs.read_inputs(data, incidents, strict=strict)
+    step(f"evaluating {year} with {loaded.policy.name} (评价)")
     try:
         ev = evaluate(
             given.enterprises, given.incidents, loaded, year,
@@ -107,17 +116,45 @@ def evaluate_command(
 ) -> None:
     """Evaluate every enterprise of one year and write one row per enterprise (spec §8).
 
+    Prints the class mix per group (档次分布), the low-efficiency land (低效用地) and the hashes
+    of the policy and the input. Row problems go to standard error with file, line and column.
     Exit codes: 0 done; 2 bad input (policy, unreadable file, --strict with row errors, output).
+
+    Examples:
+
+        mujun evaluate --year 2024 --data demo/enterprises-2024.csv --out r.xlsx
+        mujun evaluate --year 2024 --data e.csv --incidents i.csv --out r.csv
+        mujun evaluate --year 2024 --data e.csv --policy my-county.yaml --out r.csv
     """
     loaded = inputs.policy(policy)
-    ev, given = _run(year, data, incidents, loaded, strict=strict, engine=engine,
-                     spark_master=spark_master)
-    try:
-        written = write_results(ev.table, out_file, headers_zh=column_headers_zh(ev.policy))
-    except OutputError as exc:
-        inputs.fail(str(exc))
+    with stages(f"reading {data.name}") as step:
+        ev, given = _run(year, data, incidents, loaded, step=step, strict=strict, engine=engine,
+                         spark_master=spark_master)
+        step(f"writing {out_file.name}")
+        try:
+            written = write_results(ev.table, out_file, headers_zh=column_headers_zh(ev.policy))
+        except OutputError as exc:
+            inputs.fail(str(exc))
     _print_summary(ev.summary(), given)
     out.print(f"wrote {written}")
+
+
+def _changes_table(result: WhatIf) -> Table:
+    """One row per enterprise whose class changes; the scores are left out at narrow widths."""
+    table = Table(title=f"{len(result.changes)} enterprise(s) change class: "
+                  f"{result.base_policy} → {result.other_policy}", title_justify="left")
+    add_code_column(table)
+    add_text_column(table, "企业名称 name")
+    add_fixed_column(table, "档次 class")
+    scores = out.width >= NARROW
+    if scores:
+        add_fixed_column(table, "得分 score", right=True)
+    for c in result.changes:
+        row = [c.uscc, c.name or "", f"{c.class_before or '免评'} → {c.class_after or '免评'}"]
+        if scores:
+            row.append(f"{score(c.score_before)} → {score(c.score_after)}")
+        table.add_row(*row)
+    return table
 
 
 @app.command("whatif")
@@ -129,26 +166,30 @@ def whatif_command(
     incidents: Incidents = None,
     strict: Strict = False,
 ) -> None:
-    """政策模拟: list the enterprises whose class changes between two policies."""
+    r"""政策模拟 (what-if): list the enterprises whose class changes between two policies.
+
+    Both policies evaluate the same data; give the same --incidents as `evaluate`, so that the
+    "before" class mix is the one `evaluate` prints. At narrow widths the scores are left out.
+
+    Examples:
+
+        mujun whatif --year 2024 --data demo/enterprises-2024.csv \
+            --incidents demo/incidents.csv \
+            --policy zhejiang-template --against songyang-2024
+        mujun whatif --year 2024 --data e.csv --incidents i.csv \
+            --policy zhejiang-template --against my-county.yaml
+    """
     base, other = inputs.policy(policy), inputs.policy(against)
-    before, given = _run(year, data, incidents, base, strict=strict)
-    try:
-        after = evaluate(given.enterprises, given.incidents, other, year,
-                         input_hash=given.input_hash)
-    except EvaluationError as exc:
-        inputs.fail(str(exc))
-    result = compare(before, after)
-    changes = Table(title=f"{len(result.changes)} enterprise(s) change class: "
-                    f"{result.base_policy} → {result.other_policy}", title_justify="left")
-    for col in ("统一社会信用代码", "企业名称", "档次 before", "档次 after", "得分 before",
-                "得分 after"):
-        changes.add_column(col)
-    for c in result.changes:
-        changes.add_row(
-            c.uscc, c.name or "", c.class_before or "免评", c.class_after or "免评",
-            score(c.score_before), score(c.score_after),
-        )
-    out.print(changes)
+    with stages(f"reading {data.name}") as step:
+        before, given = _run(year, data, incidents, base, step=step, strict=strict)
+        step(f"evaluating {year} with {other.policy.name} (评价)")
+        try:
+            after = evaluate(given.enterprises, given.incidents, other, year,
+                             input_hash=given.input_hash)
+        except EvaluationError as exc:
+            inputs.fail(str(exc))
+        result = compare(before, after)
+    out.print(_changes_table(result))
     mix = Table(title="class mix 档次分布 (before → after)", title_justify="left")
     mix.add_column("组别 group")
     for k in CLASSES:
@@ -168,11 +209,21 @@ def explain_command(
     incidents: Incidents = None,
     policy: PolicyRef = None,
 ) -> None:
-    """Print one enterprise's full explanation, in Chinese, for its owner."""
+    r"""Print one enterprise's full explanation (评价说明), in Chinese, for its owner.
+
+    Each indicator with its value, benchmark and points; bonus and penalty; rank and class; the
+    upgrade path (提档路径); the differentiated prices. Lines wrap between clauses.
+
+    Example:
+
+        mujun explain --year 2024 --data demo/enterprises-2024.csv \
+            --incidents demo/incidents.csv --uscc 91331124754157362A
+    """
     loaded = inputs.policy(policy)
-    ev, given = _run(year, data, incidents, loaded, strict=False)
+    with stages(f"reading {data.name}") as step:
+        ev, given = _run(year, data, incidents, loaded, step=step, strict=False)
     code = normalize(uscc)
     explanation = explain_one(ev, code, given.incidents)
     if explanation is None:
         inputs.fail(f"{code} is not in {data} (or its row has errors, reported above)")
-    out.print(render_zh(explanation))
+    out.print(wrap_text(render_zh(explanation), out.width), markup=False, soft_wrap=True)

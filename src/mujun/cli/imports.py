@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
+from mujun.cli.layout import WIDE, add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
+from mujun.cli.progress import bar
 from mujun.io.error_report import write_error_report
 from mujun.io.problems import Problem
 from mujun.services.departments import DEPARTMENTS
@@ -35,17 +36,25 @@ def import_cmd(
         "--reason", help="why the stored values change (kept with each change)")] = None,
     as_user: AsUser = None,
 ) -> None:
-    """Validate the whole file, then apply it in one transaction or not at all.
+    r"""Import a department's file (部门数据导入): check it all, then apply all or nothing.
 
     An empty cell leaves the stored value alone; incidents are only added. A value that differs
     from the stored one refuses the whole file until --accept-changes --reason TEXT is given.
+    A rejected file gets an error report (.errors.xlsx) naming each row and column.
+
+    Examples:
+
+        mujun template -d tax --year 2024
+        mujun import tax-2024.xlsx --year 2024 -d tax
+        mujun import tax-2024.xlsx --year 2024 -d tax \
+            --accept-changes --reason "税务局更正"
     """
     if accept_changes and not (reason or "").strip():
         err_console.print("error: --accept-changes needs --reason TEXT")
         raise typer.Exit(2)
     with store_session() as session:
         actor = acting_user(session, as_user)
-        with _progress() as progress:
+        with bar() as progress:
             task = progress.add_task(_PHASES["validate"], total=None)
 
             def show(phase: str, done: int, total: int) -> None:
@@ -63,11 +72,6 @@ def import_cmd(
         err_console.print(f"error report: {path}")
     if not result.ok or result.waiting:
         raise typer.Exit(1)
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                    TimeElapsedColumn(), console=err_console, transient=True)
 
 
 def _print(result: ImportResult) -> None:
@@ -99,16 +103,21 @@ def _shown(value: object) -> str:
 
 
 def _change_table(changes: list[ValueChange], *, accepted: bool) -> None:
+    out = console if accepted else err_console
     title = f"{len(changes)} changed value(s)" + (" — accepted" if accepted else "")
     table = Table(title=title, show_lines=False)
-    for name in ("行 line", "企业 enterprise", "字段 field", "库中 stored", "新 new",
-                 "来自 set by"):
-        table.add_column(name)
+    add_fixed_column(table, "行 line", right=True)
+    add_code_column(table)
+    named = out.width >= WIDE  # the code identifies the enterprise; its name where there is room
+    if named:
+        add_text_column(table, "企业 enterprise")
+    for name in ("字段 field", "库中 stored → 新 new", "来自 set by"):
+        add_text_column(table, name)
     for c in changes[:SHOWN]:
         by = f"import #{c.import_id} {c.import_file or ''}" if c.import_id else "edit"
-        table.add_row(str(c.line), f"{c.uscc} {c.name or ''}", f"{c.header} ({c.field})",
-                      _shown(c.old), _shown(c.new), by)
-    (console if accepted else err_console).print(table)
+        table.add_row(str(c.line), c.uscc, *([c.name or ""] if named else []),
+                      f"{c.header} ({c.field})", f"{_shown(c.old)} → {_shown(c.new)}", by)
+    out.print(table)
     if len(changes) > SHOWN:
         err_console.print(f"… and {len(changes) - SHOWN} more")
 

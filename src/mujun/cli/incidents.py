@@ -8,10 +8,19 @@ import typer
 from rich.table import Table
 
 from mujun.cli._store import AsUser, acting_user, console, store_session
+from mujun.cli.layout import add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
 from mujun.services.incidents import list_incidents, withdraw_incident
 
-incident_app = typer.Typer(help="Incidents in the store: list, withdraw (imports only add).",
+incident_app = typer.Typer(help="""Incidents in the store: list, withdraw (imports only add).
+
+A withdrawn incident (撤销) stays on record and no longer counts in new runs.
+
+Examples:
+
+    mujun incident list --year 2024 -d safety
+    mujun incident withdraw 12 --reason "复议撤销"
+""",
                            no_args_is_help=True)
 app.add_typer(incident_app, name="incident")
 
@@ -27,8 +36,12 @@ def list_cmd(
         found = list_incidents(session=session, actor=acting_user(session, as_user), year=year,
                                department=department)
     table = Table(title=f"{len(found)} incident(s) of {year}")
-    for name in ("id", "uscc", "type", "date", "note", "dept", "withdrawn"):
-        table.add_column(name)
+    add_fixed_column(table, "id", right=True)
+    add_code_column(table, "uscc")
+    for name in ("type", "date"):
+        add_fixed_column(table, name)
+    for name in ("note", "dept", "withdrawn"):
+        add_text_column(table, name)
     for i in found:
         table.add_row(str(i.id), i.uscc, i.type, str(i.date or ""), i.note or "", i.department,
                       f"{i.withdrawn_at:%Y-%m-%d}: {i.withdrawn_reason}" if i.withdrawn_at else "")

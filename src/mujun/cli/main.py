@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from mujun.cli import progress
 
 app = typer.Typer(
     name="mujun",
-    help="亩均论英雄 — per-mu efficiency evaluation of industrial enterprises (mujun).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
 )
+
+
+@app.callback()
+def main(
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="no progress display (also MUJUN_PROGRESS=never)")] = False,
+    show_progress: Annotated[bool, typer.Option(
+        "--progress", help="draw progress even when standard error is not a terminal "
+        "(also MUJUN_PROGRESS=always)")] = False,
+) -> None:
+    """亩均论英雄 — per-mu efficiency evaluation of industrial enterprises (mujun).
+
+    Without a store: demo-data, evaluate, explain, whatif, policy. With the store (SQLite file
+    mujun.db here, or MUJUN_DATABASE_URL): serve, demo, import, run, backup, restore, user.
+    Long commands draw progress on standard error when it is a terminal.
+
+    Examples:
+
+        mujun demo-data --out demo
+        mujun evaluate --year 2024 --data demo/enterprises-2024.csv --out r.xlsx
+        mujun serve --port 8000
+        mujun COMMAND --help
+    """
+    progress.set_mode("never" if quiet else "always" if show_progress else None)
+
 
 # Command families register themselves on `app` (one import line each).
 import mujun.cli.backup  # noqa: E402

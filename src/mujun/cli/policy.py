@@ -31,8 +31,20 @@ from mujun.services import policy_view
 from mujun.services.policies import stored
 
 policy_app = typer.Typer(
-    help="Policy files (评价办法): show the effective rules, check a file, list the shipped ones, "
-         "keep the county's own in the store.",
+    help="""Policy files (评价办法): show the effective rules, check a file, list the shipped ones,
+keep the county's own in the store.
+
+A policy is a shipped name (`mujun policy list`) or a YAML file laid over the template
+(docs/policy.md); every problem is reported with its key path.
+
+Examples:
+
+    mujun policy list
+    mujun policy show songyang-2024
+    mujun policy check examples/my-county.yaml
+    mujun policy store examples/my-county.yaml
+    mujun policy list --stored
+""",
     no_args_is_help=True,
 )
 app.add_typer(policy_app, name="policy")

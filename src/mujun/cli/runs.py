@@ -10,14 +10,26 @@ from rich.markup import escape
 from rich.table import Table
 
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
+from mujun.cli.layout import add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
+from mujun.cli.progress import stages
 from mujun.engine.fields import FIELD_BY_KEY
 from mujun.services import appeals, run_views, runs
 from mujun.services.errors import InvalidInput
 from mujun.services.values import Value, parse_cli_value
 from mujun.store.models import Run
 
-run_app = typer.Typer(help="Evaluation runs: create, publish (公示), appeal, finalize, verify.",
+run_app = typer.Typer(help="""Evaluation runs: create, publish (公示), appeal, finalize, export.
+
+A run freezes a year's inputs and policy; RUN is its id or its label, e.g. 2024-v1.
+
+Examples:
+
+    mujun run create --year 2024 --policy songyang-2024
+    mujun run list --year 2024
+    mujun run publish 2024-v1
+    mujun run export 2024-v1
+""",
                       no_args_is_help=True)
 app.add_typer(run_app, name="run")
 
@@ -41,10 +53,11 @@ def create_cmd(
     as_user: AsUser = None,
 ) -> None:
     """Freeze the year's inputs and the policy, evaluate and store every result (a draft)."""
-    with store_session() as session:
+    with store_session() as session, stages(f"run {year}: freezing the inputs, evaluating, "
+                                            "storing the results"):
         run = runs.create_run(session=session, actor=acting_user(session, as_user), year=year,
                               policy=policy)
-        console.print(_show(run))
+    console.print(_show(run))
 
 
 @run_app.command("list")
@@ -156,8 +169,10 @@ def diff_cmd(run_a: RunRef, run_b: RunRef) -> None:
         b = runs.get_run(session=session, ref=run_b)
         changes = runs.diff_runs(session=session, run_a=a, run_b=b)
     table = Table(title=f"{len(changes)} class change(s): {a.label} → {b.label}")
-    for name in ("uscc", "name", a.label, b.label, "score"):
-        table.add_column(name)
+    add_code_column(table, "uscc")
+    add_text_column(table, "name")
+    for name in (a.label, b.label, "score"):
+        add_fixed_column(table, name)
     for c in changes:
         table.add_row(c.uscc, c.name or "", c.class_a or "—", c.class_b or "—",
                       f"{c.score_a if c.score_a is not None else '—'} → "

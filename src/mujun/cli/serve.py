@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mujun.cli._store import console, err_console, store_session
+from mujun.cli._store import console, err_console, store_session, store_text
 from mujun.cli.main import app
+from mujun.cli.progress import stages
 from mujun.store.settings import get_settings
 
 if TYPE_CHECKING:
@@ -32,13 +32,12 @@ def _load_demo() -> None:
     from mujun.services.demo import load_demo
     from mujun.services.users import ensure_admin
 
-    started = time.perf_counter()
     err_console.print("the store is empty: loading the demo county 松阳县 (about a minute)…")
-    with store_session() as session, tempfile.TemporaryDirectory() as tmp:
+    with (store_session() as session, tempfile.TemporaryDirectory() as tmp,
+          stages("demo county files") as step):
         generate(Path(tmp), DEFAULT_SEED)
         load_demo(session=session, actor=ensure_admin(session=session), folder=Path(tmp),
-                  say=lambda step: err_console.print(
-                      f"[dim]{time.perf_counter() - started:6.1f}s[/dim] {step}"))
+                  say=step)
 
 
 def _install_echarts() -> None:
@@ -85,10 +84,22 @@ def serve_cmd(
     demo: Annotated[bool, typer.Option(
         "--demo/--no-demo", help="load the demo county when the store is empty")] = True,
 ) -> None:
-    """Serve the web application: upgrade the store, load the demo county if it is empty, print
-    one demo account per role (the demo county on this machine only: 127.0.0.1, ::1,
-    localhost) or the admin's one-time password (a new store), and listen on
-    http://HOST:PORT."""
+    r"""Serve the web application on http://HOST:PORT (Ctrl+C stops it).
+
+    Upgrades the store (MUJUN_DATABASE_URL, default the SQLite file mujun.db here) and, when it
+    is empty, loads the demo county 松阳县 (about a minute, with progress). It then prints the
+    store, one demo account per role (the demo county served on this machine only: 127.0.0.1,
+    ::1, localhost) or the admin's one-time password (a new store), what the charts need if
+    the front-end packages are missing (it runs `npm ci` first when npm is at hand), and the
+    address.
+
+    Examples:
+
+        mujun serve
+        mujun serve --no-demo --port 8080
+        MUJUN_DATABASE_URL=postgresql+psycopg://mujun@db/mujun \
+            mujun serve --host 0.0.0.0
+    """
     import uvicorn
 
     from mujun.services.first_start import prepare_sign_in
@@ -108,6 +119,6 @@ def serve_cmd(
         _install_echarts()
     if not echarts_path().exists():
         err_console.print(f"[yellow]warning:[/yellow] {missing_message()}", highlight=False)
-    console.print(f"store: {get_settings().database_url}")
-    console.print(f"serving on http://{host}:{port}")
+    console.print(f"store: {store_text()}", markup=False, highlight=False)
+    console.print(f"serving on http://{host}:{port}", markup=False, highlight=False)
     uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="warning")

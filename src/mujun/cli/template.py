@@ -20,7 +20,15 @@ def template_cmd(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="where to write (default: <department>[-<year>].xlsx)")] = None,
 ) -> None:
-    """Write the import template of a department: its columns, validation, instructions."""
+    """Write the import template (导入模板) of a department: columns, checks, instructions.
+
+    The clerk fills in the first sheet and gives the file to `mujun import` (or the web).
+
+    Examples:
+
+        mujun template -d tax --year 2024
+        mujun template -d safety -o safety.xlsx
+    """
     dept = DEPARTMENTS.get(department)
     if dept is None:
         typer.echo(f"error: unknown department {department!r} (known: {', '.join(DEPARTMENTS)})",

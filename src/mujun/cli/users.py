@@ -15,7 +15,16 @@ from mujun.services.schemas import UserCreate, UserUpdate
 from mujun.services.users import create_user, update_user
 from mujun.store.models import Role, User
 
-user_app = typer.Typer(help="Users and roles (admin, clerk, officer, enterprise, leader).",
+user_app = typer.Typer(help="""Users and roles (admin, clerk, officer, enterprise, leader).
+
+Commands act as MUJUN_CLI_USER (default admin) or the user given with --as.
+
+Examples:
+
+    mujun user add wang --role clerk --department tax --name 王芳
+    mujun user set wang --password "a-long-new-password"
+    mujun user set wang --inactive
+""",
                        no_args_is_help=True)
 app.add_typer(user_app, name="user")
 

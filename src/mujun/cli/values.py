@@ -12,7 +12,16 @@ from mujun.cli.main import app
 from mujun.services.figures import remove_figure
 from mujun.services.value_history import value_history
 
-value_app = typer.Typer(help="Stored values: their history; remove one, with a reason (audited).",
+value_app = typer.Typer(help="""Stored values: their history; remove one, with a reason (audited).
+
+A value is one figure of one enterprise and year; an import never removes one.
+
+Examples:
+
+    mujun value history --uscc 91331124754157362A --year 2024
+    mujun value remove --year 2024 --uscc 91331124754157362A \\
+        --field land_use_tax_due --reason "重复申报"
+""",
                         no_args_is_help=True)
 app.add_typer(value_app, name="value")
 
