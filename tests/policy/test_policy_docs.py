@@ -6,39 +6,13 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args, get_origin
 
 import pytest
-from pydantic import BaseModel
 
-from mujun.engine.policy import ClassRates, Policy, shipped_policy_names
-from mujun.engine.policy_errors import unwrap
+from mujun.engine.policy import Policy, shipped_policy_names
+from mujun.engine.policy_params import PARAMS, key_paths
 
 DOCS = Path(__file__).parents[2] / "docs" / "policy.md"
-#: how docs/policy.md writes the keys of a mapping whose keys the county chooses
-PLACEHOLDER = {"groups": "<group>", "indicators": "<id>"}
-
-
-def model_keys(model: type[BaseModel], prefix: str = "", seen: set[type] | None = None,
-               ) -> list[str]:
-    """Every key path a policy file can hold. A sub-model is listed key by key the first time it
-    occurs (later, e.g. a group's `benchmark`, as one key); rates per class {A, B, C, D} as one."""
-    seen = set() if seen is None else seen
-    seen.add(model)
-    out: list[str] = []
-    for name, field in model.model_fields.items():
-        path = f"{prefix}{field.alias or name}"
-        tp: Any = unwrap(field.annotation)
-        is_model = isinstance(tp, type) and issubclass(tp, BaseModel)
-        if is_model and not issubclass(tp, ClassRates) and tp not in seen:
-            out += model_keys(tp, f"{path}.", seen)
-            continue
-        out.append(path)
-        if get_origin(tp) is dict:
-            value = unwrap(get_args(tp)[1])
-            if isinstance(value, type) and issubclass(value, BaseModel) and value not in seen:
-                out += model_keys(value, f"{path}.{PLACEHOLDER[name]}.", seen)
-    return out
 
 
 def documented_keys() -> list[str]:
@@ -47,17 +21,28 @@ def documented_keys() -> list[str]:
 
 
 def test_every_policy_key_is_documented() -> None:
-    missing = [k for k in model_keys(Policy) if k not in documented_keys()]
+    missing = [k for k in key_paths(Policy) if k not in documented_keys()]
     assert missing == []
 
 
 def test_every_documented_key_exists() -> None:
-    stale = [k for k in documented_keys() if k not in model_keys(Policy)]
+    stale = [k for k in documented_keys() if k not in key_paths(Policy)]
     assert stale == []
 
 
+def test_every_policy_key_has_its_metadata() -> None:
+    """Title in Chinese and English and a meaning for every key (OpenFisca's parameter
+    metadata); the table holds no key the model lacks."""
+    assert sorted(PARAMS) == sorted(key_paths(Policy))
+    blank = [k for k, p in PARAMS.items()
+             if not (p.title and p.title_en and p.meaning and p.meaning_en)]
+    assert blank == []
+    assert PARAMS["low_efficiency.tax_per_mu_below"].unit == "万元/亩"
+    assert PARAMS["pricing.electricity_surcharge_yuan_per_kwh"].unit == "元/千瓦时"
+
+
 def test_the_key_list_covers_the_model() -> None:
-    keys = model_keys(Policy)
+    keys = key_paths(Policy)
     assert len(keys) == len(set(keys))
     assert "groups.<group>.indicators.<id>.zero_denominator" in keys
     assert "benchmark.min_peers" in keys and "groups.<group>.benchmark" in keys

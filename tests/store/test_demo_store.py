@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 from mujun.demo.generate import generate
 from mujun.services import runs
 from mujun.services.demo import is_demo_store, load_demo
-from mujun.store.models import Appeal, Enterprise, ImportBatch, Parcel, Run, User
+from mujun.store.models import (
+    Appeal,
+    Enterprise,
+    ImportBatch,
+    Parcel,
+    Run,
+    StoredPolicy,
+    User,
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +45,16 @@ def test_demo_county_loads(session: Session, admin: User, demo_files: Path) -> N
     status = {r.year: r.status for r in session.scalars(select(Run))}
     assert status == {2020: "final", 2021: "final", 2022: "final", 2023: "final",
                       2024: "final", 2025: "notice"}
+    # the county's own 办法 applies from 2024 (kept in the store); earlier years the template
+    policies = {r.year: r.policy_name for r in session.scalars(select(Run))}
+    assert policies == {2020: "zhejiang-template", 2021: "zhejiang-template",
+                        2022: "zhejiang-template", 2023: "zhejiang-template",
+                        2024: "songyang-2024", 2025: "songyang-2024"}
+    kept = session.scalars(select(StoredPolicy)).one()
+    assert (kept.name, kept.version, kept.years_from) == ("songyang-2024", 1, 2024)
     run_2025 = session.scalars(select(Run).where(Run.year == 2025)).one()
+    assert run_2025.policy_text == kept.text
+    assert run_2025.title == "2025 年度 第 1 版 · 松阳县工业企业亩均效益综合评价办法（2024年修订）"
     appeal_states = sorted(a.status for a in session.scalars(
         select(Appeal).where(Appeal.run_id == run_2025.id)))
     assert appeal_states == ["pending", "rejected"]

@@ -46,6 +46,8 @@ GET_API = [
     ("/api/imports/templates/stats.xlsx", expect(admin=200, clerk=404)),
     ("/api/policies", expect(others=200)),
     ("/api/policies/zhejiang-template", expect(others=200)),
+    ("/api/policies/stored", expect(others=200)),
+    ("/api/policies/stored/county-2021", expect(others=404)),
     ("/api/jobs", expect(others=200)),  # each its own (tests/security/test_jobs.py)
     ("/api/jobs/999", expect(others=404)),
     ("/api/jobs/999/report.xlsx", expect(others=404)),
@@ -129,6 +131,7 @@ def test_every_api_route_is_in_the_matrix(app) -> None:  # type: ignore[no-untyp
         pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"
         return any(re.match(pattern, t) for t in tested)
 
+    # the two uploads (multipart) are tested by role in test_policy_pages
     assert sorted(p for p in templates if not covered(p)) == ["/api/auth/login",
                                                              "/api/auth/logout",
                                                              "/api/policies/check"]

@@ -19,7 +19,10 @@ from mujun.store.models import Run, RunStatus, User
 from mujun.store.models.county import INDUSTRIAL_INVESTMENT
 
 RUN_2021 = {"id": 2, "year": 2021, "run_version": 1, "label": "2021-v1", "status": "notice",
-            "policy_name": "zhejiang-template"}
+            "policy_name": "zhejiang-template",
+            "policy_title": "工业企业亩均效益综合评价（浙江通用模板）",
+            "title": "2021 年度 第 1 版 · 工业企业亩均效益综合评价（浙江通用模板）",
+            "title_en": "2021 run 1 · 工业企业亩均效益综合评价（浙江通用模板）"}
 
 
 def test_enterprise_sees_exactly_its_own_row(sign_in: SignIn) -> None:

@@ -28,7 +28,6 @@ from tests.web.jobs import submitted, wait_job
 from mujun.engine.fields import FIELDS
 from mujun.services.industries import industry_label
 from mujun.services.labels import LABELS
-from mujun.services.published import policy_title
 from mujun.services.run_views import shipped_policy_titles
 from mujun.store.models import Enterprise, ImportBatch, Parcel, Run, User
 
@@ -118,7 +117,7 @@ def _data(engine: Engine) -> set[str]:
         for u in s.scalars(select(User)):
             values |= {u.username, u.display_name, u.town}
         for r in s.scalars(select(Run)):
-            values |= {r.label, policy_title(r.policy_hash, r.policy_text)}
+            values |= {r.label, r.policy_title}
         values |= set(s.scalars(select(ImportBatch.file_name)))
     values |= set(shipped_policy_titles().values())
     values |= QUOTED

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.syntax import Syntax
 from rich.table import Table
 
+from mujun.cli._store import AsUser, acting_user, store_session
 from mujun.cli.main import app
 from mujun.engine.policy import (
     DEFAULT_POLICY,
@@ -25,9 +27,12 @@ from mujun.engine.policy import (
     shipped_policy_names,
 )
 from mujun.io.policy_files import load_policy
+from mujun.services import policy_view
+from mujun.services.policies import stored
 
 policy_app = typer.Typer(
-    help="""Policy files (评价办法): show the effective rules, check a file, list the shipped ones.
+    help="""Policy files (评价办法): show the effective rules, check a file, list the shipped ones,
+keep the county's own in the store.
 
 A policy is a shipped name (`mujun policy list`) or a YAML file laid over the template
 (docs/policy.md); every problem is reported with its key path.
@@ -37,6 +42,8 @@ Examples:
     mujun policy list
     mujun policy show songyang-2024
     mujun policy check examples/my-county.yaml
+    mujun policy store examples/my-county.yaml
+    mujun policy list --stored
 """,
     no_args_is_help=True,
 )
@@ -181,11 +188,24 @@ def check_cmd(
 
 
 @policy_app.command("list")
-def list_cmd(as_json: JsonOption = False) -> None:
-    """List the policies shipped with mujun (usable as --policy NAME).
+def list_cmd(as_json: JsonOption = False,
+             in_store: Annotated[bool, typer.Option(
+                 "--stored", help="the versions kept in the store instead")] = False,
+             as_user: AsUser = None) -> None:
+    """List the policies shipped with mujun, or with --stored every version kept in the store
+    (both usable as --policy NAME; a stored name means its newest version).
 
-    Exit status: 0.
+    Exit status: 0; 1 the store cannot be read (--stored).
     """
+    if in_store:
+        kept = _stored_rows(as_user)
+        if as_json:
+            sys.stdout.write(json.dumps(kept, ensure_ascii=False, indent=2) + "\n")
+            return
+        for row in kept:
+            typer.echo("\t".join([row["name"], f"v{row['version']}", row["years"], row["title"],
+                                  row["hash"][:12], row["uploaded_at"], row["uploaded_by"] or ""]))
+        return
     rows = []
     for name in shipped_policy_names():
         loaded = load_policy(name)
@@ -211,3 +231,33 @@ def list_cmd(as_json: JsonOption = False) -> None:
     else:
         for row in rows:
             typer.echo(f"{row['name']}\t{row['years']}\t{row['title']}\t{row['hash'][:12]}")
+
+
+@policy_app.command("store")
+def store_cmd(
+    path: Annotated[str, typer.Argument(metavar="FILE", help="the county's YAML policy file")],
+    note: Annotated[str | None, typer.Option("--note", help="why this version")] = None,
+    as_user: AsUser = None,
+) -> None:
+    """Check a policy file and keep it in the store as the next version of the policy it names.
+
+    A file with problems is refused and nothing is stored. Prints "stored: NAME vN …".
+
+    Exit status: 0 stored; 1 problems found, the file cannot be read, or it equals the newest
+    version; 2 wrong usage.
+    """
+    loaded = _load_or_exit(path, Console(stderr=True))
+    with store_session() as session:
+        saved = stored.store_policy(session=session, actor=acting_user(session, as_user),
+                                    text=loaded.text, filename=Path(path).name, note=note)
+        typer.echo(f"stored: {saved.label}, years {saved.years_from}–{saved.years_to or ''}, "
+                   f"sha256 {saved.sha256[:12]}, {saved.title}")
+
+
+def _stored_rows(as_user: str | None) -> list[dict[str, Any]]:
+    with store_session() as session:
+        return [{"name": s.name, "version": s.version, "title": s.title,
+                 "years": f"{s.years_from}–{s.years_to or ''}", "hash": s.sha256,
+                 "uploaded_at": f"{s.uploaded_at:%Y-%m-%dT%H:%M}", "uploaded_by": s.uploaded_by}
+                for s in policy_view.list_stored(session=session,
+                                                 actor=acting_user(session, as_user))]

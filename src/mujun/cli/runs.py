@@ -48,7 +48,8 @@ def _show(run: Run | run_views.RunSummary) -> str:
 def create_cmd(
     year: Annotated[int, typer.Option("--year", help="evaluation year")],
     policy: Annotated[str | None, typer.Option(
-        "--policy", help="shipped policy name or YAML file [zhejiang-template]")] = None,
+        "--policy", help="a stored or shipped policy name, or a YAML file [the policy that "
+                        "applies to the year]")] = None,
     as_user: AsUser = None,
 ) -> None:
     """Freeze the year's inputs and the policy, evaluate and store every result (a draft)."""

@@ -459,3 +459,13 @@ def load_shipped_policy(name: str) -> LoadedPolicy:
         known = ", ".join(shipped_policy_names())
         raise PolicyError(shorten(name), [("", f"no such shipped policy (shipped: {known})")])
     return load_policy_text(_shipped_text(name), name)
+
+
+def policy_for_year(year: int, candidates: list[LoadedPolicy]) -> LoadedPolicy | None:
+    """The policy that applies to ``year``: of the candidates covering the year, the one that
+    starts latest (a county's 2024 办法 over the 2020 template); on a tie the first given."""
+    covering = [c for c in candidates if c.policy.applies_to(year)]
+    if not covering:
+        return None
+    latest = max(c.policy.years.from_ for c in covering)
+    return next(c for c in covering if c.policy.years.from_ == latest)

@@ -16,6 +16,7 @@ from typing import TypeVar
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from mujun.engine.policy import load_shipped_policy
 from mujun.io.county_figures import read_industrial_investment
 from mujun.io.land import read_leases, read_parcels, read_standard_land
 from mujun.io.problems import HasProblems, InputError
@@ -25,6 +26,7 @@ from mujun.services.county import set_county_figure
 from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
+from mujun.services.policies.stored import store_policy
 from mujun.store.models import (
     AuditRecord,
     Enterprise,
@@ -162,6 +164,8 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     for year in YEARS:
         say(f"imports {year}")
         import_year(session=session, actor=actor, folder=folder, year=year)
+    say(f"the county's policy {DEMO_POLICY}")
+    store_demo_policy(session=session, actor=actor, now=datetime(2024, 1, 15, tzinfo=UTC))
     for year in FINAL_YEARS:
         say(f"run {year}")
         run = runs.create_run(session=session, actor=actor, year=year,
@@ -187,6 +191,17 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
                                note="经自然资源局核实，租出面积已在租出用地中扣除，维持原结果。",
                                now=now - timedelta(hours=2))
     mark_demo_store(session=session, actor=actor)
+
+
+#: the demo county's own 办法, kept in the store as a county keeps its own: runs of 2024 and later
+#: use it, earlier years the template (``services.policies.choice.policy_for``)
+DEMO_POLICY = "songyang-2024"
+
+
+def store_demo_policy(*, session: Session, actor: User | None, now: datetime) -> None:
+    store_policy(session=session, actor=actor, text=load_shipped_policy(DEMO_POLICY).text,
+                 filename=f"{DEMO_POLICY}.yaml", note="松阳县 2024 年修订的评价办法（演示）",
+                 now=now)
 
 
 def mark_demo_store(*, session: Session, actor: User | None) -> None:

@@ -26,7 +26,7 @@ from mujun.services.imports import ImportResult, import_file
 from mujun.services.uploads import display_name, safe_file_name
 from mujun.services.users import may_import
 from mujun.services.values import Value, parse_corrections
-from mujun.store.models import Job, JobStatus, User
+from mujun.store.models import Job, JobStatus, Run, User
 
 #: problems listed in a job's summary (the page, the JSON); the error report has them all
 SHOWN_PROBLEMS = 200
@@ -150,7 +150,7 @@ def import_summary(result: ImportResult, problems: list[Problem],
 def _create_run(session: Session, actor: User, params: dict[str, Any]) -> Any:
     """The run use case, as a job calls it."""
     return runs.create_run(session=session, actor=actor, year=int(params["year"]),
-                           policy=params.get("policy_name"), note=params.get("note"),
+                           policy_name=params.get("policy_name"), note=params.get("note"),
                            now=_when(params))
 
 
@@ -179,8 +179,9 @@ def appeal_accept(session: Session, job: Job, actor: User, report: Report) -> Ou
     report(0.1, N_("更正数据并重新计算"))
     appeal = _accept_appeal(session, actor, job.params)
     session.commit()
+    new = session.get(Run, appeal.new_run_id) if appeal.new_run_id else None
     return {"appeal_id": appeal.id, "status": str(appeal.status), "run_id": appeal.run_id,
-            "new_run_id": appeal.new_run_id}, None
+            "new_run_id": appeal.new_run_id, "new_label": new.label if new else None}, None
 
 
 TASKS: dict[str, Callable[[Session, Job, User, Report], Outcome]] = {

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from mujun.engine.explain import Explanation, IndicatorLine, render
 from mujun.services import access
 from mujun.services.industries import industry_label
-from mujun.services.published import RunRef, policy_title, published_runs
+from mujun.services.published import RunRef, published_runs
 from mujun.services.schemas import AppealPublic
 from mujun.services.snapshot import Snapshot
 from mujun.services.values import decode, jsonable
@@ -77,8 +77,6 @@ class PortraitPublic(BaseModel):
     explanation: dict[str, Any] | None
     #: the same in Chinese prose, as the 公示 letter reads
     explanation_zh: str | None
-    #: the title of the run's policy (shown instead of its file name)
-    policy_title: str | None = None
     history: list[HistoryPoint]
     #: the year's inputs: the published run's frozen row (empty fields left out), else the
     #: stored figures of a year no run speaks for
@@ -109,7 +107,8 @@ def explanation_text(p: PortraitPublic, translate: Callable[[str], str]) -> str 
     """The year's explanation in the language of ``translate`` (a gettext function)."""
     if not p.explanation:
         return None
-    return render(_explanation(p.explanation), translate, p.policy_title)
+    return render(_explanation(p.explanation), translate,
+                  p.run.policy_title if p.run else None)
 
 
 def _lifecycle_zh(code: str | None) -> str | None:
@@ -182,7 +181,7 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
                         and a.status == AppealStatus.PENDING), None)
     notice_until = run.notice_until if run and run.status == RunStatus.NOTICE else None
     in_notice = notice_until is not None and (now or utcnow()) < notice_until
-    title = policy_title(run.policy_hash, run.policy_text) if run else None
+    title = run.policy_title if run else None
     return PortraitPublic(
         enterprise=EnterpriseInfo(
             uscc=ent.uscc, name=ent.name, town=ent.town, park=ent.park,
@@ -195,7 +194,6 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
         explanation=explanation,
         explanation_zh=render(_explanation(explanation), policy_title=title) if explanation
         else None,
-        policy_title=title,
         history=history,
         figures=figures,
         parcels=parcels,

@@ -26,9 +26,9 @@ from mujun.engine.whatif import compare
 from mujun.io.notice_list import notice_list_xlsx
 from mujun.services import access
 from mujun.services.access import Action
-from mujun.services.errors import InvalidInput, NotFound
+from mujun.services.errors import InvalidInput
+from mujun.services.policies.choice import PolicyChoice, choices, named_policy
 from mujun.services.policy_view import policy_refusal
-from mujun.services.published import policy_title
 from mujun.services.runs import diff_runs, finalize_blocker, get_run, stored_rows
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.snapshot import Snapshot
@@ -40,8 +40,6 @@ CLASSES = ("A", "B", "C", "D")
 
 class RunSummary(RunPublic):
     label: str
-    #: the policy's own title (工业企业亩均效益综合评价（浙江通用模板）), shown instead of its name
-    policy_title: str
     note: str | None
     appeals_pending: int
     appeals_total: int
@@ -72,6 +70,9 @@ class RunDetail(BaseModel):
     appeals: list[AppealPublic]
     results_total: int
     results: list[ResultRow]
+    #: run id → label (2025-v1) of the runs this one names: the one it supersedes, the corrected
+    #: versions its appeals created
+    run_labels: dict[int, str]
 
 
 class ClassChangePublic(BaseModel):
@@ -107,8 +108,6 @@ def _summary(run: Run, counts: dict[int, tuple[int, int]]) -> RunSummary:
     pending, total = counts.get(run.id, (0, 0))
     return RunSummary.model_validate({**RunPublic.model_validate(run).model_dump(),
                                       "label": run.label, "note": run.note,
-                                      "policy_title": policy_title(run.policy_hash,
-                                                                   run.policy_text),
                                       "appeals_pending": pending, "appeals_total": total})
 
 
@@ -166,12 +165,15 @@ def run_detail(*, session: Session, actor: User, run_id: int, klass: str | None 
     rows = session.scalars(query.order_by(RunResult.group, RunResult.rank.asc().nulls_last(),
                                           RunResult.row_no)
                            .limit(per_page).offset((page - 1) * per_page))
+    appeals = run_appeals(session=session, actor=actor, run_id=run.id)
+    named = {a.new_run_id for a in appeals if a.new_run_id} | {run.supersedes_id}
+    labels = {r.id: r.label for r in session.scalars(select(Run).where(Run.id.in_(
+        [i for i in named if i is not None])))}
     return RunDetail(
         run=_summary(run, _appeal_counts(session)), can_finalize=blocked is None,
         finalize_blocked=str(blocked) if blocked and run.status == RunStatus.NOTICE else None,
         finalize_refusal=blocked if run.status == RunStatus.NOTICE else None, mix=mix,
-        exempt=exempt, appeals=run_appeals(session=session, actor=actor, run_id=run.id),
-        results_total=total,
+        exempt=exempt, appeals=appeals, results_total=total, run_labels=labels,
         results=[ResultRow(uscc=r.uscc, name=r.name, group=r.group,
                            exempt_reason=r.exempt_reason, score=r.score, rank=r.rank,
                            klass=r.class_, vetoed=r.vetoed, low_efficiency=r.low_efficiency)
@@ -192,16 +194,14 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
             policy_run_id: int | None = None, policy_text: str | None = None) -> WhatIfPublic:
     """政策模拟: the run's frozen snapshot under another policy; who changes class.
 
-    The other policy is a shipped one by name, the policy frozen in another run, or an uploaded
-    text; never a path (docs/security.md)."""
+    The other policy is a stored or shipped one by name, the policy frozen in another run, or an
+    uploaded text; never a path (docs/security.md)."""
     run = _run(session, actor, run_id)
-    if policy_name is not None and policy_name not in shipped_policy_names():
-        raise NotFound(N_("没有这个评价办法：只能选用系统自带的评价办法或已有评价批次的评价办法"))
     try:
         if policy_text is not None:
             other = load_policy_text(policy_text, "upload")
         elif policy_name:
-            other = load_shipped_policy(policy_name)
+            other = named_policy(session, policy_name)
         elif policy_run_id is not None:
             frozen = _run(session, actor, policy_run_id)
             other = load_policy_text(frozen.policy_text, frozen.policy_name)
@@ -226,15 +226,19 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
 
 @lru_cache(maxsize=1)
 def shipped_policy_titles() -> dict[str, str]:
-    """Each shipped policy's title by name, for the forms that choose one."""
+    """Each shipped policy's title by name."""
     return {name: load_shipped_policy(name).policy.title or name for name in shipped_policy_names()}
 
 
-def what_if_policies(year: int) -> list[str]:
-    """The shipped policies a run of ``year`` may be simulated under (those that cover the year),
-    so that the 政策模拟 form's first choice works as it stands."""
-    return [name for name in shipped_policy_names()
-            if load_shipped_policy(name).policy.applies_to(year)]
+def policy_titles(session: Session) -> dict[str, str]:
+    """Each policy a form may choose, its title by name (stored ones over shipped ones)."""
+    return {**shipped_policy_titles(), **{c.name: c.title for c in choices(session)}}
+
+
+def what_if_policies(session: Session, year: int) -> list[PolicyChoice]:
+    """The stored and shipped policies a run of ``year`` may be simulated under (those that cover
+    the year), so that the 政策模拟 form's first choice works as it stands."""
+    return choices(session, year)
 
 
 def notice_list(*, session: Session, actor: User, run_id: int | str) -> tuple[str, bytes]:
@@ -252,7 +256,7 @@ def notice_list(*, session: Session, actor: User, run_id: int | str) -> tuple[st
         title=f"{run.year}年度工业企业亩均效益综合评价结果公示名单",
         notice_from=run.published_at, notice_until=run.notice_until, created=run.published_at,
         footer=("公示期内，企业对评价结果有异议的，可向县经信局提出申诉，并附相关证明材料。"
-                f"评价版本 {run.label}，政策 {run.policy_name}，"
+                f"评价版本 {run.label}，评价办法 {run.policy_title}（{run.policy_name}），"
                 f"数据指纹 {run.snapshot_hash[:16]}。"),
     )
     return f"公示名单-{run.label}.xlsx", data

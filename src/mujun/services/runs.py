@@ -32,6 +32,8 @@ from mujun.services import access, audit
 from mujun.services.access import Action
 from mujun.services.county import county_figures_of
 from mujun.services.errors import ConflictError, InvalidInput, InvalidTransition, NotFound
+from mujun.services.policies.choice import named_policy, policy_for
+from mujun.services.policies.stored import latest_versions
 from mujun.services.snapshot import Snapshot, assemble
 from mujun.services.users import require_admin
 from mujun.store.models import Appeal, AppealStatus, Run, RunResult, RunStatus, User
@@ -92,10 +94,20 @@ def get_run(*, session: Session, ref: str | int) -> Run:
     return run
 
 
-def _policy(policy: str | Path | None, policy_text: str | None, name: str | None) -> LoadedPolicy:
+def _policy(session: Session, year: int, policy: str | Path | None, policy_text: str | None,
+            name: str | None) -> LoadedPolicy:
+    """The policy a new run freezes: a frozen text (``name`` its source), a policy by name (stored
+    or shipped, never a path: what the web sends), a name or file from the command line, or when
+    none is given the policy for the year (``services.policies.choice``)."""
     try:
         if policy_text is not None:
             return load_policy_text(policy_text, name or "policy")
+        if name is not None:
+            return named_policy(session, name)
+        if policy is None:
+            return policy_for(session, year)
+        if str(policy) in {s.name for s in latest_versions(session)}:
+            return named_policy(session, str(policy))
         return load_policy(policy)
     except PolicyError as exc:
         raise InvalidInput(str(exc)) from None
@@ -113,10 +125,14 @@ def create_run(
     note: str | None = None,
     now: datetime | None = None,
 ) -> Run:
-    """Freeze the year's inputs and the policy, evaluate, and store every result row (a draft)."""
+    """Freeze the year's inputs and the policy, evaluate, and store every result row (a draft).
+
+    ``policy`` is a shipped name or a file (the command line), ``policy_name`` a stored or shipped
+    policy by name (the web), ``policy_text`` a frozen text (``policy_name`` then its source);
+    none of them: the policy that applies to ``year``."""
     require_admin(actor)
     now = now or utcnow()
-    loaded = _policy(policy, policy_text, policy_name)
+    loaded = _policy(session, year, policy, policy_text, policy_name)
     snapshot = assemble(session, year)
     if snapshot.enterprises.num_rows == 0:
         raise InvalidInput(f"the store has no figures for {year}; import the departments' files")

@@ -170,6 +170,10 @@ class RunPublic(_Schema):
     status: str
     supersedes_id: int | None
     policy_name: str
+    #: the frozen policy's title and the run's name for people (store.models.runs.run_title)
+    policy_title: str
+    title: str
+    title_en: str
     policy_hash: str
     snapshot_hash: str
     results_hash: str

@@ -8,8 +8,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from mujun.store.models import User
+from mujun.store.models.runs import run_title
 from mujun.web.assets import charts_ready
 from mujun.web.deps import csrf_token, get_lang
 from mujun.web.formats import register as register_number_filters
@@ -21,6 +23,17 @@ templates = Jinja2Templates(directory=HERE / "templates")
 
 
 register_number_filters(templates.env)
+
+
+@pass_context
+def _run_title(context: Any, run: Any) -> str:
+    """A run's name for people in the page's language (store.models.runs.run_title)."""
+    if context.get("lang") != "en":
+        return str(run.title)
+    return run_title(run.year, run.run_version, context["_"](run.policy_title), "en")
+
+
+templates.env.filters["run_title"] = _run_title
 
 
 def render(request: Request, name: str, user: User | None, status_code: int = 200,

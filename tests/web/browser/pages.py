@@ -186,7 +186,7 @@ def check_run(page: Any, session: Session, who: User, run_id: int) -> None:
     assert page.locator("#diff-result h2 small").inner_text() == f"{len(diff.changes)} 家"
     submit(page, "#what-if")  # 模拟 with the first policy offered (one that covers the year)
     whatif = run_views.what_if(session=session, actor=who, run_id=run_id,
-                               policy_name=run_views.what_if_policies(d.run.year)[0])
+                               policy_name=run_views.what_if_policies(session, d.run.year)[0].name)
     assert page.locator("#whatif-result h2 small").inner_text().startswith(
         f"{len(whatif.changes)} ")
     submit(page, "form.filters:has(input[name=q]) button[type=submit]")  # 筛选, 档次 全部
@@ -201,9 +201,11 @@ def check_imports(page: Any, who: User) -> None:
 
 
 def check_policies(page: Any, who: User) -> None:
-    names = [s.name for s in policy_view.list_policies(actor=who)]
-    assert [row[0] for row in cells(page, "#policies")] == names
-    assert "indicators" in page.locator("#policy pre").inner_text()
+    shipped = policy_view.list_policies(actor=who)
+    assert [row[0] for row in cells(page, "#policies")] == [f"{s.title} {s.name}" for s in shipped]
+    # the policy as a parameter table (key path, title, value with unit), not the raw YAML
+    weight = page.locator("#parameters tr[data-key='groups.above.indicators.tax_per_mu.weight']")
+    assert weight.locator("td.value").inner_text() == "40 分"
 
 
 def check_users(page: Any, session: Session, who: User) -> None:

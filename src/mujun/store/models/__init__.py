@@ -7,6 +7,7 @@ from mujun.store.models.county import CountyFigure
 from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
 from mujun.store.models.jobs import Job, JobStatus
 from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
+from mujun.store.models.policies import StoredPolicy
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
 from mujun.store.models.users import Role, User
@@ -34,6 +35,7 @@ __all__ = [
     "RunStatus",
     "SignInThrottle",
     "StandardLandCommitment",
+    "StoredPolicy",
     "User",
     "WebSession",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from mujun.engine.policy import PolicyError, load_policy_text
 from mujun.store.models.base import Base, Versioned, utcnow
 
 
@@ -28,6 +30,23 @@ class RunStatus(StrEnum):
     FINAL = "final"
     #: was in notice when a corrected version of it was published
     SUPERSEDED = "superseded"
+
+
+def run_title(year: int, run_version: int, policy_title: str, lang: str = "zh") -> str:
+    """How a run is named for people, everywhere it is labelled: "2025 年度 第 1 版 · 松阳县…办法"
+    (the short label ``2025-v1`` is :attr:`Run.label`)."""
+    if lang == "en":
+        return f"{year} run {run_version} · {policy_title}"
+    return f"{year} 年度 第 {run_version} 版 · {policy_title}"
+
+
+@lru_cache(maxsize=256)
+def _frozen_title(policy_hash: str, text: str, name: str) -> str:
+    """The title of a run's frozen policy (the same hash, the same title: cached by it)."""
+    try:
+        return load_policy_text(text, name).policy.title or name
+    except PolicyError:  # a run always freezes a valid policy; its name says enough otherwise
+        return name
 
 
 class AppealStatus(StrEnum):
@@ -79,6 +98,18 @@ class Run(Versioned, Base):
     @property
     def label(self) -> str:
         return f"{self.year}-v{self.run_version}"
+
+    @property
+    def policy_title(self) -> str:
+        return _frozen_title(self.policy_hash, self.policy_text, self.policy_name)
+
+    @property
+    def title(self) -> str:
+        return run_title(self.year, self.run_version, self.policy_title)
+
+    @property
+    def title_en(self) -> str:
+        return run_title(self.year, self.run_version, self.policy_title, "en")
 
 
 class RunResult(Base):

@@ -10,10 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from mujun.engine.policy import shipped_policy_names
 from mujun.services import access, appeals, job_tasks, run_views, runs
 from mujun.services.access import Action
-from mujun.services.errors import NotFound
+from mujun.services.policies.choice import choices, named_policy
 from mujun.services.policy_view import MAX_POLICY_BYTES, decode_upload
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.values import CORRECTABLE, field_key, parse_corrections
@@ -32,8 +31,9 @@ AppealId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 class RunCreate(BaseModel):
     year: int = Field(ge=1990, le=2100)
-    policy_name: str | None = Field(default=None, max_length=100,
-                                    description="a shipped policy (default: the template)")
+    policy_name: str | None = Field(
+        default=None, max_length=100,
+        description="a stored or shipped policy by name (default: the one for the year)")
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -51,7 +51,8 @@ class AppealResolve(BaseModel):
 
 class WhatIfRequest(BaseModel):
     policy_name: str | None = Field(default=None, max_length=100,
-                                    description="a shipped policy, by name (never a path)")
+                                    description="a stored or shipped policy, by name (never "
+                                                "a path)")
     policy_run_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
                                       description="or the policy frozen in this run")
 
@@ -67,8 +68,8 @@ def list_runs(session: SessionDep, user: CurrentUser) -> list[run_views.RunSumma
 def _queue_run(request: Request, body: RunCreate, session: Session, user: User,
                now: Any) -> Job:
     access.require(user, Action.RUNS_MANAGE)
-    if body.policy_name is not None and body.policy_name not in shipped_policy_names():
-        raise NotFound(f"no shipped policy {body.policy_name!r}")
+    if body.policy_name is not None:
+        named_policy(session, body.policy_name)  # 404 before queueing for an unknown name
     return queued(request, session, user, job_tasks.RUN_CREATE,
                   {**body.model_dump(), "now": now.isoformat()})
 
@@ -193,8 +194,7 @@ def _back(run_id: int) -> RedirectResponse:
 @pages.get("/runs")
 def runs_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     return render(request, "runs.html", user, runs=run_views.list_runs(session=session, actor=user),
-                  policies=shipped_policy_names(),
-                  policy_titles=run_views.shipped_policy_titles())
+                  policies=choices(session))
 
 
 @pages.post("/runs", dependencies=[CsrfDep])
@@ -217,9 +217,10 @@ def run_page(request: Request, run_id: RunId, session: SessionDep, user: Current
     changes = (run_views.run_diff(session=session, actor=user, run_a=run_id, run_b=other)
                if other else None)
     return render(request, "run.html", user, d=detail, diff=changes, whatif=None,
-                  correctable=CORRECTABLE, policy_titles=run_views.shipped_policy_titles(),
+                  correctable=CORRECTABLE, policy_titles=run_views.policy_titles(session),
                   runs=run_views.list_runs(session=session, actor=user),
-                  policies=run_views.what_if_policies(detail.run.year), klass=klass or "",
+                  policies=run_views.what_if_policies(session, detail.run.year),
+                  klass=klass or "",
                   q=q or "")
 
 
@@ -251,9 +252,10 @@ def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: Cur
                                policy_text=text)
     detail = run_views.run_detail(session=session, actor=user, run_id=run_id, now=now)
     return render(request, "run.html", user, d=detail, diff=None, whatif=result,
-                  correctable=CORRECTABLE, policy_titles=run_views.shipped_policy_titles(),
+                  correctable=CORRECTABLE, policy_titles=run_views.policy_titles(session),
                   runs=run_views.list_runs(session=session, actor=user),
-                  policies=run_views.what_if_policies(detail.run.year), klass="", q="")
+                  policies=run_views.what_if_policies(session, detail.run.year), klass="",
+                  q="")
 
 
 @pages.post("/runs/{run_id}/appeals", dependencies=[CsrfDep])
