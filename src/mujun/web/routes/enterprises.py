@@ -9,20 +9,22 @@ from fastapi.responses import Response
 
 from mujun.engine.labels import EXEMPT_ZH, GROUP_ZH
 from mujun.services import lists, portrait, value_history
+from mujun.services.list_query import options
 from mujun.web.deps import CurrentUser, SessionDep
+from mujun.web.list_controls import controls
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
 
 api = APIRouter(prefix="/api/enterprises", tags=["enterprises"])
 pages = APIRouter(include_in_schema=False)
 
-#: the query as one model, so that a form's empty fields count as not given (lists.EnterpriseFilter)
+#: the query as one model, so that a form's empty fields count as not given (list_query.ListQuery)
 Filters = Annotated[lists.EnterpriseFilter, Query()]
 UsccPath = Annotated[str, Path(min_length=1, max_length=18,
                                description="统一社会信用代码")]
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
 EXPORT_HEADERS = ["统一社会信用代码", "企业名称", "乡镇街道", "行业", "组别", "综合得分",
-                  "组内排名", "评价档次", "低效用地", "免评原因"]
+                  "组内排名", "组内参评数", "并列数", "评价档次", "低效用地", "免评原因"]
 
 
 @api.get("", response_model=lists.EnterprisePage)
@@ -40,7 +42,7 @@ def export_enterprises(session: SessionDep, user: CurrentUser, filters: Filters)
     """The same list, every page, as an .xlsx workbook."""
     page = lists.enterprises(session=session, actor=user, filters=filters, paged=False)
     rows = ([r.uscc, r.name, r.town, r.industry, GROUP_ZH.get(r.group or "", r.group), r.score,
-             r.rank, r.klass, r.low_efficiency,
+             r.rank, r.group_size, r.tied, r.klass, r.low_efficiency,
              EXEMPT_ZH.get(r.exempt_reason or "", r.exempt_reason)]
             for r in page.items)
     return download(workbook(EXPORT_HEADERS, rows, f"企业 {page.year or ''}"),
@@ -67,8 +69,10 @@ def history(uscc: UsccPath, session: SessionDep,
 def list_page(request: Request, session: SessionDep, user: CurrentUser,
               filters: Filters) -> Response:
     page = lists.enterprises(session=session, actor=user, filters=filters)
+    choices = lists.enterprise_options(session=session, actor=user,
+                                       run_id=page.run.id if page.run else None)
     return render(request, "enterprises.html", user, page=page, filters=filters,
-                  sorts=list(lists.EnterpriseSort), query=request.url.query)
+                  **controls(options=choices, years=options(page.years)))
 
 
 @pages.get("/enterprises/{uscc}")
