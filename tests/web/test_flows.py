@@ -86,7 +86,7 @@ def test_run_life_cycle_through_the_api(sign_in: SignIn, clock: Clock) -> None:
     detail = admin.get(f"/api/runs/{new_id}").json()
     assert (detail["run"]["status"], detail["run"]["supersedes_id"]) == ("draft", 2)
     diff = admin.get(f"/api/runs/2/diff?other={new_id}").json()
-    assert CODES[0] in [c["uscc"] for c in diff["changes"]]
+    assert CODES[0] in [c["uscc"] for c in diff["items"]]
     assert admin.post(f"/api/runs/{new_id}/publish").json()["status"] == "notice"
     clock.now += timedelta(days=30)
     admin, ent = sign_in("admin"), sign_in("ent")
@@ -100,7 +100,7 @@ def test_run_life_cycle_through_the_api(sign_in: SignIn, clock: Clock) -> None:
 def test_what_if_against_another_policy(sign_in: SignIn) -> None:
     admin = sign_in("admin")
     same = admin.post("/api/runs/2/what-if", json={"policy_name": "zhejiang-template"}).json()
-    assert (same["run"], same["base_policy"], same["other_policy"], same["changes"]) == (
+    assert (same["run"], same["base_policy"], same["other_policy"], same["items"]) == (
         "2021-v1", "zhejiang-template", "zhejiang-template", [])
     assert same["mix_before"] == same["mix_after"] == {
         "above": {"A": 1, "B": 4, "C": 2, "D": 1}, "below": {"A": 0, "B": 2, "C": 1, "D": 1}}

@@ -63,14 +63,15 @@ class EnterprisePage(Page[EnterpriseRow]):
     run: RunRef | None
 
 
-class EnterpriseOptions(BaseModel):
+class FilterOptions(BaseModel):
     """What the filter dropdowns offer: the towns and industries of the enterprises in scope."""
 
     towns: list[Option]
     industries: list[Option]
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """A LIKE pattern for "contains ``text``" (its own % and _ taken literally)."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
@@ -93,7 +94,7 @@ def _enterprise_query(actor: User, run_id: int | None, f: EnterpriseFilter) -> A
             .join(RunResult, RunResult.uscc == Enterprise.uscc).where(RunResult.run_id == run_id)
     query = query.where(access.enterprise_scope(actor))
     if f.q:
-        pattern = _like(f.q.strip())
+        pattern = like_pattern(f.q.strip())
         query = query.where(or_(name.like(pattern, escape="\\"),
                                 Enterprise.uscc.like(pattern.upper(), escape="\\")))
     if f.town:
@@ -115,7 +116,7 @@ def _enterprise_query(actor: User, run_id: int | None, f: EnterpriseFilter) -> A
         "rank": [RunResult.group.is_(None), RunResult.group, RunResult.rank],
         "score": [RunResult.score],
         "name": [name],
-        "uscc": [],
+        "uscc": [Enterprise.uscc],
         "town": [town],
         "industry": [industry],
         "class": [RunResult.class_],
@@ -136,12 +137,12 @@ def _registry_order(f: EnterpriseFilter, name: Any, town: Any, industry: Any) ->
     return [] if column is None else [_direction(column, f.descending)]
 
 
-Ties = dict[tuple[str, int], int]
+Ties = dict[tuple[str | None, int | None], int]
 
 
-def _rank_counts(session: Session, run_id: int) -> tuple[dict[str, int], Ties]:
+def _rank_counts(session: Session, run_id: int) -> tuple[dict[str | None, int], Ties]:
     """How many are ranked in each group of the run, and how many share each rank."""
-    sizes: dict[str, int] = {}
+    sizes: dict[str | None, int] = {}
     ties: Ties = {}
     query = select(RunResult.group, RunResult.rank, func.count()) \
         .where(RunResult.run_id == run_id, RunResult.rank.is_not(None)) \
@@ -152,7 +153,7 @@ def _rank_counts(session: Session, run_id: int) -> tuple[dict[str, int], Ties]:
     return sizes, ties
 
 
-def _row(t: Any, sizes: dict[str, int], ties: Ties) -> EnterpriseRow:
+def _row(t: Any, sizes: dict[str | None, int], ties: Ties) -> EnterpriseRow:
     uscc, name, town, industry, group, exempt, score, rank, klass, low = t
     return EnterpriseRow(uscc=uscc, name=name, town=town, industry_code=industry,
                          industry=industry_label(industry), group=group, exempt_reason=exempt,
@@ -177,7 +178,7 @@ def enterprises(*, session: Session, actor: User, filters: EnterpriseFilter,
     )
 
 
-def enterprise_options(*, session: Session, actor: User, run_id: int | None) -> EnterpriseOptions:
+def enterprise_options(*, session: Session, actor: User, run_id: int | None) -> FilterOptions:
     """The towns and industries to filter by: those of the run's rows (or the registry's) that
     the actor may see."""
     access.require(actor, Action.ENTERPRISES)
@@ -187,16 +188,17 @@ def enterprise_options(*, session: Session, actor: User, run_id: int | None) -> 
         base = select(RunResult.town, RunResult.industry_code) \
             .join(Enterprise, Enterprise.uscc == RunResult.uscc).where(RunResult.run_id == run_id)
     rows = session.execute(base.where(access.enterprise_scope(actor)).distinct()).all()
-    return EnterpriseOptions(**town_and_industry_options(rows))
+    return town_and_industry_options(rows)
 
 
-def town_and_industry_options(rows: Any) -> dict[str, list[Option]]:
+def town_and_industry_options(rows: Any) -> FilterOptions:
     """Dropdown choices from (town, industry code) pairs: towns by name, industries by code
     with their name."""
     towns = sorted({t for t, _ in rows if t})
     codes = sorted({c for _, c in rows if c})
-    return {"towns": [Option(value=t, label=t) for t in towns],
-            "industries": [Option(value=c, label=industry_label(c)) for c in codes]}
+    return FilterOptions(towns=[Option(value=t, label=t) for t in towns],
+                             industries=[Option(value=c, label=industry_label(c))
+                                         for c in codes])
 
 
 # --- low-efficiency land ---------------------------------------------------------------------
@@ -281,7 +283,7 @@ def low_efficiency_land(*, session: Session, actor: User, filters: LandQuery | N
     f = filters or LandQuery()
     run, years = run_for_year(session, f.year)
     rows: list[LandRow] = []
-    choices: list[tuple[str | None, str | None]] = []
+    seen: list[tuple[str | None, str | None]] = []
     if run is not None:
         # the town and industry the run saw; the scope is the registry's (who may see whom now)
         query = select(RunResult) \
@@ -289,7 +291,7 @@ def low_efficiency_land(*, session: Session, actor: User, filters: LandQuery | N
             .where(RunResult.run_id == run.id, RunResult.low_efficiency.is_(True),
                    access.enterprise_scope(actor)).order_by(RunResult.uscc)
         for res in session.scalars(query):
-            choices.append((res.town, res.industry_code))
+            seen.append((res.town, res.industry_code))
             if ((f.town and res.town != f.town) or (f.group and res.group != f.group)
                     or (f.industry_code and res.industry_code != f.industry_code)
                     or (f.klass and res.class_ != f.klass)):
@@ -300,6 +302,7 @@ def low_efficiency_land(*, session: Session, actor: User, filters: LandQuery | N
                 score=res.score, land_mu=res.explanation.get("land_mu"),
                 tax_per_mu=res.row.get("value_tax_per_mu"), vetoed=res.vetoed))
     total, items = list_rows(rows, f, _LAND_KEYS, paged=paged)
+    choices = town_and_industry_options(seen)
     idle = _idle_parcels(session, actor, f.town, today or date.today())
     idle_only = [p for p in idle if p.status == "idle"]
     reclaim = [p for p in idle if p.status == "reclaimable"]
@@ -311,8 +314,8 @@ def low_efficiency_land(*, session: Session, actor: User, filters: LandQuery | N
             idle_count=len(idle_only), idle_mu=sum(p.area_m2 for p in idle_only) / M2_PER_MU,
             reclaimable_count=len(reclaim),
             reclaimable_mu=sum(p.area_m2 for p in reclaim) / M2_PER_MU),
-        idle=idle, items=items,
-        **town_and_industry_options(choices), **page_fields(f, total, paged),
+        idle=idle, items=items, towns=choices.towns, industries=choices.industries,
+        **page_fields(f, total, paged),
     )
 
 

@@ -159,6 +159,11 @@ EN: dict[str, str] = {
     "bonus:high_tech": "high-tech", "bonus:specialized": "specialised (专精特新)",
     "bonus:listed": "listed", "bonus:rd_center": "R&D centre",
     "incident:safety_general": "safety incident", "incident:env_penalty": "environmental penalty",
+    # list controls (templates/_list.html)
+    "首页": "First", "末页": "Last", "第": "Page", "页": "", "条": "rows", "并列": "tied",
+    "仅免评": "exempt only", "仅参评": "evaluated only", "模拟并导出 Excel": "Simulate and export Excel",
+    "返回评价批次": "Back to the run", "得分变化": "Score change", "组内参评数": "Ranked in group",
+    "并列数": "Tied", "原得分": "Score before", "新得分": "Score after",
 }
 
 ZH_KEYED: dict[str, str] = {
