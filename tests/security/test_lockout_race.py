@@ -61,7 +61,7 @@ def test_parallel_wrong_passwords_check_at_most_the_limit_then_the_right_one_is_
         right = {"username": "ent", "password": PASSWORD}
         r = c.post("/api/auth/login", json=right)
         assert r.status_code == 429, r.text
-        assert r.json()["detail"].startswith("too many failed sign-ins; try again after ")
+        assert r.json()["detail"].startswith("登录失败次数过多，请在 ")
         # the other users are not affected; the window ends and the right password opens
         assert c.post("/api/auth/login",
                       json={"username": "ent2", "password": PASSWORD}).status_code == 200

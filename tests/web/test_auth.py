@@ -30,8 +30,10 @@ def test_login_answers_the_user_and_a_csrf_token(client: TestClient) -> None:
 
 def test_wrong_password_is_401_without_saying_which_part(client: TestClient) -> None:
     r = client.post("/api/auth/login", json={"username": "ent", "password": "wrong-password"})
-    assert (r.status_code, r.json()) == (401, {"detail": "wrong user name or password"})
+    assert (r.status_code, r.json()) == (401, {"detail": "用户名或密码错误"})
     r = client.post("/api/auth/login", json={"username": "nobody", "password": "wrong-password"})
+    assert (r.status_code, r.json()) == (401, {"detail": "用户名或密码错误"})
+    r = client.post("/api/auth/login?lang=en", json={"username": "ent", "password": "wrong"})
     assert (r.status_code, r.json()) == (401, {"detail": "wrong user name or password"})
 
 
@@ -43,7 +45,7 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(client: Te
     assert r.status_code == 429
     r = client.post("/api/auth/login", json={"username": "ent", "password": PASSWORD})
     assert r.status_code == 429
-    assert r.json()["detail"].startswith("too many failed sign-ins; try again after ")
+    assert r.json()["detail"].startswith("登录失败次数过多，请在 ")
     # other users are not affected
     assert client.post("/api/auth/login",
                        json={"username": "ent2", "password": PASSWORD}).status_code == 200

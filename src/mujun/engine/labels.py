@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELD_BY_KEY, INCIDENT_TYPES, LAND_MU
 from mujun.engine.policy import Policy, ResolvedIndicator
+from mujun.engine.texts import N_
 
-GROUP_ZH = {"above": "规上工业企业", "below": "规下工业企业"}
+GROUP_ZH = {"above": N_("规上工业企业"), "below": N_("规下工业企业")}
 EXEMPT_ZH = {
-    "new": "投产未满规定年限",
-    "no_land": "无用地",
-    "small_land": "规下且用地不足规定亩数",
-    "out_of_scope": "不在本办法参评范围",
+    "new": N_("投产未满规定年限"),
+    "no_land": N_("无用地"),
+    "small_land": N_("规下且用地不足规定亩数"),
+    "out_of_scope": N_("不在本办法参评范围"),
 }
 INCIDENT_ZH = {t.code: t.label_zh for t in INCIDENT_TYPES}
 BONUS_ZH = {
-    "high_tech": "高新技术企业",
-    "specialized": "专精特新",
-    "listed": "上市企业",
-    "rd_center": "省级以上研发机构",
+    "high_tech": N_("高新技术企业"),
+    "specialized": N_("专精特新"),
+    "listed": N_("上市企业"),
+    "rd_center": N_("省级以上研发机构"),
 }
 
 _HEAD_ZH = {

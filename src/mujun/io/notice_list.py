@@ -8,6 +8,7 @@ from io import BytesIO
 from typing import Any
 
 from mujun.io.cells import new_workbook
+from mujun.io.number_formats import Kind
 
 GROUP_ZH = {"above": "规上企业", "below": "规下企业"}
 COLUMNS = (("序号", 6), ("统一社会信用代码", 22), ("企业名称", 36), ("乡镇街道", 12),
@@ -39,8 +40,11 @@ def notice_list_xlsx(
     fmt_head = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
                                 "bg_color": "#D9D9D9", "text_wrap": True})
     fmt_cell = book.add_format({"border": 1, "valign": "vcenter"})
+    fmt_code = book.add_format({"border": 1, "valign": "vcenter",
+                                "num_format": Kind.CODE.excel_format})
     fmt_center = book.add_format({"border": 1, "align": "center", "valign": "vcenter"})
-    fmt_score = book.add_format({"border": 1, "num_format": "0.00", "valign": "vcenter"})
+    fmt_score = book.add_format({"border": 1, "num_format": Kind.SCORE.excel_format,
+                                 "valign": "vcenter"})
     fmt_note = book.add_format({"text_wrap": True, "valign": "top", "font_size": 10})
     period = ""
     if notice_from and notice_until:
@@ -62,7 +66,7 @@ def notice_list_xlsx(
             row = 2 + i
             note = "一票否决：" + r["veto_reason"] if r.get("vetoed") else ""
             sheet.write_number(row, 0, i, fmt_center)
-            sheet.write_string(row, 1, r["uscc"], fmt_cell)
+            sheet.write_string(row, 1, r["uscc"], fmt_code)
             sheet.write_string(row, 2, r.get("name") or "", fmt_cell)
             sheet.write_string(row, 3, (towns or {}).get(r["uscc"], ""), fmt_cell)
             if r.get("score") is not None:

@@ -6,9 +6,11 @@
   ``= + - @``, a tab or CR gets a leading ``'`` so no spreadsheet runs it as a formula. No BOM:
   the file is first of all input to other programs (and to this one, which ignores a BOM
   anyway); clerks who open results in Excel get the Chinese headers from the XLSX instead.
-- XLSX: Chinese headers from ``headers_zh`` (the key where none is given), bold and frozen,
-  columns sized to their contents, numbers and dates as real cells (Excel keeps 15 significant
-  digits), text never turned into a formula.
+- XLSX: Chinese headers from ``headers_zh`` (the key where none is given; units as the headers
+  give them), bold and frozen, columns sized to their contents, numbers and dates as real cells
+  at full precision (Excel keeps 15 significant digits) with the number format of their kind
+  (``result_kind``: ``#,##0.00`` money in 万元 and indicator values, ``0.00`` scores, ``#,##0``
+  ranks, the credit code a text cell), text never turned into a formula.
 - Parquet: the table as it is.
 
 Every format is written to a temporary file in the target folder and renamed into place, so a
@@ -18,7 +20,6 @@ failed write never leaves a half-written result.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import secrets
 from collections.abc import Callable
@@ -30,11 +31,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mujun.io.cells import csv_safe, new_workbook
+from mujun.io.number_formats import Kind
 from mujun.io.problems import OutputError, Problem
+from mujun.io.xlsx_table import Column, column_width
 
 XLSX_MAX_ROWS = 1_048_576
 _WIDTH_SAMPLE = 1000
-_MAX_WIDTH = 60
 
 
 def write_results(
@@ -87,15 +89,17 @@ def _write_xlsx(table: pa.Table, path: Path, headers_zh: dict[str, str]) -> None
     try:
         sheet = workbook.add_worksheet("结果")
         bold = workbook.add_format({"bold": True})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        headers = [headers_zh.get(name, name) for name in table.column_names]
         columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
-        for c, (header, values) in enumerate(zip(headers, columns, strict=True)):
-            sheet.set_column(c, c, _width(header, values[:_WIDTH_SAMPLE]))
+        writers = []
+        for c, (name, values) in enumerate(zip(table.column_names, columns, strict=True)):
+            kind = result_kind(name, table.schema.field(c).type)
+            column = Column(headers_zh.get(name, name), kind, unit="")
+            sheet.set_column(c, c, column_width(column, values[:_WIDTH_SAMPLE]))
+            sheet.write_string(0, c, column.header, bold)
+            fmt = workbook.add_format({"num_format": kind.excel_format}) \
+                if kind.excel_format else None
+            writers.append(_cell_writer(sheet, kind, fmt))
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, headers, bold)
-        writers = [_cell_writer(sheet, table.schema.field(i).type, date_format)
-                   for i in range(table.num_columns)]
         for r, row in enumerate(zip(*columns, strict=True), start=1):
             for c, value in enumerate(row):
                 if value is not None:
@@ -104,30 +108,40 @@ def _write_xlsx(table: pa.Table, path: Path, headers_zh: dict[str, str]) -> None
         workbook.close()
 
 
-def _cell_writer(
-    sheet: Any, kind: pa.DataType, date_format: Any
-) -> Callable[[int, int, Any], object]:
-    """The xlsxwriter call for a column's type, so a cell is never guessed from its text."""
+def result_kind(name: str, kind: pa.DataType) -> Kind:
+    """What a §8 column's figures are (their Excel number format): money in 万元, scores, the
+    indicators' values and benchmarks, ranks; the credit code stays text."""
+    if name == "uscc":
+        return Kind.CODE
     if pa.types.is_boolean(kind):
-        return sheet.write_boolean
-    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
-        return sheet.write_number
+        return Kind.BOOL
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
-        return lambda r, c, v: sheet.write_datetime(r, c, v, date_format)
-    return lambda r, c, v: sheet.write_string(r, c, v if isinstance(v, str) else str(v))
+        return Kind.DATE
+    if pa.types.is_integer(kind):
+        return Kind.INT
+    if not pa.types.is_floating(kind):
+        return Kind.TEXT
+    if name.endswith("_wan"):
+        return Kind.MONEY
+    if name == "land_mu":
+        return Kind.MU
+    if name in _SCORE_COLUMNS or name.startswith("score_"):
+        return Kind.SCORE
+    return Kind.NUMBER
 
 
-def _width(header: str, values: list[Any]) -> float:
-    """Display width: CJK characters count double; dates and numbers by their text."""
-    def text_width(v: Any) -> int:
-        if isinstance(v, float):
-            v = f"{v:.6g}"
-        elif isinstance(v, dt.date):
-            v = "2021-03-05"
-        s = str(v)
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
-    widest = max([text_width(header), *(text_width(v) for v in values if v is not None)])
-    return float(min(widest + 2, _MAX_WIDTH))
+_SCORE_COLUMNS = frozenset({"score", "base_score", "bonus", "penalty", "raw_score"})
+
+
+def _cell_writer(sheet: Any, kind: Kind, fmt: Any) -> Callable[[int, int, Any], object]:
+    """The xlsxwriter call for a column's kind, so a cell is never guessed from its text."""
+    if kind is Kind.BOOL:
+        return sheet.write_boolean
+    if kind is Kind.DATE:
+        return lambda r, c, v: sheet.write_datetime(r, c, v, fmt)
+    if kind.digits is not None:
+        return lambda r, c, v: sheet.write_number(r, c, v, fmt)
+    return lambda r, c, v: sheet.write_string(r, c, v if isinstance(v, str) else str(v), fmt)
 
 
 _WRITERS: dict[str, Callable[[pa.Table, Path, dict[str, str]], None]] = {

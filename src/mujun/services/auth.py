@@ -18,6 +18,7 @@ from sqlalchemy import case, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.services import audit, web_sessions
 from mujun.services.errors import InvalidInput
 from mujun.services.passwords import check_password
@@ -43,7 +44,8 @@ class Locked(InvalidInput):
     """Too many wrong passwords for this name in the window."""
 
     def __init__(self, until: datetime):
-        super().__init__(f"too many failed sign-ins; try again after {until:%H:%M} UTC")
+        super().__init__(N_("登录失败次数过多，请在 %(time)s（UTC）之后再试"),
+                         time=f"{until:%H:%M}")
         self.until = until
 
 
@@ -125,11 +127,11 @@ def change_password(*, session: Session, user: User, current: str, new: str,
         audit.record(session=session, actor=user, action="auth.fail", entity="user",
                      entity_id=user.username, summary="wrong current password", at=now)
         session.commit()
-        raise InvalidInput("当前密码不正确")
+        raise InvalidInput(N_("当前密码不正确"))
     _clear(session, user.username, now)
     session.commit()
     if new == current:
-        raise InvalidInput("新密码不能与当前密码相同")
+        raise InvalidInput(N_("新密码不能与当前密码相同"))
     check_password(new, known=(user.username, user.display_name))
     user.password_hash = hash_password(new)
     user.must_change_password = False

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from mujun.engine.labels import GROUP_ZH
+from mujun.engine.texts import N_
 from mujun.services.access import Action, require
 from mujun.services.industries import industry_label
 from mujun.services.published import RunRef, published_runs
@@ -207,12 +208,12 @@ def _trend(session: Session, runs: dict[int, Run]) -> list[TrendPoint]:
 
 
 _TARGETS = (
-    ("above_scale_output", "规上工业产值", "万元",
-     "规上企业营业收入之和（库中无工业总产值字段，以营业收入计）"),
-    ("rd_expense", "规上研发费用", "万元", None),
-    ("va_per_mu", "亩均增加值", "万元/亩", "参评企业增加值之和 ÷ 用地之和"),
-    ("tax_per_mu", "亩均税收", "万元/亩", "参评企业实缴税收之和 ÷ 用地之和"),
-    ("industrial_investment", "工业投资", "万元", "统计局全县工业投资（县级年度数据）"),
+    ("above_scale_output", N_("规上工业产值"), N_("万元"),
+     N_("规上企业营业收入之和（库中无工业总产值字段，以营业收入计）")),
+    ("rd_expense", N_("规上研发费用"), N_("万元"), None),
+    ("va_per_mu", N_("亩均增加值"), N_("万元/亩"), N_("参评企业增加值之和 ÷ 用地之和")),
+    ("tax_per_mu", N_("亩均税收"), N_("万元/亩"), N_("参评企业实缴税收之和 ÷ 用地之和")),
+    ("industrial_investment", N_("工业投资"), N_("万元"), N_("统计局全县工业投资（县级年度数据）")),
 )
 
 

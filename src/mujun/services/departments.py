@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mujun.engine.fields import FIELDS
+from mujun.engine.texts import N_
 
 
 @dataclass(frozen=True)
@@ -34,20 +35,20 @@ class Department:
 DEPARTMENTS: dict[str, Department] = {
     d.code: d
     for d in (
-        Department("tax", "税务", ("tax_paid", "land_use_tax_due"), ("tax_serious",)),
+        Department("tax", N_("税务"), ("tax_paid", "land_use_tax_due"), ("tax_serious",)),
         Department(
             "stats",
-            "统计",
+            N_("统计"),
             ("name", "town", "industry_code", "above_scale", "production_start", "value_added",
              "revenue", "rd_expense", "employees", "energy_tce",
              "high_tech", "specialized", "listed", "rd_center"),
             creates_enterprises=True,
         ),
-        Department("power", "供电", ("electricity_kwh", "water_t")),
-        Department("land", "自然资源",
+        Department("power", N_("供电"), ("electricity_kwh", "water_t")),
+        Department("land", N_("自然资源"),
                    ("land_owned_m2", "land_leased_in_m2", "land_leased_out_m2"), ("land_illegal",)),
-        Department("env", "生态环境", ("emissions_t",), ("env_major", "env_penalty")),
-        Department("safety", "应急管理", (), ("safety_major", "safety_general")),
+        Department("env", N_("生态环境"), ("emissions_t",), ("env_major", "env_penalty")),
+        Department("safety", N_("应急管理"), (), ("safety_major", "safety_general")),
     )
 }
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """Base class: the operation was refused and nothing was written."""
+    """Base class: the operation was refused and nothing was written.
+
+    The message is Chinese, marked with ``N_`` for the catalogue; its variable parts are
+    ``%(name)s`` placeholders given as keywords, so a page can show it in English too
+    (``web.i18n.Translator.error``, docs/translations.md).
+    """
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 class NotFound(ServiceError):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from zxcvbn import zxcvbn
 
+from mujun.engine.texts import N_
 from mujun.services.errors import InvalidInput
 
 #: printed by ``mujun serve`` for the demo county on this machine, and in the docs
@@ -23,10 +24,10 @@ MIN_SCORE = 3
 #: zxcvbn's time grows with the length; what lies beyond this adds strength anyway
 _SCORED_CHARS = 100
 
-TOO_SHORT = f"密码至少需要 {MIN_LENGTH} 个字符"
-TOO_COMMON = ("密码太常见或太容易猜到（常用密码、键盘顺序、单词、日期或用户名），"
-              "请换一个更长、更独特的密码")
-PUBLISHED = "这是公开的演示密码，不能使用"
+TOO_SHORT = N_("密码至少需要 10 个字符")  # 10 = MIN_LENGTH
+TOO_COMMON = N_("密码太常见或太容易猜到（常用密码、键盘顺序、单词、日期或用户名），"
+                "请换一个更长、更独特的密码")
+PUBLISHED = N_("这是公开的演示密码，不能使用")
 
 
 class WeakPassword(InvalidInput):

@@ -1,21 +1,60 @@
-"""Chinese by default, English on request: pages write their text in Chinese and ``_()`` looks the
-English up here. A test checks that every text the templates use has its English."""
+"""Chinese by default, English on request: every text is written in Chinese where it is defined
+(templates, ``N_`` in Python) and ``_()`` looks its English up in the gettext catalogue
+``mujun/locale/en/LC_MESSAGES/messages.po``, read with Babel at start-up (docs/translations.md).
+Keyed labels (``above``, ``tax``, ``notice`` …) become Chinese through ``services.labels`` first, so
+the catalogue's msgids are always the Chinese text."""
 
 from __future__ import annotations
 
-from mujun.web.messages_en import EN, ZH_KEYED
+from functools import cache
+from importlib.resources import files
+from io import BytesIO
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from mujun.services.labels import label_zh
 
 LANGS = ("zh", "en")
+DOMAIN = "messages"
+
+
+def catalogue_path(lang: str) -> str:
+    return str(files("mujun") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po")
+
+
+@cache
+def _translations(lang: str) -> NullTranslations:
+    if lang == "zh":  # the texts are written in Chinese
+        return NullTranslations()
+    with open(catalogue_path(lang), "rb") as po:
+        catalog = read_po(po, locale=lang, domain=DOMAIN)
+    mo = BytesIO()
+    write_mo(mo, catalog)  # fuzzy and empty entries are left out: they show the Chinese
+    mo.seek(0)
+    return Translations(mo, domain=DOMAIN)
 
 
 class Translator:
     def __init__(self, lang: str):
         self.lang = lang if lang in LANGS else "zh"
+        self._t = _translations(self.lang)
 
     def __call__(self, text: str) -> str:
-        if self.lang == "zh":
-            return ZH_KEYED.get(text, text)
-        return EN.get(text, text)
+        return self._t.gettext(text)
+
+    def label(self, kind: str, key: str | None) -> str:
+        """The label of a key (``label("group", "above")`` → 规上工业企业 / Above scale)."""
+        return self(label_zh(kind, key))
+
+    def error(self, exc: Exception) -> str:
+        """A service's refusal in this language (its message and ``%(name)s`` parameters)."""
+        message = getattr(exc, "message", None)
+        if not isinstance(message, str):
+            return str(exc)
+        params = getattr(exc, "params", None)
+        return self(message) % params if params else self(message)
 
     @property
     def other(self) -> str:

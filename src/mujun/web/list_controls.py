@@ -12,5 +12,4 @@ from mujun.services.list_query import options
 
 def controls(**more: Any) -> dict[str, Any]:
     """The template context of a list page's controls, with ``more`` (e.g. the list's years)."""
-    return {"groups": options(GROUP_ZH), "classes": options(CLASSES), "group_labels": GROUP_ZH,
-            **more}
+    return {"groups": options(GROUP_ZH), "classes": options(CLASSES), **more}

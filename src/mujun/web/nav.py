@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mujun.engine.texts import N_
 from mujun.services.access import Action, allowed
 from mujun.store.models import Role, User
 
@@ -18,19 +19,19 @@ class NavItem:
 def nav_for(user: User, path: str) -> list[NavItem]:
     items: list[tuple[str, str]] = []
     if allowed(user, Action.COCKPIT):
-        items.append(("/cockpit", "驾驶舱"))
+        items.append(("/cockpit", N_("驾驶舱")))
     if user.role == Role.ENTERPRISE and user.uscc:
-        items.append((f"/enterprises/{user.uscc}", "我的企业"))
+        items.append((f"/enterprises/{user.uscc}", N_("我的企业")))
     elif allowed(user, Action.ENTERPRISES):
-        items.append(("/enterprises", "企业列表"))
+        items.append(("/enterprises", N_("企业列表")))
     if allowed(user, Action.LAND):
-        items.append(("/land", "低效用地"))
+        items.append(("/land", N_("低效用地")))
     if allowed(user, Action.RUNS_VIEW):
-        items.append(("/runs", "评价批次"))
+        items.append(("/runs", N_("评价批次")))
     if allowed(user, Action.IMPORTS):
-        items.append(("/imports", "数据导入"))
+        items.append(("/imports", N_("数据导入")))
     if allowed(user, Action.POLICIES_VIEW):
-        items.append(("/policies", "评价办法"))
+        items.append(("/policies", N_("评价办法")))
     return [NavItem(h, label, path == h or path.startswith(h + "/")) for h, label in items]
 
 

@@ -42,7 +42,7 @@ def render(request: Request, name: str, user: User | None, status_code: int = 20
     tr = Translator(get_lang(request))
     response = templates.TemplateResponse(
         request, name,
-        {"_": tr, "lang": tr.lang, "other_lang": tr.other, "user": user,
+        {"_": tr, "label": tr.label, "lang": tr.lang, "other_lang": tr.other, "user": user,
          "nav": nav_for(user, request.url.path) if user else [],
          "csrf_token": csrf_token(request), **context},
         status_code=status_code,

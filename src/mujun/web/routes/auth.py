@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.services import auth as auth_service
 from mujun.services import web_sessions
 from mujun.services.errors import InvalidInput
@@ -23,7 +24,9 @@ from mujun.web.deps import (
     SessionDep,
     SignedInUser,
     csrf_token,
+    get_lang,
     get_signed_in_user,
+    get_translator,
     session_token,
 )
 from mujun.web.nav import home_for
@@ -86,10 +89,11 @@ def _sign_in(request: Request, session: Session, username: str,
     return result
 
 
-def _refusal(result: auth_service.SignIn) -> str:
+def _refusal(request: Request, result: auth_service.SignIn) -> str:
+    tr = get_translator(get_lang(request))
     if result.outcome == "locked" and result.locked_until is not None:
-        return f"too many failed sign-ins; try again after {result.locked_until:%H:%M} UTC"
-    return "wrong user name or password"
+        return tr.error(auth_service.Locked(result.locked_until))
+    return tr(N_("用户名或密码错误"))
 
 
 @api.post("/login", response_model=Me, responses={401: {"model": Problem}, 429: {"model": Problem}})
@@ -98,7 +102,7 @@ def login(credentials: Credentials, request: Request, session: SessionDep) -> Re
     result = _sign_in(request, session, credentials.username, credentials.password)
     if result.user is None:
         status = 429 if result.outcome == "locked" else 401
-        return JSONResponse({"detail": _refusal(result)}, status_code=status)
+        return JSONResponse({"detail": _refusal(request, result)}, status_code=status)
     return _me(request, result.user, _start_session(request, session, result.user))
 
 
@@ -155,7 +159,7 @@ def login_form(
     result = _sign_in(request, session, username, password)
     if result.user is None:
         return render(request, "login.html", None, status_code=401 if result.outcome != "locked"
-                      else 429, next=_safe_next(next) or "", error=_refusal(result),
+                      else 429, next=_safe_next(next) or "", error=_refusal(request, result),
                       username=username)
     _start_session(request, session, result.user)
     if result.user.must_change_password:
@@ -191,7 +195,7 @@ def password_form(
 ) -> Response:
     try:
         if new_password != new_password_again:
-            raise InvalidInput("两次输入的新密码不一致")
+            raise InvalidInput(N_("两次输入的新密码不一致"))
         _change_password(request, session, user, current_password, new_password)
     except InvalidInput as exc:
         session.rollback()

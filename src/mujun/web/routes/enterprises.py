@@ -8,6 +8,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from mujun.engine.labels import EXEMPT_ZH, GROUP_ZH
+from mujun.io.number_formats import Kind
+from mujun.io.xlsx_table import Column
 from mujun.services import lists, portrait, value_history
 from mujun.services.list_query import options
 from mujun.web.deps import CurrentUser, SessionDep
@@ -23,8 +25,11 @@ Filters = Annotated[lists.EnterpriseFilter, Query()]
 UsccPath = Annotated[str, Path(min_length=1, max_length=18,
                                description="统一社会信用代码")]
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
-EXPORT_HEADERS = ["统一社会信用代码", "企业名称", "乡镇街道", "行业", "组别", "综合得分",
-                  "组内排名", "组内参评数", "并列数", "评价档次", "低效用地", "免评原因"]
+EXPORT_COLUMNS = [Column("统一社会信用代码", Kind.CODE), Column("企业名称"), Column("乡镇街道"),
+                  Column("行业"), Column("组别"), Column("综合得分", Kind.SCORE),
+                  Column("组内排名", Kind.INT), Column("组内参评数", Kind.INT),
+                  Column("并列数", Kind.INT), Column("评价档次"), Column("低效用地"),
+                  Column("免评原因")]
 
 
 @api.get("", response_model=lists.EnterprisePage)
@@ -45,7 +50,7 @@ def export_enterprises(session: SessionDep, user: CurrentUser, filters: Filters)
              r.rank, r.group_size, r.tied, r.klass, r.low_efficiency,
              EXEMPT_ZH.get(r.exempt_reason or "", r.exempt_reason)]
             for r in page.items)
-    return download(workbook(EXPORT_HEADERS, rows, f"企业 {page.year or ''}"),
+    return download(workbook(EXPORT_COLUMNS, rows, f"企业 {page.year or ''}"),
                     f"enterprises-{page.year or 'all'}.xlsx")
 
 

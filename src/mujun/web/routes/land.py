@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from mujun.io.number_formats import Kind
+from mujun.io.xlsx_table import Column
 from mujun.services import lists
 from mujun.web.deps import CurrentUser, SessionDep
 from mujun.web.list_controls import controls
@@ -18,8 +20,10 @@ pages = APIRouter(include_in_schema=False)
 
 #: the list's query as one model: empty fields count as not given (list_query.ListQuery)
 Filters = Annotated[lists.LandQuery, Query()]
-EXPORT_HEADERS = ["统一社会信用代码", "企业名称", "乡镇街道", "行业", "评价档次", "综合得分",
-                  "用地面积(亩)", "亩均税收(万元/亩)", "一票否决"]
+EXPORT_COLUMNS = [Column("统一社会信用代码", Kind.CODE), Column("企业名称"), Column("乡镇街道"),
+                  Column("行业"), Column("评价档次"), Column("综合得分", Kind.SCORE),
+                  Column("用地面积", Kind.MU), Column("亩均税收", Kind.NUMBER, "万元/亩"),
+                  Column("一票否决")]
 
 
 @api.get("/low-efficiency", response_model=lists.LandPage)
@@ -33,7 +37,7 @@ def export(session: SessionDep, user: CurrentUser, filters: Filters) -> Response
     page = lists.low_efficiency_land(session=session, actor=user, filters=filters, paged=False)
     rows = ([r.uscc, r.name, r.town, r.industry, r.klass, r.score, r.land_mu, r.tax_per_mu,
              r.vetoed] for r in page.items)
-    return download(workbook(EXPORT_HEADERS, rows, "低效用地"), f"low-efficiency-{page.year}.xlsx")
+    return download(workbook(EXPORT_COLUMNS, rows, "低效用地"), f"low-efficiency-{page.year}.xlsx")
 
 
 @pages.get("/land")

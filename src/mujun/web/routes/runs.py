@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from mujun.engine.fields import FIELD_BY_KEY
 from mujun.engine.labels import EXEMPT_ZH, GROUP_ZH
 from mujun.engine.policy import shipped_policy_names
+from mujun.io.number_formats import Kind
+from mujun.io.xlsx_table import Column
 from mujun.services import access, appeals, job_tasks, run_views, runs
 from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound
@@ -114,8 +116,10 @@ def get_run(run_id: RunId, session: SessionDep, user: CurrentUser, now: Now,
                                 now=now)
 
 
-RESULT_HEADERS = ["统一社会信用代码", "企业名称", "乡镇街道", "行业", "组别", "免评原因",
-                  "综合得分", "组内排名", "评价档次", "一票否决", "低效用地"]
+RESULT_COLUMNS = [Column("统一社会信用代码", Kind.CODE), Column("企业名称"), Column("乡镇街道"),
+                  Column("行业"), Column("组别"), Column("免评原因"),
+                  Column("综合得分", Kind.SCORE), Column("组内排名", Kind.INT),
+                  Column("评价档次"), Column("一票否决"), Column("低效用地")]
 
 
 @api.get("/runs/{run_id}/results.xlsx", response_class=Response)
@@ -123,20 +127,19 @@ def export_results(run_id: RunId, session: SessionDep, user: CurrentUser,
                    filters: Results) -> Response:
     """The results the filters select, every page, as .xlsx."""
     rows = run_views.run_results(session=session, actor=user, run_id=run_id, filters=filters)
-    return download(workbook(RESULT_HEADERS, (
+    return download(workbook(RESULT_COLUMNS, (
         [r.uscc, r.name, r.town, r.industry, GROUP_ZH.get(r.group or "", r.group),
          EXEMPT_ZH.get(r.exempt_reason or "", r.exempt_reason), r.score, r.rank, r.klass,
          r.vetoed, r.low_efficiency] for r in rows), "评价结果"), f"results-{run_id}.xlsx")
 
 
-CHANGE_HEADERS = ["统一社会信用代码", "企业名称", "组别", "原档次", "新档次", "原得分", "新得分",
-                  "得分变化"]
-
-
 def _changes_xlsx(changes: run_views.ChangePage, before: str, after: str, sheet: str,
                   name: str) -> Response:
-    headers = [*CHANGE_HEADERS[:3], f"{before} 档次", f"{after} 档次", f"{before} 得分",
-               f"{after} 得分", f"得分变化（{after} − {before}）"]
+    """Who changes class, ``before`` → ``after`` (the older run or the base policy first)."""
+    headers = [Column("统一社会信用代码", Kind.CODE), Column("企业名称"), Column("组别"),
+               Column(f"{before} 档次"), Column(f"{after} 档次"),
+               Column(f"{before} 得分", Kind.SCORE), Column(f"{after} 得分", Kind.SCORE),
+               Column(f"得分变化（{after} − {before}）", Kind.SCORE)]
     rows = ([c.uscc, c.name, GROUP_ZH.get(c.group or "", c.group), c.class_before,
              c.class_after, c.score_before, c.score_after, c.change] for c in changes.items)
     return download(workbook(headers, rows, sheet), name)

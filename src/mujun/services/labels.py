@@ -1,0 +1,43 @@
+"""Every keyed label people read, by kind: ``LABELS[kind][key]`` is the Chinese text.
+
+The engine's vocabulary (groups, exemption reasons, bonuses, incidents) comes from
+``engine.labels``, field names from ``engine.fields``, departments from ``services.departments``;
+the store's states are named here. Pages translate the Chinese through the catalogue
+(docs/translations.md), so each label is written once in Chinese and once in English.
+"""
+
+from __future__ import annotations
+
+from mujun.engine.fields import FIELDS
+from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
+from mujun.engine.texts import N_
+from mujun.services.departments import DEPARTMENTS
+
+LABELS: dict[str, dict[str, str]] = {
+    "group": GROUP_ZH,
+    "exempt": EXEMPT_ZH,
+    "bonus": BONUS_ZH,
+    "incident": INCIDENT_ZH,
+    "field": {f.key: f.header_zh for f in FIELDS},
+    "department": {d.code: d.name_zh for d in DEPARTMENTS.values()},
+    "role": {"admin": N_("管理员"), "clerk": N_("部门填报员"), "officer": N_("乡镇专员"),
+             "enterprise": N_("企业用户"), "leader": N_("县领导")},
+    "run": {"draft": N_("草稿"), "notice": N_("公示中"), "final": N_("已定稿"),
+            "superseded": N_("已被取代")},
+    "appeal": {"pending": N_("待处理"), "accepted": N_("已采纳"), "rejected": N_("已驳回")},
+    "job": {"queued": N_("排队中"), "running": N_("执行中"), "done": N_("已完成"),
+            "failed": N_("失败")},
+    "job_kind": {"import": N_("数据导入"), "run.create": N_("生成评价批次"),
+                 "appeal.accept": N_("采纳申诉并重算")},
+    "value": {"current": N_("现值"), "import": N_("导入"), "edit": N_("手工修改"),
+              "appeal": N_("申诉更正"), "remove": N_("删除")},
+    "severity": {"error": N_("错误"), "warning": N_("提示")},
+    "parcel": {"idle": N_("闲置"), "reclaimable": N_("可收回")},
+}
+
+
+def label_zh(kind: str, key: str | None) -> str:
+    """The Chinese label of ``key``; an unknown key is shown as it is (a test looks for those)."""
+    if key is None or key == "":
+        return "—"
+    return LABELS[kind].get(key, key)
