@@ -313,3 +313,22 @@ def test_what_if_page_filters_and_exports(sign_in: SignIn) -> None:
     assert page.status_code == 200 and 'id="whatif-result"' in page.text
     export = _links(page.text, "button secondary")
     assert any("/api/runs/2/what-if.xlsx?policy_name=zhejiang-template" in e for e in export)
+
+
+def test_imports_list_pages_sorts_filters(sign_in: SignIn) -> None:
+    """The county was imported department by department, 5 files a year for 2020 and 2021."""
+    c = sign_in("admin")
+    whole = _items(c, "/api/imports")
+    ids = [b["id"] for b in whole]
+    assert len(ids) == 10 and ids == sorted(ids, reverse=True)
+    check_paging(c, "/api/imports", key="id")
+    assert [(b["department"], b["year"]) for b in _items(c, "/api/imports", department="tax")] == [
+        ("tax", 2021), ("tax", 2020)]
+    assert {b["year"] for b in _items(c, "/api/imports", year=2020)} == {2020}
+    years = [b["year"] for b in _items(c, "/api/imports", sort="year")]
+    assert years == sorted(years) and years[0] == 2020
+    html = c.get("/imports", params={"department": "", "year": "", "sort": "", "per_page": 4}).text
+    assert "tax" in _options(html, "department")
+    [following] = _links(html, "next")
+    shown = tables(c.get("/imports" + following.split("#")[0]).text)["import-history"][1:]
+    assert [int(row[0]) for row in shown] == ids[4:8]
