@@ -264,7 +264,9 @@ def test_compare_reads_older_to_newer_with_a_known_rise(sign_in: SignIn) -> None
     appeal = ent.post("/api/runs/2/appeals", json={"uscc": CODES[0], "reason": "税收漏报"}).json()
     r = admin.post(f"/api/appeals/{appeal['id']}/resolve",
                    json={"accept": True, "note": "核实后更正", "corrections": {"tax_paid": 400}})
-    new_id = wait_job(admin, submitted(r))["result"]["new_run_id"]
+    job = wait_job(admin, submitted(r))
+    assert job["status"] == "done", job
+    new_id = job["result"]["new_run_id"]
     one = admin.get(f"/api/runs/{new_id}/diff", params={"other": 2}).json()
     other = admin.get("/api/runs/2/diff", params={"other": new_id}).json()
     assert one == other
