@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mujun.engine.explain import _n
 from mujun.engine.fields import M2_PER_MU
 from mujun.io.number_formats import (
     MINUS,
@@ -80,6 +81,7 @@ finite = st.floats(allow_nan=False, allow_infinity=False)
 WIDE = Context(prec=800)  # any float's exact expansion fits
 
 
+@settings(deadline=None)  # the machine is shared; a slow first call is no failure
 @given(finite, st.integers(min_value=0, max_value=6))
 def test_never_a_negative_zero(value: float, digits: int) -> None:
     for text in (number(value, digits), percent(value, digits), signed(value, digits),
@@ -89,6 +91,7 @@ def test_never_a_negative_zero(value: float, digits: int) -> None:
             assert any(ch in "123456789" for ch in text), text
 
 
+@settings(deadline=None)  # the machine is shared; a slow first call is no failure
 @given(finite, st.integers(min_value=0, max_value=6))
 def test_parse_back_equals_the_value_rounded_half_away_from_zero(value: float, digits: int
                                                                  ) -> None:
@@ -97,3 +100,11 @@ def test_parse_back_equals_the_value_rounded_half_away_from_zero(value: float, d
     back = parse(number(value, digits))
     assert back == expected == rounded(value, digits)
     assert abs(WIDE.subtract(Decimal(value), expected)) <= step / 2
+
+
+@settings(deadline=None)  # the machine is shared; a slow first call is no failure
+@given(finite, st.integers(min_value=0, max_value=6))
+def test_the_explanation_text_never_shows_a_negative_zero(value: float, digits: int) -> None:
+    text = _n(value, digits)
+    assert text not in ("-0", "-0.0") and not (text.startswith("-")
+                                                and not text.strip("-0.,"))

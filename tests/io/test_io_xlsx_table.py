@@ -11,7 +11,9 @@ import pyarrow as pa
 from io_helpers import A, B
 
 from mujun.io import write_results
+from mujun.io.error_report import write_error_report
 from mujun.io.number_formats import Kind
+from mujun.io.problems import Problem
 from mujun.io.xlsx_table import Column, table_xlsx
 
 COLUMNS = [Column("统一社会信用代码", Kind.CODE), Column("企业名称"),
@@ -84,3 +86,16 @@ def test_evaluate_results_have_number_formats_by_column(tmp_path: Path) -> None:
         "rank": (1, "#,##0"), "差别化电价加价(万元)": (-0.2395652069754258, "#,##0.00"),
         "next_class": ("A", "General"),
     }
+
+
+def test_error_report_keeps_values_as_text_and_lines_as_numbers(tmp_path: Path) -> None:
+    problems = [Problem("tax.xlsx", 12, "实缴税收", "0012.50", "不是数字 (not a number)", "error"),
+                Problem("tax.xlsx", None, None, None, "缺少列", "warning")]
+    sheet = openpyxl.load_workbook(write_error_report(tmp_path / "e.xlsx", problems)).active
+    assert sheet is not None
+    assert [c.value for c in sheet[2]] == ["文件/工作表", "行", "列", "值", "原因", "级别"]
+    assert sheet.freeze_panes == "A3"
+    line, value = sheet["B3"], sheet["D3"]
+    assert (line.value, line.number_format) == (12, "0")
+    assert (value.value, value.number_format) == ("0012.50", "@")  # as the clerk typed it
+    assert sheet["B4"].value is None and sheet["F4"].value == "提示"

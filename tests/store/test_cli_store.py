@@ -61,7 +61,7 @@ def test_users_and_acting_as_a_clerk(cli_env: str, tmp_path: Path) -> None:
     tax = write_tax(tmp_path / "t.csv", 3)
     denied = runner.invoke(app, ["import", "--year", "2024", "-d", "stats", str(stats),
                                  "--as", "tax1"])
-    assert denied.exit_code == 1 and "may not import" in denied.output
+    assert denied.exit_code == 1 and "tax1 无权导入统计的数据" in denied.output
     loaded = runner.invoke(app, ["import", "--year", "2024", "-d", "stats", str(stats)])
     assert loaded.exit_code == 0
     ok = runner.invoke(app, ["import", "--year", "2024", "-d", "tax", str(tax), "--as", "tax1"])

@@ -134,7 +134,8 @@ def test_every_api_route_is_in_the_matrix(app) -> None:  # type: ignore[no-untyp
 
 def test_signed_out_api_is_401_and_pages_redirect(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/api/cockpit").status_code == 401
-    assert client.get("/api/cockpit").json() == {"detail": "not signed in"}
+    assert client.get("/api/cockpit").json() == {"detail": "请先登录"}
+    assert client.get("/api/cockpit?lang=en").json() == {"detail": "please sign in"}
     r = client.get("/cockpit", follow_redirects=False)
     assert (r.status_code, r.headers["location"]) == (303, "/login?next=/cockpit")
 

@@ -127,7 +127,7 @@ def test_cockpit_map_is_geojson_coloured_by_class(sign_in: SignIn) -> None:
     assert len(m["features"]) == 13
     first = m["features"][0]
     assert first["properties"] == {"parcel": "331124-T-001", "area_m2": 6000.0,
-                                   "town": "西屏街道", "zone": "测试园区",
+                                   "area_mu": 9.0, "town": "西屏街道", "zone": "测试园区",
                                    "owner_uscc": CODES[0], "owner": "松阳测试01有限公司",
                                    "class": "D", "low_efficiency": True}
     assert first["geometry"]["type"] == "Polygon"

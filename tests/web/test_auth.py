@@ -55,8 +55,8 @@ def test_post_without_csrf_token_is_refused(client: TestClient) -> None:
     r = client.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
     assert r.status_code == 200
     r = client.post("/api/runs", json={"year": 2021})
-    assert (r.status_code, r.json()) == (403, {"detail": "CSRF token missing or wrong; reload "
-                                                         "the page and try again"})
+    assert (r.status_code, r.json()) == (403, {
+        "detail": "页面已过期（CSRF 令牌缺失或不对），请刷新页面后重试"})
     r = client.post("/api/runs", json={"year": 2021}, headers={"X-CSRF-Token": "forged"})
     assert r.status_code == 403
 

@@ -20,6 +20,7 @@ from mujun.engine.policy import CLASSES, LoadedPolicy
 from mujun.engine.uscc import normalize
 from mujun.engine.whatif import compare
 from mujun.io import OutputError, write_results
+from mujun.io.number_formats import mu, score
 
 out = Console(highlight=False)
 
@@ -80,7 +81,7 @@ def _print_summary(s: Summary, given: inputs.Inputs) -> None:
     out.print(f"rows {s.rows}; exempt: {exempt}")
     out.print(
         f"low-efficiency land (低效用地): {s.low_efficiency_count} enterprises, "
-        f"{s.low_efficiency_mu:,.2f} 亩"
+        f"{mu(s.low_efficiency_mu)} 亩"
     )
     out.print(
         f"data warnings in results: {s.warnings}; input problems: {given.errors} row error(s) "
@@ -145,8 +146,7 @@ def whatif_command(
     for c in result.changes:
         changes.add_row(
             c.uscc, c.name or "", c.class_before or "免评", c.class_after or "免评",
-            "" if c.score_before is None else f"{c.score_before:.4f}",
-            "" if c.score_after is None else f"{c.score_after:.4f}",
+            score(c.score_before), score(c.score_after),
         )
     out.print(changes)
     mix = Table(title="class mix 档次分布 (before → after)", title_justify="left")

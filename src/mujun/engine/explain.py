@@ -1,12 +1,14 @@
 """The explanation of one enterprise's result: every point of its score, in words its owner reads.
 
 ``explain`` gathers the numbers from an :class:`Evaluation` (nothing is recomputed here: the
-points, ratios and benchmarks are the engine's own); ``render_zh`` writes them as Chinese text.
+points, ratios and benchmarks are the engine's own); ``render`` writes them as text, Chinese or
+through a translation.
 The same :class:`Explanation` is stored with every run result and shown on the portrait page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -14,7 +16,14 @@ import pyarrow as pa
 
 from mujun.engine.evaluate import UNREACHABLE, Evaluation
 from mujun.engine.fields import BONUS_FLAGS, FIELD_BY_KEY, LAND_MU
-from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH, indicator_unit
+from mujun.engine.labels import (
+    BONUS_ZH,
+    EXEMPT_ZH,
+    GROUP_ZH,
+    INCIDENT_ZH,
+    indicator_unit,
+    translate_unit,
+)
 from mujun.engine.policy import policy_hash
 
 
@@ -155,94 +164,118 @@ def _n(x: float | None, digits: int = 4) -> str:
     if x is None:
         return "—"
     text = f"{x:,.{digits}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # no "−0" (docs/numbers.md)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _warning_zh(warning: str) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def _warning(warning: str, _: Callable[[str], str]) -> str:
     """``tax_per_mu: tax_paid missing`` → ``实缴税收(万元) 缺失``."""
     parts = []
     for piece in warning.split("; "):
-        _, _, rest = piece.partition(": ")
-        name, _, what = rest.rpartition(" ")
+        _key, _sep, rest = piece.partition(": ")
+        name, _sep, what = rest.rpartition(" ")
         label = (
-            "用地面积"
+            _("用地面积")
             if name == LAND_MU
-            else FIELD_BY_KEY[name].header_zh
+            else _(FIELD_BY_KEY[name].header_zh)
             if name in FIELD_BY_KEY
             else name
         )
-        parts.append(f"{label} {'缺失' if what == 'missing' else '为负数'}")
-    return "；".join(parts)
+        state = _("缺失") if what == "missing" else _("为负数")
+        parts.append(f"{label} {state}")
+    return _("；").join(parts)
+
+
+def render(e: Explanation, _: Callable[[str], str] = _same, policy_title: str | None = None) -> str:
+    """The explanation as text for the enterprise's owner: Chinese, or the language of the
+    translation ``_`` (a gettext function; the texts are in the catalogue, docs/translations.md).
+    """
+    def n(x: float | None, digits: int = 4) -> str:
+        return _n(x, digits)
+
+    def label(labels: dict[str, str], key: str | None) -> str:
+        return _(labels.get(key or "", key or ""))
+
+    sep = _("、")
+    out = [
+        _("%(name)s（统一社会信用代码 %(uscc)s）") % {"name": e.name or "", "uscc": e.uscc},
+        _("%(year)s 年度亩均效益综合评价 · 评价办法 %(policy)s（%(hash)s）") % {
+            "year": e.year, "policy": policy_title or e.policy_name, "hash": e.policy_hash[:12]},
+    ]
+    if e.group is None:
+        out.append(_("本年度不参评：%(reason)s。") % {"reason": label(EXEMPT_ZH, e.exempt_reason)})
+        return "\n".join(out)
+    out.append(_("参评组别：%(group)s；用地 %(mu)s 亩。") % {
+        "group": label(GROUP_ZH, e.group), "mu": n(e.land_mu)})
+    out.append("")
+    out.append(_("一、指标得分（得分 = 权重 × 取小值(实际值 ÷ 基准值, 上限)）"))
+    for i in e.indicators:
+        unit = translate_unit(i.unit, _)
+        out.append("  " + _("%(title)s：实际 %(value)s %(unit)s，基准 %(benchmark)s %(unit)s，"
+                            "比值 %(ratio)s（上限 %(cap)s），权重 %(weight)s，得 %(points)s 分") % {
+            "title": _(i.title), "value": n(i.value), "unit": unit, "benchmark": n(i.benchmark),
+            "ratio": n(i.ratio), "cap": n(i.cap), "weight": n(i.weight), "points": n(i.points)})
+        if i.warning:
+            out.append("    " + _("此项按 0 计：%(why)s") % {"why": _warning(i.warning, _)})
+    out.append("  " + _("基础得分合计 %(points)s 分") % {"points": n(e.base_score)})
+    out.append("")
+    out.append(_("二、加分与扣分"))
+    if e.bonus_flags:
+        parts = sep.join(f"{label(BONUS_ZH, f)} +{n(p)}" for f, p in e.bonus_flags)
+        out.append("  " + _("加分：%(parts)s；合计不超过 %(cap)s 分，实际加 %(points)s 分") % {
+            "parts": parts, "cap": n(e.bonus_cap), "points": n(e.bonus)})
+    else:
+        out.append("  " + _("加分：无"))
+    if e.penalties:
+        parts = sep.join(f"{label(INCIDENT_ZH, t)} −{n(p)}" for t, p in e.penalties)
+        out.append("  " + _("扣分：%(parts)s；合计扣 %(points)s 分") % {
+            "parts": parts, "points": n(e.penalty)})
+    else:
+        out.append("  " + _("扣分：%(points)s 分") % {"points": n(e.penalty)})
+    out.append("  " + _("综合得分 = %(base)s + %(bonus)s − %(penalty)s = %(raw)s，"
+                        "保留四位小数为 %(score)s 分") % {
+        "base": n(e.base_score), "bonus": n(e.bonus), "penalty": n(e.penalty),
+        "raw": n(e.raw_score), "score": n(e.score)})
+    out.append("")
+    out.append(_("三、排名与档次"))
+    if e.vetoed:
+        reasons = sep.join(label(INCIDENT_ZH, t) for t in e.veto_reason)
+        out.append("  " + _("一票否决（%(reasons)s）：直接评为 D 档，不参与排名。") % {
+            "reasons": reasons})
+    else:
+        out.append("  " + _("组内排名 第 %(rank)s 名 / 共 %(size)s 家，评为 %(klass)s 档。") % {
+            "rank": e.rank, "size": e.population_size, "klass": e.klass})
+    out.append("")
+    out.append(_("四、提档路径"))
+    if e.vetoed:
+        out.append("  " + _("被一票否决，本年度无提档路径。"))
+    elif e.klass == "A":
+        out.append("  " + _("无（已是 A 档或被一票否决）。"))
+    elif e.next_class is None:
+        out.append("  " + _("上一档本年度无企业，无可比提档目标。"))
+    elif e.unreachable:
+        out.append("  " + _("仅靠增加实缴税收无法升到 %(klass)s 档，需同时提升其他指标。") % {
+            "klass": e.next_class})
+    else:
+        out.append("  " + _("其他条件不变，实缴税收再增加 %(tax)s 万元，"
+                            "即可达到 %(klass)s 档的最低得分。") % {
+            "tax": n(e.extra_tax_wan, 2), "klass": e.next_class})
+    out.append("")
+    out.append(_("五、资源要素差别化（按档次）"))
+    out.append("  " + _("用电加价 %(power)s 万元；用水加价 %(water)s 万元；城镇土地使用税减免 "
+                        "%(land)s 万元。") % {
+        "power": n(e.electricity_surcharge_wan), "water": n(e.water_surcharge_wan),
+        "land": n(e.land_tax_reduction_wan)})
+    if e.low_efficiency:
+        out.append("  " + _("本企业用地列入低效用地（腾笼换鸟）名单。"))
+    return "\n".join(out)
 
 
 def render_zh(e: Explanation) -> str:
-    """The explanation as Chinese text for the enterprise's owner."""
-    out = [
-        f"{e.name or ''}（统一社会信用代码 {e.uscc}）",
-        f"{e.year} 年度亩均效益综合评价 · 评价办法 {e.policy_name}（{e.policy_hash[:12]}）",
-    ]
-    if e.group is None:
-        reason = EXEMPT_ZH.get(e.exempt_reason or "", e.exempt_reason or "")
-        out.append(f"本年度不参评：{reason}。")
-        return "\n".join(out)
-    out.append(f"参评组别：{GROUP_ZH.get(e.group, e.group)}；用地 {_n(e.land_mu)} 亩。")
-    out.append("")
-    out.append("一、指标得分（得分 = 权重 × min(实际值 ÷ 基准值, 上限)）")
-    for i in e.indicators:
-        out.append(
-            f"  {i.title}：实际 {_n(i.value)} {i.unit}，基准 {_n(i.benchmark)} {i.unit}，"
-            f"比值 {_n(i.ratio)}（上限 {_n(i.cap)}），权重 {_n(i.weight)}，得 {_n(i.points)} 分"
-        )
-        if i.warning:
-            out.append(f"    此项按 0 计：{_warning_zh(i.warning)}")
-    out.append(f"  基础得分合计 {_n(e.base_score)} 分")
-    out.append("")
-    out.append("二、加分与扣分")
-    if e.bonus_flags:
-        parts = "、".join(f"{BONUS_ZH.get(f, f)} +{_n(p)}" for f, p in e.bonus_flags)
-        out.append(f"  加分：{parts}；合计不超过 {_n(e.bonus_cap)} 分，实际加 {_n(e.bonus)} 分")
-    else:
-        out.append("  加分：无")
-    if e.penalties:
-        parts = "、".join(f"{INCIDENT_ZH.get(t, t)} −{_n(p)}" for t, p in e.penalties)
-        out.append(f"  扣分：{parts}；合计扣 {_n(e.penalty)} 分")
-    else:
-        out.append(f"  扣分：{_n(e.penalty)} 分")
-    out.append(
-        f"  综合得分 = {_n(e.base_score)} + {_n(e.bonus)} − {_n(e.penalty)}"
-        f" = {_n(e.raw_score)}，保留四位小数为 {_n(e.score)} 分"
-    )
-    out.append("")
-    out.append("三、排名与档次")
-    if e.vetoed:
-        reasons = "、".join(INCIDENT_ZH.get(t, t) for t in e.veto_reason)
-        out.append(f"  一票否决（{reasons}）：直接评为 D 档，不参与排名。")
-    else:
-        out.append(f"  组内排名 第 {e.rank} 名 / 共 {e.population_size} 家，评为 {e.klass} 档。")
-    out.append("")
-    out.append("四、提档路径")
-    if e.vetoed or e.klass == "A":
-        out.append(
-            "  无（已是 A 档或被一票否决）。"
-            if not e.vetoed
-            else "  被一票否决，本年度无提档路径。"
-        )
-    elif e.next_class is None:
-        out.append("  上一档本年度无企业，无可比提档目标。")
-    elif e.unreachable:
-        out.append(f"  仅靠增加实缴税收无法升到 {e.next_class} 档，需同时提升其他指标。")
-    else:
-        out.append(
-            f"  其他条件不变，实缴税收再增加 {_n(e.extra_tax_wan, 2)} 万元，即可达到 "
-            f"{e.next_class} 档的最低得分。"
-        )
-    out.append("")
-    out.append("五、资源要素差别化（按档次）")
-    out.append(
-        f"  用电加价 {_n(e.electricity_surcharge_wan)} 万元；用水加价 "
-        f"{_n(e.water_surcharge_wan)} 万元；城镇土地使用税减免 "
-        f"{_n(e.land_tax_reduction_wan)} 万元。"
-    )
-    if e.low_efficiency:
-        out.append("  本企业用地列入低效用地（腾笼换鸟）名单。")
-    return "\n".join(out)
+    """The explanation as Chinese text (the 公示 letter, the command line)."""
+    return render(e)

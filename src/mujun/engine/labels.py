@@ -6,6 +6,8 @@ column is named the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mujun.engine.fields import FIELD_BY_KEY, INCIDENT_TYPES, LAND_MU
 from mujun.engine.policy import Policy, ResolvedIndicator
 from mujun.engine.texts import N_
@@ -49,7 +51,12 @@ _HEAD_ZH = {
 
 
 def _field_unit(name: str) -> str:
-    return "亩" if name == LAND_MU else FIELD_BY_KEY[name].unit
+    return N_("亩") if name == LAND_MU else FIELD_BY_KEY[name].unit
+
+
+def translate_unit(unit: str, translate: Callable[[str], str]) -> str:
+    """A composed unit (``万元/亩``) in another language, part by part (``10k yuan/mu``)."""
+    return "/".join(translate(part) for part in unit.split("/"))
 
 
 def indicator_unit(ind: ResolvedIndicator) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mujun.io.cells import new_workbook
+from mujun.io.number_formats import Kind
 from mujun.io.problems import Problem
 
 COLUMNS = (("文件/工作表", 28), ("行", 8), ("列", 24), ("值", 24), ("原因", 70), ("级别", 8))
@@ -19,7 +20,8 @@ def write_error_report(path: str | Path, problems: Sequence[Problem], *, title: 
     head = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     error = book.add_format({"font_color": "#C00000", "text_wrap": True, "valign": "top"})
     warning = book.add_format({"font_color": "#7F6000", "text_wrap": True, "valign": "top"})
-    text = book.add_format({"num_format": "@", "valign": "top"})
+    text = book.add_format({"num_format": Kind.CODE.excel_format, "valign": "top"})
+    line = book.add_format({"num_format": "0", "valign": "top"})  # a line number, no separator
     row = 0
     if title:
         sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 13}))
@@ -39,7 +41,7 @@ def write_error_report(path: str | Path, problems: Sequence[Problem], *, title: 
         style = error if p.is_error else warning
         sheet.write_string(row, 0, p.file, text)
         if p.line is not None:
-            sheet.write_number(row, 1, p.line)
+            sheet.write_number(row, 1, p.line, line)
         sheet.write_string(row, 2, p.column or "", text)
         sheet.write_string(row, 3, "" if p.value is None else str(p.value), text)
         sheet.write_string(row, 4, p.reason, style)

@@ -7,10 +7,10 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
+from mujun.engine.labels import GROUP_ZH
 from mujun.io.cells import new_workbook
 from mujun.io.number_formats import Kind
 
-GROUP_ZH = {"above": "规上企业", "below": "规下企业"}
 COLUMNS = (("序号", 6), ("统一社会信用代码", 22), ("企业名称", 36), ("乡镇街道", 12),
            ("综合得分", 10), ("组内排名", 9), ("评价类别", 9), ("备注", 18))
 

@@ -21,6 +21,7 @@ from enum import Enum
 from typing import Any
 
 from mujun.engine.fields import M2_PER_MU
+from mujun.engine.texts import N_
 
 MISSING = "—"
 MINUS = "\u2212"  # the minus sign, not the hyphen
@@ -106,10 +107,29 @@ def money(value_wan: Any) -> str:
     return number(value_wan, Kind.MONEY.digits or 0)
 
 
+def in_yi(value_wan: Any) -> str:
+    """A county total given in 万元, in 亿元 without the unit: ``443.94``."""
+    return number(value_wan, 2, scale=-YI_IN_WAN_DIGITS)
+
+
 def money_yi(value_wan: Any) -> str:
     """A county total given in 万元, in 亿元 with the unit: ``443.94 亿元``."""
-    text = number(value_wan, 2, scale=-YI_IN_WAN_DIGITS)
+    text = in_yi(value_wan)
     return text if text == MISSING else text + " 亿元"
+
+
+#: the unit a county-wide total is shown in, for a figure kept in the first
+COUNTY_UNIT = {"万元": N_("亿元")}
+
+
+def county_unit(unit: str) -> str:
+    """The unit a county total kept in ``unit`` is shown in (万元 → 亿元; others unchanged)."""
+    return COUNTY_UNIT.get(unit, unit)
+
+
+def county_total(value: Any, unit: str) -> str:
+    """A county total kept in ``unit``, as a number in :func:`county_unit` (no unit)."""
+    return in_yi(value) if county_unit(unit) == "亿元" else number(value, 2)
 
 
 def mu(value_mu: Any) -> str:

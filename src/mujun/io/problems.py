@@ -9,10 +9,23 @@ Problem so the caller prints one clear line instead of a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+#: the English gloss at the end of a reason: ``不是数字 (not a number)``
+_GLOSS = re.compile(r"^(?P<zh>.*?)\s*\((?P<en>[a-z][^()]*)\)$", re.DOTALL)
+
+
+def split_gloss(reason: str) -> tuple[str, str | None]:
+    """A reason's Chinese and its English gloss (``None`` when it has none), so a page shows the
+    reason in one language: ``("不是数字", "not a number")``."""
+    found = _GLOSS.match(reason)
+    if found is None:
+        return reason, None
+    return found["zh"], found["en"]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.services.errors import NotFound, PermissionDenied
 from mujun.store.models import Enterprise, Role, User
 
@@ -51,7 +52,7 @@ def allowed(user: User, action: Action) -> bool:
 def require(user: User, action: Action) -> None:
     """Refuse ``action`` unless the user's role includes it."""
     if not allowed(user, action):
-        raise PermissionDenied(f"{user.username} ({user.role}) may not do this ({action})")
+        raise PermissionDenied(N_("您的账号（%(user)s）无权进行这项操作"), user=user.username)
 
 
 def enterprise_scope(user: User) -> ColumnElement[bool]:
@@ -87,7 +88,7 @@ def visible_enterprise(*, session: Session, user: User, uscc: str) -> Enterprise
     require(user, Action.ENTERPRISES)
     ent = session.scalar(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper()))
     if ent is None or not may_see_enterprise(user, ent):
-        raise NotFound(f"no enterprise {uscc} that you may see")
+        raise NotFound(N_("没有您可查看的企业 %(uscc)s"), uscc=uscc)
     return ent
 
 

@@ -18,6 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mujun.engine import uscc as uscc_check
+from mujun.engine.fields import FIELD_BY_KEY
+from mujun.engine.texts import N_
 from mujun.services import access, audit
 from mujun.services.access import Action
 from mujun.services.errors import (
@@ -51,14 +53,10 @@ def _state(appeal: Appeal) -> dict[str, Any]:
             "new_run_id": appeal.new_run_id}
 
 
-STATUS_ZH: dict[str, str] = {AppealStatus.PENDING: "待处理", AppealStatus.ACCEPTED: "已采纳",
-                              AppealStatus.REJECTED: "已驳回"}
-
-
 def get_appeal(*, session: Session, appeal_id: int) -> Appeal:
     appeal = session.get(Appeal, appeal_id)
     if appeal is None:
-        raise NotFound(f"no appeal {appeal_id}")
+        raise NotFound(N_("没有申诉 #%(id)s"), id=appeal_id)
     return appeal
 
 
@@ -87,20 +85,20 @@ def file_appeal(
     if actor is not None and actor.role != Role.ADMIN and not (
         actor.role == Role.ENTERPRISE and actor.uscc == code
     ):
-        raise PermissionDenied("only the enterprise itself (or an admin) may appeal its result")
+        raise PermissionDenied(N_("只有企业本身（或管理员）可以对其评价结果提出申诉"))
     run = get_run(session=session, ref=run_id)
     if not reason.strip():
-        raise InvalidInput("an appeal needs a reason")
+        raise InvalidInput(N_("申诉需要填写理由"))
     if run.status != RunStatus.NOTICE:
-        raise InvalidTransition(f"run {run.label} is {run.status}; appeals are taken during "
-                                "public notice only")
+        raise InvalidTransition(N_("批次 %(run)s 不在公示中，只有公示期内可以申诉"),
+                                run=run.label)
     if now >= notice_end(run):
-        raise InvalidTransition(f"the notice of run {run.label} closed on "
-                                f"{notice_end(run):%Y-%m-%d %H:%M} UTC")
+        raise InvalidTransition(N_("批次 %(run)s 的公示期已于 %(until)s（UTC）结束"),
+                                run=run.label, until=f"{notice_end(run):%Y-%m-%d %H:%M}")
     listed = session.scalar(select(RunResult.id).where(RunResult.run_id == run.id,
                                                        RunResult.uscc == code))
     if listed is None:
-        raise NotFound(f"{code} is not in run {run.label}")
+        raise NotFound(N_("企业 %(uscc)s 不在批次 %(run)s 中"), uscc=code, run=run.label)
     first = open_appeal(session, run.id, code)
     if first is not None:
         raise _repeat(code, run, first.id)
@@ -123,9 +121,11 @@ def _accept(*, session: Session, actor: User | None, appeal: Appeal, run: Run,
     """Apply the corrections and (re)build the run's one corrected draft version."""
     appeal.corrections = {k: jsonable(v) for k, v in corrections.items()} or None
     for field, value in corrections.items():
+        known = FIELD_BY_KEY.get(field)  # an unknown one is refused by set_figure
+        header = known.header_zh if known else field
         set_figure(session=session, actor=actor, uscc=appeal.uscc, year=run.year, field=field,
                    value=value, source="appeal", now=now,
-                   note=f"appeal {appeal.id}: {appeal.uscc} {run.year} {field}")
+                   note=f"申诉 #{appeal.id} 更正 {run.year} 年度{header}")
     # one draft successor per run: rebuilt with every accepted correction so far
     for draft in session.scalars(select(Run).where(Run.supersedes_id == run.id,
                                                    Run.status == RunStatus.DRAFT)):
@@ -135,7 +135,7 @@ def _accept(*, session: Session, actor: User | None, appeal: Appeal, run: Run,
         delete_draft(session=session, actor=actor, run=draft)
     new = create_run(session=session, actor=actor, year=run.year, policy_text=run.policy_text,
                      policy_name=run.policy_name, supersedes=run, now=now,
-                     note=f"corrected after appeal {appeal.id}")
+                     note=f"申诉 #{appeal.id} 更正后重新评价")
     appeal.new_run_id = new.id
     for other in session.scalars(select(Appeal).where(Appeal.run_id == run.id,
                                                       Appeal.status == AppealStatus.ACCEPTED)):
@@ -148,14 +148,13 @@ def require_pending(*, session: Session, appeal_id: int) -> Appeal:
     a decided one, or one whose acceptance is already queued, is a 409 at once."""
     appeal = get_appeal(session=session, appeal_id=appeal_id)
     if appeal.status != AppealStatus.PENDING:
-        raise InvalidTransition(f"申诉 #{appeal.id} 已处理（{STATUS_ZH.get(appeal.status)}），"
-                                "请刷新页面查看结果")
+        raise InvalidTransition(N_("申诉 #%(id)s 已处理，请刷新页面查看结果"), id=appeal.id)
     queued = session.scalar(select(Job.id).where(
         Job.kind == "appeal.accept", Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
         Job.params["appeal_id"].as_integer() == appeal.id))
     if queued is not None:
-        raise ConflictError(f"申诉 #{appeal.id} 正在被采纳（任务 #{queued}）；"
-                            "请稍后刷新页面查看结果")
+        raise ConflictError(N_("申诉 #%(id)s 正在被采纳（任务 #%(job)s）；请稍后刷新页面查看结果"),
+                            id=appeal.id, job=queued)
     return appeal
 
 
@@ -179,19 +178,18 @@ def resolve_appeal(
     now = now or utcnow()
     appeal = get_appeal(session=session, appeal_id=appeal_id)
     if appeal.status != AppealStatus.PENDING:
-        raise InvalidTransition(f"申诉 #{appeal.id} 已处理（{STATUS_ZH.get(appeal.status)}），"
-                                "请刷新页面查看结果")
+        raise InvalidTransition(N_("申诉 #%(id)s 已处理，请刷新页面查看结果"), id=appeal.id)
     check_version(appeal, expected_version, f"appeal {appeal.id}")
     # the run's row locked (PostgreSQL; SQLite has one writer anyway): decisions on the appeals of
     # one run follow each other, so two acceptances cannot each build a corrected draft
     run = session.scalar(select(Run).where(Run.id == appeal.run_id).with_for_update()
                          .execution_options(populate_existing=True))
     if run is None:
-        raise NotFound(f"the run of appeal {appeal.id} does not exist")
+        raise NotFound(N_("申诉 #%(id)s 的批次不存在"), id=appeal.id)
     if run.status != RunStatus.NOTICE:
-        raise InvalidTransition(f"run {run.label} is {run.status}; its appeals are closed")
+        raise InvalidTransition(N_("批次 %(run)s 不在公示中，其申诉已关闭"), run=run.label)
     if not accept and corrections:
-        raise InvalidInput("a rejected appeal changes no data")
+        raise InvalidInput(N_("驳回申诉不能更正数据"))
     before = _state(appeal)
     appeal.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
     appeal.note, appeal.resolved_at = note, now

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from mujun.engine.labels import GROUP_ZH
 from mujun.engine.texts import N_
+from mujun.io.number_formats import m2_to_mu
 from mujun.services.access import Action, require
 from mujun.services.industries import industry_label
 from mujun.services.published import RunRef, published_runs
@@ -342,7 +343,8 @@ def parcel_map(*, session: Session, actor: User, year: int | None = None) -> Par
                 "type": "Feature",
                 "geometry": geometry,
                 "properties": {
-                    "parcel": code, "area_m2": area, "town": town, "zone": zone,
+                    "parcel": code, "area_m2": area, "area_mu": m2_to_mu(area),
+                    "town": town, "zone": zone,
                     "owner_uscc": uscc, "owner": row.name if row else None,
                     "class": row.klass if row and row.group else None,
                     "low_efficiency": bool(row and row.low),

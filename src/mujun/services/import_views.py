@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.io.templates import write_template
 from mujun.services import access
 from mujun.services.access import Action
@@ -63,7 +64,7 @@ def template(*, actor: User, department: str, year: int | None = None) -> bytes:
     access.require(actor, Action.IMPORTS)
     dept = DEPARTMENTS.get(department)
     if dept is None or not access.may_import_department(actor, department):
-        raise NotFound(f"no department {department!r} that you may import for")
+        raise NotFound(N_("没有您可导入的部门 %(department)s"), department=department)
     with tempfile.TemporaryDirectory(prefix="mujun-template-") as tmp:
         path = Path(tmp) / "template.xlsx"
         write_template(path, department_zh=dept.name_zh, fields=dept.fields,

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mujun.engine.fields import FIELD_BY_KEY, FieldType
+from mujun.engine.texts import N_
 from mujun.io.departments import DepartmentFile, read_department_file
 from mujun.io.problems import HasProblems, Problem
 from mujun.services import audit
@@ -129,14 +130,15 @@ def import_file(
         raise InvalidInput(str(exc)) from None
     if not may_import(actor, dept.code):
         who = f"{actor.username} ({actor.role})" if actor else "?"
-        raise PermissionDenied(f"{who} may not import {dept.code} data")
+        raise PermissionDenied(N_("%(who)s 无权导入%(department)s的数据"), who=who,
+                               department=dept.name_zh)
     if not 1990 <= year <= 2100:
-        raise InvalidInput(f"year {year} is out of range")
+        raise InvalidInput(N_("年度 %(year)s 超出范围（1990–2100）"), year=year)
     reason = (reason or "").strip() or None
     if accept_changes and reason is None:
-        raise InvalidInput("accepting changes needs a reason")
+        raise InvalidInput(N_("确认修改需要填写原因"))
     if reason is not None and len(reason) > 500:
-        raise InvalidInput("the reason is longer than 500 characters")
+        raise InvalidInput(N_("原因不能超过 500 个字符"))
     report = progress or (lambda phase, done, total: None)
     report("validate", 0, 1)
     parsed = read_department_file(path, dept, year, FIELD_OWNER)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.io.error_report import write_error_report
 from mujun.io.problems import Problem
 from mujun.services import appeals, departments, import_views, jobs, runs
@@ -24,7 +25,7 @@ from mujun.services.errors import InvalidInput, InvalidTransition, PermissionDen
 from mujun.services.imports import ImportResult, import_file
 from mujun.services.uploads import display_name, safe_file_name
 from mujun.services.users import may_import
-from mujun.services.values import Value, parse_cli_value
+from mujun.services.values import Value, parse_corrections
 from mujun.store.models import Job, JobStatus, User
 
 #: problems listed in a job's summary (the page, the JSON); the error report has them all
@@ -34,7 +35,7 @@ Report = Callable[[float, str], None]
 Outcome = tuple[dict[str, Any], bytes | None]
 
 IMPORT, RUN_CREATE, APPEAL_ACCEPT = "import", "run.create", "appeal.accept"
-_PHASES = {"validate": ("校验文件", 0.0, 0.5), "apply": ("写入数据", 0.5, 1.0)}
+_PHASES = {"validate": (N_("校验文件"), 0.0, 0.5), "apply": (N_("写入数据"), 0.5, 1.0)}
 
 
 def execute(session: Session, job: Job, actor: User, report: Report) -> Outcome:
@@ -69,7 +70,8 @@ def import_params(*, actor: User, department: str, year: int,
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     if not may_import(actor, dept.code):
-        raise PermissionDenied(f"{actor.username} ({actor.role}) may not import {dept.code} data")
+        raise PermissionDenied(N_("%(who)s 无权导入%(department)s的数据"), who=actor.username,
+                               department=dept.name_zh)
     return {"department": dept.code, "year": year, "file": display_name(file_name)}
 
 
@@ -80,9 +82,9 @@ def acceptance(*, session: Session, actor: User, job_id: int,
     Only an import that finished waiting for acceptance qualifies, seen by its owner or an admin."""
     job = jobs.get_job(session=session, actor=actor, job_id=job_id)
     if job.kind != IMPORT or job.status != JobStatus.DONE or not (job.result or {}).get("waiting"):
-        raise InvalidTransition(f"任务 #{job_id} 没有等待确认的修改")
+        raise InvalidTransition(N_("任务 #%(id)s 没有等待确认的修改"), id=job_id)
     if not reason.strip():
-        raise InvalidInput("请填写修改原因")
+        raise InvalidInput(N_("请填写修改原因"))
     params = import_params(actor=actor, department=job.params["department"],
                            year=int(job.params["year"]), file_name=job.params.get("file"))
     payload = job.payload or b""
@@ -153,7 +155,7 @@ def _create_run(session: Session, actor: User, params: dict[str, Any]) -> Any:
 
 
 def run_create(session: Session, job: Job, actor: User, report: Report) -> Outcome:
-    report(0.1, "计算评价结果")
+    report(0.1, N_("计算评价结果"))
     run = _create_run(session, actor, job.params)
     session.commit()
     return {"run_id": run.id, "label": run.label, "results": run.n_results}, None
@@ -161,12 +163,7 @@ def run_create(session: Session, job: Job, actor: User, report: Report) -> Outco
 
 def _typed(corrections: dict[str, Any] | None) -> dict[str, Value] | None:
     """The corrections as sent (checked by the web when the job was queued), typed."""
-    if not corrections:
-        return None
-    try:
-        return {k: parse_cli_value(k, "" if v is None else str(v)) for k, v in corrections.items()}
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+    return parse_corrections(corrections)
 
 
 def _accept_appeal(session: Session, actor: User, params: dict[str, Any]) -> Any:
@@ -179,7 +176,7 @@ def _accept_appeal(session: Session, actor: User, params: dict[str, Any]) -> Any
 
 
 def appeal_accept(session: Session, job: Job, actor: User, report: Report) -> Outcome:
-    report(0.1, "更正数据并重新计算")
+    report(0.1, N_("更正数据并重新计算"))
     appeal = _accept_appeal(session, actor, job.params)
     session.commit()
     return {"appeal_id": appeal.id, "status": str(appeal.status), "run_id": appeal.run_id,

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.services.errors import NotFound, TooManyRequests
 from mujun.store.models import Job, JobStatus, Role, User
 from mujun.store.models.base import utcnow
@@ -25,7 +26,7 @@ MAX_PENDING_PER_USER = 3
 MAX_PENDING_TOTAL = 50
 PENDING = (JobStatus.QUEUED, JobStatus.RUNNING)
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
-INTERRUPTED = "服务重启，任务中断，请重新提交 (interrupted by a restart of the server)"
+INTERRUPTED = N_("服务重启，任务中断，请重新提交")
 
 
 def submit(*, session: Session, actor: User, kind: str, params: dict[str, Any],
@@ -34,15 +35,16 @@ def submit(*, session: Session, actor: User, kind: str, params: dict[str, Any],
     mine = session.scalar(select(func.count()).select_from(Job).where(
         Job.owner_id == actor.id, Job.status.in_(PENDING))) or 0
     if mine >= MAX_PENDING_PER_USER:
-        raise TooManyRequests(f"您已有 {mine} 个任务在排队或执行中（每人最多 "
-                              f"{MAX_PENDING_PER_USER} 个），请等前面的任务完成后再提交")
+        raise TooManyRequests(N_("您已有 %(mine)s 个任务在排队或执行中（每人最多 %(most)s 个），"
+                                 "请等前面的任务完成后再提交"),
+                              mine=mine, most=MAX_PENDING_PER_USER)
     everyone = session.scalar(select(func.count()).select_from(Job).where(
         Job.status.in_(PENDING))) or 0
     if everyone >= MAX_PENDING_TOTAL:
-        raise TooManyRequests(f"系统正在处理 {everyone} 个任务，请稍后再提交")
+        raise TooManyRequests(N_("系统正在处理 %(n)s 个任务，请稍后再提交"), n=everyone)
     now = now or utcnow()
     job = Job(kind=kind, owner_id=actor.id, status=JobStatus.QUEUED, progress=0.0,
-              message="排队中", params=params, payload=payload, created_at=now, updated_at=now)
+              message=N_("排队中"), params=params, payload=payload, created_at=now, updated_at=now)
     session.add(job)
     session.flush()
     return job
@@ -52,7 +54,7 @@ def get_job(*, session: Session, actor: User, job_id: int) -> Job:
     """The job, if ``actor`` may see it (its own; an admin: any). Another's is "not found"."""
     job = session.get(Job, job_id)
     if job is None or (actor.role != Role.ADMIN and job.owner_id != actor.id):
-        raise NotFound(f"no job {job_id}")
+        raise NotFound(N_("没有任务 #%(id)s"), id=job_id)
     return job
 
 
@@ -74,7 +76,7 @@ def claim_next(*, session: Session, worker: str, now: datetime | None = None) ->
         taken = session.execute(
             update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
             .values(status=JobStatus.RUNNING, worker=worker[:100], started_at=now,
-                    updated_at=now, message="开始执行")
+                    updated_at=now, message=N_("开始执行"))
         ).rowcount  # type: ignore[attr-defined]
         session.commit()
         if taken:
@@ -98,7 +100,7 @@ def finish(*, session: Session, job_id: int, result: dict[str, Any],
     # (``job_tasks.acceptance``); every other upload is dropped once it was used
     keep = {} if result.get("waiting") else {"payload": None}
     session.execute(update(Job).where(Job.id == job_id).values(
-        status=JobStatus.DONE, progress=1.0, message="完成", result=result, report=report,
+        status=JobStatus.DONE, progress=1.0, message=N_("完成"), result=result, report=report,
         finished_at=utcnow(), updated_at=utcnow(), **keep))
 
 

@@ -12,6 +12,7 @@ from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
 from mujun.engine.texts import N_
 from mujun.services.departments import DEPARTMENTS
+from mujun.store.models.registry import LIFECYCLE_ZH
 
 LABELS: dict[str, dict[str, str]] = {
     "group": GROUP_ZH,
@@ -33,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
               "appeal": N_("申诉更正"), "remove": N_("删除")},
     "severity": {"error": N_("错误"), "warning": N_("提示")},
     "parcel": {"idle": N_("闲置"), "reclaimable": N_("可收回")},
+    "lifecycle": {str(k): v for k, v in LIFECYCLE_ZH.items()},
 }
 
 

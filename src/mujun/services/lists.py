@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 from sqlalchemy import false, func, null, or_, select
 from sqlalchemy.orm import Session
 
+from mujun.engine.fields import M2_PER_MU
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.industries import industry_label
@@ -241,6 +242,12 @@ class IdleParcel(BaseModel):
     #: 闲置 one year past the agreed start, reclaimable (可收回) after two
     status: str
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def area_mu(self) -> float:
+        """The area in 亩, as the pages show land."""
+        return self.area_m2 / M2_PER_MU
+
 
 class LandTotals(BaseModel):
     count: int
@@ -260,9 +267,6 @@ class LandPage(Page[LandRow]):
     idle: list[IdleParcel]
     towns: list[Option]
     industries: list[Option]
-
-
-M2_PER_MU = 10000 / 15
 
 
 _LAND_KEYS: dict[str, Any] = {
@@ -311,9 +315,9 @@ def low_efficiency_land(*, session: Session, actor: User, filters: LandQuery | N
         run=RunRef.model_validate(run) if run else None,
         totals=LandTotals(
             count=len(rows), land_mu=sum(r.land_mu or 0.0 for r in rows),
-            idle_count=len(idle_only), idle_mu=sum(p.area_m2 for p in idle_only) / M2_PER_MU,
+            idle_count=len(idle_only), idle_mu=sum(p.area_mu for p in idle_only),
             reclaimable_count=len(reclaim),
-            reclaimable_mu=sum(p.area_m2 for p in reclaim) / M2_PER_MU),
+            reclaimable_mu=sum(p.area_mu for p in reclaim)),
         idle=idle, items=items, towns=choices.towns, industries=choices.industries,
         **page_fields(f, total, paged),
     )

@@ -15,6 +15,8 @@ from mujun.engine.policy import (
     shipped_policy_names,
 )
 from mujun.engine.policy_errors import shorten
+from mujun.engine.policy_messages import in_chinese
+from mujun.engine.texts import N_
 
 # the web reads at most one byte more than MAX_POLICY_BYTES of an upload
 from mujun.io.policy_files import MAX_POLICY_BYTES as MAX_POLICY_BYTES
@@ -90,5 +92,13 @@ def decode_upload(data: bytes, *, name: str | None = None) -> str:
     try:
         return policy_text(data, source=source)
     except PolicyError as exc:
-        raise InvalidInput("; ".join(f"{source}: {message}" for _, message in exc.problems)) \
-            from None
+        raise policy_refusal(exc) from None
+
+
+def policy_refusal(exc: PolicyError) -> InvalidInput:
+    """A policy that cannot be used, as a refusal naming the file and each key path, the
+    problems in Chinese (``engine.policy_messages``)."""
+    problems = "；".join(f"{path or '(file)'}：{in_chinese(message)}"
+                        for path, message in exc.problems)
+    return InvalidInput(N_("评价办法 %(source)s 有问题：%(problems)s"), source=exc.source,
+                        problems=problems)

@@ -5,6 +5,7 @@ Reachable by whoever may see the enterprise (``access.visible_enterprise``: 404 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,10 +14,10 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mujun.engine.explain import Explanation, IndicatorLine, render_zh
+from mujun.engine.explain import Explanation, IndicatorLine, render
 from mujun.services import access
 from mujun.services.industries import industry_label
-from mujun.services.published import RunRef, published_runs
+from mujun.services.published import RunRef, policy_title, published_runs
 from mujun.services.schemas import AppealPublic
 from mujun.services.snapshot import Snapshot
 from mujun.services.values import decode, jsonable
@@ -75,6 +76,8 @@ class PortraitPublic(BaseModel):
     explanation: dict[str, Any] | None
     #: the same in Chinese prose, as the 公示 letter reads
     explanation_zh: str | None
+    #: the title of the run's policy (shown instead of its file name)
+    policy_title: str | None = None
     history: list[HistoryPoint]
     #: the year's inputs: the published run's frozen row (empty fields left out), else the
     #: stored figures of a year no run speaks for
@@ -95,6 +98,13 @@ def _explanation(data: dict[str, Any]) -> Explanation:
         fields[key] = [tuple(x) for x in fields.get(key) or []]
     known = Explanation.__dataclass_fields__
     return Explanation(**{k: v for k, v in fields.items() if k in known})
+
+
+def explanation_text(p: PortraitPublic, translate: Callable[[str], str]) -> str | None:
+    """The year's explanation in the language of ``translate`` (a gettext function)."""
+    if not p.explanation:
+        return None
+    return render(_explanation(p.explanation), translate, p.policy_title)
 
 
 def _lifecycle_zh(code: str | None) -> str | None:
@@ -165,6 +175,7 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
     appeal_runs = {r.id: r.label for r in session.scalars(select(Run).where(Run.id.in_(named)))}
     open_appeal = next((a.id for a in appeals if run is not None and a.run_id == run.id
                         and a.status == AppealStatus.PENDING), None)
+    title = policy_title(run.policy_hash, run.policy_text) if run else None
     return PortraitPublic(
         enterprise=EnterpriseInfo(
             uscc=ent.uscc, name=ent.name, town=ent.town, park=ent.park,
@@ -175,7 +186,9 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
         years=years,
         run=RunRef.model_validate(run) if run else None,
         explanation=explanation,
-        explanation_zh=render_zh(_explanation(explanation)) if explanation else None,
+        explanation_zh=render(_explanation(explanation), policy_title=title) if explanation
+        else None,
+        policy_title=title,
         history=history,
         figures=figures,
         parcels=parcels,

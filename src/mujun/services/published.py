@@ -7,10 +7,13 @@ under ``(run.id, run.results_hash)``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mujun.engine.policy import load_policy_text
 from mujun.store.models import Run, RunStatus
 
 PUBLISHED = (RunStatus.NOTICE, RunStatus.FINAL)
@@ -47,3 +50,11 @@ def run_for_year(session: Session, year: int | None) -> tuple[Run | None, list[i
     if year is None:
         return runs[years[-1]], years
     return runs.get(year), years
+
+
+@lru_cache(maxsize=64)
+def policy_title(policy_hash: str, policy_text: str) -> str:
+    """The title a run's frozen policy gives itself (its name when it has none); runs are shown
+    by it, not by the policy's file name."""
+    loaded = load_policy_text(policy_text, "run")
+    return loaded.policy.title or loaded.policy.name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, computed_field
@@ -21,6 +22,7 @@ from mujun.engine.policy import (
     load_shipped_policy,
     shipped_policy_names,
 )
+from mujun.engine.texts import N_
 from mujun.engine.whatif import compare
 from mujun.io.notice_list import notice_list_xlsx
 from mujun.services import access
@@ -29,6 +31,8 @@ from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.industries import industry_label
 from mujun.services.list_query import ListQuery, Page, list_rows, page_fields, sql_rows
 from mujun.services.lists import FilterOptions, Group, like_pattern, town_and_industry_options
+from mujun.services.policy_view import policy_refusal
+from mujun.services.published import policy_title
 from mujun.services.runs import diff_runs, finalize_blocker, get_run, stored_rows
 from mujun.services.schemas import AppealPublic, RunPublic
 from mujun.services.snapshot import Snapshot
@@ -40,6 +44,8 @@ CLASSES = ("A", "B", "C", "D")
 
 class RunSummary(RunPublic):
     label: str
+    #: the policy's own title (工业企业亩均效益综合评价（浙江通用模板）), shown instead of its name
+    policy_title: str
     note: str | None
     appeals_pending: int
     appeals_total: int
@@ -83,6 +89,8 @@ class RunDetail(BaseModel):
     can_finalize: bool
     #: why not, for a run in notice (in Chinese, as the refusal reads)
     finalize_blocked: str | None
+    #: the same refusal, for a page to show in its language (``Translator.error``)
+    finalize_refusal: Any = Field(default=None, exclude=True)
     mix: dict[str, dict[str, int]]
     exempt: int
     appeals: list[AppealPublic]
@@ -164,6 +172,8 @@ def _summary(run: Run, counts: dict[int, tuple[int, int]]) -> RunSummary:
     pending, total = counts.get(run.id, (0, 0))
     return RunSummary.model_validate({**RunPublic.model_validate(run).model_dump(),
                                       "label": run.label, "note": run.note,
+                                      "policy_title": policy_title(run.policy_hash,
+                                                                   run.policy_text),
                                       "appeals_pending": pending, "appeals_total": total})
 
 
@@ -239,7 +249,8 @@ def run_detail(*, session: Session, actor: User, run_id: int,
     total, rows = _results(session, run, f, paged=True)
     return RunDetail(
         run=_summary(run, _appeal_counts(session)), can_finalize=blocked is None,
-        finalize_blocked=blocked if run.status == RunStatus.NOTICE else None, mix=mix,
+        finalize_blocked=str(blocked) if blocked and run.status == RunStatus.NOTICE else None,
+        finalize_refusal=blocked if run.status == RunStatus.NOTICE else None, mix=mix,
         exempt=exempt, appeals=run_appeals(session=session, actor=actor, run_id=run.id),
         results=Page[ResultRow](items=rows, **page_fields(f, total, True)),
     )
@@ -337,7 +348,7 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
     text; never a path (docs/security.md)."""
     run = _run(session, actor, run_id)
     if policy_name is not None and policy_name not in shipped_policy_names():
-        raise NotFound("没有这个评价办法：只能选用系统自带的评价办法或已有评价批次的评价办法")
+        raise NotFound(N_("没有这个评价办法：只能选用系统自带的评价办法或已有评价批次的评价办法"))
     try:
         if policy_text is not None:
             other = load_policy_text(policy_text, "upload")
@@ -347,12 +358,14 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
             frozen = _run(session, actor, policy_run_id)
             other = load_policy_text(frozen.policy_text, frozen.policy_name)
         else:
-            raise InvalidInput("name a shipped policy or upload one")
+            raise InvalidInput(N_("请选择一个内置评价办法或上传一个"))
         base = load_policy_text(run.policy_text, run.policy_name)
         snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
         before = evaluate(snapshot.enterprises, snapshot.incidents, base, run.year)
         after = evaluate(snapshot.enterprises, snapshot.incidents, other, run.year)
-    except (PolicyError, EvaluationError) as exc:
+    except PolicyError as exc:
+        raise policy_refusal(exc) from None
+    except EvaluationError as exc:
         raise InvalidInput(str(exc)) from None
     result = compare(before, after)
     changes = [ClassChangePublic(uscc=c.uscc, name=c.name, group=c.group_after or c.group_before,
@@ -363,6 +376,12 @@ def what_if(*, session: Session, actor: User, run_id: int, policy_name: str | No
         run=run.label, base_policy=result.base_policy, other_policy=result.other_policy,
         mix_before=result.mix_before, mix_after=result.mix_after,
         **_change_page(changes, filters or ChangeQuery(), paged))
+
+
+@lru_cache(maxsize=1)
+def shipped_policy_titles() -> dict[str, str]:
+    """Each shipped policy's title by name, for the forms that choose one."""
+    return {name: load_shipped_policy(name).policy.title or name for name in shipped_policy_names()}
 
 
 def what_if_policies(year: int) -> list[str]:
@@ -378,7 +397,7 @@ def notice_list(*, session: Session, actor: User, run_id: int | str) -> tuple[st
     publication, so a run's list is the same file every time."""
     run = _run(session, actor, run_id)
     if run.status == RunStatus.DRAFT:
-        raise InvalidInput(f"run {run.label} is a draft; publish it first")
+        raise InvalidInput(N_("批次 %(run)s 还是草稿，请先发布公示"), run=run.label)
     snapshot = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
     towns = {u: t for u, t in zip(snapshot.enterprises["uscc"].to_pylist(),
                                   snapshot.enterprises["town"].to_pylist(), strict=True) if t}

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from mujun.engine.evaluate import EvaluationError, evaluate
 from mujun.engine.explain import explain
 from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy_text
+from mujun.engine.texts import N_
 from mujun.io.policy_files import load_policy
 from mujun.services import access, audit
 from mujun.services.access import Action
@@ -170,7 +171,7 @@ def _run_state(run: Run) -> dict[str, Any]:
 def delete_draft(*, session: Session, actor: User | None, run: Run) -> None:
     require_admin(actor)
     if run.status != RunStatus.DRAFT:
-        raise InvalidTransition(f"run {run.label} is {run.status}; only a draft may be deleted")
+        raise InvalidTransition(N_("批次 %(run)s 不是草稿，只有草稿可以删除"), run=run.label)
     before = _run_state(run)
     session.execute(delete(RunResult).where(RunResult.run_id == run.id))
     session.delete(run)
@@ -217,15 +218,16 @@ def publish_run(*, session: Session, actor: User | None, run_id: int | str,
     require_manage(actor)
     run = get_run(session=session, ref=run_id)
     if run.status != RunStatus.DRAFT:
-        raise InvalidTransition(f"run {run.label} is {run.status}; only a draft is published")
+        raise InvalidTransition(N_("批次 %(run)s 不是草稿，只有草稿可以发布公示"), run=run.label)
     now = now or utcnow()
     superseded = session.get(Run, run.supersedes_id) if run.supersedes_id else None
     replaced = superseded if superseded and superseded.status == RunStatus.NOTICE else None
     other = _in_notice(session, run.year, replaced.id if replaced else None)
     if other is not None:
         raise InvalidTransition(
-            f"{run.year} 年度的评价批次 {other.label} 正在公示；同一年度同时只能有一个批次公示，"
-            f"请先将 {other.label} 定稿，再发布 {run.label}")
+            N_("%(year)s 年度的评价批次 %(other)s 正在公示；同一年度同时只能有一个批次公示，"
+               "请先将 %(other)s 定稿，再发布 %(run)s"), year=run.year, other=other.label,
+            run=run.label)
     before = _run_state(run)
     days = load_policy_text(run.policy_text, run.policy_name).policy.notice_days
     if replaced is not None:
@@ -239,8 +241,8 @@ def publish_run(*, session: Session, actor: User | None, run_id: int | str,
     run.status, run.published_at = RunStatus.NOTICE, now
     run.notice_until = now + timedelta(days=days)
     # built before the flush: a failed flush leaves the session unreadable
-    refusal = ConflictError(f"{run.year} 年度刚有另一个评价批次发布公示；同一年度同时只能有一个"
-                            "批次公示，请刷新页面查看")
+    refusal = ConflictError(N_("%(year)s 年度刚有另一个评价批次发布公示；同一年度同时只能有一个"
+                               "批次公示，请刷新页面查看"), year=run.year)
     try:
         session.flush()
     except IntegrityError:  # uq_runs_year_in_notice: another admin published one at the same time
@@ -254,26 +256,30 @@ def publish_run(*, session: Session, actor: User | None, run_id: int | str,
 def notice_end(run: Run) -> datetime:
     """When the run's public notice closes; a run that was never published has no notice."""
     if run.notice_until is None:
-        raise InvalidTransition(f"run {run.label} was never published for notice")
+        raise InvalidTransition(N_("批次 %(run)s 从未发布公示"), run=run.label)
     return run.notice_until
 
 
-def finalize_blocker(session: Session, run: Run, now: datetime) -> str | None:
-    """Why ``run`` cannot be finalised at ``now`` (a message for the admin), or ``None``."""
+def finalize_blocker(session: Session, run: Run, now: datetime) -> InvalidTransition | None:
+    """Why ``run`` cannot be finalised at ``now`` (the refusal for the admin), or ``None``."""
     if run.status != RunStatus.NOTICE:
-        return f"批次 {run.label} 不在公示中，只有公示中的批次可以定稿"
+        return InvalidTransition(N_("批次 %(run)s 不在公示中，只有公示中的批次可以定稿"),
+                                 run=run.label)
     if now < notice_end(run):
-        return (f"批次 {run.label} 的公示期到 {notice_end(run):%Y-%m-%d %H:%M}（UTC）结束，"
-                "公示期结束后方可定稿")
+        return InvalidTransition(N_("批次 %(run)s 的公示期到 %(until)s（UTC）结束，"
+                                    "公示期结束后方可定稿"),
+                                 run=run.label, until=f"{notice_end(run):%Y-%m-%d %H:%M}")
     pending = session.scalar(select(func.count()).select_from(Appeal).where(
         Appeal.run_id == run.id, Appeal.status == AppealStatus.PENDING))
     if pending:
-        return f"批次 {run.label} 尚有 {pending} 件申诉待处理，处理完毕后方可定稿"
+        return InvalidTransition(N_("批次 %(run)s 尚有 %(n)s 件申诉待处理，处理完毕后方可定稿"),
+                                 run=run.label, n=pending)
     corrected = session.scalars(select(Run).where(Run.supersedes_id == run.id,
                                                   Run.status == RunStatus.DRAFT)).first()
     if corrected is not None:
-        return (f"批次 {run.label} 已因采纳申诉生成更正版本 {corrected.label}，"
-                f"请发布 {corrected.label} 公示，而不是将 {run.label} 定稿")
+        return InvalidTransition(N_("批次 %(run)s 已因采纳申诉生成更正版本 %(corrected)s，"
+                                    "请发布 %(corrected)s 公示，而不是将 %(run)s 定稿"),
+                                 run=run.label, corrected=corrected.label)
     return None
 
 
@@ -285,7 +291,7 @@ def finalize_run(*, session: Session, actor: User | None, run_id: int | str,
     now = now or utcnow()
     blocker = finalize_blocker(session, run, now)
     if blocker is not None:
-        raise InvalidTransition(blocker)
+        raise blocker
     before = _run_state(run)
     run.status, run.finalized_at = RunStatus.FINAL, now
     session.flush()

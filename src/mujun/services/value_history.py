@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mujun.engine.fields import FIELD_BY_KEY
+from mujun.engine.texts import N_
 from mujun.services.departments import FIELD_OWNER
 from mujun.services.errors import PermissionDenied
 from mujun.services.registry import get_enterprise
@@ -47,8 +48,7 @@ def value_history(*, session: Session, actor: User | None, uscc: str,
     """The enterprise's value history, newest first (a clerk: its department's fields only);
     ``include_current=False`` leaves out where each current value came from (only the changes)."""
     if not may_see_history(actor):
-        raise PermissionDenied("only the administrator and the departments' clerks see the "
-                               "history of values")
+        raise PermissionDenied(N_("只有管理员和各部门填报员可以查看数据修改记录"))
     ent = get_enterprise(session=session, uscc=uscc)
     own = None if actor is None or actor.role == Role.ADMIN else actor.department
     users = {u.id: u.username for u in session.scalars(select(User))}

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from mujun.engine.texts import N_
 from mujun.services.errors import (
     ConflictError,
     InvalidInput,
@@ -33,8 +34,10 @@ from mujun.store.db import get_engine, session_factory
 from mujun.store.models.base import utcnow
 from mujun.store.settings import get_settings
 from mujun.web import assets
-from mujun.web.deps import CsrfRejected, NotSignedIn, PasswordChangeRequired
+from mujun.web.deps import CsrfRejected, NotSignedIn, PasswordChangeRequired, get_lang
+from mujun.web.i18n import Translator
 from mujun.web.render import HERE, render
+from mujun.web.request_errors import status_message, validation_message
 from mujun.web.routes import auth, cockpit, enterprises, imports, jobs, land, policies, runs
 from mujun.web.settings import get_web_settings
 
@@ -59,8 +62,8 @@ SECURITY_HEADERS = {
 }
 
 
-PASSWORD_CHANGE_REQUIRED = ("请先修改一次性密码：POST /api/auth/password（current_password, "
-                            "new_password），或打开 /password 页面")
+PASSWORD_CHANGE_REQUIRED = N_("请先修改一次性密码：POST /api/auth/password（current_password, "
+                              "new_password），或打开 /password 页面")
 
 
 def _wants_html(request: Request) -> bool:
@@ -68,6 +71,7 @@ def _wants_html(request: Request) -> bool:
 
 
 def _error(request: Request, status: int, message: str) -> Response:
+    """An error page or JSON answer; ``message`` is in the request's language already."""
     if _wants_html(request):
         return render(request, "error.html", getattr(request.state, "user", None),
                       status_code=status, status=status, message=message)
@@ -130,37 +134,40 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
         status = next((code for cls, code in _STATUS if isinstance(exc, cls)), 400)
-        return _error(request, status, str(exc))
+        return _error(request, status, _translator(request).error(exc))
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if _wants_html(request):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        return JSONResponse({"detail": "not signed in"}, status_code=401)
+        return JSONResponse({"detail": _translator(request)(N_("请先登录"))}, status_code=401)
 
     @app.exception_handler(PasswordChangeRequired)
     async def password_change_required(request: Request, exc: PasswordChangeRequired) -> Response:
         if _wants_html(request):
             return RedirectResponse("/password", status_code=303)
-        return JSONResponse({"detail": PASSWORD_CHANGE_REQUIRED}, status_code=403)
+        return JSONResponse({"detail": _translator(request)(PASSWORD_CHANGE_REQUIRED)},
+                            status_code=403)
 
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
-        return _error(request, 403, "CSRF token missing or wrong; reload the page and try again")
+        message = N_("页面已过期（CSRF 令牌缺失或不对），请刷新页面后重试")
+        return _error(request, 403, _translator(request)(message))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = status_message(exc.status_code, exc.detail, _translator(request))
         if _wants_html(request):
-            return _error(request, exc.status_code, str(exc.detail))
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+            return _error(request, exc.status_code, message)
+        return JSONResponse({"detail": message}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        tr = _translator(request)
         if _wants_html(request):
-            return _error(request, 422, "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()))
-        return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
+            return _error(request, 422, "；".join(validation_message(e, tr) for e in exc.errors()))
+        return JSONResponse({"detail": jsonable_errors(exc, tr)}, status_code=422)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
@@ -172,5 +179,11 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
     return app
 
 
-def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+def jsonable_errors(exc: RequestValidationError, tr: Translator) -> list[dict[str, Any]]:
+    """FastAPI's shape (``loc``, ``msg``, ``type``), the message in the request's language."""
+    return [{"loc": list(e["loc"]), "msg": validation_message(e, tr), "type": e["type"]}
+            for e in exc.errors()]
+
+
+def _translator(request: Request) -> Translator:
+    return Translator(get_lang(request))

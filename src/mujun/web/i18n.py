@@ -14,6 +14,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from mujun.engine.labels import translate_unit
+from mujun.engine.policy_messages import in_chinese
+from mujun.engine.texts import N_
+from mujun.io.problems import split_gloss
 from mujun.services.labels import label_zh
 
 LANGS = ("zh", "en")
@@ -47,6 +51,27 @@ class Translator:
     def label(self, kind: str, key: str | None) -> str:
         """The label of a key (``label("group", "above")`` → 规上工业企业 / Above scale)."""
         return self(label_zh(kind, key))
+
+    def unit(self, unit: str | None) -> str:
+        """A unit such as 万元/亩 in this language."""
+        return translate_unit(unit, self) if unit else ""
+
+    def problem(self, reason: str) -> str:
+        """A located problem's reason (Chinese with an English gloss) in this language only."""
+        zh, en = split_gloss(reason)
+        return en if self.lang == "en" and en else zh
+
+    def value(self, value: object) -> str:
+        """A stored value as shown: yes/no for a flag, （空） for none."""
+        if value is None:
+            return self(N_("（空）"))
+        if isinstance(value, bool):
+            return self(N_("是")) if value else self(N_("否"))
+        return str(value)
+
+    def policy(self, message: str) -> str:
+        """A policy-check message (English as the engine writes it) in this language."""
+        return in_chinese(message) if self.lang == "zh" else message
 
     def error(self, exc: Exception) -> str:
         """A service's refusal in this language (its message and ``%(name)s`` parameters)."""

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from mujun.store.models import User
 from mujun.web.deps import csrf_token, get_lang
+from mujun.web.formats import register as register_number_filters
 from mujun.web.i18n import Translator
 from mujun.web.nav import nav_for
 
@@ -18,23 +19,7 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-def _num(value: Any, digits: int = 2) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "✓" if value else "—"
-    if isinstance(value, int):
-        return f"{value:,}"
-    text = f"{float(value):,.{digits}f}"
-    return text
-
-
-def _pct(value: Any, digits: int = 1) -> str:
-    return "—" if value is None else f"{float(value) * 100:.{digits}f}%"
-
-
-templates.env.filters["num"] = _num
-templates.env.filters["pct"] = _pct
+register_number_filters(templates.env)
 
 
 def render(request: Request, name: str, user: User | None, status_code: int = 200,

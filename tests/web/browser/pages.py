@@ -8,6 +8,7 @@ the app's own filters, so a page that drops or misformats a number fails.
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -22,11 +23,17 @@ JOB_TIMEOUT_MS = 120_000
 
 
 def num(value: float | int | None, digits: int = 2) -> str:
+    """Half away from zero, thousands separators, the minus sign U+2212, never "−0.00"."""
     if value is None:
         return "—"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return f"{value:,.{digits}f}"
+    r = Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{abs(r):,.{digits}f}"
+    return "−" + text if r < 0 else text
+
+
+def county(value: float | None, unit: str) -> str:
+    """A county total as the cockpit shows it: 万元 in 亿元."""
+    return num(value / 10_000 if value is not None and unit == "万元" else value)
 
 
 def user(session: Session, username: str) -> User:
@@ -64,13 +71,14 @@ def check_cockpit(page: Any, session: Session, who: User) -> None:
                                                                      r.D))] for r in rows], table
     assert cells(page, "#trend") == [
         [str(t.year), str(t.evaluated), str(t.A), str(t.B), str(t.C), str(t.D),
-         num(t.mean_score), num(t.low_efficiency_mu, 1)] for t in data.trend]
+         num(t.mean_score), num(t.low_efficiency_mu)] for t in data.trend]
     for target in data.targets:
         shown = [t.strip() for t in
                  page.locator(f"#targets tr[data-key={target.key}] td").all_inner_texts()]
-        assert shown[1] == num(target.base), target.key
-        assert shown[2].split(" (")[0] == num(target.value) and shown[3] == num(target.goal)
-        assert shown[6] == num(target.projection), target.key
+        assert shown[1] == county(target.base, target.unit), target.key
+        assert shown[2].split(" (")[0] == county(target.value, target.unit)
+        assert shown[3] == county(target.goal, target.unit)
+        assert shown[6] == county(target.projection, target.unit), target.key
     for table, ranked in (("#top", data.top), ("#bottom", data.bottom)):
         assert cells(page, table) == [[str(r.rank) if r.rank else "—", r.name or "", r.town or "—",
                                        num(r.score), r.klass or "—"] for r in ranked], table
@@ -110,13 +118,13 @@ def check_portrait(page: Any, session: Session, who: User, uscc: str) -> None:
     assert e is not None and e["group"], "the county's enterprises are all evaluated"
     assert page.locator("#ent-name").inner_text() == p.enterprise.name
     assert page.locator("#uscc").inner_text() == uscc
-    assert page.locator("#score").inner_text() == num(e["score"], 4)
+    assert page.locator("#score").inner_text() == num(e["score"])
     assert page.locator("#klass").inner_text() == e["klass"]
     indicators = page.locator("#indicators tr[data-indicator]")
     assert indicators.evaluate_all("trs => trs.map(tr => tr.dataset.indicator)") == [
         i["id"] for i in e["indicators"]]
     assert indicators.evaluate_all("trs => trs.map(tr => tr.cells[1].innerText.trim())") == [
-        num(i["value"], 4) for i in e["indicators"]]
+        num(i["value"]) for i in e["indicators"]]
 
 
 def _land_rows(items: list[lists.LandRow]) -> list[list[str]]:
@@ -134,7 +142,8 @@ def check_land(page: Any, session: Session, who: User) -> None:
         idle = [[row[0], row[3]] for row in cells(page, "#idle")]
         return names, idle
 
-    expected = (_land_rows(data.items), [[p.parcel_code, num(p.area_m2, 0)] for p in data.idle])
+    expected = (_land_rows(data.items), [[p.parcel_code, f"{num(p.area_mu)} {num(p.area_m2, 0)} m²"]
+                                        for p in data.idle])
     assert page.locator("#total-mu").inner_text() == f"{num(data.totals.land_mu)} 亩"
     assert cells(page, "#low-efficiency")[-1][-2] == num(data.totals.land_mu)
     assert shown() == expected
@@ -161,7 +170,7 @@ def check_run(page: Any, session: Session, who: User, run_id: int) -> None:
     def results() -> list[list[str]]:
         return [[row[0], row[1], row[5], row[6], row[7]] for row in cells(page, "#run-results")]
 
-    expected = [[r.uscc, r.name or "", num(r.score, 4), str(r.rank) if r.rank else "—",
+    expected = [[r.uscc, r.name or "", num(r.score), str(r.rank) if r.rank else "—",
                  r.klass or "—"] for r in d.results.items]
     assert [row[1:] for row in cells(page, "#run-mix")] == [
         [str(m[k]) for k in "ABCD"] for m in d.mix.values()]

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mujun.engine.texts import N_
 from mujun.store.models.base import Base, Versioned, utcnow
 
 
@@ -27,12 +28,12 @@ class Lifecycle(StrEnum):
 
 
 LIFECYCLE_ZH = {
-    Lifecycle.PLANNING: "筹建",
-    Lifecycle.BUILDING: "在建",
-    Lifecycle.PRODUCING: "投产",
-    Lifecycle.ABOVE_SCALE: "规上",
-    Lifecycle.MOVED_OUT: "迁出",
-    Lifecycle.DEREGISTERED: "注销",
+    Lifecycle.PLANNING: N_("筹建"),
+    Lifecycle.BUILDING: N_("在建"),
+    Lifecycle.PRODUCING: N_("投产"),
+    Lifecycle.ABOVE_SCALE: N_("规上"),
+    Lifecycle.MOVED_OUT: N_("迁出"),
+    Lifecycle.DEREGISTERED: N_("注销"),
 }
 
 

@@ -12,7 +12,8 @@ from mujun.io.number_formats import Kind
 from mujun.io.xlsx_table import Column
 from mujun.services import lists, portrait, value_history
 from mujun.services.list_query import options
-from mujun.web.deps import CurrentUser, SessionDep
+from mujun.web.deps import CurrentUser, SessionDep, get_lang
+from mujun.web.i18n import Translator
 from mujun.web.list_controls import controls
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
@@ -86,6 +87,7 @@ def portrait_page(request: Request, uscc: UsccPath, session: SessionDep, user: C
     data = portrait.portrait(session=session, actor=user, uscc=uscc, year=year)
     values = value_history.history_for_page(session=session, actor=user, uscc=uscc)
     return render(request, "portrait.html", user, p=data, e=data.explanation,
+                  explanation=portrait.explanation_text(data, Translator(get_lang(request))),
                   value_history=values, history_link=f"/enterprises/{uscc}/history")
 
 

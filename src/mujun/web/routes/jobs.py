@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from mujun.engine.texts import N_
 from mujun.services import jobs
 from mujun.services.errors import NotFound
 from mujun.store.models import Job, User
@@ -87,7 +88,7 @@ def report(job_id: JobId, session: SessionDep, user: CurrentUser) -> Response:
     """The import's complete error report: every problem, errors first."""
     job = jobs.get_job(session=session, actor=user, job_id=job_id)
     if job.report is None:
-        raise NotFound(f"job {job_id} has no error report")
+        raise NotFound(N_("任务 #%(id)s 没有错误报告"), id=job_id)
     return download(job.report, f"错误报告-{job.id}.xlsx")
 
 

@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from mujun.engine.fields import FIELD_BY_KEY
 from mujun.engine.labels import EXEMPT_ZH, GROUP_ZH
 from mujun.engine.policy import shipped_policy_names
 from mujun.io.number_formats import Kind
@@ -22,7 +21,7 @@ from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.list_query import Page, options
 from mujun.services.policy_view import MAX_POLICY_BYTES, decode_upload
 from mujun.services.schemas import AppealPublic, RunPublic
-from mujun.services.values import parse_cli_value
+from mujun.services.values import CORRECTABLE, field_key, parse_corrections
 from mujun.store.models import Job, RunStatus, User
 from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
 from mujun.web.list_controls import controls
@@ -67,20 +66,6 @@ class WhatIfRequest(BaseModel):
                                     description="a shipped policy, by name (never a path)")
     policy_run_id: int | None = Field(default=None, ge=1, le=2**31 - 1,
                                       description="or the policy frozen in this run")
-
-
-def _corrections(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not values:
-        return None
-    out = {}
-    for key, value in values.items():
-        if key not in FIELD_BY_KEY or key == "uscc":
-            raise InvalidInput(f"unknown field {key!r}")
-        try:
-            out[key] = parse_cli_value(key, "" if value is None else str(value))
-        except ValueError as exc:
-            raise InvalidInput(f"{key}: {exc}") from None
-    return out
 
 
 # --- API -----------------------------------------------------------------------------------------
@@ -239,7 +224,7 @@ def _resolve(session: Session, user: User, appeal_id: int, accept: bool, note: s
              corrections: dict[str, Any] | None, now: Any) -> Any:
     appeal = appeals.resolve_appeal(session=session, actor=user, appeal_id=appeal_id,
                                     accept=accept, note=note,
-                                    corrections=_corrections(corrections), now=now)
+                                    corrections=parse_corrections(corrections), now=now)
     session.commit()
     return appeal
 
@@ -249,9 +234,10 @@ def _queue_accept(request: Request, session: Session, user: User, appeal_id: int
     """Accepting recomputes the run: a job (the corrections are checked now)."""
     access.require(user, Action.RUNS_MANAGE)
     appeals.require_pending(session=session, appeal_id=appeal_id)
-    _corrections(corrections)
+    parse_corrections(corrections)  # refused now rather than in the job
+    by_key = {field_key(k): v for k, v in corrections.items()} if corrections else None
     return queued(request, session, user, job_tasks.APPEAL_ACCEPT,
-                  {"appeal_id": appeal_id, "note": note, "corrections": corrections,
+                  {"appeal_id": appeal_id, "note": note, "corrections": by_key,
                    "now": now.isoformat()})
 
 
@@ -283,6 +269,7 @@ def runs_page(request: Request, session: SessionDep, user: CurrentUser,
     years = sorted({r.year for r in run_views.list_runs(session=session, actor=user)})
     return render(request, "runs.html", user, page=page, filters=filters,
                   policies=shipped_policy_names(),
+                  policy_titles=run_views.shipped_policy_titles(),
                   **controls(years=options(years), statuses=options(list(RunStatus))))
 
 
@@ -301,6 +288,7 @@ def run_page(request: Request, run_id: RunId, session: SessionDep, user: Current
     detail = run_views.run_detail(session=session, actor=user, run_id=run_id, filters=filters,
                                   now=now)
     return render(request, "run.html", user, d=detail, filters=filters,
+                  correctable=CORRECTABLE, policy_titles=run_views.shipped_policy_titles(),
                   runs=run_views.list_runs(session=session, actor=user),
                   policies=run_views.what_if_policies(detail.run.year),
                   **controls(options=run_views.result_options(session=session, actor=user,

@@ -2,8 +2,11 @@
 "use strict";
 window.Mujun = (function () {
   const COLORS = { A: "#2e7d32", B: "#1e88e5", C: "#f9a825", D: "#c62828", none: "#b0bec5" };
-  const en = document.documentElement.lang === "en";
-  function t(zh, english) { return en ? english : zh; }
+  // The charts' texts in the page's language: the page passes them from the server's catalogue
+  // as {Chinese: translation} in <script id="chart-labels">; a text it does not pass shows as is.
+  const labelsEl = document.getElementById("chart-labels");
+  const LABELS = labelsEl ? JSON.parse(labelsEl.textContent) : {};
+  function t(zh) { return LABELS[zh] || zh; }
   // Text for HTML that a script builds (ECharts tooltip formatters return HTML): every name,
   // owner or zone from the store goes through here; elements get their text by textContent.
   const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };

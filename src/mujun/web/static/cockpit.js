@@ -9,7 +9,7 @@
   const data = await M.json("/api/cockpit" + q);
 
   const g = M.chart("chart-groups");
-  if (g) M.stackedClasses(g, data.groups.map((r) => M.t(r.label, r.key === "above" ? "Above scale" : "Below scale")), data.groups, false);
+  if (g) M.stackedClasses(g, data.groups.map((r) => M.t(r.label)), data.groups, false);
   const towns = M.chart("chart-towns");
   if (towns) M.stackedClasses(towns, data.by_town.map((r) => r.label), data.by_town, true);
   const inds = M.chart("chart-industries");
@@ -21,10 +21,10 @@
       animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
       grid: { left: 40, right: 50, top: 30, bottom: 30 },
       xAxis: { type: "category", data: data.trend.map((p) => String(p.year)) },
-      yAxis: [{ type: "value" }, { type: "value", name: M.t("平均得分", "mean score") }],
+      yAxis: [{ type: "value" }, { type: "value", name: M.t("平均得分") }],
       series: ["A", "B", "C", "D"].map((k) => ({
         name: k, type: "bar", stack: "all", itemStyle: { color: M.COLORS[k] }, data: data.trend.map((p) => p[k]),
-      })).concat([{ name: M.t("平均得分", "mean score"), type: "line", yAxisIndex: 1,
+      })).concat([{ name: M.t("平均得分"), type: "line", yAxisIndex: 1,
         data: data.trend.map((p) => p.mean_score) }]),
     });
   }
@@ -39,9 +39,9 @@
       xAxis: { type: "category", data: years.map(String) },
       yAxis: { type: "value", axisLabel: { formatter: (v) => (v * 100).toFixed(0) + "%" } },
       series: withBase.map((t) => ({
-        name: t.title, type: "line",
+        name: M.t(t.title), type: "line",
         data: years.map((y) => { const p = t.series.find((s) => s.year === y); return p && p.value != null ? p.value / t.base : null; }),
-      })).concat([{ name: M.t("翻番路径", "doubling path"), type: "line", lineStyle: { type: "dashed" }, symbol: "none",
+      })).concat([{ name: M.t("翻番路径"), type: "line", lineStyle: { type: "dashed" }, symbol: "none",
         data: years.map((y) => Math.pow(2, (y - 2020) / 5)) }]),
     });
   }
@@ -50,7 +50,7 @@
   if (mapEl) {
     const geo = await M.json("/api/cockpit/parcels" + q);
     const features = geo.features.map((f) => Object.assign({}, f, { properties: Object.assign({ name: f.properties.parcel }, f.properties) }));
-    const names = { A: "A", B: "B", C: "C", D: "D", none: M.t("未参评/储备", "not evaluated / reserve") };
+    const names = { A: "A", B: "B", C: "C", D: "D", none: M.t("未参评/储备") };
     // Parcels lie in zones across the county; the map opens on the zone with the most parcels
     // (at county scale every plot would be a dot) and the picker switches zones or shows all.
     const counts = {};
@@ -61,7 +61,7 @@
     if (picker) {
       const option = (value, label) => { const o = document.createElement("option"); o.value = value; o.textContent = label; return o; };
       picker.replaceChildren(...zones.map((z) => option(z, `${z || "—"} (${counts[z]})`)),
-        option(ALL, `${M.t("全部园区", "all zones")} (${features.length})`));
+        option(ALL, `${M.t("全部园区")} (${features.length})`));
     }
     const draw = (zone) => {
       const shown = zone === ALL ? features : features.filter((f) => (f.properties.zone || "") === zone);
@@ -69,7 +69,7 @@
       mapEl.setOption({
         animation: false,
         // the formatter returns HTML: each line escaped (an owner may be named <img onerror=…>)
-        tooltip: { formatter: (p) => { const d = p.data || {}; return [d.name, d.owner || names.none, (d.klass || "—") + (d.low ? " · " + M.t("低效用地", "low efficiency") : ""), (d.area || 0).toFixed(0) + " m²"].map(M.esc).join("<br>"); } },
+        tooltip: { formatter: (p) => { const d = p.data || {}; return [d.name, d.owner || names.none, (d.klass || "—") + (d.low ? " · " + M.t("低效用地") : ""), (d.area || 0).toFixed(0) + " m²"].map(M.esc).join("<br>"); } },
         legend: { show: false },
         series: [{
           type: "map", map: "parcels", roam: true, selectedMode: false, showLegendSymbol: false,

@@ -11,14 +11,14 @@
     ic.setOption({
       animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
       grid: { left: 40, right: 20, top: 30, bottom: 50 },
-      xAxis: { type: "category", data: inds.map((i) => i.title), axisLabel: { interval: 0, rotate: 20 } },
-      yAxis: { type: "value", name: M.t("实际值 ÷ 基准值", "value ÷ benchmark") },
+      xAxis: { type: "category", data: inds.map((i) => M.t(i.title)), axisLabel: { interval: 0, rotate: 20 } },
+      yAxis: { type: "value", name: M.t("实际值 ÷ 基准值") },
       series: [
-        { name: M.t("实际值 ÷ 基准值", "value ÷ benchmark"), type: "bar", data: inds.map((i) => i.ratio),
+        { name: M.t("实际值 ÷ 基准值"), type: "bar", data: inds.map((i) => i.ratio),
           itemStyle: { color: "#1e88e5" } },
-        { name: M.t("基准值 = 1", "benchmark = 1"), type: "line", symbol: "none", data: inds.map(() => 1),
+        { name: M.t("基准值 = 1"), type: "line", symbol: "none", data: inds.map(() => 1),
           lineStyle: { type: "dashed", color: "#c62828" } },
-        { name: M.t("上限", "cap"), type: "line", symbol: "none", data: inds.map((i) => i.cap),
+        { name: M.t("上限"), type: "line", symbol: "none", data: inds.map((i) => i.cap),
           lineStyle: { type: "dotted", color: "#888" } },
       ],
     });
@@ -31,7 +31,7 @@
       grid: { left: 40, right: 20, top: 20, bottom: 30 },
       xAxis: { type: "category", data: hist.map((h) => String(h.year)) },
       yAxis: { type: "value" },
-      series: [{ type: "line", name: M.t("综合得分", "score"), data: hist.map((h) => h.score),
+      series: [{ type: "line", name: M.t("综合得分"), data: hist.map((h) => h.score),
         label: { show: true, formatter: (p) => hist[p.dataIndex].klass || "" } }],
     });
   }
