@@ -164,6 +164,7 @@ def test_empty_query_values_mean_not_given_on_every_list(sign_in: SignIn) -> Non
         ("/runs/2/compare?other=1", "q=&group=&class_before=&class_after=&sort=&page=",
          "changes"),
         ("/runs", "year=&status=&sort=&per_page=&page=", "runs"),
+        ("/imports", "department=&year=&sort=&per_page=&page=", "import-history"),
     ):
         joined = "&" if "?" in url else "?"
         r = c.get(url + joined + empty)
@@ -298,6 +299,7 @@ def test_what_if_page_filters_and_exports(sign_in: SignIn) -> None:
     posted = admin.post("/runs/2/what-if", data={"csrf_token": token},
                         files={"file": ("mine.yaml", lenient.encode(), "application/x-yaml")})
     assert posted.status_code == 200 and "2021-v1" in posted.text
+    assert 'data-sort=' not in posted.text  # no link could carry the upload: nothing to sort by
     exported = admin.post("/runs/2/what-if", data={"csrf_token": token, "export": "xlsx"},
                           files={"file": ("mine.yaml", lenient.encode(), "application/x-yaml")})
     assert exported.headers["content-type"].startswith("application/vnd.openxmlformats")
