@@ -300,7 +300,8 @@ def compare_page(request: Request, run_id: RunId, session: SessionDep, user: Cur
                  filters: Compare) -> Response:
     changes = _diff(session, user, run_id, filters)
     return render(request, "run_changes.html", user, run_id=run_id, diff=changes,
-                  whatif=None, filters=filters, uploaded=False, **controls())
+                  whatif=None, filters=filters, uploaded=False,
+                  policy_titles=run_views.shipped_policy_titles(), **controls())
 
 
 @pages.get("/runs/{run_id}/what-if")
@@ -311,7 +312,8 @@ def what_if_get_page(request: Request, run_id: RunId, session: SessionDep, user:
     result = run_views.what_if(session=session, actor=user, run_id=run_id,
                                policy_name=filters.policy_name or "", filters=filters)
     return render(request, "run_changes.html", user, run_id=run_id, diff=None, whatif=result,
-                  filters=filters, uploaded=False, **controls())
+                  filters=filters, uploaded=False,
+                  policy_titles=run_views.shipped_policy_titles(), **controls())
 
 
 @pages.post("/runs/{run_id}/publish", dependencies=[CsrfDep])
@@ -348,7 +350,8 @@ def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: Cur
     if export:
         return _what_if_xlsx(result)
     return render(request, "run_changes.html", user, run_id=run_id, diff=None, whatif=result,
-                  filters=run_views.WhatIfQuery(), uploaded=True, **controls())
+                  filters=run_views.WhatIfQuery(), uploaded=True,
+                  policy_titles=run_views.shipped_policy_titles(), **controls())
 
 
 @pages.post("/runs/{run_id}/appeals", dependencies=[CsrfDep])
