@@ -15,6 +15,16 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+#: (account, page, file name, viewport width): what the README shows
+SHOTS = (
+    ("leader", "/cockpit", "demo-cockpit", 1440),
+    ("leader", "/cockpit", "demo-cockpit-phone", 390),
+    ("enterprise", "/", "demo-portrait", 1440),
+    ("admin", "/enterprises", "demo-enterprises", 1440),
+    ("admin", "/policies", "demo-policies", 1440),
+    ("admin", "/users", "demo-users", 1440),
+    ("leader", "/cockpit?lang=en", "demo-cockpit-en", 1440),
+)
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
@@ -25,9 +35,8 @@ def main() -> None:
     args = parser.parse_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for user, page_path, name in (("leader", "/cockpit", "demo-cockpit"),
-                                      ("enterprise", "/", "demo-portrait")):
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
+        for user, page_path, name, width in SHOTS:
+            page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 844})
             page.goto(args.base + "/login")
             page.fill("input[name=username]", user)
             page.fill("input[name=password]", args.password)

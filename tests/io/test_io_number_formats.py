@@ -14,6 +14,7 @@ from mujun.io.number_formats import (
     MINUS,
     Kind,
     as_text,
+    exact,
     m2_to_mu,
     money,
     money_yi,
@@ -40,6 +41,7 @@ from mujun.io.number_formats import (
     (float("nan"), "—"),
     (float("inf"), "—"),
     ("", "—"),
+    ("不是数字", "—"),
 ])
 def test_money_has_separators_two_decimals_and_no_negative_zero(value: object, text: str) -> None:
     assert money(value) == text
@@ -75,6 +77,16 @@ def test_scores_mu_signed_and_kinds() -> None:
     assert as_text("91331124MA2A00010Q", Kind.CODE) == "91331124MA2A00010Q"
 
 
+def test_exact_keeps_every_digit_with_separators() -> None:
+    assert exact(6000.0) == "6,000"
+    assert exact(115.000005) == "115.000005"
+    assert exact(-1234567.25) == MINUS + "1,234,567.25"
+    assert exact(-0.0) == "0"
+    assert exact(42) == "42"
+    assert exact(1e-7) == "0.0000001"
+    assert exact(None) == "—"
+
+
 finite = st.floats(allow_nan=False, allow_infinity=False)
 
 
@@ -108,3 +120,9 @@ def test_the_explanation_text_never_shows_a_negative_zero(value: float, digits: 
     text = _n(value, digits)
     assert text not in ("-0", "-0.0") and not (text.startswith("-")
                                                 and not text.strip("-0.,"))
+
+
+@settings(deadline=None)
+@given(finite)
+def test_exact_reads_back_as_the_same_float(value: float) -> None:
+    assert float(parse(exact(value)) or 0) == value

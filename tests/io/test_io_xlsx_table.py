@@ -12,6 +12,7 @@ from io_helpers import A, B
 
 from mujun.io import write_results
 from mujun.io.error_report import write_error_report
+from mujun.io.notice_list import notice_list_xlsx
 from mujun.io.number_formats import Kind
 from mujun.io.problems import Problem
 from mujun.io.xlsx_table import Column, table_xlsx
@@ -71,6 +72,7 @@ def test_evaluate_results_have_number_formats_by_column(tmp_path: Path) -> None:
         "rank": pa.array([1], pa.int64()),
         "electricity_surcharge_wan": pa.array([-0.2395652069754258]),
         "next_class": pa.array(["A"]),
+        "extra_tax_to_next_class_wan": pa.array(["16.17604410831521"]),
     })
     headers = {"electricity_surcharge_wan": "差别化电价加价(万元)",
                "value_tax_per_mu": "亩均税收(万元/亩)"}
@@ -85,6 +87,7 @@ def test_evaluate_results_have_number_formats_by_column(tmp_path: Path) -> None:
         "亩均税收(万元/亩)": (12.3456789, "#,##0.00"), "score_tax_per_mu": (30.0, "0.00"),
         "rank": (1, "#,##0"), "差别化电价加价(万元)": (-0.2395652069754258, "#,##0.00"),
         "next_class": ("A", "General"),
+        "extra_tax_to_next_class_wan": (16.17604410831521, "#,##0.00"),
     }
 
 
@@ -99,3 +102,25 @@ def test_error_report_keeps_values_as_text_and_lines_as_numbers(tmp_path: Path) 
     assert (line.value, line.number_format) == (12, "0")
     assert (value.value, value.number_format) == ("0012.50", "@")  # as the clerk typed it
     assert sheet["B4"].value is None and sheet["F4"].value == "提示"
+
+
+def test_an_unreachable_upgrade_stays_a_word(tmp_path: Path) -> None:
+    table = pa.table({"extra_tax_to_next_class_wan": pa.array(["unreachable", None, "3.0"])})
+    sheet = openpyxl.load_workbook(write_results(table, tmp_path / "r.xlsx")).active
+    assert sheet is not None
+    assert [c.value for c in sheet["A"]] == ["extra_tax_to_next_class_wan", "unreachable", None, 3]
+    assert sheet["A4"].number_format == "#,##0.00"
+
+
+def test_notice_list_scores_and_codes_have_their_formats() -> None:
+    rows = [{"uscc": A, "name": "甲", "group": "above", "score": 87.12345, "rank": 1,
+             "class": "A", "vetoed": False},
+            {"uscc": B, "name": "乙", "group": "above", "score": None, "rank": None,
+             "class": "D", "vetoed": True, "veto_reason": "重大安全事故"}]
+    book = openpyxl.load_workbook(io.BytesIO(notice_list_xlsx(rows, title="公示名单")))
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[3]][:5] == ["序号", "统一社会信用代码", "企业名称", "乡镇街道",
+                                                "综合得分"]
+    assert (sheet["B4"].value, sheet["B4"].number_format) == (A, "@")
+    assert (sheet["E4"].value, sheet["E4"].number_format) == (87.12345, "0.00")
+    assert sheet["E5"].value is None and sheet["H5"].value == "一票否决：重大安全事故"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from tests.web.conftest import SignIn
 from tests.web.county import CODES
 from tests.web.html import tables
@@ -61,3 +62,12 @@ def test_land_page_shows_idle_parcels_in_mu(sign_in: SignIn) -> None:
     # 20000 m² of reserve land: 30 亩
     assert idle[1][0] == "331124-T-900" and idle[1][3] == "30.00 20,000 m²"
     assert not NEGATIVE_ZERO.search(html)
+
+
+def test_land_and_map_payloads_give_mu_beside_m2(sign_in: SignIn) -> None:
+    c = sign_in("admin")
+    idle = c.get("/api/land/low-efficiency").json()["idle"][0]
+    assert (idle["parcel_code"], idle["area_m2"], idle["area_mu"]) == ("331124-T-900", 20000, 30.0)
+    features = c.get("/api/cockpit/parcels").json()["features"]
+    assert all(f["properties"]["area_mu"] * 10000 / 15 == pytest.approx(
+        f["properties"]["area_m2"]) for f in features)

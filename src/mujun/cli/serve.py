@@ -47,14 +47,17 @@ def _install_echarts() -> None:
     import shutil
     import subprocess
 
-    from mujun.web.assets import FRONTEND
+    from mujun.web import assets
 
     npm = shutil.which("npm")
-    if npm is None or not (FRONTEND / "package-lock.json").exists():
+    if npm is None:
+        err_console.print("npm is not installed (Node.js 20+), so ECharts cannot be fetched.")
+        return
+    if not (assets.FRONTEND / "package-lock.json").exists():
         return
     err_console.print("installing ECharts from the npm registry (npm ci)…")
-    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=FRONTEND,
-                          check=False, capture_output=True, text=True)
+    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"],
+                          cwd=assets.FRONTEND, check=False, capture_output=True, text=True)
     if done.returncode != 0:
         err_console.print(f"[yellow]npm ci failed:[/yellow] {done.stderr.strip()[-500:]}")
 
@@ -91,7 +94,7 @@ def serve_cmd(
     from mujun.services.first_start import prepare_sign_in
     from mujun.store.db import get_engine
     from mujun.web.app import create_app
-    from mujun.web.assets import MISSING_MESSAGE, echarts_path
+    from mujun.web.assets import echarts_path, missing_message
 
     engine = get_engine(upgrade=True)
     loaded = demo and _store_is_empty()
@@ -104,7 +107,7 @@ def serve_cmd(
     if not echarts_path().exists():
         _install_echarts()
     if not echarts_path().exists():
-        err_console.print(f"[yellow]warning:[/yellow] {MISSING_MESSAGE}")
+        err_console.print(f"[yellow]warning:[/yellow] {missing_message()}", highlight=False)
     console.print(f"store: {get_settings().database_url}")
     console.print(f"serving on http://{host}:{port}")
     uvicorn.run(create_app(engine=engine), host=host, port=port, log_level="warning")

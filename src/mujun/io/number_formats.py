@@ -61,7 +61,10 @@ def _finite(value: Any) -> float | int | Decimal | None:
         return None
     if isinstance(value, (int, Decimal)):
         return value
-    number = float(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):  # not a figure: shown as missing, never a failed page
+        return None
     return number if math.isfinite(number) else None
 
 
@@ -85,6 +88,20 @@ def number(value: Any, digits: int = 2, *, scale: int = 0, grouping: bool = True
         return MISSING
     text = f"{r.copy_abs():{',' if grouping else ''}.{digits}f}"
     return MINUS + text if r < 0 else text
+
+
+def exact(value: Any) -> str:
+    """Every digit a stored value has (the shortest text that reads back as the same float),
+    with thousands separators: ``6000.0`` → ``6,000``, ``115.000005`` → ``115.000005``. For
+    histories of values, where rounding would hide a change."""
+    number_ = _finite(value)
+    if number_ is None:
+        return MISSING
+    d = Decimal(repr(number_)) if isinstance(number_, float) else Decimal(number_)
+    text = f"{d.copy_abs():,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return MINUS + text if d < 0 and text.strip("0.,") else text
 
 
 def signed(value: Any, digits: int = 2) -> str:
@@ -118,7 +135,7 @@ def money_yi(value_wan: Any) -> str:
     return text if text == MISSING else text + " 亿元"
 
 
-#: the unit a county-wide total is shown in, for a figure kept in the first
+#: the unit a county-wide total is shown in, by the unit it is kept in
 COUNTY_UNIT = {"万元": N_("亿元")}
 
 

@@ -119,10 +119,10 @@ def result_kind(name: str, kind: pa.DataType) -> Kind:
         return Kind.DATE
     if pa.types.is_integer(kind):
         return Kind.INT
+    if name.endswith("_wan"):  # extra_tax_to_next_class_wan is text: a number or `unreachable`
+        return Kind.MONEY
     if not pa.types.is_floating(kind):
         return Kind.TEXT
-    if name.endswith("_wan"):
-        return Kind.MONEY
     if name == "land_mu":
         return Kind.MU
     if name in _SCORE_COLUMNS or name.startswith("score_"):
@@ -140,8 +140,20 @@ def _cell_writer(sheet: Any, kind: Kind, fmt: Any) -> Callable[[int, int, Any], 
     if kind is Kind.DATE:
         return lambda r, c, v: sheet.write_datetime(r, c, v, fmt)
     if kind.digits is not None:
-        return lambda r, c, v: sheet.write_number(r, c, v, fmt)
+        return lambda r, c, v: _write_figure(sheet, r, c, v, fmt)
     return lambda r, c, v: sheet.write_string(r, c, v if isinstance(v, str) else str(v), fmt)
+
+
+def _write_figure(sheet: Any, r: int, c: int, value: float | str, fmt: Any) -> None:
+    """A number cell; a text column of figures (the §5 extra tax) gives numbers where its text
+    is one and keeps a word such as ``unreachable`` as text."""
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            sheet.write_string(r, c, value, fmt)
+            return
+    sheet.write_number(r, c, value, fmt)
 
 
 _WRITERS: dict[str, Callable[[pa.Table, Path, dict[str, str]], None]] = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,6 +24,7 @@ from mujun.engine.texts import N_
 from mujun.io.number_formats import m2_to_mu
 from mujun.services.access import Action, require
 from mujun.services.industries import industry_label
+from mujun.services.land_status import idle_status
 from mujun.services.published import RunRef, published_runs
 from mujun.services.snapshot import Snapshot
 from mujun.store.models import (
@@ -319,12 +321,15 @@ class ParcelMap(BaseModel):
     features: list[dict[str, Any]]
 
 
-def parcel_map(*, session: Session, actor: User, year: int | None = None) -> ParcelMap:
-    """Parcels coloured by their owner's class (``class`` null: reserve land or not evaluated)."""
+def parcel_map(*, session: Session, actor: User, year: int | None = None,
+               today: date | None = None) -> ParcelMap:
+    """Parcels coloured by their owner's class (``class`` null: reserve land or not evaluated),
+    with their area in 亩 and whether they lie idle on ``today`` (``status``)."""
     require(actor, Action.COCKPIT)
+    today = today or date.today()
     parcels_version = session.execute(
         select(func.count(Parcel.id), func.max(Parcel.updated_at))).one()
-    key = ("map", year, data_version(session), tuple(parcels_version))
+    key = ("map", year, today, data_version(session), tuple(parcels_version))
 
     def compute() -> ParcelMap:
         runs = published_runs(session)
@@ -334,9 +339,10 @@ def parcel_map(*, session: Session, actor: User, year: int | None = None) -> Par
         owners = {i: u for i, u in session.execute(select(Enterprise.id, Enterprise.uscc))}
         features = []
         query = select(Parcel.parcel_code, Parcel.area_m2, Parcel.owner_id, Parcel.town,
-                       Parcel.zone, Parcel.geometry).where(Parcel.geometry.is_not(None)) \
+                       Parcel.zone, Parcel.geometry, Parcel.agreed_construction_start,
+                       Parcel.construction_started_on).where(Parcel.geometry.is_not(None)) \
             .order_by(Parcel.parcel_code)
-        for code, area, owner_id, town, zone, geometry in session.execute(query):
+        for code, area, owner_id, town, zone, geometry, agreed, started in session.execute(query):
             uscc = owners.get(owner_id) if owner_id is not None else None
             row = by_uscc.get(uscc) if uscc else None
             features.append({
@@ -348,6 +354,7 @@ def parcel_map(*, session: Session, actor: User, year: int | None = None) -> Par
                     "owner_uscc": uscc, "owner": row.name if row else None,
                     "class": row.klass if row and row.group else None,
                     "low_efficiency": bool(row and row.low),
+                    "status": idle_status(agreed_start=agreed, started_on=started, today=today),
                 },
             })
         return ParcelMap(year=y, features=features)

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -79,8 +80,9 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 
 def create_app(*, engine: Engine | None = None, database_url: str | None = None,
-               clock: Callable[[], datetime] = utcnow) -> FastAPI:
-    """The web app over ``engine`` (default: the store of ``MUJUN_DATABASE_URL``)."""
+               clock: Callable[[], datetime] = utcnow, frontend: Path | None = None) -> FastAPI:
+    """The web app over ``engine`` (default: the store of ``MUJUN_DATABASE_URL``); ``frontend``
+    is the folder whose ``node_modules`` holds ECharts (default: ``web/frontend``)."""
     engine = engine or get_engine(database_url)
     web = get_web_settings()
     pool = JobPool(engine, workers=web.job_workers, memory_mb=web.job_memory_mb,
@@ -110,6 +112,7 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
     )
     app.state.sessionmaker = session_factory(engine)
     app.state.clock = clock
+    app.state.frontend = frontend or assets.FRONTEND
     app.state.jobs = pool
     app.state.session_lifetime = timedelta(seconds=web.session_max_age)
     app.state.session_idle = timedelta(seconds=web.session_idle_timeout)
@@ -174,8 +177,8 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
     for module in (auth, cockpit, enterprises, land, runs, imports, jobs, policies):
         app.include_router(module.api)
         app.include_router(module.pages)
-    if not assets.echarts_path().exists():
-        log.warning(assets.MISSING_MESSAGE)
+    if not assets.echarts_path(app.state.frontend).exists():
+        log.warning(assets.missing_message(app.state.frontend))
     return app
 
 

@@ -1,34 +1,48 @@
 """ECharts from the npm registry: installed by ``npm ci`` into ``frontend/node_modules`` and served
-at ``/assets/echarts.min.js``. When it is missing the pages say how to install it."""
+at ``/assets/echarts.min.js`` (never committed). Without it the server still starts, says in the
+terminal what is missing and how to install it, and every page shows a note in place of each
+chart (docs/deployment.md, "Charts")."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 
+#: the folder of package.json; ``create_app(frontend=…)`` serves another one (tests: an empty one)
 FRONTEND = Path(__file__).parent / "frontend"
-MISSING_MESSAGE = (
-    "ECharts is not installed, so the charts cannot be drawn. "
-    f"Run `npm ci --prefix {FRONTEND}` (Node.js 20+, fetches echarts from the npm registry)."
-)
+ECHARTS = Path("node_modules") / "echarts" / "dist" / "echarts.min.js"
 
 router = APIRouter(include_in_schema=False)
 
 
-def echarts_path() -> Path:
-    return FRONTEND / "node_modules" / "echarts" / "dist" / "echarts.min.js"
+def echarts_path(frontend: Path | None = None) -> Path:
+    return (frontend or FRONTEND) / ECHARTS
+
+
+def missing_message(frontend: Path | None = None) -> str:
+    """What the terminal says when ECharts is not installed: what, why it matters, the fix."""
+    folder = frontend or FRONTEND
+    return (f"the charts need ECharts, which is not installed (no {echarts_path(folder)}). "
+            "The pages work and show a note in place of each chart. To install it (Node.js 20+, "
+            f"fetched from the npm registry): cd {folder} && npm ci")
+
+
+def frontend_of(request: Request) -> Path:
+    folder: Path = request.app.state.frontend
+    return folder
+
+
+def charts_ready(request: Request) -> bool:
+    """Whether the pages can draw charts (templates put a note in their place otherwise)."""
+    return echarts_path(frontend_of(request)).exists()
 
 
 @router.get("/assets/echarts.min.js")
-def echarts() -> Response:
-    path = echarts_path()
+def echarts(request: Request) -> Response:
+    path = echarts_path(frontend_of(request))
     if path.exists():
         return FileResponse(path, media_type="text/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})
-    # a script that explains itself on the page instead of failing silently
-    message = MISSING_MESSAGE.replace("\\", "\\\\").replace("'", "\\'")
-    body = ("window.ECHARTS_MISSING = '" + message + "';"
-            "console.error(window.ECHARTS_MISSING);")
-    return Response(body, media_type="text/javascript", status_code=200)
+    return PlainTextResponse(missing_message(frontend_of(request)), status_code=404)

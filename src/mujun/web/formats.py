@@ -1,10 +1,13 @@
 """The Jinja filters that show numbers on the pages, over ``io/number_formats.py`` (the same
 digits and units as the exports; docs/numbers.md):
 
-``num(2)`` any figure · ``money`` 万元 · ``yi`` 万元 shown in 亿元 · ``mu`` 亩 · ``m2_mu`` an area
-given in m², in 亩 · ``m2`` an area in m² · ``score`` · ``signed`` an adjustment (+1.50, −1.50,
-0.00) · ``pct`` a ratio as a percentage · ``county_total(unit)`` / ``county_unit`` a county
-total in the unit staff use (万元 → 亿元). None shows as ``—``; no figure shows ``−0.00``.
+- ``num(2)`` any figure (a count without decimals), ``score``, ``money`` (万元), ``mu`` (亩);
+- ``yi``: 万元 shown in 亿元; ``county_total(unit)`` / ``county_unit``: a county total in the
+  unit staff use (万元 → 亿元);
+- ``m2_mu``: an area given in m², in 亩; ``m2``: an area in m²;
+- ``signed``: an adjustment (+1.50, −1.50, 0.00); ``pct``: a ratio as a percentage.
+
+None shows as ``—``; no figure shows ``−0.00``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from mujun.io import number_formats as nf
 
 
 def _num(value: Any, digits: int = 2) -> str:
+    """A count (an int) without decimals: ``1,265``; any other figure with ``digits``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        digits = 0
     return nf.number(value, digits)
 
 

@@ -17,6 +17,7 @@ from babel.support import NullTranslations, Translations
 from mujun.engine.labels import translate_unit
 from mujun.engine.policy_messages import in_chinese
 from mujun.engine.texts import N_
+from mujun.io.number_formats import exact
 from mujun.io.problems import split_gloss
 from mujun.services.labels import label_zh
 
@@ -67,6 +68,8 @@ class Translator:
             return self(N_("（空）"))
         if isinstance(value, bool):
             return self(N_("是")) if value else self(N_("否"))
+        if isinstance(value, (int, float)):
+            return exact(value)  # every digit, thousands separated (docs/numbers.md)
         return str(value)
 
     def policy(self, message: str) -> str:

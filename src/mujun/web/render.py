@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from mujun.store.models import User
+from mujun.web.assets import charts_ready
 from mujun.web.deps import csrf_token, get_lang
 from mujun.web.formats import register as register_number_filters
 from mujun.web.i18n import Translator
@@ -29,7 +30,7 @@ def render(request: Request, name: str, user: User | None, status_code: int = 20
         request, name,
         {"_": tr, "label": tr.label, "lang": tr.lang, "other_lang": tr.other, "user": user,
          "nav": nav_for(user, request.url.path) if user else [],
-         "csrf_token": csrf_token(request), **context},
+         "csrf_token": csrf_token(request), "charts": charts_ready(request), **context},
         status_code=status_code,
     )
     if request.query_params.get("lang") in ("zh", "en"):

@@ -79,8 +79,8 @@ def new_page(browser, live):  # type: ignore[no-untyped-def]
     base, _ = live
     contexts = []
 
-    def make(username: str | None = None):  # type: ignore[no-untyped-def]
-        ctx = browser.new_context(base_url=base, viewport={"width": 1440, "height": 900},
+    def make(username: str | None = None, width: int = 1440, height: int = 900):  # type: ignore[no-untyped-def]
+        ctx = browser.new_context(base_url=base, viewport={"width": width, "height": height},
                                   locale="zh-CN")
         contexts.append(ctx)
         page = ctx.new_page()

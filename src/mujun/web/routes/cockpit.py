@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from mujun.services import cockpit as service
-from mujun.web.deps import CurrentUser, SessionDep
+from mujun.web.deps import CurrentUser, Now, SessionDep
 from mujun.web.render import render
 
 api = APIRouter(prefix="/api/cockpit", tags=["cockpit"])
@@ -26,9 +26,11 @@ def cockpit(
 
 
 @api.get("/parcels", response_model=service.ParcelMap)
-def parcels(session: SessionDep, user: CurrentUser, year: YearQuery = None) -> service.ParcelMap:
-    """The parcels as GeoJSON, each with its owner's class of the year."""
-    return service.parcel_map(session=session, actor=user, year=year)
+def parcels(session: SessionDep, user: CurrentUser, now: Now,
+            year: YearQuery = None) -> service.ParcelMap:
+    """The parcels as GeoJSON, each with its owner's class of the year, its area in 亩 and
+    whether it lies idle."""
+    return service.parcel_map(session=session, actor=user, year=year, today=now.date())
 
 
 @pages.get("/cockpit")

@@ -8,23 +8,26 @@
   const q = year ? "?year=" + year : "";
   const data = await M.json("/api/cockpit" + q);
 
+  const T = M.TEXT;
+  const names = M.read("cockpit-texts") || {};
   const g = M.chart("chart-groups");
-  if (g) M.stackedClasses(g, data.groups.map((r) => M.t(r.label)), data.groups, false);
+  if (g) M.stackedClasses(g, names.groups || data.groups.map((r) => r.label), data.groups, false);
   const towns = M.chart("chart-towns");
-  if (towns) M.stackedClasses(towns, data.by_town.map((r) => r.label), data.by_town, true);
+  if (towns) M.stackedClasses(towns, names.towns || data.by_town.map((r) => r.label), data.by_town, true);
   const inds = M.chart("chart-industries");
-  if (inds) M.stackedClasses(inds, data.by_industry.map((r) => r.label), data.by_industry, true);
+  if (inds) M.stackedClasses(inds, names.industries || data.by_industry.map((r) => r.label), data.by_industry, true);
 
   const tr = M.chart("chart-trend");
   if (tr) {
     tr.setOption({
-      animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
-      grid: { left: 40, right: 50, top: 30, bottom: 30 },
+      animation: false, tooltip: { trigger: "axis", confine: true }, legend: { top: 0 },
+      grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.trend.map((p) => String(p.year)) },
-      yAxis: [{ type: "value" }, { type: "value", name: M.t("平均得分") }],
+      yAxis: [{ type: "value", minInterval: 1, name: T.enterprises, nameTextStyle: { align: "left" } },
+        { type: "value", name: T.mean_score, nameTextStyle: { align: "right" } }],
       series: ["A", "B", "C", "D"].map((k) => ({
-        name: k, type: "bar", stack: "all", itemStyle: { color: M.COLORS[k] }, data: data.trend.map((p) => p[k]),
-      })).concat([{ name: M.t("平均得分"), type: "line", yAxisIndex: 1,
+        name: T.class[k], type: "bar", stack: "all", itemStyle: { color: M.COLORS[k] }, data: data.trend.map((p) => p[k]),
+      })).concat([{ name: T.mean_score, type: "line", yAxisIndex: 1,
         data: data.trend.map((p) => p.mean_score) }]),
     });
   }
@@ -32,16 +35,17 @@
   const tg = M.chart("chart-targets");
   if (tg) {
     const years = [2020, 2021, 2022, 2023, 2024, 2025];
-    const withBase = data.targets.filter((t) => t.base);
+    const titles = names.targets || data.targets.map((t) => t.title);
+    const withBase = data.targets.map((t, i) => Object.assign({ label: titles[i] }, t)).filter((t) => t.base);
     tg.setOption({
-      animation: false, tooltip: { trigger: "axis", valueFormatter: (v) => v == null ? "—" : (v * 100).toFixed(1) + "%" },
-      legend: { top: 0 }, grid: { left: 50, right: 20, top: 50, bottom: 30 },
+      animation: false, tooltip: { trigger: "axis", confine: true, valueFormatter: (v) => v == null ? "—" : (v * 100).toFixed(1) + "%" },
+      legend: { top: 0 }, grid: { left: 8, right: 16, top: 60, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: years.map(String) },
       yAxis: { type: "value", axisLabel: { formatter: (v) => (v * 100).toFixed(0) + "%" } },
       series: withBase.map((t) => ({
-        name: M.t(t.title), type: "line",
+        name: t.label, type: "line",
         data: years.map((y) => { const p = t.series.find((s) => s.year === y); return p && p.value != null ? p.value / t.base : null; }),
-      })).concat([{ name: M.t("翻番路径"), type: "line", lineStyle: { type: "dashed" }, symbol: "none",
+      })).concat([{ name: T.doubling, type: "line", lineStyle: { type: "dashed" }, symbol: "none",
         data: years.map((y) => Math.pow(2, (y - 2020) / 5)) }]),
     });
   }
@@ -50,7 +54,6 @@
   if (mapEl) {
     const geo = await M.json("/api/cockpit/parcels" + q);
     const features = geo.features.map((f) => Object.assign({}, f, { properties: Object.assign({ name: f.properties.parcel }, f.properties) }));
-    const names = { A: "A", B: "B", C: "C", D: "D", none: M.t("未参评/储备") };
     // Parcels lie in zones across the county; the map opens on the zone with the most parcels
     // (at county scale every plot would be a dot) and the picker switches zones or shows all.
     const counts = {};
@@ -61,23 +64,32 @@
     if (picker) {
       const option = (value, label) => { const o = document.createElement("option"); o.value = value; o.textContent = label; return o; };
       picker.replaceChildren(...zones.map((z) => option(z, `${z || "—"} (${counts[z]})`)),
-        option(ALL, `${M.t("全部园区")} (${features.length})`));
+        option(ALL, `${T.all_zones} (${features.length})`));
     }
+    // One line per fact: the parcel, its owner, the owner's class, its state, its area in 亩.
+    const tip = (d) => {
+      const state = [d.status ? T.status[d.status] : null, d.low ? T.status.low : null].filter(Boolean).join(" · ");
+      return [`${T.parcel} ${d.name}`, `${T.owner} ${d.owner || T.status.reserve}`,
+        `${T.klass} ${d.klass ? T.class[d.klass] : T.status.none}`, `${T.state} ${state || T.in_use}`,
+        `${T.area} ${M.num(d.area_mu, 2)} ${T.mu} (${M.num(d.area_m2, 0)} m²)`];
+    };
     const draw = (zone) => {
       const shown = zone === ALL ? features : features.filter((f) => (f.properties.zone || "") === zone);
       echarts.registerMap("parcels", { type: "FeatureCollection", features: shown });
       mapEl.setOption({
         animation: false,
         // the formatter returns HTML: each line escaped (an owner may be named <img onerror=…>)
-        tooltip: { formatter: (p) => { const d = p.data || {}; return [d.name, d.owner || names.none, (d.klass || "—") + (d.low ? " · " + M.t("低效用地") : ""), (d.area || 0).toFixed(0) + " m²"].map(M.esc).join("<br>"); } },
+        tooltip: { formatter: (p) => tip(p.data || {}).map(M.esc).join("<br>"), confine: true },
         legend: { show: false },
         series: [{
           type: "map", map: "parcels", roam: true, selectedMode: false, showLegendSymbol: false,
           label: { show: false }, emphasis: { label: { show: false } },
           data: shown.map((f) => {
-            const p = f.properties; const k = p.class || "none";
-            return { name: p.name, owner: p.owner, klass: p.class, low: p.low_efficiency, area: p.area_m2, value: 1,
-              itemStyle: { areaColor: M.COLORS[k], borderColor: p.low_efficiency ? "#b71c1c" : "#ffffff", borderWidth: p.low_efficiency ? 2 : 0.3 } };
+            const p = f.properties;
+            const fill = p.status ? M.COLORS.idle : M.COLORS[p.class || "none"];
+            return { name: p.name, owner: p.owner, klass: p.class, low: p.low_efficiency, status: p.status,
+              area_mu: p.area_mu, area_m2: p.area_m2, value: 1,
+              itemStyle: { areaColor: fill, borderColor: p.low_efficiency ? M.COLORS.low : "#ffffff", borderWidth: p.low_efficiency ? 2 : 0.3 } };
           }),
         }],
       }, true);
