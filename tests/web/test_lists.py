@@ -128,7 +128,7 @@ def test_enterprise_page_controls_keep_the_query(sign_in: SignIn) -> None:
     assert _options(html, "town") == ["", *sorted(TOWNS)]
     assert _options(html, "industry_code") == ["", "31", "33"]
     assert "31 黑色金属冶炼和压延加工业" in html
-    assert _options(html, "group") == ["", "above", "below"]
+    assert _options(html, "group") == ["", "above", "below", "exempt"]
     assert _options(html, "klass") == ["", "A", "B", "C", "D"]
     [following] = _links(html, "next")
     assert "town=" in following and "sort=-score" in following and "page=2" in following
@@ -157,7 +157,7 @@ def test_empty_query_values_mean_not_given_on_every_list(sign_in: SignIn) -> Non
     """A form submitted with its defaults (年度 最新, 全部 …) sends empty values: the same list."""
     c = sign_in("admin")
     for url, empty, table in (
-        ("/runs/2", "q=&town=&industry_code=&group=&klass=&exempt=&sort=&per_page=&page=",
+        ("/runs/2", "q=&town=&industry_code=&group=&klass=&sort=&per_page=&page=",
          "run-results"),
         ("/land", "year=&town=&industry_code=&group=&klass=&sort=&per_page=&page=",
          "low-efficiency"),
@@ -170,7 +170,7 @@ def test_empty_query_values_mean_not_given_on_every_list(sign_in: SignIn) -> Non
         r = c.get(url + joined + empty)
         assert r.status_code == 200, (url, r.text[:300])
         assert tables(r.text)[table] == tables(c.get(url).text)[table], url
-    for api in ("/api/land/low-efficiency?year=&town=&klass=", "/api/runs/2?klass=&exempt=",
+    for api in ("/api/land/low-efficiency?year=&town=&klass=", "/api/runs/2?klass=&group=",
                 "/api/runs?year=&status="):
         assert c.get(api).status_code == 200, api
 
@@ -200,7 +200,8 @@ def test_run_results_page_sort_filter_export(sign_in: SignIn) -> None:
     for name, (wanted, match) in FILTERS.items():
         chosen = [r["uscc"] for r in results(**{name: wanted})]
         assert chosen and chosen == [r["uscc"] for r in results() if match(r)], name
-    assert results(exempt="true") == [] and len(results(exempt="false")) == 12
+    # 免评 is the rows without a group (the county evaluates all twelve)
+    assert results(group="exempt") == [] and len(results(group="above")) == 8
     # the page: the pager's next link keeps the filter, and the export holds every page
     html = c.get("/runs/2", params={"town": TOWNS[0], "per_page": 2}).text
     assert _options(html, "town") == ["", *sorted(TOWNS)]

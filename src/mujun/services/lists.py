@@ -21,8 +21,14 @@ from mujun.services.list_query import ListQuery, Option, Page, list_rows, page_f
 from mujun.services.published import RunRef, run_for_year
 from mujun.store.models import Enterprise, Parcel, RunResult, User
 
-#: 规上 / 规下 (engine.policy.GROUPS), as a filter accepts them
-Group = Literal["above", "below"]
+#: 规上 / 规下 (engine.policy.GROUPS) as a filter accepts them, and 免评: those in no group
+Group = Literal["above", "below", "exempt"]
+EXEMPT = "exempt"
+
+
+def group_is(column: Any, group: str) -> Any:
+    """The WHERE clause of a group filter: 免评 is the rows without a group."""
+    return column.is_(None) if group == EXEMPT else column == group
 
 class EnterpriseFilter(ListQuery):
     """The enterprise list's query; by default each group's ranks in order, 规上 first."""
@@ -107,7 +113,7 @@ def _enterprise_query(actor: User, run_id: int | None, f: EnterpriseFilter) -> A
             query = query.where(false())  # nothing is classed without a run
         return query.order_by(*_registry_order(f, name, town, industry), Enterprise.uscc)
     if f.group:
-        query = query.where(RunResult.group == f.group)
+        query = query.where(group_is(RunResult.group, f.group))
     if f.klass:
         query = query.where(RunResult.class_ == f.klass)
     if f.low_efficiency is not None:
@@ -296,7 +302,7 @@ def low_efficiency_land(*, session: Session, actor: User, filters: LandQuery | N
                    access.enterprise_scope(actor)).order_by(RunResult.uscc)
         for res in session.scalars(query):
             seen.append((res.town, res.industry_code))
-            if ((f.town and res.town != f.town) or (f.group and res.group != f.group)
+            if ((f.town and res.town != f.town) or (f.group and res.group != _group(f.group))
                     or (f.industry_code and res.industry_code != f.industry_code)
                     or (f.klass and res.class_ != f.klass)):
                 continue
@@ -321,6 +327,10 @@ def low_efficiency_land(*, session: Session, actor: User, filters: LandQuery | N
         idle=idle, items=items, towns=choices.towns, industries=choices.industries,
         **page_fields(f, total, paged),
     )
+
+
+def _group(group: str) -> str | None:
+    return None if group == EXEMPT else group
 
 
 def _add_years(d: date, years: int) -> date:

@@ -30,7 +30,14 @@ from mujun.services.access import Action
 from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.industries import industry_label
 from mujun.services.list_query import ListQuery, Page, list_rows, page_fields, sql_rows
-from mujun.services.lists import FilterOptions, Group, like_pattern, town_and_industry_options
+from mujun.services.lists import (
+    EXEMPT,
+    FilterOptions,
+    Group,
+    group_is,
+    like_pattern,
+    town_and_industry_options,
+)
 from mujun.services.policy_view import policy_refusal
 from mujun.services.published import policy_title
 from mujun.services.runs import diff_runs, finalize_blocker, get_run, stored_rows
@@ -64,8 +71,6 @@ class ResultQuery(ListQuery):
     industry_code: str | None = Field(default=None, max_length=8)
     group: Group | None = None
     klass: str | None = Field(default=None, pattern="^[ABCD]$")
-    #: 免评: only the exempt (true) or only the evaluated (false)
-    exempt: bool | None = None
 
 
 class ResultRow(BaseModel):
@@ -278,12 +283,11 @@ def _results(session: Session, run: Run, f: ResultQuery, *, paged: bool
         query = query.where(or_(RunResult.name.like(like, escape="\\"),
                                 RunResult.uscc.like(like.upper(), escape="\\")))
     for column, value in ((RunResult.town, f.town), (RunResult.industry_code, f.industry_code),
-                          (RunResult.group, f.group), (RunResult.class_, f.klass)):
+                          (RunResult.class_, f.klass)):
         if value:
             query = query.where(column == value)
-    if f.exempt is not None:
-        query = query.where(RunResult.exempt_reason.is_not(None) if f.exempt
-                            else RunResult.exempt_reason.is_(None))
+    if f.group:
+        query = query.where(group_is(RunResult.group, f.group))
     columns: dict[str, list[Any]] = {
         # 规上 before 规下, then the rank within the group; the exempt (no group) last
         "rank": [RunResult.group.is_(None), RunResult.group, RunResult.rank],
@@ -315,7 +319,7 @@ def _change_page(changes: list[ClassChangePublic], f: ChangeQuery, paged: bool
     text = (f.q or "").strip()
     chosen = [c for c in changes
               if (not text or text in (c.name or "") or text.upper() in c.uscc)
-              and (not f.group or c.group == f.group)
+              and (not f.group or c.group == (None if f.group == EXEMPT else f.group))
               and (not f.class_before or c.class_before == f.class_before)
               and (not f.class_after or c.class_after == f.class_after)]
     total, items = list_rows(chosen, f, _CHANGE_KEYS, paged=paged)

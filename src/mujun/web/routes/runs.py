@@ -295,13 +295,22 @@ def run_page(request: Request, run_id: RunId, session: SessionDep, user: Current
                                                               run_id=run_id)))
 
 
+def _changes_page(request: Request, session: Session, user: User, run_id: int,
+                  filters: run_views.ChangeQuery, *, diff: run_views.RunDiff | None = None,
+                  whatif: run_views.WhatIfPublic | None = None,
+                  uploaded: bool = False) -> Response:
+    """Who changes class (a comparison or a what-if), under the run's label and state."""
+    run = next(r for r in run_views.list_runs(session=session, actor=user) if r.id == run_id)
+    return render(request, "run_changes.html", user, run_id=run_id, run=run, diff=diff,
+                  whatif=whatif, filters=filters, uploaded=uploaded,
+                  policy_titles=run_views.shipped_policy_titles(), **controls())
+
+
 @pages.get("/runs/{run_id}/compare")
 def compare_page(request: Request, run_id: RunId, session: SessionDep, user: CurrentUser,
                  filters: Compare) -> Response:
     changes = _diff(session, user, run_id, filters)
-    return render(request, "run_changes.html", user, run_id=run_id, diff=changes,
-                  whatif=None, filters=filters, uploaded=False,
-                  policy_titles=run_views.shipped_policy_titles(), **controls())
+    return _changes_page(request, session, user, run_id, filters, diff=changes)
 
 
 @pages.get("/runs/{run_id}/what-if")
@@ -311,9 +320,7 @@ def what_if_get_page(request: Request, run_id: RunId, session: SessionDep, user:
     access.require(user, Action.RUNS_MANAGE)
     result = run_views.what_if(session=session, actor=user, run_id=run_id,
                                policy_name=filters.policy_name or "", filters=filters)
-    return render(request, "run_changes.html", user, run_id=run_id, diff=None, whatif=result,
-                  filters=filters, uploaded=False,
-                  policy_titles=run_views.shipped_policy_titles(), **controls())
+    return _changes_page(request, session, user, run_id, filters, whatif=result)
 
 
 @pages.post("/runs/{run_id}/publish", dependencies=[CsrfDep])
@@ -349,9 +356,8 @@ def what_if_page(request: Request, run_id: RunId, session: SessionDep, user: Cur
                                policy_text=text, paged=False)
     if export:
         return _what_if_xlsx(result)
-    return render(request, "run_changes.html", user, run_id=run_id, diff=None, whatif=result,
-                  filters=run_views.WhatIfQuery(), uploaded=True,
-                  policy_titles=run_views.shipped_policy_titles(), **controls())
+    return _changes_page(request, session, user, run_id, run_views.WhatIfQuery(), whatif=result,
+                         uploaded=True)
 
 
 @pages.post("/runs/{run_id}/appeals", dependencies=[CsrfDep])
