@@ -330,7 +330,8 @@ class Crawl:
             for choice in choices:
                 # the page the form leads to shows the form again: back to its defaults there
                 # (a reload of ``url`` would cost a page load per choice)
-                if self._forms().count() <= i:
+                # (a form that leads to another page, the comparison's, is set again at ``url``)
+                if self._forms().count() <= i or urlsplit(self.page.url).path != urlsplit(url).path:
                     self._goto(url)
                 self._forms().nth(i).evaluate(
                     "(f, d) => d.forEach(([n, v]) => { f.elements[n].value = v; })", defaults)
