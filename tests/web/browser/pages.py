@@ -154,7 +154,7 @@ def check_land(page: Any, session: Session, who: User) -> None:
 def check_runs(page: Any, session: Session, who: User) -> None:
     runs = run_views.list_runs(session=session, actor=who)
     assert [[row[0], row[2], row[3], row[6]] for row in cells(page, "#runs")] == [
-        [r.label, r.policy_name, str(r.n_results), r.snapshot_hash[:10]] for r in runs]
+        [r.label, r.policy_title, str(r.n_results), r.snapshot_hash[:10]] for r in runs]
     # 冻结数据并评价 with its defaults: 2025, a year the county has no figures for. The run is
     # made by a job: its page polls, then reloads with why the job failed
     page.click("#create button[type=submit]")
