@@ -61,7 +61,8 @@ def test_web_enterprise_and_land_exports_write_names_as_text(engine: Engine,
                                                              sign_in: SignIn) -> None:
     _rename(engine)
     admin = sign_in("admin")
-    for url in ("/api/enterprises/export.xlsx", "/api/land/low-efficiency.xlsx"):
+    for url in ("/api/enterprises/export.xlsx", "/api/land/low-efficiency.xlsx",
+                "/api/runs/2/results.xlsx"):
         r = admin.get(url)
         assert r.status_code == 200, (url, r.text)
         assert formula_cells(r.content) == [], url

@@ -28,11 +28,11 @@ RUN_2021 = {"id": 2, "year": 2021, "run_version": 1, "label": "2021-v1", "status
 def test_enterprise_sees_exactly_its_own_row(sign_in: SignIn) -> None:
     assert sign_in("ent").get("/api/enterprises").json() == {
         "year": 2021, "years": [2020, 2021], "run": RUN_2021, "total": 1, "page": 1,
-        "per_page": 50,
+        "per_page": 50, "pages": 1, "sort": "rank",
         "items": [{"uscc": "91331124000000001H", "name": "松阳测试01有限公司", "town": "西屏街道",
                    "industry_code": "31", "industry": "31 黑色金属冶炼和压延加工业",
                    "group": "above", "exempt_reason": None, "score": 70.5128, "rank": 8,
-                   "klass": "D", "low_efficiency": True}],
+                   "group_size": 8, "tied": 1, "klass": "D", "low_efficiency": True}],
     }
 
 
@@ -218,7 +218,7 @@ def test_filter_form_with_its_defaults(sign_in: SignIn) -> None:
     """筛选 with the form's defaults sends empty fields (年度 最新, 档次 全部): the same list as no
     filter at all (a first-wave bug answered 422)."""
     c = sign_in("admin")
-    defaults = "year=&q=&town=&industry_code=&group=&klass=&sort=-score"
+    defaults = "year=&q=&town=&industry_code=&group=&klass=&low_efficiency=&sort=&per_page=&page="
     assert c.get(f"/api/enterprises?{defaults}").json() == c.get("/api/enterprises").json()
     page = c.get(f"/enterprises?{defaults}")
     assert page.status_code == 200

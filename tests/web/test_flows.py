@@ -28,7 +28,7 @@ def test_upload_with_errors_lists_them_and_writes_nothing(sign_in: SignIn) -> No
     assert problems[0] == ["行", "列", "值", "问题", "级别"]
     assert [row[0] for row in problems[1:]] == ["2", "3"]
     assert problems[1][2] == "abc"
-    assert c.get("/api/imports").json() == []
+    assert c.get("/api/imports").json()["items"] == []
 
 
 def test_upload_good_file_then_again_changes_nothing(sign_in: SignIn) -> None:
@@ -44,7 +44,7 @@ def test_upload_good_file_then_again_changes_nothing(sign_in: SignIn) -> None:
     assert (body["applied"], body["waiting"], body["errors"]) == (False, True, 0)
     assert [(ch["uscc"], ch["field"], ch["new"]) for ch in body["changes"]] == [
         (CODES[0], "tax_paid", 45.0)]
-    assert c.get("/api/imports").json() == []
+    assert c.get("/api/imports").json()["items"] == []
     r = c.post(f"/api/imports/jobs/{waiting['id']}/accept", json={"reason": "税务复核"})
     body = wait_job(c, submitted(r))["result"]
     assert (body["applied"], body["updated"], body["errors"]) == (True, 1, 0)
@@ -54,7 +54,7 @@ def test_upload_good_file_then_again_changes_nothing(sign_in: SignIn) -> None:
     again = wait_job(c, submitted(c.post("/api/imports", data={"department": "tax", "year": "2021"},
                      files={"file": ("tax-2021.csv", good, "text/csv")})))["result"]
     assert (again["applied"], again["updated"], again["unchanged"]) == (False, 0, 1)
-    history = c.get("/api/imports").json()
+    history = c.get("/api/imports").json()["items"]
     assert [(h["department"], h["year"], h["file_name"]) for h in history] == [
         ("tax", 2021, "tax-2021.csv")]
     # a clerk imports for its own department only
@@ -86,7 +86,7 @@ def test_run_life_cycle_through_the_api(sign_in: SignIn, clock: Clock) -> None:
     detail = admin.get(f"/api/runs/{new_id}").json()
     assert (detail["run"]["status"], detail["run"]["supersedes_id"]) == ("draft", 2)
     diff = admin.get(f"/api/runs/2/diff?other={new_id}").json()
-    assert CODES[0] in [c["uscc"] for c in diff["changes"]]
+    assert CODES[0] in [c["uscc"] for c in diff["items"]]
     assert admin.post(f"/api/runs/{new_id}/publish").json()["status"] == "notice"
     clock.now += timedelta(days=30)
     admin, ent = sign_in("admin"), sign_in("ent")
@@ -100,7 +100,7 @@ def test_run_life_cycle_through_the_api(sign_in: SignIn, clock: Clock) -> None:
 def test_what_if_against_another_policy(sign_in: SignIn) -> None:
     admin = sign_in("admin")
     same = admin.post("/api/runs/2/what-if", json={"policy_name": "zhejiang-template"}).json()
-    assert (same["run"], same["base_policy"], same["other_policy"], same["changes"]) == (
+    assert (same["run"], same["base_policy"], same["other_policy"], same["items"]) == (
         "2021-v1", "zhejiang-template", "zhejiang-template", [])
     assert same["mix_before"] == same["mix_after"] == {
         "above": {"A": 1, "B": 4, "C": 2, "D": 1}, "below": {"A": 0, "B": 2, "C": 1, "D": 1}}

@@ -10,9 +10,9 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from mujun.services.access import Action
 from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import NotFound
 from mujun.services.imports import ImportResult
+from mujun.services.list_query import ListQuery, Page, page_fields, sql_rows
 from mujun.services.values import jsonable
 from mujun.store.models import ImportBatch, Role, User
 
@@ -71,13 +72,35 @@ def template(*, actor: User, department: str, year: int | None = None) -> bytes:
         return path.read_bytes()
 
 
-def history(*, session: Session, actor: User, limit: int = 200) -> list[ImportBatchPublic]:
+class ImportQuery(ListQuery):
+    """The imports list: newest first by default."""
+
+    SORTS: ClassVar[tuple[str, ...]] = ("at", "department", "year", "rows", "file")
+    DEFAULT_SORT: ClassVar[str] = "-at"
+
+    department: str | None = Field(default=None, max_length=16)
+    year: int | None = Field(default=None, ge=1990, le=2100)
+
+
+def history(*, session: Session, actor: User, filters: ImportQuery | None = None,
+            paged: bool = True) -> Page[ImportBatchPublic]:
     """Applied imports, newest first: an admin sees all, a clerk its own."""
     access.require(actor, Action.IMPORTS)
-    query = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
+    f = filters or ImportQuery()
+    query = select(ImportBatch)
     if actor.role != Role.ADMIN:
         query = query.where(ImportBatch.actor_id == actor.id)
-    return [ImportBatchPublic.model_validate(b) for b in session.scalars(query)]
+    if f.department:
+        query = query.where(ImportBatch.department == f.department)
+    if f.year is not None:
+        query = query.where(ImportBatch.year == f.year)
+    column = {"at": ImportBatch.id, "department": ImportBatch.department,
+              "year": ImportBatch.year, "rows": ImportBatch.rows,
+              "file": ImportBatch.file_name}[f.sort_key]
+    order = column.desc() if f.descending else column.asc()
+    total, rows = sql_rows(session, query.order_by(order, ImportBatch.id.desc()), f, paged=paged)
+    return Page[ImportBatchPublic](items=[ImportBatchPublic.model_validate(b) for (b,) in rows],
+                                   **page_fields(f, total, paged))
 
 
 class ValueChangePublic(BaseModel):

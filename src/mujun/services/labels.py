@@ -35,9 +35,6 @@ LABELS: dict[str, dict[str, str]] = {
     "severity": {"error": N_("错误"), "warning": N_("提示")},
     "parcel": {"idle": N_("闲置"), "reclaimable": N_("可收回")},
     "lifecycle": {str(k): v for k, v in LIFECYCLE_ZH.items()},
-    "sort": {"-score": N_("得分从高到低"), "score": N_("得分从低到高"), "name": N_("名称"),
-             "uscc": N_("信用代码"), "town": N_("乡镇街道"), "class": N_("档次"),
-             "-land_mu": N_("用地面积从大到小"), "tax_per_mu": N_("亩均税收从低到高")},
 }
 
 

@@ -364,21 +364,26 @@ class ClassDiff:
     class_b: str | None
     score_a: float | None
     score_b: float | None
+    group_a: str | None = None
+    group_b: str | None = None
 
 
 def diff_runs(*, session: Session, run_a: Run, run_b: Run) -> list[ClassDiff]:
     """Enterprises whose class differs between two runs (absent from one run: class None)."""
-    def by_uscc(run: Run) -> dict[str, tuple[str | None, str | None, float | None]]:
+    Row = tuple[str | None, str | None, float | None, str | None]
+
+    def by_uscc(run: Run) -> dict[str, Row]:
         rows = session.execute(select(RunResult.uscc, RunResult.name, RunResult.class_,
-                                      RunResult.score).where(RunResult.run_id == run.id)
+                                      RunResult.score, RunResult.group)
+                               .where(RunResult.run_id == run.id)
                                .order_by(RunResult.row_no)).all()
-        return {u: (n, c, s) for u, n, c, s in rows}
+        return {u: (n, c, s, g) for u, n, c, s, g in rows}
 
     a, b = by_uscc(run_a), by_uscc(run_b)
     out = []
     for uscc in [*a, *(u for u in b if u not in a)]:
-        na, ca, sa = a.get(uscc, (None, None, None))
-        nb, cb, sb = b.get(uscc, (None, None, None))
+        na, ca, sa, ga = a.get(uscc, (None, None, None, None))
+        nb, cb, sb, gb = b.get(uscc, (None, None, None, None))
         if ca != cb or (uscc in a) != (uscc in b):
-            out.append(ClassDiff(uscc, na or nb, ca, cb, sa, sb))
+            out.append(ClassDiff(uscc, na or nb, ca, cb, sa, sb, ga, gb))
     return out

@@ -20,6 +20,9 @@ PARAMS: dict[str, str] = {
     "reason": N_("理由"), "note": N_("意见"), "username": N_("用户名"), "password": N_("密码"),
     "uscc": N_("统一社会信用代码"), "accept": N_("决定"), "field": N_("更正字段"),
     "value": N_("更正值"), "policy_name": N_("评价办法"), "against": N_("另一评价办法"),
+    # the lists' filters (docs/lists.md)
+    "low_efficiency": N_("低效用地"), "exempt": N_("免评"), "other": N_("与另一批次比较"),
+    "class_before": N_("原档次"), "class_after": N_("新档次"), "status": N_("状态"),
 }
 
 #: pydantic's error types, as a clerk would be told

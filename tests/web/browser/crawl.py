@@ -58,6 +58,8 @@ EXPECTED: dict[str, list[Expect]] = {
     "/runs/{id}": [Expect("#run-status"), Expect("#run-mix tbody tr", r"\d"),
                    Expect("#results table tbody tr td:first-child", rf"^{USCC}$")],
     "/imports": [Expect("#templates table tbody tr"), Expect("#upload form")],
+    "/runs/{id}/compare": [Expect("#run-status"), Expect("#diff-result h2 small", r"^\d"),
+                           Expect("#diff-result a[href*='.xlsx']", "")],
     "/runs/{id}/what-if": [Expect("#run-status"), Expect("#whatif-result h2 small", r"^\d"),
                            Expect("#whatif-result a[href*='.xlsx'], "
                                   "#whatif-result form[action*='.xlsx']", "")],
@@ -82,7 +84,8 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
 #: a GET form's control → the result column (its header) whose every cell must show the value
 #: chosen; the names are the query parameters of the lists (services/lists.py, routes/runs.py)
 FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "industry_code": "行业",
-                 "q": "企业名称", "role": "角色", "department": "部门", "active": "状态"}
+                 "q": "企业名称", "status": "状态", "department": "部门", "role": "角色",
+                 "active": "状态"}
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),
@@ -333,7 +336,8 @@ class Crawl:
             for choice in choices:
                 # the page the form leads to shows the form again: back to its defaults there
                 # (a reload of ``url`` would cost a page load per choice)
-                if self._forms().count() <= i:
+                # (a form that leads to another page, the comparison's, is set again at ``url``)
+                if self._forms().count() <= i or urlsplit(self.page.url).path != urlsplit(url).path:
                     self._goto(url)
                 self._forms().nth(i).evaluate(
                     "(f, d) => d.forEach(([n, v]) => { f.elements[n].value = v; })", defaults)

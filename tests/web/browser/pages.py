@@ -96,8 +96,15 @@ def check_cockpit(page: Any, session: Session, who: User) -> None:
 def _enterprise_rows(items: list[lists.EnterpriseRow]) -> list[list[str]]:
     """Columns 0–3 and 5–8 of the list (the group column is a label)."""
     return [[r.uscc, r.name, r.town or "—", r.industry, num(r.score),
-             str(r.rank) if r.rank else "—", r.klass or "—", "✓" if r.low_efficiency else ""]
+             _rank(r), r.klass or "—", "✓" if r.low_efficiency else ""]
             for r in items]
+
+
+def _rank(r: lists.EnterpriseRow) -> str:
+    """``3/412`` within the group, ``1/8 (并列 37)`` when others share the place."""
+    if not r.rank:
+        return "—"
+    return f"{r.rank}/{r.group_size}" + (f" (并列 {r.tied})" if r.tied and r.tied > 1 else "")
 
 
 def check_enterprises(page: Any, session: Session, who: User) -> None:
@@ -166,30 +173,30 @@ def check_runs(page: Any, session: Session, who: User) -> None:
     assert run_views.list_runs(session=session, actor=who) == runs  # nothing was created
 
 
-_RESULTS = "table.grid:has(th:text-is('排名')):has(th:text-is('组别'))"
-
-
 def check_run(page: Any, session: Session, who: User, run_id: int) -> None:
     d = run_views.run_detail(session=session, actor=who, run_id=run_id)
 
     def results() -> list[list[str]]:
-        return [[row[0], row[1], row[3], row[4], row[5]] for row in cells(page, _RESULTS)]
+        return [[row[0], row[1], row[5], row[6], row[7]] for row in cells(page, "#run-results")]
 
     expected = [[r.uscc, r.name or "", num(r.score), str(r.rank) if r.rank else "—",
-                 r.klass or "—"] for r in d.results]
+                 r.klass or "—"] for r in d.results.items]
     assert [row[1:] for row in cells(page, "#run-mix")] == [
         [str(m[k]) for k in "ABCD"] for m in d.mix.values()]
     assert results() == expected
     others = [r for r in run_views.list_runs(session=session, actor=who) if r.id != run_id]
-    submit(page, "#diff")  # 比较 with the first other run
+    submit(page, "#diff")  # 比较 with the first other run: its own page, older → newer
     diff = run_views.run_diff(session=session, actor=who, run_a=run_id, run_b=others[0].id)
-    assert page.locator("#diff-result h2 small").inner_text() == f"{len(diff.changes)} 家"
+    assert page.locator("#diff-result h2 small").inner_text() == f"{diff.changes} 家档次变化"
+    page.go_back()
+    page.wait_for_load_state("networkidle")
     submit(page, "#what-if")  # 模拟 with the first policy offered (one that covers the year)
     whatif = run_views.what_if(session=session, actor=who, run_id=run_id,
                                policy_name=run_views.what_if_policies(session, d.run.year)[0].name)
-    assert page.locator("#whatif-result h2 small").inner_text().startswith(
-        f"{len(whatif.changes)} ")
-    submit(page, "form.filters:has(input[name=q]) button[type=submit]")  # 筛选, 档次 全部
+    assert page.locator("#whatif-result h2 small").inner_text().startswith(f"{whatif.changes} ")
+    page.go_back()
+    page.wait_for_load_state("networkidle")
+    submit(page, "#results form.filters button[type=submit]")  # 筛选 with every filter 全部
     assert results() == expected
 
 

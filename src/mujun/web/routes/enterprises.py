@@ -11,22 +11,25 @@ from mujun.engine.labels import EXEMPT_ZH, GROUP_ZH
 from mujun.io.number_formats import Kind
 from mujun.io.xlsx_table import Column
 from mujun.services import lists, portrait, value_history
+from mujun.services.list_query import options
 from mujun.web.deps import CurrentUser, Now, SessionDep, get_lang
 from mujun.web.i18n import Translator
+from mujun.web.list_controls import controls
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
 
 api = APIRouter(prefix="/api/enterprises", tags=["enterprises"])
 pages = APIRouter(include_in_schema=False)
 
-#: the query as one model, so that a form's empty fields count as not given (lists.EnterpriseFilter)
+#: the query as one model, so that a form's empty fields count as not given (list_query.ListQuery)
 Filters = Annotated[lists.EnterpriseFilter, Query()]
 UsccPath = Annotated[str, Path(min_length=1, max_length=18,
                                description="统一社会信用代码")]
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
 EXPORT_COLUMNS = [Column("统一社会信用代码", Kind.CODE), Column("企业名称"), Column("乡镇街道"),
                   Column("行业"), Column("组别"), Column("综合得分", Kind.SCORE),
-                  Column("组内排名", Kind.INT), Column("评价档次"), Column("低效用地"),
+                  Column("组内排名", Kind.INT), Column("组内参评数", Kind.INT),
+                  Column("并列数", Kind.INT), Column("评价档次"), Column("低效用地"),
                   Column("免评原因")]
 
 
@@ -45,7 +48,7 @@ def export_enterprises(session: SessionDep, user: CurrentUser, filters: Filters)
     """The same list, every page, as an .xlsx workbook."""
     page = lists.enterprises(session=session, actor=user, filters=filters, paged=False)
     rows = ([r.uscc, r.name, r.town, r.industry, GROUP_ZH.get(r.group or "", r.group), r.score,
-             r.rank, r.klass, r.low_efficiency,
+             r.rank, r.group_size, r.tied, r.klass, r.low_efficiency,
              EXEMPT_ZH.get(r.exempt_reason or "", r.exempt_reason)]
             for r in page.items)
     return download(workbook(EXPORT_COLUMNS, rows, f"企业 {page.year or ''}"),
@@ -72,8 +75,10 @@ def history(uscc: UsccPath, session: SessionDep,
 def list_page(request: Request, session: SessionDep, user: CurrentUser,
               filters: Filters) -> Response:
     page = lists.enterprises(session=session, actor=user, filters=filters)
+    choices = lists.enterprise_options(session=session, actor=user,
+                                       run_id=page.run.id if page.run else None)
     return render(request, "enterprises.html", user, page=page, filters=filters,
-                  sorts=list(lists.EnterpriseSort), query=request.url.query)
+                  **controls(options=choices, years=options(page.years)))
 
 
 @pages.get("/enterprises/{uscc}")

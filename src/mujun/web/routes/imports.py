@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from mujun.services import import_views, job_tasks, jobs
 from mujun.services.errors import InvalidInput
+from mujun.services.list_query import Page, options
 from mujun.store.models import Job, User
 from mujun.web.deps import CsrfDep, CurrentUser, SessionDep
 from mujun.web.render import render
@@ -23,6 +24,8 @@ pages = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 64 * 1024 * 1024
 Department = Annotated[str, Path(max_length=16, description="tax, stats, power, land, env, safety")]
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
+#: the history's query as one model: empty fields count as not given (list_query.ListQuery)
+Filters = Annotated[import_views.ImportQuery, Query()]
 
 
 def _queue(request: Request, session: Session, user: User, upload: UploadFile,
@@ -61,10 +64,11 @@ def template(department: Department, user: CurrentUser, year: YearQuery = None) 
     return download(data, f"{department}{f'-{year}' if year else ''}.xlsx")
 
 
-@api.get("", response_model=list[import_views.ImportBatchPublic])
-def history(session: SessionDep, user: CurrentUser) -> list[import_views.ImportBatchPublic]:
+@api.get("", response_model=Page[import_views.ImportBatchPublic])
+def history(session: SessionDep, user: CurrentUser,
+            filters: Filters) -> Page[import_views.ImportBatchPublic]:
     """Applied imports, newest first (a clerk: its own)."""
-    return import_views.history(session=session, actor=user)
+    return import_views.history(session=session, actor=user, filters=filters)
 
 
 @api.post("", status_code=202, response_model=JobPublic, dependencies=[CsrfDep])
@@ -87,10 +91,12 @@ def accept_changes(request: Request, job_id: JobId, body: Acceptance, session: S
 
 
 @pages.get("/imports")
-def imports_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    return render(request, "imports.html", user,
-                  departments=import_views.departments(actor=user),
-                  history=import_views.history(session=session, actor=user),
+def imports_page(request: Request, session: SessionDep, user: CurrentUser,
+                 filters: Filters) -> Response:
+    departments = import_views.departments(actor=user)
+    return render(request, "imports.html", user, departments=departments,
+                  history=import_views.history(session=session, actor=user, filters=filters),
+                  filters=filters, department_codes=options([d.code for d in departments]),
                   jobs=[job_public(j) for j in jobs.list_jobs(session=session, actor=user)
                         if j.kind == job_tasks.IMPORT])
 

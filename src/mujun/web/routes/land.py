@@ -11,14 +11,15 @@ from mujun.io.number_formats import Kind
 from mujun.io.xlsx_table import Column
 from mujun.services import lists
 from mujun.web.deps import CurrentUser, SessionDep
+from mujun.web.list_controls import controls
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
 
 api = APIRouter(prefix="/api/land", tags=["land"])
 pages = APIRouter(include_in_schema=False)
 
-YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
-TownQuery = Annotated[str | None, Query(max_length=64)]
+#: the list's query as one model: empty fields count as not given (list_query.ListQuery)
+Filters = Annotated[lists.LandQuery, Query()]
 EXPORT_COLUMNS = [Column("统一社会信用代码", Kind.CODE), Column("企业名称"), Column("乡镇街道"),
                   Column("行业"), Column("评价档次"), Column("综合得分", Kind.SCORE),
                   Column("用地面积", Kind.MU), Column("亩均税收", Kind.NUMBER, "万元/亩"),
@@ -26,23 +27,22 @@ EXPORT_COLUMNS = [Column("统一社会信用代码", Kind.CODE), Column("企业�
 
 
 @api.get("/low-efficiency", response_model=lists.LandPage)
-def low_efficiency(session: SessionDep, user: CurrentUser, year: YearQuery = None,
-                   town: TownQuery = None, sort: lists.LandSort = lists.LandSort.LAND_DESC
-                   ) -> lists.LandPage:
-    return lists.low_efficiency_land(session=session, actor=user, year=year, town=town, sort=sort)
+def low_efficiency(session: SessionDep, user: CurrentUser, filters: Filters) -> lists.LandPage:
+    return lists.low_efficiency_land(session=session, actor=user, filters=filters)
 
 
 @api.get("/low-efficiency.xlsx", response_class=Response)
-def export(session: SessionDep, user: CurrentUser, year: YearQuery = None,
-           town: TownQuery = None, sort: lists.LandSort = lists.LandSort.LAND_DESC) -> Response:
-    page = lists.low_efficiency_land(session=session, actor=user, year=year, town=town, sort=sort)
+def export(session: SessionDep, user: CurrentUser, filters: Filters) -> Response:
+    """What the filters select, every page."""
+    page = lists.low_efficiency_land(session=session, actor=user, filters=filters, paged=False)
     rows = ([r.uscc, r.name, r.town, r.industry, r.klass, r.score, r.land_mu, r.tax_per_mu,
              r.vetoed] for r in page.items)
     return download(workbook(EXPORT_COLUMNS, rows, "低效用地"), f"low-efficiency-{page.year}.xlsx")
 
 
 @pages.get("/land")
-def land_page(request: Request, session: SessionDep, user: CurrentUser, year: YearQuery = None,
-              town: TownQuery = None, sort: lists.LandSort = lists.LandSort.LAND_DESC) -> Response:
-    page = lists.low_efficiency_land(session=session, actor=user, year=year, town=town, sort=sort)
-    return render(request, "land.html", user, page=page, town=town or "", sort=sort)
+def land_page(request: Request, session: SessionDep, user: CurrentUser,
+              filters: Filters) -> Response:
+    page = lists.low_efficiency_land(session=session, actor=user, filters=filters)
+    return render(request, "land.html", user, page=page, filters=filters,
+                  **controls())
