@@ -36,7 +36,8 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for user, page_path, name, width in SHOTS:
-            page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 844})
+            height = 900 if width > 600 else 844
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(args.base + "/login")
             page.fill("input[name=username]", user)
             page.fill("input[name=password]", args.password)

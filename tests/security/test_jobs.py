@@ -53,7 +53,7 @@ def test_an_import_job_from_queued_to_done_on_both_stores(county_sign_in: SignIn
     page = c.get(applied["page"])
     assert page.status_code == 200 and 'id="report-applied"' in page.text
     assert [j["id"] for j in c.get("/api/jobs").json()] == [applied["id"], job["id"]]
-    assert [b["file_name"] for b in c.get("/api/imports").json()] == ["tax-2021.csv"]
+    assert [b["file_name"] for b in c.get("/api/imports").json()["items"]] == ["tax-2021.csv"]
 
 
 def test_a_run_is_created_by_a_job(sign_in: SignIn) -> None:

@@ -78,7 +78,7 @@ def test_a_bomb_uploaded_for_import_is_refused_with_the_limit(sign_in: SignIn,
     assert (report["applied"], report["errors"], report["rows"]) == (False, 1, 0)
     reason = report["problems"][0]["reason"]
     assert "税收.xlsx" in reason and "超过上限 512 MB" in reason
-    assert c.get("/api/imports").json() == []
+    assert c.get("/api/imports").json()["items"] == []
 
 
 def test_a_workbook_within_the_limits_is_read(tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_any_upload_name_is_stored_safely(sign_in: SignIn, name: str) -> None:
     assert (job["result"]["applied"], job["result"]["errors"]) == (True, 0)
     shown = job["params"]["file"]
     assert len(shown) <= 200 and not any(ord(ch) < 32 for ch in shown)
-    [batch] = c.get("/api/imports").json()
+    [batch] = c.get("/api/imports").json()["items"]
     stored = batch["file_name"]
     assert stored and "/" not in stored and "\\" not in stored and not stored.startswith(".")
     assert len(stored.encode()) < 255 and not any(ord(ch) < 32 for ch in stored)

@@ -63,7 +63,6 @@ def test_portrait_payload(sign_in: SignIn) -> None:
                      "zone": "测试园区", "idle": False}],
         "appeals": [], "appeal_runs": {}, "open_appeal_id": None,
         "notice_until": "2022-05-08T09:00:00Z", "can_appeal": True,
-        "policy_title": "工业企业亩均效益综合评价（浙江通用模板）",
     }
     # the explanation is the engine's, stored with the run: 6000 m² is 9 亩, tax 44 万元
     assert explanation["land_mu"] == 9.0

@@ -30,7 +30,11 @@ from mujun.engine.whatif import WhatIf, compare
 from mujun.io import OutputError, write_results
 from mujun.io.number_formats import mu, score
 
-out = Console(highlight=False)
+
+def _out() -> Console:
+    """Standard output, sized when a command prints (the width is read from the terminal or
+    ``COLUMNS`` then, not when the module was first imported)."""
+    return Console(highlight=False)
 
 Year = Annotated[int, typer.Option("--year", help="evaluation year Y")]
 Data = Annotated[
@@ -85,19 +89,19 @@ def _print_summary(s: Summary, given: inputs.Inputs) -> None:
             f"{GROUP_ZH.get(group, group)} {group}", str(g.evaluated),
             *(str(g.classes[k]) for k in CLASSES), str(g.vetoed),
         )
-    out.print(table)
+    _out().print(table)
     exempt = ", ".join(f"{k} {v}" for k, v in s.exempt.items()) or "none"
-    out.print(f"rows {s.rows}; exempt: {exempt}")
-    out.print(
+    _out().print(f"rows {s.rows}; exempt: {exempt}")
+    _out().print(
         f"low-efficiency land (低效用地): {s.low_efficiency_count} enterprises, "
         f"{mu(s.low_efficiency_mu)} 亩"
     )
-    out.print(
+    _out().print(
         f"data warnings in results: {s.warnings}; input problems: {given.errors} row error(s) "
         f"left out, {given.warnings} warning(s)"
     )
-    out.print(f"policy hash {s.policy_hash}")
-    out.print(f"input hash  {s.input_hash}")
+    _out().print(f"policy hash {s.policy_hash}")
+    _out().print(f"input hash  {s.input_hash}")
 
 
 @app.command("evaluate")
@@ -136,7 +140,7 @@ def evaluate_command(
         except OutputError as exc:
             inputs.fail(str(exc))
     _print_summary(ev.summary(), given)
-    out.print(f"wrote {written}")
+    _out().print(f"wrote {written}")
 
 
 def _changes_table(result: WhatIf) -> Table:
@@ -146,7 +150,7 @@ def _changes_table(result: WhatIf) -> Table:
     add_code_column(table)
     add_text_column(table, "企业名称 name")
     add_fixed_column(table, "档次 class")
-    scores = out.width >= NARROW
+    scores = _out().width >= NARROW
     if scores:
         add_fixed_column(table, "得分 score", right=True)
     for c in result.changes:
@@ -189,7 +193,7 @@ def whatif_command(
         except EvaluationError as exc:
             inputs.fail(str(exc))
         result = compare(before, after)
-    out.print(_changes_table(result))
+    _out().print(_changes_table(result))
     mix = Table(title="class mix 档次分布 (before → after)", title_justify="left")
     mix.add_column("组别 group")
     for k in CLASSES:
@@ -198,7 +202,7 @@ def whatif_command(
         b = result.mix_before.get(group, dict.fromkeys(CLASSES, 0))
         a = result.mix_after.get(group, dict.fromkeys(CLASSES, 0))
         mix.add_row(GROUP_ZH.get(group, group), *(f"{b[k]} → {a[k]}" for k in CLASSES))
-    out.print(mix)
+    _out().print(mix)
 
 
 @app.command("explain")
@@ -226,4 +230,4 @@ def explain_command(
     explanation = explain_one(ev, code, given.incidents)
     if explanation is None:
         inputs.fail(f"{code} is not in {data} (or its row has errors, reported above)")
-    out.print(wrap_text(render_zh(explanation), out.width), markup=False, soft_wrap=True)
+    _out().print(wrap_text(render_zh(explanation), _out().width), markup=False, soft_wrap=True)

@@ -118,9 +118,10 @@ def serve_cmd(
     if not echarts_path().exists():
         _install_echarts()
     if not echarts_path().exists():
-        err_console.print(f"[yellow]warning:[/yellow] {missing_message()}", highlight=False)
-    console.print(f"store: {store_text()}", markup=False, highlight=False)
-    console.print(f"serving on http://{host}:{port}", markup=False, highlight=False)
+        err_console.print(f"[yellow]warning:[/yellow] {missing_message()}", highlight=False,
+                          soft_wrap=True)
+    console.print(f"store: {store_text()}", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"serving on http://{host}:{port}", markup=False, highlight=False, soft_wrap=True)
     web_app = create_app(engine=engine)
     # served beyond this machine, the sign-in page does not list the demo accounts either
     web_app.state.list_demo_accounts = bool(start.demo_accounts)

@@ -117,6 +117,11 @@ def rows_of(page: Any, table: Any) -> tuple[list[str], list[list[str]]]:
     return data[0], data[1]
 
 
+def is_download(href: str) -> bool:
+    """A link to a file rather than a page (the browser would download it)."""
+    return "/download" in href.split("?")[0]
+
+
 def xlsx_rows(body: bytes) -> list[list[Any]]:
     sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
     return [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -250,10 +255,11 @@ class Crawl:
                 self.seen.add(pattern(here))
             found = self.links()
             self.exports_on_page(here)
+            self.downloads_on_page(here)
             self.pager(here)
             self.get_forms(here)
-            queue.extend(h for h in found
-                         if not h.endswith(".xlsx") and pattern(h) not in self.seen)
+            queue.extend(h for h in found if not h.endswith(".xlsx") and not is_download(h)
+                         and pattern(h) not in self.seen)
 
     # --- exports -----------------------------------------------------------------------------
 
@@ -265,6 +271,19 @@ class Crawl:
                 continue
             self.exports.add(href)
             self.check_export(url, href)
+
+    def downloads_on_page(self, url: str) -> None:
+        """Other files a page offers (a policy's YAML): they answer with a non-empty file."""
+        hrefs = self.page.locator("a[href*='/download']").evaluate_all(
+            "els => els.map(a => a.pathname + a.search)")
+        for href in hrefs:
+            if href in self.exports:
+                continue
+            self.exports.add(href)
+            response = self.page.request.get(href)
+            if not response.ok or not response.body().strip():
+                self.problem(url, f"download {href}: HTTP {response.status}, "
+                                  f"{len(response.body())} bytes")
 
     def check_export(self, url: str, href: str) -> None:
         response = self.page.request.get(href)
