@@ -94,7 +94,7 @@ def load_land(*, session: Session, actor: User | None, folder: Path) -> int:
     leases_in = _read(partial(read_leases, parcels=parcels_in.codes), folder / "leases.csv")
     commitments_in = _read(partial(read_standard_land, parcels=parcels_in.codes),
                            folder / "standard_land.csv")
-    ids = dict(session.execute(select(Enterprise.uscc, Enterprise.id)).tuples().all())
+    ids = {uscc: id_ for uscc, id_ in session.execute(select(Enterprise.uscc, Enterprise.id))}
     parcels: dict[str, Parcel] = {}
     for p in parcels_in.records:
         parcel = Parcel(
