@@ -9,7 +9,7 @@ from datetime import date
 IDLE, RECLAIMABLE = "idle", "reclaimable"
 
 
-def _add_years(d: date, years: int) -> date:
+def add_years(d: date, years: int) -> date:
     try:
         return d.replace(year=d.year + years)
     except ValueError:  # 29 February
@@ -18,6 +18,6 @@ def _add_years(d: date, years: int) -> date:
 
 def idle_status(*, agreed_start: date | None, started_on: date | None, today: date) -> str | None:
     """``idle``, ``reclaimable`` or None (built, not yet due, or no agreed start)."""
-    if started_on is not None or agreed_start is None or _add_years(agreed_start, 1) >= today:
+    if started_on is not None or agreed_start is None or add_years(agreed_start, 1) >= today:
         return None
-    return RECLAIMABLE if _add_years(agreed_start, 2) < today else IDLE
+    return RECLAIMABLE if add_years(agreed_start, 2) < today else IDLE
