@@ -56,6 +56,11 @@ GET_API = [
     ("/api/jobs/999/report.xlsx", expect(others=404)),
     ("/api/users", expect(admin=200)),  # 用户管理: the admin's only (tests/web/test_users.py)
     ("/api/users/clerk", expect(admin=200)),
+    # the county's targets: every role but the enterprise; the awards, a public honour: all
+    ("/api/targets", expect(admin=200, clerk=200, officer=200, leader=200)),
+    ("/api/targets?year=2020", expect(admin=200, clerk=200, officer=200, leader=200)),
+    ("/api/targets/awards", expect(others=200)),
+    ("/api/targets/awards?year=2020", expect(others=200)),
 ]
 
 PAGES = [
@@ -75,6 +80,9 @@ PAGES = [
     ("/password", expect(others=200)),
     ("/users", expect(admin=200)),
     ("/users/clerk", expect(admin=200)),
+    ("/targets", expect(admin=200, clerk=200, officer=200, leader=200)),
+    ("/targets?year=2020", expect(admin=200, clerk=200, officer=200, leader=200)),
+    ("/targets/awards", expect(others=200)),
 ]
 
 POSTS = [

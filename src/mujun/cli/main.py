@@ -52,6 +52,7 @@ import mujun.cli.incidents  # noqa: E402
 import mujun.cli.policy  # noqa: E402
 import mujun.cli.runs  # noqa: E402
 import mujun.cli.serve  # noqa: E402
+import mujun.cli.targets  # noqa: E402
 import mujun.cli.template  # noqa: E402
 import mujun.cli.users  # noqa: E402
 import mujun.cli.values  # noqa: E402, F401

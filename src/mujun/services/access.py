@@ -8,6 +8,9 @@
 | enterprise | its own enterprise only |
 | leader | the cockpit and other aggregates, read-only |
 
+The county's targets (docs/targets.md) are for every role but the enterprise (admin, clerk, officer,
+leader); the 亩均效益领跑者 awards, a public honour, for every role.
+
 A request outside a role's reach raises ``PermissionDenied`` (403); asking for one enterprise the
 user may not see raises ``NotFound`` (404), so nobody learns whether it exists.
 """
@@ -35,14 +38,19 @@ class Action(StrEnum):
     POLICIES_VIEW = "policies.view"
     POLICIES_MANAGE = "policies.manage"
     USERS = "users.manage"  # accounts: list, add, change, reset a password, disable
+    TARGETS = "targets.view"  # the county's targets (docs/targets.md)
+    AWARDS = "awards.view"  # 亩均效益领跑者, a public honour
 
 
 _ALLOWED: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW}),
-    Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW}),
-    Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW}),
-    Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW}),
+    Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW, Action.TARGETS, Action.AWARDS}),
+    Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW,
+                             Action.TARGETS, Action.AWARDS}),
+    Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW,
+                                Action.AWARDS}),
+    Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW, Action.TARGETS,
+                            Action.AWARDS}),
 }
 
 

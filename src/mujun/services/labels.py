@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
+from mujun.engine.targets.meta import TALENT_ZH
 from mujun.engine.texts import N_
 from mujun.services.departments import DEPARTMENTS
 from mujun.store.models.registry import LIFECYCLE_ZH
@@ -35,6 +36,11 @@ LABELS: dict[str, dict[str, str]] = {
     "severity": {"error": N_("错误"), "warning": N_("提示")},
     "parcel": {"idle": N_("闲置"), "reclaimable": N_("可收回")},
     "lifecycle": {str(k): v for k, v in LIFECYCLE_ZH.items()},
+    "talent": TALENT_ZH,
+    #: the records a target counts (docs/targets.md), named when the store keeps none
+    "target_source": {"service_requests": N_("三服务诉求"), "projects": N_("投资项目"),
+                      "talent": N_("人才库"), "land_cases": N_("低效用地处置"),
+                      "parcels": N_("标准地"), "incentive_payments": N_("奖补兑现")},
 }
 
 

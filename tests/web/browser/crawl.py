@@ -74,6 +74,10 @@ EXPECTED: dict[str, list[Expect]] = {
     "/users/{username}": [Expect("#username"), Expect("#edit-user select[name=role]", ""),
                           Expect("#reset-password button")],
     "/login": [Expect("form input[name=username]", r"")],
+    "/targets": [Expect("#targets tbody tr[data-key] td:nth-child(3)", r"\d", 5),
+                 Expect("#programme .tile[data-key] .goal", r"\d", 6),
+                 Expect("#revenue-note", "营业收入|revenue"), Expect("#chart-doubling canvas", "")],
+    "/targets/awards": [Expect("#awards table tbody tr td:first-child", r"^\d+$")],
 }
 
 #: lists that state their length: (the element with the total, the table of the rows); a list

@@ -36,11 +36,12 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/runs", "/imports", "/policies", "/users"],
-    "clerk-tax": ["/imports", "/policies"],
-    "officer": ["/enterprises", "/land", "/policies"],
-    "enterprise": ["/enterprises/{uscc}", "/policies"],
-    "leader": ["/cockpit", "/policies"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/runs", "/imports", "/policies", "/targets",
+              "/users"],
+    "clerk-tax": ["/imports", "/policies", "/targets"],
+    "officer": ["/enterprises", "/land", "/policies", "/targets"],
+    "enterprise": ["/enterprises/{uscc}", "/policies", "/targets/awards"],
+    "leader": ["/cockpit", "/policies", "/targets"],
 }
 
 #: pages a role reaches only through links on its pages
