@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,7 @@ def test_targets_of_the_demo_county(demo_files: Path) -> None:
     assert targets["pillar_revenue_wan"]["goal"] == 1_000_000
     # 亿元政策惠企 adds land-use tax reductions from 2021: positive and growing
     benefit = [p["value"] for p in targets["benefit_wan"]["series"]]
-    assert benefit[0] == 0 and all(a < b for a, b in zip(benefit[1:], benefit[2:], strict=False))
+    assert benefit[0] == 0 and all(a < b for a, b in pairwise(benefit))
 
 
 def test_targets_help_names_the_options() -> None:

@@ -1,4 +1,4 @@
-"""targets.md worked by hand on a small county: every expected figure is written with its arithmetic.
+"""targets.md worked by hand on a small county: each expected figure is written with its arithmetic.
 
 Policy: the template's defaults (base 2020, target 2025, programme from 2021, pillars 31 and 33).
 Two years have a run, 2020 and 2022 (2021 has none: its values are missing, not zero).

@@ -217,8 +217,8 @@ PARAMS: dict[str, Param] = {
                               "the six talent categories of the six-hundred programme, 100 each"),
     "awards.leaders_per_group": _p("领跑者名额", "Leaders per group", "家", "enterprises",
                                    "亩均效益领跑者：每组评为 A 档且未被否决的得分最高企业数",
-                                   "per-mu efficiency leaders: the best-scoring class-A enterprises named "
-                                   "per group"),
+                                   "per-mu efficiency leaders: the best-scoring class-A "
+                                   "enterprises named per group"),
 }
 
 
