@@ -13,6 +13,7 @@ text given to :func:`load_policy_text`; only the shipped policies are read here,
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -199,6 +200,15 @@ class Pricing(_Strict):
     land_use_tax_yuan_per_m2: Number = Field(ge=0)
 
 
+class LandRules(_Strict):
+    """The ``land:`` section (land.md): the idle-land fee and the 标准地 review's penalties."""
+
+    idle_fee_share: Number = Field(ge=0, le=1)
+    tax_penalty_multiplier: Number = Field(ge=0)
+    investment_penalty_multiplier: Number = Field(ge=0)
+    plot_ratio_penalty_multiplier: Number = Field(ge=0)
+
+
 class Policy(_Strict):
     name: str = Field(min_length=1)
     title: str = ""
@@ -211,6 +221,7 @@ class Policy(_Strict):
     low_efficiency: LowEfficiency
     pricing: Pricing
     notice_days: Whole = Field(ge=0)
+    land: LandRules
 
     @field_validator("groups")
     @classmethod
@@ -329,9 +340,25 @@ class LoadedPolicy:
         return policy_hash(self.policy)
 
 
+#: sections added after runs were first recorded with their policy hash: such a section counts in
+#: the hash only when it differs from the template's, so every earlier policy keeps the hash its
+#: runs recorded (and ``verify`` of those runs still passes)
+LATER_SECTIONS = ("land",)
+
+
+@functools.cache
+def _default_sections() -> dict[str, Any]:
+    data = Policy.model_validate(_defaults()).model_dump(mode="json", by_alias=True)
+    return {key: data[key] for key in LATER_SECTIONS}
+
+
 def policy_hash(policy: Policy) -> str:
+    data = policy.model_dump(mode="json", by_alias=True)
+    for key, default in _default_sections().items():
+        if data.get(key) == default:
+            del data[key]
     canonical = json.dumps(
-        policy.model_dump(mode="json", by_alias=True),
+        data,
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),

@@ -177,6 +177,22 @@ PARAMS: dict[str, Param] = {
                                            "used for the reduction when the tax due is not given"),
     "notice_days": _p("公示天数", "Notice days", "天", "days", "评价结果公示期内企业可以申诉",
                       "days a published result is open to appeal"),
+    "land.idle_fee_share": _p(
+        "土地闲置费比例", "Idle-land fee share", "比例", "share",
+        "闲置满一年的地块按出让价款的该比例征收土地闲置费",
+        "share of the land price charged as the idle-land fee after a year idle"),
+    "land.tax_penalty_multiplier": _p(
+        "亩均税收违约金系数", "Tax shortfall penalty multiplier", "倍", "times",
+        "亩均税收未达承诺：违约金 = 系数 × 差额（万元/亩）× 地块亩数",
+        "tax per mu short of the commitment: penalty = this × shortfall × the parcel's mu"),
+    "land.investment_penalty_multiplier": _p(
+        "投资强度违约金系数", "Investment shortfall penalty multiplier", "倍", "times",
+        "投资强度未达承诺：违约金 = 出让价款 × 差额比例 × 系数",
+        "investment intensity short: penalty = land price × shortfall share × this"),
+    "land.plot_ratio_penalty_multiplier": _p(
+        "容积率违约金系数", "Plot ratio shortfall penalty multiplier", "倍", "times",
+        "容积率未达承诺：违约金 = 出让价款 × 差额比例 × 系数",
+        "plot ratio short: penalty = land price × shortfall share × this"),
 }
 
 
@@ -260,7 +276,7 @@ def _rows_of(data: dict[str, Any], policy: Policy) -> list[ParamRow]:
         if top == "groups":
             continue
         if isinstance(value, dict) and top in ("years", "scope", "benchmark", "adjustments",
-                                               "low_efficiency", "pricing"):
+                                               "low_efficiency", "pricing", "land"):
             for sub, v in value.items():
                 add(f"{top}.{sub}", f"{top}.{sub}", v)
         else:

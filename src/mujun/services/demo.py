@@ -96,12 +96,13 @@ def load_land(*, session: Session, actor: User | None, folder: Path) -> int:
                            folder / "standard_land.csv")
     ids = {uscc: id_ for uscc, id_ in session.execute(select(Enterprise.uscc, Enterprise.id))}
     parcels: dict[str, Parcel] = {}
-    for p in parcels_in.records:
+    for record in parcels_in.records:
+        p = record.parcel
         parcel = Parcel(
-            parcel_code=p.parcel_code, area_m2=p.area_m2, owner_id=ids.get(p.owner_uscc or ""),
+            parcel_code=p.parcel_id, area_m2=p.area_m2, owner_id=ids.get(p.owner_uscc or ""),
             use=p.use, town=p.town, zone=p.zone, standard_land=p.standard_land,
-            acquired_on=p.acquired_on, agreed_construction_start=p.agreed_construction_start,
-            construction_started_on=p.construction_started_on, geometry=p.geometry, version=1,
+            acquired_on=p.acquired, agreed_construction_start=p.agreed_start,
+            construction_started_on=p.construction_start, geometry=record.geometry, version=1,
         )
         parcels[parcel.parcel_code] = parcel
         session.add(parcel)
@@ -111,12 +112,12 @@ def load_land(*, session: Session, actor: User | None, folder: Path) -> int:
                           lessor_id=ids.get(ls.lessor_uscc or ""),
                           lessee_id=ids.get(ls.lessee_uscc or ""), area_m2=ls.area_m2,
                           start_on=ls.start_on, end_on=ls.end_on, version=1))
-    for c in commitments_in.records:
+    for c in (r.commitment for r in commitments_in.records):
         session.add(StandardLandCommitment(
-            parcel_id=parcels[c.parcel_code].id, investment_wan_per_mu=c.investment_wan_per_mu,
-            plot_ratio=c.plot_ratio, tax_wan_per_mu=c.tax_wan_per_mu,
-            energy_tce_per_wan=c.energy_tce_per_wan, review_after_years=c.review_after_years,
-            penalty=c.penalty, version=1,
+            parcel_id=parcels[c.parcel_id].id,
+            investment_wan_per_mu=c.investment_intensity_wan_per_mu, plot_ratio=c.plot_ratio,
+            tax_wan_per_mu=c.tax_per_mu_wan, energy_tce_per_wan=c.energy_per_va_tce,
+            review_after_years=c.years_to_attainment, penalty=c.penalty_note, version=1,
         ))
     session.flush()
     audit.record(session=session, actor=actor, action="land.load", entity="parcel",
