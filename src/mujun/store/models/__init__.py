@@ -4,6 +4,7 @@ from mujun.store.models.audit import AuditRecord
 from mujun.store.models.auth import SignInThrottle, WebSession
 from mujun.store.models.base import Base
 from mujun.store.models.county import CountyFigure
+from mujun.store.models.disposal import CaseNote, DisposalCase
 from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
 from mujun.store.models.jobs import Job, JobStatus
 from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
@@ -17,7 +18,9 @@ __all__ = [
     "AppealStatus",
     "AuditRecord",
     "Base",
+    "CaseNote",
     "CountyFigure",
+    "DisposalCase",
     "Enterprise",
     "EnterpriseTag",
     "Figure",
