@@ -96,7 +96,7 @@ def test_some_parcels_idle_and_standard_land_commitments_match(demo_dir: Path) -
 
 
 def _idle_status(p: dict[str, Any], day: str = "2025-12-31") -> str | None:
-    """闲置 / 可无偿收回 on ``day`` after land.md §2 (a late start the county excused is neither)."""
+    """闲置 / 可无偿收回 on ``day`` (land.md §2); a late start the county excused is neither."""
     if not p["owner_uscc"] or not p["agreed_start"] or p["delay_cause"]:
         return None
     if p["construction_start"] and p["construction_start"] <= day:
@@ -113,12 +113,12 @@ def test_parcels_carry_their_land_contract(demo_dir: Path) -> None:
     assert all(p["land_price_wan"] is None and p["floor_area_m2"] is None
                for p in props if not p["owner_uscc"])
     per_mu = sorted(p["land_price_wan"] / (p["area_m2"] / (10000 / 15)) for p in priced)
-    assert 5 <= per_mu[0] and per_mu[-1] <= 45 and 10 <= per_mu[len(per_mu) // 2] <= 25
+    assert per_mu[0] >= 5 and per_mu[-1] <= 45 and 10 <= per_mu[len(per_mu) // 2] <= 25
     ratios = sorted(p["floor_area_m2"] / p["area_m2"] for p in owned
                     if p["floor_area_m2"] is not None)
     assert all(p["floor_area_m2"] is None for p in owned if not p["construction_start"])
-    assert 0.5 <= ratios[0] and ratios[-1] <= 3.0
-    assert 1.0 <= ratios[len(ratios) // 4] and ratios[3 * len(ratios) // 4] <= 2.0
+    assert ratios[0] >= 0.5 and ratios[-1] <= 3.0
+    assert ratios[len(ratios) // 4] >= 1.0 and ratios[3 * len(ratios) // 4] <= 2.0
     excused = [p for p in owned if p["delay_cause"]]
     assert {p["delay_cause"] for p in excused} == {"government", "force_majeure"}
     assert all(p["construction_start"] is None for p in excused)
