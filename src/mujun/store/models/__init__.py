@@ -7,7 +7,7 @@ from mujun.store.models.county import CountyFigure
 from mujun.store.models.disposal import CaseNote, DisposalCase
 from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
 from mujun.store.models.jobs import Job, JobStatus
-from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
+from mujun.store.models.land import Lease, Parcel, ParcelChange, StandardLandCommitment
 from mujun.store.models.policies import StoredPolicy
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
@@ -32,6 +32,7 @@ __all__ = [
     "Lease",
     "Lifecycle",
     "Parcel",
+    "ParcelChange",
     "Role",
     "Run",
     "RunResult",
