@@ -8,6 +8,12 @@ from mujun.store.models.disposal import CaseNote, DisposalCase
 from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
 from mujun.store.models.jobs import Job, JobStatus
 from mujun.store.models.land import Lease, Parcel, ParcelChange, StandardLandCommitment
+from mujun.store.models.land_reviews import (
+    LandReview,
+    LandReviewAnswer,
+    LandReviewPenalty,
+    LandReviewRow,
+)
 from mujun.store.models.policies import StoredPolicy
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
@@ -29,6 +35,10 @@ __all__ = [
     "Incident",
     "Job",
     "JobStatus",
+    "LandReview",
+    "LandReviewAnswer",
+    "LandReviewPenalty",
+    "LandReviewRow",
     "Lease",
     "Lifecycle",
     "Parcel",
