@@ -8,6 +8,7 @@ from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incide
 from mujun.store.models.jobs import Job, JobStatus
 from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
 from mujun.store.models.policies import StoredPolicy
+from mujun.store.models.projects import Project, ProjectStage
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
 from mujun.store.models.users import Role, User
@@ -29,6 +30,8 @@ __all__ = [
     "Lease",
     "Lifecycle",
     "Parcel",
+    "Project",
+    "ProjectStage",
     "Role",
     "Run",
     "RunResult",
