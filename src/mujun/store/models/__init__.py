@@ -15,6 +15,7 @@ from mujun.store.models.land_reviews import (
     LandReviewRow,
 )
 from mujun.store.models.policies import StoredPolicy
+from mujun.store.models.projects import Project, ProjectStage
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
 from mujun.store.models.users import Role, User
@@ -43,6 +44,8 @@ __all__ = [
     "Lifecycle",
     "Parcel",
     "ParcelChange",
+    "Project",
+    "ProjectStage",
     "Role",
     "Run",
     "RunResult",
