@@ -10,6 +10,7 @@ from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
 from mujun.store.models.policies import StoredPolicy
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
+from mujun.store.models.service_requests import RequestStatus, ServiceRequest
 from mujun.store.models.users import Role, User
 
 __all__ = [
@@ -29,10 +30,12 @@ __all__ = [
     "Lease",
     "Lifecycle",
     "Parcel",
+    "RequestStatus",
     "Role",
     "Run",
     "RunResult",
     "RunStatus",
+    "ServiceRequest",
     "SignInThrottle",
     "StandardLandCommitment",
     "StoredPolicy",
