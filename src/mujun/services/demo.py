@@ -21,12 +21,14 @@ from mujun.io.county_figures import read_industrial_investment
 from mujun.io.land import read_leases, read_parcels, read_standard_land
 from mujun.io.problems import HasProblems, InputError
 from mujun.io.registry import read_registry
+from mujun.io.service_requests import read_service_requests
 from mujun.services import appeals, audit, runs
 from mujun.services.county import set_county_figure
 from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
 from mujun.services.policies.stored import store_policy
+from mujun.services.programmes.demo_requests import load_requests
 from mujun.store.models import (
     AuditRecord,
     Enterprise,
@@ -190,6 +192,8 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
         appeals.resolve_appeal(session=session, actor=actor, appeal_id=filed[1].id, accept=False,
                                note="经自然资源局核实，租出面积已在租出用地中扣除，维持原结果。",
                                now=now - timedelta(hours=2))
+    load_requests(session=session, actor=actor, now=now,
+                  found=_read(read_service_requests, folder / "service_requests.csv"))
     mark_demo_store(session=session, actor=actor)
 
 

@@ -18,6 +18,7 @@ from mujun.store.models.policies import StoredPolicy
 from mujun.store.models.projects import Project, ProjectStage
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
+from mujun.store.models.service_requests import RequestStatus, ServiceRequest
 from mujun.store.models.users import Role, User
 
 __all__ = [
@@ -46,10 +47,12 @@ __all__ = [
     "ParcelChange",
     "Project",
     "ProjectStage",
+    "RequestStatus",
     "Role",
     "Run",
     "RunResult",
     "RunStatus",
+    "ServiceRequest",
     "SignInThrottle",
     "StandardLandCommitment",
     "StoredPolicy",

@@ -1,0 +1,1 @@
+"""The county's programmes (platform.md module 7): 三服务2.0 requests, …"""
