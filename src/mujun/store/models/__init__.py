@@ -8,6 +8,7 @@ from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incide
 from mujun.store.models.jobs import Job, JobStatus
 from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
 from mujun.store.models.policies import StoredPolicy
+from mujun.store.models.programmes import IncentivePayment, IpoRecord, TalentPerson
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
 from mujun.store.models.users import Role, User
@@ -23,7 +24,9 @@ __all__ = [
     "Figure",
     "FigureChange",
     "ImportBatch",
+    "IncentivePayment",
     "Incident",
+    "IpoRecord",
     "Job",
     "JobStatus",
     "Lease",
@@ -36,6 +39,7 @@ __all__ = [
     "SignInThrottle",
     "StandardLandCommitment",
     "StoredPolicy",
+    "TalentPerson",
     "User",
     "WebSession",
 ]
