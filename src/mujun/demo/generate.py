@@ -29,7 +29,14 @@ from mujun.demo.parcels import (
     lay_out,
 )
 from mujun.demo.population import build_population
-from mujun.demo.programmes import Person, ServiceRequest, draw_requests, draw_talent
+from mujun.demo.programmes import (
+    Payment,
+    Person,
+    ServiceRequest,
+    draw_payments,
+    draw_requests,
+    draw_talent,
+)
 from mujun.demo.projects import Project, draw_projects, industrial_investment
 from mujun.demo.readme import readme
 from mujun.demo.records import enterprise_rows, registry_rows
@@ -38,7 +45,8 @@ from mujun.demo.records import enterprise_rows, registry_rows
 OUTPUT_FILES: tuple[str, ...] = (
     *(f"enterprises-{year}.csv" for year in YEARS),
     "incidents.csv", "registry.csv", "parcels.geojson", "leases.csv", "standard_land.csv",
-    "projects.csv", "talent.csv", "service_requests.csv", "industrial_investment.csv", "README.md",
+    "projects.csv", "talent.csv", "service_requests.csv", "industrial_investment.csv",
+    "incentive_payments.csv", "README.md",
 )
 
 
@@ -56,6 +64,7 @@ class County:
     incidents: list[Incident]
     projects: list[Project]
     talent: list[Person]
+    payments: list[Payment]
     requests: list[ServiceRequest]
     investment: dict[int, float]
 
@@ -72,6 +81,7 @@ def build(seed: int = DEFAULT_SEED) -> County:
     lay_out(holdings)
     draw_all_figures(stream(seed, "figures"), enterprises)
     commitments = draw_commitments(stream(seed, "standard_land"), holdings)
+    talent = draw_talent(stream(seed, "talent"), enterprises)
     return County(
         seed=seed,
         enterprises=enterprises,
@@ -80,7 +90,8 @@ def build(seed: int = DEFAULT_SEED) -> County:
         commitments=commitments,
         incidents=draw_incidents(stream(seed, "incidents"), enterprises),
         projects=draw_projects(stream(seed, "projects"), enterprises, commitments),
-        talent=draw_talent(stream(seed, "talent"), enterprises),
+        talent=talent,
+        payments=draw_payments(stream(seed, "payments"), enterprises, talent),
         requests=draw_requests(stream(seed, "requests"), enterprises),
         investment=industrial_investment(stream(seed, "investment")),
     )
@@ -111,6 +122,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, *,
         "talent.csv": (writer.write_talent, county.talent),
         "service_requests.csv": (writer.write_requests, county.requests),
         "industrial_investment.csv": (writer.write_investment, county.investment),
+        "incentive_payments.csv": (writer.write_payments, county.payments),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -35,14 +35,18 @@ class Action(StrEnum):
     POLICIES_VIEW = "policies.view"
     POLICIES_MANAGE = "policies.manage"
     USERS = "users.manage"  # accounts: list, add, change, reset a password, disable
+    PROGRAMMES = "programmes.view"  # talent, 股改上市, payments, safety award (services/programmes)
+    PROGRAMMES_MANAGE = "programmes.manage"  # record and import them
 
 
 _ALLOWED: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW}),
-    Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW}),
-    Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW}),
-    Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW}),
+    Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW,
+                             Action.PROGRAMMES}),
+    Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW,
+                                Action.PROGRAMMES}),
+    Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW, Action.PROGRAMMES}),
 }
 
 

@@ -10,16 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mujun.store.models.base import Base, Versioned, utcnow
 
-#: 六百工程: six categories of 100 people each (targets.md §2, 千)
-SIX_HUNDRED = ("industrial_engineer", "tea_master", "skilled_craftsman", "resident_artist",
-               "returning_doctor", "teacher_doctor")
-#: every talent category: the six and 其他优秀人才 (千名优秀人才 counts them all)
-TALENT_CATEGORIES = (*SIX_HUNDRED, "excellent_talent")
-#: 股改 → 辅导 → 申报 → 上市, in order
-IPO_STAGES = ("reform", "tutoring", "filed", "listed")
-#: 奖补兑现 programmes (labels in services/labels.py)
-PAYMENT_PROGRAMMES = ("per_mu_award", "tech_upgrade", "specialized", "listing", "talent",
-                      "other")
+# The codes of categories, stages and programmes, with their labels: engine/programmes.py.
 
 
 class TalentPerson(Base):
