@@ -30,7 +30,14 @@ from mujun.demo.parcels import (
     lay_out,
 )
 from mujun.demo.population import build_population
-from mujun.demo.programmes import Person, ServiceRequest, draw_requests, draw_talent
+from mujun.demo.programmes import (
+    Payment,
+    Person,
+    ServiceRequest,
+    draw_payments,
+    draw_requests,
+    draw_talent,
+)
 from mujun.demo.projects import Project, draw_projects, industrial_investment
 from mujun.demo.readme import readme
 from mujun.demo.records import enterprise_rows, registry_rows
@@ -39,7 +46,8 @@ from mujun.demo.records import enterprise_rows, registry_rows
 OUTPUT_FILES: tuple[str, ...] = (
     *(f"enterprises-{year}.csv" for year in YEARS),
     "incidents.csv", "registry.csv", "parcels.geojson", "leases.csv", "standard_land.csv",
-    "projects.csv", "talent.csv", "service_requests.csv", "industrial_investment.csv", "README.md",
+    "projects.csv", "talent.csv", "service_requests.csv", "industrial_investment.csv",
+    "incentive_payments.csv", "README.md",
 )
 
 
@@ -57,6 +65,7 @@ class County:
     incidents: list[Incident]
     projects: list[Project]
     talent: list[Person]
+    payments: list[Payment]
     requests: list[ServiceRequest]
     investment: dict[int, float]
 
@@ -76,6 +85,7 @@ def build(seed: int = DEFAULT_SEED) -> County:
     commitments = draw_commitments(stream(seed, "standard_land"), holdings,
                                    {e.uscc: e.production_start for e in enterprises})
     draw_contracts(stream(seed, "contracts"), holdings, commitments)
+    talent = draw_talent(stream(seed, "talent"), enterprises)
     return County(
         seed=seed,
         enterprises=enterprises,
@@ -84,7 +94,8 @@ def build(seed: int = DEFAULT_SEED) -> County:
         commitments=commitments,
         incidents=draw_incidents(stream(seed, "incidents"), enterprises),
         projects=draw_projects(stream(seed, "projects"), enterprises, commitments),
-        talent=draw_talent(stream(seed, "talent"), enterprises),
+        talent=talent,
+        payments=draw_payments(stream(seed, "payments"), enterprises, talent),
         requests=draw_requests(stream(seed, "requests"), enterprises),
         investment=industrial_investment(stream(seed, "investment")),
     )
@@ -115,6 +126,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, *,
         "talent.csv": (writer.write_talent, county.talent),
         "service_requests.csv": (writer.write_requests, county.requests),
         "industrial_investment.csv": (writer.write_investment, county.investment),
+        "incentive_payments.csv": (writer.write_payments, county.payments),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -44,6 +44,8 @@ class Action(StrEnum):
     REQUESTS_SUBMIT = "requests.submit"  # an enterprise's own request and its rating
     REQUESTS_HANDLE = "requests.handle"  # accept, note, close: the responsible department
     REQUESTS_STATS = "requests.stats"  # the per-department statistics
+    PROGRAMMES = "programmes.view"  # talent, 股改上市, payments, safety award (services/programmes)
+    PROGRAMMES_MANAGE = "programmes.manage"  # record and import them
 
 
 _ALLOWED: dict[str, frozenset[Action]] = {
@@ -51,11 +53,12 @@ _ALLOWED: dict[str, frozenset[Action]] = {
     Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW, Action.REQUESTS_VIEW,
                            Action.REQUESTS_HANDLE, Action.REQUESTS_STATS}),
     Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW,
-                             Action.CASES_VIEW, Action.CASES_MANAGE, Action.REQUESTS_VIEW}),
+                             Action.CASES_VIEW, Action.CASES_MANAGE, Action.REQUESTS_VIEW,
+                             Action.PROGRAMMES}),
     Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW,
-                                Action.REQUESTS_VIEW, Action.REQUESTS_SUBMIT}),
+                                Action.REQUESTS_VIEW, Action.REQUESTS_SUBMIT, Action.PROGRAMMES}),
     Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW, Action.CASES_VIEW,
-                            Action.REQUESTS_STATS}),
+                            Action.REQUESTS_STATS, Action.PROGRAMMES}),
 }
 
 

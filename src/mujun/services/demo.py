@@ -28,6 +28,7 @@ from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
 from mujun.services.policies.stored import store_policy
+from mujun.services.programmes.demo import load_programmes
 from mujun.services.programmes.demo_requests import load_requests
 from mujun.store.models import (
     AuditRecord,
@@ -163,6 +164,7 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     load_registry(session=session, actor=actor, path=folder / "registry.csv")
     load_land(session=session, actor=actor, folder=folder)
     load_county_figures(session=session, actor=actor, path=folder / "industrial_investment.csv")
+    load_programmes(session=session, actor=actor, folder=folder)
     for year in YEARS:
         say(f"imports {year}")
         import_year(session=session, actor=actor, folder=folder, year=year)

@@ -15,6 +15,7 @@ from mujun.store.models.land_reviews import (
     LandReviewRow,
 )
 from mujun.store.models.policies import StoredPolicy
+from mujun.store.models.programmes import IncentivePayment, IpoRecord, TalentPerson
 from mujun.store.models.projects import Project, ProjectStage
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
@@ -34,7 +35,9 @@ __all__ = [
     "Figure",
     "FigureChange",
     "ImportBatch",
+    "IncentivePayment",
     "Incident",
+    "IpoRecord",
     "Job",
     "JobStatus",
     "LandReview",
@@ -56,6 +59,7 @@ __all__ = [
     "SignInThrottle",
     "StandardLandCommitment",
     "StoredPolicy",
+    "TalentPerson",
     "User",
     "WebSession",
 ]
