@@ -21,12 +21,15 @@ from mujun.io.county_figures import read_industrial_investment
 from mujun.io.land import read_leases, read_parcels, read_standard_land
 from mujun.io.problems import HasProblems, InputError
 from mujun.io.registry import read_registry
+from mujun.io.service_requests import read_service_requests
 from mujun.services import appeals, audit, runs
 from mujun.services.county import set_county_figure
 from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
 from mujun.services.policies.stored import store_policy
+from mujun.services.programmes.demo import load_programmes
+from mujun.services.programmes.demo_requests import load_requests
 from mujun.store.models import (
     AuditRecord,
     Enterprise,
@@ -102,7 +105,9 @@ def load_land(*, session: Session, actor: User | None, folder: Path) -> int:
             parcel_code=p.parcel_id, area_m2=p.area_m2, owner_id=ids.get(p.owner_uscc or ""),
             use=p.use, town=p.town, zone=p.zone, standard_land=p.standard_land,
             acquired_on=p.acquired, agreed_construction_start=p.agreed_start,
-            construction_started_on=p.construction_start, geometry=record.geometry, version=1,
+            construction_started_on=p.construction_start, land_price_wan=p.land_price_wan,
+            floor_area_m2=p.floor_area_m2, delay_cause=p.delay_cause, geometry=record.geometry,
+            version=1,
         )
         parcels[parcel.parcel_code] = parcel
         session.add(parcel)
@@ -162,6 +167,7 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     load_registry(session=session, actor=actor, path=folder / "registry.csv")
     load_land(session=session, actor=actor, folder=folder)
     load_county_figures(session=session, actor=actor, path=folder / "industrial_investment.csv")
+    load_programmes(session=session, actor=actor, folder=folder)
     for year in YEARS:
         say(f"imports {year}")
         import_year(session=session, actor=actor, folder=folder, year=year)
@@ -191,6 +197,8 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
         appeals.resolve_appeal(session=session, actor=actor, appeal_id=filed[1].id, accept=False,
                                note="经自然资源局核实，租出面积已在租出用地中扣除，维持原结果。",
                                now=now - timedelta(hours=2))
+    load_requests(session=session, actor=actor, now=now,
+                  found=_read(read_service_requests, folder / "service_requests.csv"))
     mark_demo_store(session=session, actor=actor)
 
 

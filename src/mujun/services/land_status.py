@@ -10,6 +10,8 @@ from mujun.engine.land import idle_status
 from mujun.engine.land.idle import IDLE, RECLAIMABLE
 from mujun.store.models import Parcel
 
+__all__ = ["IDLE", "RECLAIMABLE", "flagged_status", "land_parcel", "parcel_status"]
+
 #: the statuses the map, the land list and the portrait flag (闲置 and 可无偿收回)
 FLAGGED = (IDLE, RECLAIMABLE)
 
@@ -21,6 +23,8 @@ def land_parcel(parcel: Parcel, *, owner_uscc: str | None) -> LandParcel:
         zone=parcel.zone, town=parcel.town, use=parcel.use, acquired=parcel.acquired_on,
         agreed_start=parcel.agreed_construction_start,
         construction_start=parcel.construction_started_on, standard_land=parcel.standard_land,
+        land_price_wan=parcel.land_price_wan, floor_area_m2=parcel.floor_area_m2,
+        delay_cause=parcel.delay_cause,
     )
 
 
