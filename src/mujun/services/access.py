@@ -3,11 +3,11 @@
 | role | reaches |
 |---|---|
 | admin | everything (the only one to manage users) |
-| clerk | its department's templates and imports (no enterprise data) |
-| officer | enterprises of its town or park (lists, portraits, low-efficiency land), and the
+| clerk | its department's templates, imports and 三服务 requests (no other enterprise data) |
+| officer | enterprises of its town or park (lists, portraits, low-efficiency land, requests), and the
   disposal cases and candidates of its town or park, which it opens and works on |
-| enterprise | its own enterprise only |
-| leader | the cockpit and other aggregates, the disposal cases, read-only |
+| enterprise | its own enterprise only (its appeals, its requests and their ratings) |
+| leader | the cockpit and other aggregates (the requests' statistics), the disposal cases, read-only |
 
 A request outside a role's reach raises ``PermissionDenied`` (403); asking for one enterprise the
 user may not see raises ``NotFound`` (404), so nobody learns whether it exists.
@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from mujun.engine.texts import N_
+from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import NotFound, PermissionDenied
 from mujun.store.models import Enterprise, Role, User
 
@@ -39,15 +40,25 @@ class Action(StrEnum):
     USERS = "users.manage"  # accounts: list, add, change, reset a password, disable
     CASES_VIEW = "cases.view"  # disposal candidates and cases (处置项目), filtered by scope
     CASES_MANAGE = "cases.manage"  # open, work on, complete, cancel and correct cases
+    REQUESTS_VIEW = "requests.view"  # 三服务 requests in scope (docs/programmes.md)
+    REQUESTS_SUBMIT = "requests.submit"  # an enterprise's own request and its rating
+    REQUESTS_HANDLE = "requests.handle"  # accept, note, close: the responsible department
+    REQUESTS_STATS = "requests.stats"  # the per-department statistics
+    PROGRAMMES = "programmes.view"  # talent, 股改上市, payments, safety award (services/programmes)
+    PROGRAMMES_MANAGE = "programmes.manage"  # record and import them
 
 
 _ALLOWED: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW}),
+    Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW, Action.REQUESTS_VIEW,
+                           Action.REQUESTS_HANDLE, Action.REQUESTS_STATS}),
     Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW,
-                             Action.CASES_VIEW, Action.CASES_MANAGE}),
-    Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW}),
-    Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW, Action.CASES_VIEW}),
+                             Action.CASES_VIEW, Action.CASES_MANAGE, Action.REQUESTS_VIEW,
+                             Action.PROGRAMMES}),
+    Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW,
+                                Action.REQUESTS_VIEW, Action.REQUESTS_SUBMIT, Action.PROGRAMMES}),
+    Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW, Action.CASES_VIEW,
+                            Action.REQUESTS_STATS, Action.PROGRAMMES}),
 }
 
 
@@ -110,6 +121,8 @@ def visible_enterprise(*, session: Session, user: User, uscc: str) -> Enterprise
 
 def may_import_department(user: User, department: str) -> bool:
     if not allowed(user, Action.IMPORTS):
+        return False
+    if department not in DEPARTMENTS or not DEPARTMENTS[department].imports:
         return False
     return user.role == Role.ADMIN or user.department == department
 

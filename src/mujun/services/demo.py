@@ -21,6 +21,7 @@ from mujun.io.county_figures import read_industrial_investment
 from mujun.io.land import read_leases, read_parcels, read_standard_land
 from mujun.io.problems import HasProblems, InputError
 from mujun.io.registry import read_registry
+from mujun.io.service_requests import read_service_requests
 from mujun.services import appeals, audit, runs
 from mujun.services.county import set_county_figure
 from mujun.services.departments import DEPARTMENTS
@@ -28,6 +29,8 @@ from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
 from mujun.services.land.demo_cases import load_demo_cases
 from mujun.services.policies.stored import store_policy
+from mujun.services.programmes.demo import load_programmes
+from mujun.services.programmes.demo_requests import load_requests
 from mujun.store.models import (
     AuditRecord,
     Enterprise,
@@ -162,6 +165,7 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     load_registry(session=session, actor=actor, path=folder / "registry.csv")
     load_land(session=session, actor=actor, folder=folder)
     load_county_figures(session=session, actor=actor, path=folder / "industrial_investment.csv")
+    load_programmes(session=session, actor=actor, folder=folder)
     for year in YEARS:
         say(f"imports {year}")
         import_year(session=session, actor=actor, folder=folder, year=year)
@@ -191,6 +195,8 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
         appeals.resolve_appeal(session=session, actor=actor, appeal_id=filed[1].id, accept=False,
                                note="经自然资源局核实，租出面积已在租出用地中扣除，维持原结果。",
                                now=now - timedelta(hours=2))
+    load_requests(session=session, actor=actor, now=now,
+                  found=_read(read_service_requests, folder / "service_requests.csv"))
     load_demo_cases(session=session, actor=actor)
     mark_demo_store(session=session, actor=actor)
 

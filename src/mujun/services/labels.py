@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
+from mujun.engine.programmes.service_requests import CATEGORIES, STATUS_ZH
 from mujun.engine.texts import N_
 from mujun.services.departments import DEPARTMENTS
 from mujun.store.models.registry import LIFECYCLE_ZH
@@ -47,6 +48,8 @@ LABELS: dict[str, dict[str, str]] = {
                     "case.correct": N_("更正")},
     "candidate": {"low_efficiency": N_("低效企业"), "idle": N_("闲置"),
                   "reclaimable": N_("可收回")},
+    "request": STATUS_ZH,
+    "request_category": {c.code: c.label_zh for c in CATEGORIES.values()},
 }
 
 

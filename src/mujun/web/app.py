@@ -49,6 +49,7 @@ from mujun.web.routes import (
     land,
     policies,
     runs,
+    service_requests,
     users,
 )
 from mujun.web.settings import get_web_settings
@@ -186,7 +187,7 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
     for module in (auth, cockpit, enterprises, land, disposal, runs, imports, jobs, policies,
-                   users):
+                   service_requests, users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():
