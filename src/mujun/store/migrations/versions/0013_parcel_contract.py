@@ -2,7 +2,7 @@
 parcel value an import changes is kept in parcel_changes
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-29 14:40:00
 
 The 自然资源 department imports its parcels like its annual figures (docs/land.md, "地块档案"):
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
