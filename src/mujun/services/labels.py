@@ -42,7 +42,12 @@ LABELS: dict[str, dict[str, str]] = {
     "case_stage": {"opened": N_("立案"), "in_progress": N_("整治中"), "completed": N_("办结"),
                    "cancelled": N_("撤销")},
     "case_kind": {"enterprise": N_("企业"), "parcel": N_("地块")},
-    "candidate": {"low_efficiency": N_("低效企业"), "idle": N_("闲置"), "reclaimable": N_("可收回")},
+    "case_action": {"case.open": N_("立案"), "case.start": N_("开始整治"),
+                    "case.update": N_("修改项目"), "case.note": N_("添加进展"),
+                    "case.complete": N_("办结"), "case.cancel": N_("撤销"),
+                    "case.correct": N_("更正")},
+    "candidate": {"low_efficiency": N_("低效企业"), "idle": N_("闲置"),
+                  "reclaimable": N_("可收回")},
     "request": STATUS_ZH,
     "request_category": {c.code: c.label_zh for c in CATEGORIES.values()},
 }

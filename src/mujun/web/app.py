@@ -42,6 +42,7 @@ from mujun.web.request_errors import status_message, validation_message
 from mujun.web.routes import (
     auth,
     cockpit,
+    disposal,
     enterprises,
     imports,
     jobs,
@@ -185,7 +186,7 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, runs, imports, jobs, policies,
+    for module in (auth, cockpit, enterprises, land, disposal, runs, imports, jobs, policies,
                    service_requests, users):
         app.include_router(module.api)
         app.include_router(module.pages)

@@ -41,6 +41,8 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/enterprises", N_("企业列表")))
     if allowed(user, Action.LAND):
         items.append(("/land", N_("低效用地")))
+    if allowed(user, Action.CASES_VIEW):
+        items.append(("/disposal", N_("处置项目")))
     if allowed(user, Action.RUNS_VIEW):
         items.append(("/runs", N_("评价批次")))
     if allowed(user, Action.IMPORTS) and (user.role != Role.CLERK
