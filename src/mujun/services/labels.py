@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
+from mujun.engine.programmes import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
 from mujun.engine.texts import N_
 from mujun.services.departments import DEPARTMENTS
 from mujun.store.models.registry import LIFECYCLE_ZH
@@ -35,6 +36,9 @@ LABELS: dict[str, dict[str, str]] = {
     "severity": {"error": N_("错误"), "warning": N_("提示")},
     "parcel": {"idle": N_("闲置"), "reclaimable": N_("可收回")},
     "lifecycle": {str(k): v for k, v in LIFECYCLE_ZH.items()},
+    "talent": TALENT_ZH,
+    "ipo": IPO_STAGE_ZH,
+    "programme": PROGRAMME_ZH,
 }
 
 

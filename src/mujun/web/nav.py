@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from mujun.engine.texts import N_
 from mujun.services.access import Action, allowed
+from mujun.services.programmes.scope import may_view_any as may_view_programmes
 from mujun.store.models import Role, User
 
 
@@ -30,6 +31,8 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/runs", N_("评价批次")))
     if allowed(user, Action.IMPORTS):
         items.append(("/imports", N_("数据导入")))
+    if may_view_programmes(user):
+        items.append(("/programmes", N_("专项工作")))
     if allowed(user, Action.POLICIES_VIEW):
         items.append(("/policies", N_("评价办法")))
     if allowed(user, Action.USERS):
