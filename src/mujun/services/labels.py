@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
+from mujun.engine.programmes.registers import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
 from mujun.engine.programmes.service_requests import CATEGORIES, STATUS_ZH
 from mujun.engine.texts import N_
 from mujun.services.departments import DEPARTMENTS
@@ -50,6 +51,9 @@ LABELS: dict[str, dict[str, str]] = {
                   "reclaimable": N_("可收回")},
     "request": STATUS_ZH,
     "request_category": {c.code: c.label_zh for c in CATEGORIES.values()},
+    "talent": TALENT_ZH,
+    "ipo": IPO_STAGE_ZH,
+    "programme": PROGRAMME_ZH,
 }
 
 

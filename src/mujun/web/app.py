@@ -48,6 +48,7 @@ from mujun.web.routes import (
     jobs,
     land,
     policies,
+    programmes,
     runs,
     service_requests,
     users,
@@ -187,7 +188,7 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
     for module in (auth, cockpit, enterprises, land, disposal, runs, imports, jobs, policies,
-                   service_requests, users):
+                   service_requests, programmes, users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():

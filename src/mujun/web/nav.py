@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from mujun.engine.texts import N_
 from mujun.services.access import Action, allowed, may_import_department
+from mujun.services.programmes.scope import may_view_any as may_view_programmes
 from mujun.services.programmes.service_requests import handles_requests
 from mujun.store.models import Role, User
 
@@ -51,6 +52,8 @@ def nav_for(user: User, path: str) -> list[NavItem]:
     requests = _requests_entry(user)
     if requests:
         items.append(requests)
+    if may_view_programmes(user):
+        items.append(("/programmes", N_("专项工作")))
     if allowed(user, Action.POLICIES_VIEW):
         items.append(("/policies", N_("评价办法")))
     if allowed(user, Action.USERS):
