@@ -6,8 +6,6 @@ Two years have a run, 2020 and 2022 (2021 has none: its values are missing, not 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from mujun.engine.policy import load_shipped_policy
@@ -15,11 +13,7 @@ from mujun.engine.targets import (
     AwardRow,
     EnterpriseRow,
     EvaluatedRow,
-    LandPiece,
-    Payment,
     ProgrammeInputs,
-    ProjectInput,
-    Recruit,
     TargetFigure,
     YearTable,
     doubling_target,
@@ -119,32 +113,17 @@ def test_the_needed_growth_follows_the_policy_years() -> None:
     assert needed_growth(ten_years) == pytest.approx(2 ** 0.1 - 1)
 
 
-PROJECTS = (
-    # signed 2021, 开工 in September 2021: counts from 2021 on
-    ProjectInput(1000, date(2021, 3, 1), ((date(2021, 3, 1), "signed"),
-                                          (date(2021, 9, 1), "under_construction"))),
-    # signed before 2021: never counts
-    ProjectInput(5000, date(2020, 12, 31), ((date(2021, 2, 1), "under_construction"),)),
-    # only 供地 by the end of 2022: not landed
-    ProjectInput(300, date(2022, 1, 10), ((date(2022, 1, 10), "signed"),
-                                          (date(2022, 6, 1), "land_supplied"))),
-    # 开工 in 2021, stepped back to 供地 in 2022: counts in 2021 only
-    ProjectInput(700, date(2021, 5, 1), ((date(2021, 5, 1), "signed"),
-                                         (date(2021, 11, 1), "under_construction"),
-                                         (date(2022, 4, 1), "land_supplied"))),
-    # 竣工 on 31 December 2022: the end of the year counts
-    ProjectInput(200, date(2022, 2, 1), ((date(2022, 12, 31), "completed"),
-                                         (date(2022, 2, 1), "signed"))),
-)
 INPUTS = ProgrammeInputs(
     tables=TABLES,
     satisfaction={2021: 8.5, 2022: None},
-    projects=PROJECTS,
-    talent=(Recruit("tea_master", 2020), Recruit("tea_master", 2021),
-            Recruit("industrial_engineer", 2022), Recruit("excellent_talent", 2022)),
-    cases=(LandPiece(date(2021, 6, 30), 12.5),),
-    parcels=(LandPiece(date(2020, 5, 1), 30), LandPiece(date(2022, 1, 1), 20)),
-    payments=(Payment(2020, 100), Payment(2021, 10), Payment(2022, 5.5)),
+    # the projects' own rule gives the investment landed by each year's end (a stock)
+    investment={2021: 1700, 2022: 1200},
+    # recruited per year and category; 2020 is before the programme
+    talent={2020: {"tea_master": 1}, 2021: {"tea_master": 1},
+            2022: {"industrial_engineer": 1, "excellent_talent": 1}},
+    cases={2021: 12.5},
+    parcels={2020: 30, 2022: 20},
+    payments={2020: 100, 2021: 10, 2022: 5.5},
 )
 
 
@@ -163,7 +142,7 @@ def test_the_six_targets_by_hand() -> None:
     # 十: no request closed in 2022 was rated
     assert t["satisfaction"].series == ((2020, None), (2021, 8.5), (2022, None))
     assert t["satisfaction"].value is None and t["satisfaction"].goal == 10
-    # 百: 2021 = 1000 + 700; 2022 = 1000 + 200 (the 700 stepped back, the 200 finished 31 Dec)
+    # 百: as the projects give it for 2021 and 2022 (a project stepped back); 0 before 2021
     assert t["investment_wan"].series == ((2020, 0), (2021, 1700), (2022, 1200))
     # 千: from 2021 on — 1 in 2021, 1 + 2 by 2022; the 2020 tea master does not count
     assert t["talent"].series == ((2020, 0), (2021, 1), (2022, 3))

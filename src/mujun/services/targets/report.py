@@ -142,12 +142,12 @@ def compute(session: Session, year: int | None = None) -> TargetsPublic:
     values = {y: doubling_values(t) for y, t in tables.items()}
     doubling = [doubling_target(key, {y: v[key] for y, v in values.items()}, year=year,
                                 policy=goals) for key in DOUBLING_KEYS]
+    years = range(goals.base_year, year + 1)
     inputs = ProgrammeInputs(
-        tables=tables,
-        satisfaction=sources.satisfaction(session, range(goals.base_year, year + 1)),
-        projects=sources.projects(session), talent=sources.talent(session),
-        cases=sources.disposal_cases(session), parcels=sources.standard_land(session),
-        payments=sources.payments(session),
+        tables=tables, satisfaction=sources.satisfaction(session, years),
+        investment=sources.investment(session, years, goals.programme_from),
+        talent=sources.talent(session, years), cases=sources.disposal_cases(session, years),
+        parcels=sources.standard_land(session, years), payments=sources.payments(session, years),
     )
     programme = programme_targets(inputs, year=year, policy=goals)
     return TargetsPublic(
