@@ -62,13 +62,16 @@ def test_programme_targets_by_hand(sign_in: SignIn) -> None:
     # class B (4 + 2, 50 %): 3 × 1 + 3 × 0.5 × 6 = 12; 2020 is before the programme
     benefit = t["benefit_wan"]
     assert [p["value"] for p in benefit["series"]] == pytest.approx([0, 12])
-    assert benefit["missing"] == ["incentive_payments"]
+    assert benefit["missing"] == []  # the payments register is there, and empty
     # one of the programme's five years (2021 … 2025) has passed: the pace is × 5
     assert benefit["projection"] == pytest.approx(60)
-    # 万亩产业平台: the county has no 标准地 parcel
-    assert t["land_mu"]["value"] == 0
-    for key in ("satisfaction", "investment_wan", "talent"):
-        assert t[key]["value"] is None and t[key]["missing"], key
+    # 万亩产业平台: the county has no 标准地 parcel and no disposal case; 千: nobody recruited
+    assert t["land_mu"]["value"] == 0 and t["talent"]["value"] == 0
+    assert [c["value"] for c in t["talent"]["categories"]] == [0] * 6
+    # 十: no request was rated — no value, but no source missing either
+    assert (t["satisfaction"]["value"], t["satisfaction"]["missing"]) == (None, [])
+    # 百: the projects' rule is not in mujun yet
+    assert (t["investment_wan"]["value"], t["investment_wan"]["missing"]) == (None, ["projects"])
 
 
 def test_the_awards_name_the_best_class_a(sign_in: SignIn) -> None:

@@ -24,6 +24,7 @@ from mujun.services import (
     user_views,
 )
 from mujun.services.labels import LABELS
+from mujun.services.targets import report as targets_report
 from mujun.store.models import User
 
 #: a job's worker process starts from a forkserver that imports the modules first (seconds on a
@@ -221,3 +222,25 @@ def check_users(page: Any, session: Session, who: User) -> None:
     assert [row[0] for row in cells(page, "#users")] == [u.username for u in data.items]
     submit(page, "form.filters[method=get] button[type=submit]")  # the filters' defaults
     assert [row[0] for row in cells(page, "#users")] == [u.username for u in data.items]
+
+
+def check_targets(page: Any, session: Session, who: User) -> None:
+    """目标任务: each 五个翻番 row and each 个十百千万亿 tile as the targets service gives them."""
+    data = targets_report.targets(session=session, actor=who)
+    for t in data.doubling:
+        shown = [c.strip() for c in
+                 page.locator(f"#targets tr[data-key={t.key}] td").all_inner_texts()]
+        assert shown[1] == county(t.base, t.unit), t.key
+        assert shown[2].split(" (")[0] == county(t.value, t.unit), t.key
+        assert shown[3] == county(t.goal, t.unit), t.key
+        assert shown[6] == county(t.projection, t.unit), t.key
+    for t in data.programme:
+        tile = page.locator(f"#programme .tile[data-key={t.key}]")
+        digits = 0 if t.unit == "人" else 2
+        value = county(t.value, t.unit) if t.unit == "万元" else num(t.value, digits)
+        assert tile.locator(".value").inner_text().split(" ")[0] == value, t.key
+        assert (tile.locator(".no-data").count() > 0) == bool(t.missing), t.key
+    awards = targets_report.awards(session=session, actor=who, year=data.year)
+    for g in awards.groups:
+        assert [row[1] for row in cells(page, f"#awards-{g.group}")] == [
+            x.name or "—" for x in g.leaders], g.group

@@ -15,11 +15,11 @@ JOB_TIMEOUT_MS = pages.JOB_TIMEOUT_MS
 
 MAIN_PAGES = {
     "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/runs", "/runs/2",
-              "/imports", "/policies", "/users"],
-    "leader": ["/cockpit", "/policies"],
-    "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/policies"],
-    "ent": [f"/enterprises/{CODES[0]}", "/policies"],
-    "clerk": ["/imports", "/policies"],
+              "/imports", "/policies", "/targets", "/users"],
+    "leader": ["/cockpit", "/policies", "/targets"],
+    "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/policies", "/targets"],
+    "ent": [f"/enterprises/{CODES[0]}", "/policies", "/targets/awards"],
+    "clerk": ["/imports", "/policies", "/targets"],
 }
 
 
@@ -47,6 +47,10 @@ def _check(page, session: Session, who: User, path: str) -> None:  # type: ignor
         pages.check_policies(page, who)
     elif path == "/users":
         pages.check_users(page, session, who)
+    elif path == "/targets":
+        pages.check_targets(page, session, who)
+    elif path == "/targets/awards":
+        assert page.locator("#awards h3").count() == 2, path
     else:
         raise AssertionError(f"no check for {path}")
 
@@ -63,6 +67,20 @@ def test_each_role_walks_its_pages(new_page, live_store) -> None:  # type: ignor
             _no_error(page)
             with Session(live_store) as session:
                 _check(page, session, pages.user(session, role), path)
+
+
+def test_targets_page_draws_its_charts(new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page("officer")
+    page.goto("/targets")
+    page.wait_for_selector("#chart-doubling canvas")
+    page.wait_for_selector("#chart-t-benefit_wan canvas")
+    keys = page.locator("#programme .tile").evaluate_all("els => els.map(e => e.dataset.key)")
+    assert keys == ["pillar_revenue_wan", "satisfaction", "investment_wan", "talent", "land_mu",
+                    "benefit_wan"]
+    for key in keys:
+        assert page.locator(f"#chart-t-{key} canvas").count() == 1, key
+    assert "营业收入" in page.locator("#revenue-note").inner_text()
+    assert page.locator(".chart-missing").count() == 0
 
 
 def test_cockpit_draws_its_charts_and_map(new_page, shot) -> None:  # type: ignore[no-untyped-def]
