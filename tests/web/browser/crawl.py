@@ -74,22 +74,37 @@ EXPECTED: dict[str, list[Expect]] = {
     "/users/{username}": [Expect("#username"), Expect("#edit-user select[name=role]", ""),
                           Expect("#reset-password button")],
     "/login": [Expect("form input[name=username]", r"")],
+    "/land/idle": [Expect("#idle tbody tr td:first-child", r"^\d{6}-"),
+                   Expect("#total", r"^[1-9][\d,]*$")],
+    "/disposal": [Expect("#cases tbody tr[data-case] td:first-child", r"^#\d+$"),
+                  Expect("#kpi-count", r"^[1-9][\d,]*$")],
+    "/disposal/candidates": [Expect("#candidates tbody tr[data-key] td:nth-child(6)",
+                                    r"^[\d,]+\.\d\d$"),
+                             Expect("#candidates-year", r"^\d{4}")],
+    "/disposal/{id}": [Expect("#case-stage"), Expect("#case-facts dd"),
+                       Expect("#case-history tbody tr td:first-child", r"^\d{4}-\d\d-\d\d ")],
+    "/disposal/new": [Expect("#subject"), Expect("#candidate dd"),
+                      Expect("#open-case select[name=method], #already-open", "")],
 }
 
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),
-          "/runs/{id}": ("#results h2 small", "#results table.grid")}
+          "/runs/{id}": ("#results h2 small", "#results table.grid"),
+          "/land/idle": ("#total", "#idle"), "/disposal": ("#total", "#cases"),
+          "/disposal/candidates": ("#total", "#candidates")}
 
 #: a GET form's control → the result column (its header) whose every cell must show the value
 #: chosen; the names are the query parameters of the lists (services/lists.py, routes/runs.py)
 FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "industry_code": "行业",
                  "q": "企业名称", "status": "状态", "department": "部门", "role": "角色",
-                 "active": "状态"}
+                 "active": "状态", "stage": "阶段", "method": "处置方式", "overdue": "逾期"}
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),
-          "/runs/{id}": ("#results h2 small", "#results table.grid")}
+          "/runs/{id}": ("#results h2 small", "#results table.grid"),
+          "/land/idle": ("#total", "#idle"), "/disposal": ("#total", "#cases"),
+          "/disposal/candidates": ("#total", "#candidates")}
 
 #: a GET form's control → the element that must name the value chosen (a year, the other run)
 FILTER_SHOWN = {"year": "h1", "other": "#diff-result h2"}

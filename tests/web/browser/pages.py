@@ -24,6 +24,7 @@ from mujun.services import (
     user_views,
 )
 from mujun.services.labels import LABELS
+from mujun.services.land import candidates, case_views
 from mujun.store.models import User
 
 #: a job's worker process starts from a forkserver that imports the modules first (seconds on a
@@ -161,6 +162,16 @@ def check_land(page: Any, session: Session, who: User) -> None:
     page.wait_for_load_state("networkidle")
     assert [[row[0], row[4]] for row in cells(page, "#idle")] == [
         [p.parcel_code, f"{num(p.area_mu)} {num(p.area_m2, 0)} m²"] for p in idle.items]
+
+
+def check_cases(page: Any, session: Session, who: User) -> None:
+    """The case list shows its total; the candidates page, reached from it, the year's."""
+    data = case_views.case_list(session=session, actor=who, today=COUNTY_T0.date())
+    assert page.locator("#total").inner_text() == str(data.total)
+    found = candidates.candidates(session=session, actor=who)
+    page.click("#to-candidates")
+    page.wait_for_load_state("networkidle")
+    assert [row[2] for row in cells(page, "#candidates")] == [r.key for r in found.items]
 
 
 def check_runs(page: Any, session: Session, who: User) -> None:

@@ -14,10 +14,10 @@ from mujun.store.models import User
 JOB_TIMEOUT_MS = pages.JOB_TIMEOUT_MS
 
 MAIN_PAGES = {
-    "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/runs", "/runs/2",
-              "/imports", "/policies", "/users"],
-    "leader": ["/cockpit", "/policies"],
-    "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/policies"],
+    "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/disposal",
+              "/runs", "/runs/2", "/imports", "/policies", "/users"],
+    "leader": ["/cockpit", "/disposal", "/policies"],
+    "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/disposal", "/policies"],
     "ent": [f"/enterprises/{CODES[0]}", "/policies"],
     "clerk": ["/imports", "/policies"],
 }
@@ -37,6 +37,8 @@ def _check(page, session: Session, who: User, path: str) -> None:  # type: ignor
         pages.check_portrait(page, session, who, path.rsplit("/", 1)[-1])
     elif path == "/land":
         pages.check_land(page, session, who)
+    elif path == "/disposal":
+        pages.check_cases(page, session, who)
     elif path == "/runs":
         pages.check_runs(page, session, who)
     elif path.startswith("/runs/"):

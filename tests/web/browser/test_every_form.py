@@ -36,20 +36,23 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/runs", "/imports", "/policies", "/users"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/disposal", "/runs", "/imports", "/policies",
+              "/users"],
     "clerk-tax": ["/imports", "/policies"],
-    "officer": ["/enterprises", "/land", "/policies"],
+    "officer": ["/enterprises", "/land", "/disposal", "/policies"],
     "enterprise": ["/enterprises/{uscc}", "/policies"],
-    "leader": ["/cockpit", "/policies"],
+    "leader": ["/cockpit", "/disposal", "/policies"],
 }
 
 #: pages a role reaches only through links on its pages
 REACHES = {
-    "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password"},
+    "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password",
+              "/land/idle", "/disposal/candidates", "/disposal/{id}", "/disposal/new"},
     "clerk-tax": {"/password"},
-    "officer": {"/enterprises/{uscc}", "/password"},
+    "officer": {"/enterprises/{uscc}", "/password", "/land/idle", "/disposal/candidates",
+                "/disposal/{id}", "/disposal/new"},
     "enterprise": {"/enterprises/{uscc}", "/password"},
-    "leader": {"/password"},
+    "leader": {"/password", "/disposal/candidates", "/disposal/{id}"},
 }
 
 
