@@ -26,6 +26,7 @@ from mujun.services.county import set_county_figure
 from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
+from mujun.services.land.demo_reviews import load_demo_reviews
 from mujun.services.policies.stored import store_policy
 from mujun.store.models import (
     AuditRecord,
@@ -190,6 +191,8 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
         appeals.resolve_appeal(session=session, actor=actor, appeal_id=filed[1].id, accept=False,
                                note="经自然资源局核实，租出面积已在租出用地中扣除，维持原结果。",
                                now=now - timedelta(hours=2))
+    say("达产复核 2024 and 2025")
+    load_demo_reviews(session=session, actor=actor, now=now)
     mark_demo_store(session=session, actor=actor)
 
 
