@@ -1,7 +1,7 @@
 """标准地 达产复核 in the store: yearly reviews with frozen inputs, rows, penalties, answers
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-11-29 14:40:00
 
 A review of year Y freezes its policy and inputs with their hashes (reproducible by
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0011"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
