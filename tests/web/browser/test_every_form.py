@@ -36,20 +36,22 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/runs", "/imports", "/policies", "/users"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/land/reviews", "/runs", "/imports",
+              "/policies", "/users"],
     "clerk-tax": ["/imports", "/policies"],
-    "officer": ["/enterprises", "/land", "/policies"],
-    "enterprise": ["/enterprises/{uscc}", "/policies"],
-    "leader": ["/cockpit", "/policies"],
+    "officer": ["/enterprises", "/land", "/land/reviews", "/policies"],
+    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/policies"],
+    "leader": ["/cockpit", "/land/reviews", "/policies"],
 }
 
 #: pages a role reaches only through links on its pages
 REACHES = {
-    "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password"},
+    "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password",
+              "/land/reviews/{id}", "/land/review-rows/{id}"},
     "clerk-tax": {"/password"},
-    "officer": {"/enterprises/{uscc}", "/password"},
-    "enterprise": {"/enterprises/{uscc}", "/password"},
-    "leader": {"/password"},
+    "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}"},
+    "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}"},
+    "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}"},
 }
 
 
