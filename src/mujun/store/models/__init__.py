@@ -4,10 +4,19 @@ from mujun.store.models.audit import AuditRecord
 from mujun.store.models.auth import SignInThrottle, WebSession
 from mujun.store.models.base import Base
 from mujun.store.models.county import CountyFigure
+from mujun.store.models.disposal import CaseNote, DisposalCase
 from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
 from mujun.store.models.jobs import Job, JobStatus
-from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
+from mujun.store.models.land import Lease, Parcel, ParcelChange, StandardLandCommitment
+from mujun.store.models.land_reviews import (
+    LandReview,
+    LandReviewAnswer,
+    LandReviewPenalty,
+    LandReviewRow,
+)
 from mujun.store.models.policies import StoredPolicy
+from mujun.store.models.programmes import IncentivePayment, IpoRecord, TalentPerson
+from mujun.store.models.projects import Project, ProjectStage
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
 from mujun.store.models.service_requests import RequestStatus, ServiceRequest
@@ -18,18 +27,29 @@ __all__ = [
     "AppealStatus",
     "AuditRecord",
     "Base",
+    "CaseNote",
     "CountyFigure",
+    "DisposalCase",
     "Enterprise",
     "EnterpriseTag",
     "Figure",
     "FigureChange",
     "ImportBatch",
+    "IncentivePayment",
     "Incident",
+    "IpoRecord",
     "Job",
     "JobStatus",
+    "LandReview",
+    "LandReviewAnswer",
+    "LandReviewPenalty",
+    "LandReviewRow",
     "Lease",
     "Lifecycle",
     "Parcel",
+    "ParcelChange",
+    "Project",
+    "ProjectStage",
     "RequestStatus",
     "Role",
     "Run",
@@ -39,6 +59,7 @@ __all__ = [
     "SignInThrottle",
     "StandardLandCommitment",
     "StoredPolicy",
+    "TalentPerson",
     "User",
     "WebSession",
 ]

@@ -1,7 +1,7 @@
 """三服务2.0 requests: an enterprise's request, its department, due date, handling and rating
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0015
 Create Date: 2026-11-29 14:40:00
 
 The requests an enterprise submits to a department, with the dates of each stage, the handling
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0011"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
