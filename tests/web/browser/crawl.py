@@ -78,6 +78,12 @@ EXPECTED: dict[str, list[Expect]] = {
     "/users/{username}": [Expect("#username"), Expect("#edit-user select[name=role]", ""),
                           Expect("#reset-password button")],
     "/login": [Expect("form input[name=username]", r"")],
+    # 三服务2.0 (docs/programmes.md)
+    "/requests": [Expect("#requests tbody tr td:first-child", r"^SF\d{4}-\d{4}$|^暂无$")],
+    "/requests/{id}": [Expect("#request-no", r"^SF\d{4}-\d{4}$"), Expect("#request-status"),
+                       Expect("#request-summary")],
+    "/requests/statistics": [Expect("#request-stats tbody tr td.n", r"\d|—", 9),
+                             Expect("#stats-received", r"^\d[\d,]*$")],
 }
 
 #: lists that state their length: (the element with the total, the table of the rows); a list
@@ -90,7 +96,7 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
 FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "industry_code": "行业",
                  "q": "企业名称", "status": "状态", "department": "部门", "role": "角色",
                  "active": "状态", "review_status": "复核状态", "breach": "违约情形",
-                 "zone": "园区"}
+                 "zone": "园区", "category": "类别"}
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),

@@ -36,21 +36,29 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/land/reviews", "/runs", "/imports",
-              "/policies", "/users"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/disposal", "/land/reviews", "/runs",
+              "/imports", "/requests", "/programmes", "/policies", "/users"],
     "clerk-tax": ["/imports", "/policies"],
-    "officer": ["/enterprises", "/land", "/land/reviews", "/policies"],
-    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/policies"],
-    "leader": ["/cockpit", "/land/reviews", "/policies"],
+    "clerk-finance": ["/requests", "/policies"],
+    "clerk-econ": ["/requests", "/policies"],
+    "officer": ["/enterprises", "/land", "/disposal", "/land/reviews", "/requests", "/programmes",
+                "/policies"],
+    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/requests", "/programmes",
+                   "/policies"],
+    "leader": ["/cockpit", "/disposal", "/land/reviews", "/requests/statistics", "/programmes",
+               "/policies"],
 }
 
 #: pages a role reaches only through links on its pages
 REACHES = {
     "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password",
-              "/land/reviews/{id}", "/land/review-rows/{id}"},
+              "/land/reviews/{id}", "/land/review-rows/{id}", "/requests/{id}",
+              "/requests/statistics"},
     "clerk-tax": {"/password"},
-    "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}"},
-    "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}"},
+    "clerk-finance": {"/requests/{id}", "/requests/statistics", "/password"},
+    "clerk-econ": {"/requests/{id}", "/requests/statistics", "/password"},
+    "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}"},
+    "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}"},
     "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}"},
 }
 
