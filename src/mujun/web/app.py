@@ -46,6 +46,7 @@ from mujun.web.routes import (
     imports,
     jobs,
     land,
+    parcels,
     policies,
     runs,
     service_requests,
@@ -185,7 +186,7 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, runs, imports, jobs, policies,
+    for module in (auth, cockpit, enterprises, land, parcels, runs, imports, jobs, policies,
                    service_requests, users):
         app.include_router(module.api)
         app.include_router(module.pages)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from mujun.engine.texts import N_
 from mujun.services.access import Action, allowed, may_import_department
+from mujun.services.land.parcels import may_see_parcels
 from mujun.services.programmes.service_requests import handles_requests
 from mujun.store.models import Role, User
 
@@ -46,6 +47,8 @@ def nav_for(user: User, path: str) -> list[NavItem]:
     if allowed(user, Action.IMPORTS) and (user.role != Role.CLERK
                                           or may_import_department(user, user.department or "")):
         items.append(("/imports", N_("数据导入")))
+    if may_see_parcels(user):
+        items.append(("/parcels", N_("地块档案")))
     requests = _requests_entry(user)
     if requests:
         items.append(requests)
