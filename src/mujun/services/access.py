@@ -4,10 +4,10 @@
 |---|---|
 | admin | everything (the only one to manage users) |
 | clerk | its department's templates, imports and 三服务 requests (no other enterprise data) |
-| officer | enterprises of its town or park (lists, portraits, low-efficiency land, requests), and the
-  disposal cases and candidates of its town or park, which it opens and works on |
+| officer | enterprises of its town or park (lists, portraits, low-efficiency land, requests);
+  the disposal cases and candidates there, which it opens and works on |
 | enterprise | its own enterprise only (its appeals, its requests and their ratings) |
-| leader | the cockpit and other aggregates (the requests' statistics), the disposal cases, read-only |
+| leader | the cockpit and other aggregates (the requests' statistics), disposal cases: read-only |
 
 A request outside a role's reach raises ``PermissionDenied`` (403); asking for one enterprise the
 user may not see raises ``NotFound`` (404), so nobody learns whether it exists.

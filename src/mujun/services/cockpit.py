@@ -24,6 +24,7 @@ from mujun.engine.texts import N_
 from mujun.io.number_formats import m2_to_mu
 from mujun.services.access import Action, require
 from mujun.services.industries import industry_label
+from mujun.services.land.case_stats import DisposalSummary, disposal_summary
 from mujun.services.land_status import flagged_status
 from mujun.services.published import RunRef, published_runs
 from mujun.services.snapshot import Snapshot
@@ -117,6 +118,8 @@ class CockpitPublic(BaseModel):
     low_efficiency: LowEfficiency
     top: list[RankRow]
     bottom: list[RankRow]
+    #: 腾笼换鸟 disposal cases (not cached: cases change without a run or an import)
+    disposal: DisposalSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -277,11 +280,15 @@ def _rank_rows(rows: list[_Row], towns: dict[str, str | None], best: bool) -> li
                     score=r.score, rank=r.rank, klass=r.klass) for r in ranked[:TOP_N]]
 
 
-def cockpit(*, session: Session, actor: User, year: int | None = None) -> CockpitPublic:
-    """The cockpit of ``year`` (default: the latest published year)."""
+def cockpit(*, session: Session, actor: User, year: int | None = None,
+            today: date | None = None) -> CockpitPublic:
+    """The cockpit of ``year`` (default: the latest published year); disposal cases as of
+    ``today``."""
     require(actor, Action.COCKPIT)
     key = ("cockpit", year, data_version(session))
-    return _cached(session, key, lambda: _compute(session, year))
+    data: CockpitPublic = _cached(session, key, lambda: _compute(session, year))
+    disposal = disposal_summary(session=session, actor=actor, today=today or date.today())
+    return data.model_copy(update={"disposal": disposal})
 
 
 def _compute(session: Session, year: int | None) -> CockpitPublic:

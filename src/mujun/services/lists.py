@@ -18,7 +18,15 @@ from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.industries import industry_label
 from mujun.services.land_status import flagged_status
-from mujun.services.list_query import ListQuery, Option, Page, list_rows, page_fields, sql_rows
+from mujun.services.list_query import (
+    ListQuery,
+    Option,
+    Page,
+    list_rows,
+    options,
+    page_fields,
+    sql_rows,
+)
 from mujun.services.published import RunRef, run_for_year
 from mujun.store.models import Enterprise, Parcel, RunResult, User
 
@@ -332,6 +340,49 @@ def low_efficiency_land(*, session: Session, actor: User, filters: LandQuery | N
 
 def _group(group: str) -> str | None:
     return None if group == EXEMPT else group
+
+
+class IdleQuery(ListQuery):
+    """The idle parcels' list (闲置地块): the largest first."""
+
+    SORTS: ClassVar[tuple[str, ...]] = ("area_mu", "parcel", "town", "zone", "agreed_start",
+                                        "status")
+    DEFAULT_SORT: ClassVar[str] = "-area_mu"
+
+    town: str | None = Field(default=None, max_length=64)
+    status: Literal["idle", "reclaimable"] | None = None
+
+
+class IdlePage(Page[IdleParcel]):
+    as_of: date
+    #: over everything the filters select, not only the page
+    area_mu: float
+    towns: list[Option]
+
+
+_IDLE_KEYS: dict[str, Any] = {
+    "area_mu": lambda p: p.area_m2,
+    "parcel": lambda p: p.parcel_code,
+    "town": lambda p: p.town,
+    "zone": lambda p: p.zone,
+    "agreed_start": lambda p: p.agreed_construction_start,
+    "status": lambda p: p.status,
+}
+
+
+def idle_parcels(*, session: Session, actor: User, filters: IdleQuery | None = None,
+                 today: date, paged: bool = True) -> IdlePage:
+    """The parcels idle or reclaimable on ``today`` that the actor may see, filtered, sorted
+    and paged (the /land page's totals count the same parcels)."""
+    access.require(actor, Action.LAND)
+    f = filters or IdleQuery()
+    every = _idle_parcels(session, actor, None, today)
+    chosen = [p for p in every if (not f.town or p.town == f.town)
+              and (not f.status or p.status == f.status)]
+    total, items = list_rows(chosen, f, _IDLE_KEYS, paged=paged)
+    return IdlePage(as_of=today, area_mu=sum(p.area_mu for p in chosen),
+                    towns=options(sorted({p.town for p in every if p.town})),
+                    items=items, **page_fields(f, total, paged))
 
 
 def _idle_parcels(session: Session, actor: User, town: str | None, today: date) -> list[IdleParcel]:

@@ -36,22 +36,22 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/runs", "/imports", "/parcels", "/policies",
-              "/users"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/land/reviews", "/runs", "/imports",
+              "/parcels", "/policies", "/users"],
     "clerk-tax": ["/imports", "/policies"],
-    "officer": ["/enterprises", "/land", "/parcels", "/policies"],
-    "enterprise": ["/enterprises/{uscc}", "/parcels", "/policies"],
-    "leader": ["/cockpit", "/parcels", "/policies"],
+    "officer": ["/enterprises", "/land", "/land/reviews", "/parcels", "/policies"],
+    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/parcels", "/policies"],
+    "leader": ["/cockpit", "/land/reviews", "/parcels", "/policies"],
 }
 
 #: pages a role reaches only through links on its pages
 REACHES = {
-    "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}",
-              "/parcels/{code}", "/password"},
+    "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password",
+              "/land/reviews/{id}", "/land/review-rows/{id}", "/parcels/{code}"},
     "clerk-tax": {"/password"},
-    "officer": {"/enterprises/{uscc}", "/parcels/{code}", "/password"},
-    "enterprise": {"/enterprises/{uscc}", "/parcels/{code}", "/password"},
-    "leader": {"/parcels/{code}", "/password"},
+    "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/parcels/{code}"},
+    "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/parcels/{code}"},
+    "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}", "/parcels/{code}"},
 }
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select, true
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
 from mujun.engine.fields import M2_PER_MU
@@ -118,12 +118,15 @@ class _Owner:
     tax_per_mu: float | None
 
 
-def _enterprise_candidates(session: Session, actor: User, run: Run) -> list[Candidate]:
+def _enterprise_candidates(session: Session, actor: User, run: Run,
+                           uscc: str | None = None) -> list[Candidate]:
     query = select(RunResult, Enterprise.town, Enterprise.park) \
         .join(Enterprise, Enterprise.uscc == RunResult.uscc) \
         .where(RunResult.run_id == run.id, RunResult.low_efficiency.is_(True),
                place_scope(actor, Enterprise.town, Enterprise.park)) \
         .order_by(RunResult.row_no)
+    if uscc is not None:
+        query = query.where(RunResult.uscc == uscc)
     return [Candidate(kind="enterprise", key=res.uscc, name=res.name, owner_uscc=res.uscc,
                       town=town, park=park, area_mu=res.explanation.get("land_mu"),
                       klass=res.class_, tax_per_mu=res.row.get("value_tax_per_mu"),
@@ -131,23 +134,31 @@ def _enterprise_candidates(session: Session, actor: User, run: Run) -> list[Cand
             for res, town, park in session.execute(query)]
 
 
-def _owners(session: Session, run: Run | None) -> dict[str, _Owner]:
+def _owners(session: Session, run: Run | None, uscc: str | None = None) -> dict[str, _Owner]:
     if run is None:
         return {}
     query = select(RunResult.uscc, RunResult.class_, RunResult.row["value_tax_per_mu"].as_float()) \
         .where(RunResult.run_id == run.id)
+    if uscc is not None:
+        query = query.where(RunResult.uscc == uscc)
     return {u: _Owner(k, t) for u, k, t in session.execute(query)}
 
 
-def _parcel_candidates(session: Session, actor: User, year: int,
-                       run: Run | None) -> list[Candidate]:
+def _parcel_candidates(session: Session, actor: User, year: int, run: Run | None,
+                       code: str | None = None) -> list[Candidate]:
     day = year_end(year)
-    owners = _owners(session, run)
     query = select(Parcel, Enterprise.uscc, Enterprise.name) \
         .outerjoin(Enterprise, Enterprise.id == Parcel.owner_id) \
         .where(Parcel.agreed_construction_start.is_not(None),
                place_scope(actor, Parcel.town, Parcel.zone)) \
         .order_by(Parcel.parcel_code)
+    holder = None
+    if code is not None:
+        query = query.where(Parcel.parcel_code == code)
+        holder = session.scalar(select(Enterprise.uscc)
+                                .join(Parcel, Parcel.owner_id == Enterprise.id)
+                                .where(Parcel.parcel_code == code))
+    owners = _owners(session, run, holder) if code is None or holder else {}
     out = []
     for parcel, uscc, name in session.execute(query):
         status = flagged_status(parcel, owner_uscc=uscc, today=day)  # land.md §2 at year end
@@ -168,6 +179,9 @@ def _with_open_cases(session: Session, rows: list[Candidate]) -> list[Candidate]
         .outerjoin(Enterprise, Enterprise.id == DisposalCase.enterprise_id) \
         .outerjoin(Parcel, Parcel.id == DisposalCase.parcel_id) \
         .where(DisposalCase.stage.in_(OPEN_STAGES))
+    if len(rows) == 1:
+        query = query.where(or_(Enterprise.uscc == rows[0].key,
+                                Parcel.parcel_code == rows[0].key))
     open_cases: dict[tuple[str, str], tuple[int, str]] = {}
     for case_id, stage, uscc, code in session.execute(query):
         key = ("enterprise", uscc) if uscc else ("parcel", code)
@@ -248,8 +262,13 @@ def candidates(*, session: Session, actor: User, filters: CandidateQuery | None 
 def candidate(*, session: Session, actor: User, year: int, kind: str, key: str) -> Candidate:
     """One candidate of ``year`` in the actor's scope (``NotFound`` otherwise: a case is only
     opened on a candidate)."""
-    _, rows = all_candidates(session=session, actor=actor, year=year)
-    for row in rows:
-        if row.kind == kind and row.key == key.strip().upper():
-            return row
+    access.require(actor, Action.CASES_VIEW)
+    key = key.strip().upper()
+    run = final_run(session, year)
+    if kind == "enterprise":
+        rows = _enterprise_candidates(session, actor, run, key) if run else []
+    else:
+        rows = _parcel_candidates(session, actor, year, run, key)
+    if rows:
+        return _with_open_cases(session, rows)[0]
     raise NotFound(N_("%(key)s 不在您可查看的 %(year)s 年度处置候选名单中"), key=key, year=year)

@@ -7,6 +7,7 @@ A case a correction replaces no longer counts anywhere here; its correction does
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -65,7 +66,7 @@ class DisposalSummary(BaseModel):
     progress: float
 
 
-def _counts(session: Session, column: object, keys: list[str]) -> list[Count]:
+def _counts(session: Session, column: Any, keys: list[str]) -> list[Count]:
     rows = session.execute(select(column, func.count(), func.coalesce(
         func.sum(DisposalCase.area_mu), 0.0)).where(not_corrected()).group_by(column))
     found = {str(k): (n, float(a)) for k, n, a in rows}

@@ -1,5 +1,6 @@
-"""One parcel's record (地块档案): the parcel with its status, owner, leases, 标准地 commitment and
-change history — what the parcel page and ``GET /api/parcels/{code}`` show."""
+"""One parcel's record (地块档案): the parcel with its status, owner, leases, 标准地 commitment, its
+published 达产复核 rows, its disposal cases and change history — what the parcel page and
+``GET /api/parcels/{code}`` show."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from mujun.services.access import Action, allowed
+from mujun.services.land.case_views import CaseRow, cases_of
 from mujun.services.land.parcels import (
     ParcelRow,
     land_rules,
@@ -17,6 +20,8 @@ from mujun.services.land.parcels import (
     parcel_row,
     visible_parcel,
 )
+from mujun.services.land.review_access import may_view as may_view_reviews
+from mujun.services.land.reviews import reviews_for_parcel
 from mujun.store.models import (
     Enterprise,
     ImportBatch,
@@ -65,6 +70,19 @@ class ChangePublic(BaseModel):
     at: datetime
 
 
+class ReviewPublic(BaseModel):
+    """The parcel's row of a published 达产复核 (``services/land/reviews``)."""
+
+    review_id: int
+    label: str
+    year: int
+    status: str
+    row_id: int
+    review_status: str
+    breaches: str | None
+    total_penalty_wan: float | None
+
+
 class ParcelRecord(BaseModel):
     parcel: ParcelRow
     owner: OwnerPublic | None
@@ -77,6 +95,11 @@ class ParcelRecord(BaseModel):
     import_file: str | None
     leases: list[LeasePublic]
     commitment: CommitmentPublic | None
+    reviews: list[ReviewPublic]
+    #: whether the reviews link to their rows (the roles that see 达产复核)
+    review_links: bool
+    #: the disposal cases (处置项目) on the parcel; None for a role that does not see cases
+    cases: list[CaseRow] | None
     history: list[ChangePublic]
 
 
@@ -109,6 +132,12 @@ def parcel_record(*, session: Session, actor: User, code: str, today: date) -> P
             .order_by(ParcelChange.at.desc(), ParcelChange.id.desc()))
     ]
     batch = session.get(ImportBatch, parcel.import_id) if parcel.import_id else None
+    reviews = [ReviewPublic(review_id=r.review_id, label=r.label, year=r.year, status=r.status,
+                            row_id=r.row_id, review_status=r.review_status, breaches=r.breaches,
+                            total_penalty_wan=r.total_penalty_wan)
+               for r in reviews_for_parcel(session, parcel.id)]
+    cases = cases_of(session=session, actor=actor, parcel_id=parcel.id, today=today) \
+        if allowed(actor, Action.CASES_VIEW) else None
     return ParcelRecord(
         parcel=row,
         owner=OwnerPublic(uscc=owner.uscc, name=owner.name, town=owner.town,
@@ -123,5 +152,6 @@ def parcel_record(*, session: Session, actor: User, code: str, today: date) -> P
             energy_tce_per_wan=commitment.energy_tce_per_wan,
             review_after_years=commitment.review_after_years, penalty=commitment.penalty,
         ) if commitment else None,
+        reviews=reviews, review_links=may_view_reviews(actor), cases=cases,
         history=history,
     )
