@@ -54,6 +54,13 @@ GET_API = [
     ("/api/imports/departments", expect(admin=200, clerk=200)),
     ("/api/imports/templates/tax.xlsx", expect(admin=200, clerk=200)),
     ("/api/imports/templates/stats.xlsx", expect(admin=200, clerk=404)),
+    ("/api/imports/templates/parcels.xlsx", expect(admin=200, clerk=404)),
+    # 地块档案: every role but another department's clerk; an officer its town, an enterprise its
+    # own parcels (tests/web/test_parcels.py)
+    ("/api/parcels", expect(others=200, clerk=403)),
+    ("/api/parcels/export.xlsx", expect(others=200, clerk=403)),
+    ("/api/parcels/331124-T-001", expect(admin=200, officer=200, ent=200, ent2=404, leader=200)),
+    ("/api/parcels/331124-T-002", expect(admin=200, officer=404, ent=404, ent2=200, leader=200)),
     ("/api/policies", expect(others=200)),
     ("/api/policies/zhejiang-template", expect(others=200)),
     ("/api/policies/stored", expect(others=200)),
@@ -91,6 +98,8 @@ PAGES = [
     (f"/enterprises/{OTHER}", expect(admin=200, officer=404, ent=404, ent2=200)),
     ("/land", expect(admin=200, officer=200)),
     ("/land/reviews", expect(others=200, clerk=403)),
+    ("/parcels", expect(others=200, clerk=403)),
+    ("/parcels/331124-T-002", expect(admin=200, officer=404, ent=404, ent2=200, leader=200)),
     ("/runs", expect(admin=200)),
     ("/runs/2", expect(admin=200)),
     ("/runs/2/compare?other=1", expect(admin=200)),

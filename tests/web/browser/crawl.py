@@ -58,6 +58,10 @@ EXPECTED: dict[str, list[Expect]] = {
     "/land/reviews/{id}": [Expect("#review-status"), Expect("#review-totals .kpi b", r"\d", 4)],
     "/land/review-rows/{id}": [Expect("#row-status"),
                                Expect("#row-measures tbody tr[data-measure]", r"\S", 4)],
+    "/parcels": [Expect("#parcels tbody tr:not(.total) td:first-child", r"^331124-"),
+                 Expect("#parcel-mu", r"^[\d,.]+ 亩$")],
+    "/parcels/{code}": [Expect("#parcel-code", r"^331124-"), Expect("#area", r"^[\d,.]+ 亩 "),
+                        Expect("#status-label"), Expect("#consequence")],
     "/runs": [Expect("#runs tbody tr[data-run] td:first-child", r"^\d{4}")],
     "/runs/{id}": [Expect("#run-status"), Expect("#run-mix tbody tr", r"\d"),
                    Expect("#results table tbody tr td:first-child", rf"^{USCC}$")],
@@ -96,7 +100,12 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
 FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "industry_code": "行业",
                  "q": "企业名称", "status": "状态", "department": "部门", "role": "角色",
                  "active": "状态", "review_status": "复核状态", "breach": "违约情形",
+<<<<<<< HEAD
                  "zone": "园区", "category": "类别"}
+=======
+                 "zone": "园区",
+                 "standard_land": "标准地"}
+>>>>>>> land-parcels
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),
@@ -115,6 +124,7 @@ def pattern(url: str) -> str:
     path = urlsplit(url).path
     path = re.sub(rf"/{USCC}(?=/|$)", "/{uscc}", path)
     path = re.sub(r"^/users/[^/]+", "/users/{username}", path)
+    path = re.sub(r"^/parcels/(?!export)[^/]+", "/parcels/{code}", path)
     return re.sub(r"/\d+(?=/|$)", "/{id}", path)
 
 
