@@ -100,12 +100,7 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
 FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "industry_code": "行业",
                  "q": "企业名称", "status": "状态", "department": "部门", "role": "角色",
                  "active": "状态", "review_status": "复核状态", "breach": "违约情形",
-<<<<<<< HEAD
-                 "zone": "园区", "category": "类别"}
-=======
-                 "zone": "园区",
-                 "standard_land": "标准地"}
->>>>>>> land-parcels
+                 "zone": "园区", "category": "类别", "standard_land": "标准地"}
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),
