@@ -187,4 +187,4 @@ def test_officer_land_list_is_scoped(sign_in: SignIn) -> None:
     items = sign_in("officer").get("/api/land/low-efficiency").json()["items"]
     assert {i["town"] for i in items} <= {"西屏街道"}
     idle = sign_in("officer").get("/api/land/low-efficiency").json()["idle"]
-    assert idle == []  # the reserve parcel is the county's, not the officer's
+    assert idle == []  # the idle parcel's owner is of the other town

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from mujun.demo import writer
+from mujun.demo.contracts import add_small_micro_idle, draw_contracts
 from mujun.demo.county import DEFAULT_SEED, YEARS
 from mujun.demo.economics import draw_all_figures, draw_traits, simulate_revenue
 from mujun.demo.flags import draw_flags, draw_tags
@@ -77,10 +78,13 @@ def build(seed: int = DEFAULT_SEED) -> County:
         draw_traits(traits, e)
     simulate_revenue(stream(seed, "growth"), enterprises)
     draw_tags(stream(seed, "tags"), enterprises)
+    add_small_micro_idle(stream(seed, "small_micro_idle"), enterprises)
     holdings = all_holdings(enterprises, add_reserve_land(stream(seed, "reserve")))
     lay_out(holdings)
     draw_all_figures(stream(seed, "figures"), enterprises)
-    commitments = draw_commitments(stream(seed, "standard_land"), holdings)
+    commitments = draw_commitments(stream(seed, "standard_land"), holdings,
+                                   {e.uscc: e.production_start for e in enterprises})
+    draw_contracts(stream(seed, "contracts"), holdings, commitments)
     talent = draw_talent(stream(seed, "talent"), enterprises)
     return County(
         seed=seed,

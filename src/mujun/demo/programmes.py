@@ -125,7 +125,7 @@ def draw_requests(rng: np.random.Generator, enterprises: list[Enterprise]) -> li
     return requests
 
 
-#: 奖补兑现 programmes: code -> label (engine/programmes.py has the same codes)
+#: 奖补兑现 programmes: code -> label (engine/programmes/registers.py has the same codes)
 PAYMENT_PROGRAMMES = {"per_mu_award": "亩均效益奖励", "tech_upgrade": "技改补助",
                       "specialized": "专精特新奖励", "listing": "上市奖励",
                       "talent": "人才奖补"}

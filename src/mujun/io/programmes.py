@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from mujun.engine.programmes import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
+from mujun.engine.programmes.registers import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
 from mujun.io.problems import Problem, sort_problems
 from mujun.io.records import Column, FileRecords, read_records
 

@@ -12,6 +12,18 @@ overwritten. ``docs/store.md`` shows this table.
 | land | 自然资源 | land_owned_m2, land_leased_in_m2, land_leased_out_m2 | land_illegal | no |
 | env | 生态环境 | emissions_t | env_major, env_penalty | no |
 | safety | 应急管理 | — | safety_major, safety_general | no |
+
+Departments without fields or incident types import nothing: they handle 三服务2.0 requests
+(``docs/programmes.md``), as do the data departments land, power and env.
+
+| department | 部门 |
+|---|---|
+| hr | 人社 (人力资源和社会保障局) |
+| finance | 金融服务中心 |
+| service_center | 行政服务中心 |
+| econ | 经信 (经济和信息化局) |
+| housing | 住建 (住房和城乡建设局) |
+| education | 教育 |
 """
 
 from __future__ import annotations
@@ -31,6 +43,12 @@ class Department:
     #: a row with a credit code not yet in the registry adds the enterprise
     creates_enterprises: bool = False
 
+    @property
+    def imports(self) -> bool:
+        """Whether the department has an import (fields or incidents) — the others only handle
+        三服务 requests."""
+        return bool(self.fields or self.incident_types)
+
 
 DEPARTMENTS: dict[str, Department] = {
     d.code: d
@@ -49,6 +67,13 @@ DEPARTMENTS: dict[str, Department] = {
                    ("land_owned_m2", "land_leased_in_m2", "land_leased_out_m2"), ("land_illegal",)),
         Department("env", N_("生态环境"), ("emissions_t",), ("env_major", "env_penalty")),
         Department("safety", N_("应急管理"), (), ("safety_major", "safety_general")),
+        # the departments of 三服务 requests only
+        Department("hr", N_("人社"), ()),
+        Department("finance", N_("金融服务中心"), ()),
+        Department("service_center", N_("行政服务中心"), ()),
+        Department("econ", N_("经信"), ()),
+        Department("housing", N_("住建"), ()),
+        Department("education", N_("教育"), ()),
     )
 }
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
-from mujun.engine.programmes import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
+from mujun.engine.programmes.registers import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
+from mujun.engine.programmes.service_requests import CATEGORIES, STATUS_ZH
 from mujun.engine.texts import N_
 from mujun.services.departments import DEPARTMENTS
 from mujun.store.models.registry import LIFECYCLE_ZH
@@ -36,6 +37,20 @@ LABELS: dict[str, dict[str, str]] = {
     "severity": {"error": N_("错误"), "warning": N_("提示")},
     "parcel": {"idle": N_("闲置"), "reclaimable": N_("可收回")},
     "lifecycle": {str(k): v for k, v in LIFECYCLE_ZH.items()},
+    # 腾笼换鸟 disposal cases (docs/land.md)
+    "case_method": {"upgrade": N_("提升改造"), "merger": N_("兼并重组"), "reclaim": N_("收回"),
+                    "transfer": N_("协议转让"), "exit": N_("退二优二")},
+    "case_stage": {"opened": N_("立案"), "in_progress": N_("整治中"), "completed": N_("办结"),
+                   "cancelled": N_("撤销")},
+    "case_kind": {"enterprise": N_("企业"), "parcel": N_("地块")},
+    "case_action": {"case.open": N_("立案"), "case.start": N_("开始整治"),
+                    "case.update": N_("修改项目"), "case.note": N_("添加进展"),
+                    "case.complete": N_("办结"), "case.cancel": N_("撤销"),
+                    "case.correct": N_("更正")},
+    "candidate": {"low_efficiency": N_("低效企业"), "idle": N_("闲置"),
+                  "reclaimable": N_("可收回")},
+    "request": STATUS_ZH,
+    "request_category": {c.code: c.label_zh for c in CATEGORIES.values()},
     "talent": TALENT_ZH,
     "ipo": IPO_STAGE_ZH,
     "programme": PROGRAMME_ZH,

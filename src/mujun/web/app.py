@@ -42,6 +42,7 @@ from mujun.web.request_errors import status_message, validation_message
 from mujun.web.routes import (
     auth,
     cockpit,
+    disposal,
     enterprises,
     imports,
     jobs,
@@ -49,6 +50,7 @@ from mujun.web.routes import (
     policies,
     programmes,
     runs,
+    service_requests,
     users,
 )
 from mujun.web.settings import get_web_settings
@@ -185,8 +187,8 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, runs, imports, jobs, policies, users,
-                   programmes):
+    for module in (auth, cockpit, enterprises, land, disposal, runs, imports, jobs, policies,
+                   service_requests, programmes, users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():

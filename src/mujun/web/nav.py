@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mujun.engine.texts import N_
-from mujun.services.access import Action, allowed
+from mujun.services.access import Action, allowed, may_import_department
 from mujun.services.programmes.scope import may_view_any as may_view_programmes
+from mujun.services.programmes.service_requests import handles_requests
 from mujun.store.models import Role, User
 
 
@@ -15,6 +16,20 @@ class NavItem:
     href: str
     label: str  # Chinese; translated in the template
     active: bool
+
+
+def _requests_entry(user: User) -> tuple[str, str] | None:
+    """三服务 requests: an enterprise's own, a handling department's worklist, a town's, the
+    admin's all; the leader reads the statistics."""
+    if user.role == Role.ENTERPRISE and allowed(user, Action.REQUESTS_SUBMIT):
+        return "/requests", N_("我的诉求")
+    if user.role == Role.CLERK and handles_requests(user):
+        return "/requests", N_("诉求办理")
+    if user.role in (Role.OFFICER, Role.ADMIN) and allowed(user, Action.REQUESTS_VIEW):
+        return "/requests", N_("企业诉求")
+    if allowed(user, Action.REQUESTS_STATS) and user.role != Role.CLERK:
+        return "/requests/statistics", N_("诉求统计")
+    return None
 
 
 def nav_for(user: User, path: str) -> list[NavItem]:
@@ -27,10 +42,16 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/enterprises", N_("企业列表")))
     if allowed(user, Action.LAND):
         items.append(("/land", N_("低效用地")))
+    if allowed(user, Action.CASES_VIEW):
+        items.append(("/disposal", N_("处置项目")))
     if allowed(user, Action.RUNS_VIEW):
         items.append(("/runs", N_("评价批次")))
-    if allowed(user, Action.IMPORTS):
+    if allowed(user, Action.IMPORTS) and (user.role != Role.CLERK
+                                          or may_import_department(user, user.department or "")):
         items.append(("/imports", N_("数据导入")))
+    requests = _requests_entry(user)
+    if requests:
+        items.append(requests)
     if may_view_programmes(user):
         items.append(("/programmes", N_("专项工作")))
     if allowed(user, Action.POLICIES_VIEW):

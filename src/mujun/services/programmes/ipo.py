@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from mujun.engine.programmes import IPO_STAGES
+from mujun.engine.programmes.registers import IPO_STAGES
 from mujun.engine.texts import N_
 from mujun.io.programmes import read_ipo
 from mujun.services import audit

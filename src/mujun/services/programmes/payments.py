@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from mujun.engine.programmes import PROGRAMMES
+from mujun.engine.programmes.registers import PROGRAMMES
 from mujun.engine.texts import N_
 from mujun.io.programmes import read_payments
 from mujun.services import audit

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mujun.engine.programmes import (
+from mujun.engine.programmes.registers import (
     SIX_HUNDRED,
     SIX_HUNDRED_GOAL,
     TALENT_CATEGORIES,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mujun.store.models.base import Base, Versioned, utcnow
 
-# The codes of categories, stages and programmes, with their labels: engine/programmes.py.
+# The codes of categories, stages and programmes, with their labels: engine/programmes/registers.py.
 
 
 class TalentPerson(Base):

@@ -30,6 +30,8 @@ class User(Versioned, Base):
     town: Mapped[str | None] = mapped_column(String(64))
     park: Mapped[str | None] = mapped_column(String(64))
     uscc: Mapped[str | None] = mapped_column(String(18))
+    #: a leader's role title (e.g. 县长): the projects whose ``lead`` it is are "my projects"
+    lead_title: Mapped[str | None] = mapped_column(String(64))
     #: argon2 hash (the web issue signs users in); None = cannot sign in
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
-from mujun.engine.programmes import IPO_STAGES, PROGRAMMES, TALENT_CATEGORIES
+from mujun.engine.programmes.registers import IPO_STAGES, PROGRAMMES, TALENT_CATEGORIES
 from mujun.io.number_formats import Kind
 from mujun.io.xlsx_table import Column
 from mujun.services.errors import InvalidInput, NotFound

@@ -1,7 +1,7 @@
 """programmes: the talent register, the 股改上市 pipeline and the incentive payments (奖补兑现)
 
 Revision ID: 0017_programmes
-Revises: 0011
+Revises: 0016
 Create Date: 2026-11-29 14:45:00
 
 docs/programmes.md describes the three tables and who keeps them.
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_programmes"
-down_revision: str | None = "0011"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
