@@ -54,6 +54,14 @@ LABELS: dict[str, dict[str, str]] = {
     "talent": TALENT_ZH,
     "ipo": IPO_STAGE_ZH,
     "programme": PROGRAMME_ZH,
+    "land_review": {"draft": N_("草稿"), "published": N_("已发布"), "superseded": N_("已被更正")},
+    "review_status": {"due": N_("到期复核"), "not_yet": N_("未到期"), "past": N_("已过复核年度"),
+                      "unknown": N_("无法确定")},
+    "measure": {"investment_intensity": N_("投资强度"), "plot_ratio": N_("容积率"),
+                "tax_per_mu": N_("亩均税收"), "energy_per_va": N_("单位增加值能耗")},
+    "measure_status": {"not_committed": N_("未承诺"), "missing": N_("缺少数据"),
+                       "attained": N_("达标"), "breach": N_("违约")},
+    "penalty": {"pending": N_("待收缴"), "collected": N_("已收缴"), "waived": N_("已免除")},
 }
 
 

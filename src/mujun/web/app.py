@@ -47,6 +47,7 @@ from mujun.web.routes import (
     imports,
     jobs,
     land,
+    land_reviews,
     policies,
     programmes,
     runs,
@@ -187,8 +188,8 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, disposal, runs, imports, jobs, policies,
-                   service_requests, programmes, users):
+    for module in (auth, cockpit, enterprises, land, land_reviews, disposal, runs, imports, jobs,
+                   policies, service_requests, programmes, users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():

@@ -36,23 +36,26 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/disposal", "/runs", "/imports", "/requests",
-              "/programmes", "/policies", "/users"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/disposal", "/land/reviews", "/runs",
+              "/imports", "/requests", "/programmes", "/policies", "/users"],
     "clerk-tax": ["/imports", "/policies"],
-    "officer": ["/enterprises", "/land", "/disposal", "/requests", "/programmes", "/policies"],
-    "enterprise": ["/enterprises/{uscc}", "/requests", "/programmes", "/policies"],
-    "leader": ["/cockpit", "/disposal", "/requests/statistics", "/programmes", "/policies"],
+    "officer": ["/enterprises", "/land", "/disposal", "/land/reviews", "/requests", "/programmes",
+                "/policies"],
+    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/requests", "/programmes", "/policies"],
+    "leader": ["/cockpit", "/disposal", "/land/reviews", "/requests/statistics", "/programmes",
+               "/policies"],
 }
 
 #: pages a role reaches only through links on its pages
 REACHES = {
     "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password",
-              "/programmes/talent", "/programmes/ipo", "/programmes/payments",
-              "/programmes/safety"},
+              "/land/reviews/{id}", "/land/review-rows/{id}", "/programmes/talent",
+              "/programmes/ipo", "/programmes/payments", "/programmes/safety"},
     "clerk-tax": {"/password"},
-    "officer": {"/enterprises/{uscc}", "/password"},
-    "enterprise": {"/enterprises/{uscc}", "/password"},
-    "leader": {"/password", "/programmes/talent", "/programmes/payments", "/programmes/safety"},
+    "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}"},
+    "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}"},
+    "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}", "/programmes/talent",
+               "/programmes/payments", "/programmes/safety"},
 }
 
 
