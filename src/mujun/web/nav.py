@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from mujun.engine.texts import N_
 from mujun.services.access import Action, allowed, may_import_department
+from mujun.services.land.review_access import may_view as may_view_reviews
 from mujun.services.programmes.scope import may_view_any as may_view_programmes
 from mujun.services.programmes.service_requests import handles_requests
-from mujun.services.land.review_access import may_view as may_view_reviews
 from mujun.store.models import Role, User
 
 
