@@ -53,7 +53,8 @@ NAV = {
 REACHES = {
     "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password",
               "/land/reviews/{id}", "/land/review-rows/{id}", "/requests/{id}",
-              "/requests/statistics", "/parcels/{code}"},
+              "/requests/statistics", "/parcels/{code}", "/programmes/talent",
+              "/programmes/ipo", "/programmes/payments", "/programmes/safety"},
     "clerk-tax": {"/password"},
     "clerk-finance": {"/requests/{id}", "/requests/statistics", "/password"},
     "clerk-econ": {"/requests/{id}", "/requests/statistics", "/password"},
@@ -61,7 +62,8 @@ REACHES = {
                 "/parcels/{code}"},
     "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}",
                    "/parcels/{code}"},
-    "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}", "/parcels/{code}"},
+    "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}", "/parcels/{code}",
+               "/programmes/talent", "/programmes/payments", "/programmes/safety"},
 }
 
 
