@@ -36,8 +36,18 @@ from mujun.io.parsing import parse_date
 from mujun.io.problems import HasProblems
 from mujun.io.projects import read_projects
 
-land_app = typer.Typer(name="land", no_args_is_help=True,
-                       help="Land rules on files (docs/land.md): idle land and the 标准地 review.")
+land_app = typer.Typer(no_args_is_help=True, help=r"""Land rules on files (docs/land.md).
+
+闲置土地 (idle land) on a day D and the yearly 标准地 达产复核 (review of commitments).
+
+Examples:
+
+    mujun land idle --as-of 2025-12-31 --parcels demo/parcels.geojson \
+        --out idle.csv
+    mujun land review --year 2025 --data demo/enterprises-2025.csv \
+        --commitments demo/standard_land.csv --parcels demo/parcels.geojson \
+        --projects demo/projects.csv --out review.csv
+""")
 app.add_typer(land_app, name="land")
 
 R = TypeVar("R", bound=HasProblems)
