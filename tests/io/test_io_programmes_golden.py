@@ -17,8 +17,9 @@ from mujun.io.programmes import (
 )
 
 TALENT_CHOICES = ("应为 industrial_engineer、tea_master、skilled_craftsman、resident_artist、"
-                  "returning_doctor、teacher_doctor、excellent_talent、产业工程师、金牌茶师、高技能工匠、"
-                  "艺术家入驻乡村、博士反哺家乡、高学历教师医师、其他优秀人才 之一 (not one of the known values)")
+                  "returning_doctor、teacher_doctor、excellent_talent、产业工程师、金牌茶师、"
+                  "高技能工匠、艺术家入驻乡村、博士反哺家乡、高学历教师医师、其他优秀人才 之一 "
+                  "(not one of the known values)")
 
 
 def test_talent_codes_labels_and_rejected_rows() -> None:
@@ -62,7 +63,8 @@ def test_the_registry_file_is_a_pipeline_file() -> None:
     result = read_ipo(golden("programmes_ipo_registry.csv"))
     assert [p for p in as_tuples(result.problems) if p[0] == "error"] == [
         ("error", 5, "ipo_stage", "ipo",
-         "应为 reform、tutoring、filed、listed、股改、辅导、申报、上市 之一 (not one of the known values)"),
+         "应为 reform、tutoring、filed、listed、股改、辅导、申报、上市 之一 "
+         "(not one of the known values)"),
     ]
     assert {p[2] for p in as_tuples(result.problems) if p[0] == "warning"} == {"name", "town"}
     none = dict.fromkeys(("reform", "tutoring", "filed", "listed"))
