@@ -44,6 +44,13 @@ GET_API = [
     ("/api/disposal/cases", expect(admin=200, officer=200, leader=200)),
     ("/api/disposal/cases.xlsx", expect(admin=200, officer=200, leader=200)),
     ("/api/disposal/cases/999", expect(admin=404, officer=404, leader=404)),
+    # 达产复核: the test county has none stored (tests/web/test_land_reviews.py has some)
+    ("/api/land/reviews", expect(others=200, clerk=403)),
+    ("/api/land/reviews.xlsx", expect(others=200, clerk=403)),
+    ("/api/land/reviews/1", expect(others=404, clerk=403)),
+    ("/api/land/reviews/1/rows.xlsx", expect(others=404, clerk=403)),
+    ("/api/land/reviews/1/verify", expect(admin=404)),
+    ("/api/land/review-rows/1", expect(others=404, clerk=403)),
     ("/api/runs", expect(admin=200)),
     ("/api/runs/2", expect(admin=200)),
     ("/api/runs/2/diff?other=1", expect(admin=200)),
@@ -55,6 +62,13 @@ GET_API = [
     ("/api/imports/departments", expect(admin=200, clerk=200)),
     ("/api/imports/templates/tax.xlsx", expect(admin=200, clerk=200)),
     ("/api/imports/templates/stats.xlsx", expect(admin=200, clerk=404)),
+    ("/api/imports/templates/parcels.xlsx", expect(admin=200, clerk=404)),
+    # 地块档案: every role but another department's clerk; an officer its town, an enterprise its
+    # own parcels (tests/web/test_parcels.py)
+    ("/api/parcels", expect(others=200, clerk=403)),
+    ("/api/parcels/export.xlsx", expect(others=200, clerk=403)),
+    ("/api/parcels/331124-T-001", expect(admin=200, officer=200, ent=200, ent2=404, leader=200)),
+    ("/api/parcels/331124-T-002", expect(admin=200, officer=404, ent=404, ent2=200, leader=200)),
     ("/api/policies", expect(others=200)),
     ("/api/policies/zhejiang-template", expect(others=200)),
     ("/api/policies/stored", expect(others=200)),
@@ -64,6 +78,24 @@ GET_API = [
     ("/api/jobs/999/report.xlsx", expect(others=404)),
     ("/api/users", expect(admin=200)),  # 用户管理: the admin's only (tests/web/test_users.py)
     ("/api/users/clerk", expect(admin=200)),
+    # 三服务2.0 requests (tests/web/test_service_request_pages.py: with requests in the store)
+    ("/api/requests", expect(admin=200, clerk=200, officer=200, ent=200, ent2=200)),
+    ("/api/requests/export.xlsx", expect(admin=200, clerk=200, officer=200, ent=200, ent2=200)),
+    ("/api/requests/statistics", expect(admin=200, clerk=200, leader=200)),
+    ("/api/requests/999", expect(admin=404, clerk=404, officer=404, ent=404, ent2=404)),
+    # programmes (services/programmes/scope.py): the talent register is the county's, the other
+    # lists each role's own part; the tax clerk reaches none (the safety clerk: the safety award)
+    ("/api/programmes", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/talent", expect(admin=200, officer=200, leader=200)),
+    ("/api/programmes/talent.xlsx", expect(admin=200, officer=200, leader=200)),
+    ("/api/programmes/ipo", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/ipo.xlsx", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/payments", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/payments.xlsx",
+     expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/safety", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/safety.xlsx",
+     expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
 ]
 
 PAGES = [
@@ -79,6 +111,9 @@ PAGES = [
     ("/disposal/999", expect(admin=404, officer=404, leader=404)),
     (f"/disposal/new?year=2020&kind=enterprise&key={OWN}", expect(admin=200, officer=200)),
     (f"/disposal/new?year=2020&kind=enterprise&key={CODES[9]}", expect(admin=200, officer=404)),
+    ("/land/reviews", expect(others=200, clerk=403)),
+    ("/parcels", expect(others=200, clerk=403)),
+    ("/parcels/331124-T-002", expect(admin=200, officer=404, ent=404, ent2=200, leader=200)),
     ("/runs", expect(admin=200)),
     ("/runs/2", expect(admin=200)),
     ("/runs/2/compare?other=1", expect(admin=200)),
@@ -89,6 +124,14 @@ PAGES = [
     ("/password", expect(others=200)),
     ("/users", expect(admin=200)),
     ("/users/clerk", expect(admin=200)),
+    ("/requests", expect(admin=200, clerk=200, officer=200, ent=200, ent2=200)),
+    ("/requests/statistics", expect(admin=200, clerk=200, leader=200)),
+    ("/requests/999", expect(admin=404, clerk=404, officer=404, ent=404, ent2=404)),
+    ("/programmes", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/programmes/talent", expect(admin=200, officer=200, leader=200)),
+    ("/programmes/ipo", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/programmes/payments", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/programmes/safety", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
 ]
 
 POSTS = [
@@ -120,6 +163,17 @@ POSTS = [
      expect(admin=404, officer=404)),
     ("/api/disposal/cases/999/cancel", {"reason": "x"}, expect(admin=404, officer=404)),
     ("/api/disposal/cases/999/corrections", {"reason": "x"}, expect(admin=404, officer=404)),
+    ("/api/requests", {"category": "finance", "summary": "续贷", "uscc": OWN},
+     expect(admin=201, ent=201, ent2=404)),
+    ("/api/requests/999/accept", None, expect(admin=404, clerk=404)),
+    ("/api/requests/999/notes", {"text": "x"}, expect(admin=404, clerk=404)),
+    ("/api/requests/999/close", {"text": "x"}, expect(admin=404, clerk=404)),
+    ("/api/requests/999/rate", {"satisfaction": 9}, expect(admin=404, ent=404, ent2=404)),
+    ("/api/programmes/talent", {"person_code": "RC9001", "pseudonym": "人才9001",
+                                "category": "tea_master", "year": 2021}, expect(admin=201)),
+    ("/api/programmes/ipo", {"uscc": OWN, "stage": "reform"}, expect(admin=200)),
+    ("/api/programmes/payments", {"uscc": OWN, "year": 2021, "programme": "tech_upgrade",
+                                  "amount_wan": 25.5}, expect(admin=200)),
 ]
 
 
@@ -189,4 +243,4 @@ def test_officer_land_list_is_scoped(sign_in: SignIn) -> None:
     items = sign_in("officer").get("/api/land/low-efficiency").json()["items"]
     assert {i["town"] for i in items} <= {"西屏街道"}
     idle = sign_in("officer").get("/api/land/low-efficiency").json()["idle"]
-    assert idle == []  # the reserve parcel is the county's, not the officer's
+    assert idle == []  # the idle parcel's owner is of the other town

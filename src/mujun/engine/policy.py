@@ -13,6 +13,7 @@ text given to :func:`load_policy_text`; only the shipped policies are read here,
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -282,6 +283,15 @@ class Awards(_Strict):
     leaders_per_group: Whole = Field(ge=1)
 
 
+class LandRules(_Strict):
+    """The ``land:`` section (land.md): the idle-land fee and the 标准地 review's penalties."""
+
+    idle_fee_share: Number = Field(ge=0, le=1)
+    tax_penalty_multiplier: Number = Field(ge=0)
+    investment_penalty_multiplier: Number = Field(ge=0)
+    plot_ratio_penalty_multiplier: Number = Field(ge=0)
+
+
 class Policy(_Strict):
     name: str = Field(min_length=1)
     title: str = ""
@@ -296,6 +306,7 @@ class Policy(_Strict):
     notice_days: Whole = Field(ge=0)
     targets: Targets
     awards: Awards
+    land: LandRules
 
     @field_validator("groups")
     @classmethod
@@ -414,9 +425,25 @@ class LoadedPolicy:
         return policy_hash(self.policy)
 
 
+#: sections added after runs were first recorded with their policy hash: such a section counts in
+#: the hash only when it differs from the template's, so every earlier policy keeps the hash its
+#: runs recorded (and ``verify`` of those runs still passes)
+LATER_SECTIONS = ("land",)
+
+
+@functools.cache
+def _default_sections() -> dict[str, Any]:
+    data = Policy.model_validate(_defaults()).model_dump(mode="json", by_alias=True)
+    return {key: data[key] for key in LATER_SECTIONS}
+
+
 def policy_hash(policy: Policy) -> str:
+    data = policy.model_dump(mode="json", by_alias=True)
+    for key, default in _default_sections().items():
+        if data.get(key) == default:
+            del data[key]
     canonical = json.dumps(
-        policy.model_dump(mode="json", by_alias=True),
+        data,
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),

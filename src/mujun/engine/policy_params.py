@@ -217,6 +217,22 @@ PARAMS: dict[str, Param] = {
                                    "亩均效益领跑者：每组评为 A 档且未被否决的得分最高企业数",
                                    "亩均效益领跑者: the best-scoring class-A enterprises named "
                                    "per group"),
+    "land.idle_fee_share": _p(
+        "土地闲置费比例", "Idle-land fee share", "比例", "share",
+        "闲置满一年的地块按出让价款的该比例征收土地闲置费",
+        "share of the land price charged as the idle-land fee after a year idle"),
+    "land.tax_penalty_multiplier": _p(
+        "亩均税收违约金系数", "Tax shortfall penalty multiplier", "倍", "times",
+        "亩均税收未达承诺：违约金 = 系数 × 差额（万元/亩）× 地块亩数",
+        "tax per mu short of the commitment: penalty = this × shortfall × the parcel's mu"),
+    "land.investment_penalty_multiplier": _p(
+        "投资强度违约金系数", "Investment shortfall penalty multiplier", "倍", "times",
+        "投资强度未达承诺：违约金 = 出让价款 × 差额比例 × 系数",
+        "investment intensity short: penalty = land price × shortfall share × this"),
+    "land.plot_ratio_penalty_multiplier": _p(
+        "容积率违约金系数", "Plot ratio shortfall penalty multiplier", "倍", "times",
+        "容积率未达承诺：违约金 = 出让价款 × 差额比例 × 系数",
+        "plot ratio short: penalty = land price × shortfall share × this"),
 }
 
 
@@ -290,7 +306,7 @@ def _parts(key: str, value: Any) -> tuple[Part, ...]:
 
 #: the top-level keys that hold a section of keys
 _SECTIONS = ("years", "scope", "benchmark", "adjustments", "low_efficiency", "pricing", "targets",
-             "awards")
+             "awards", "land")
 
 
 def _rows_of(data: dict[str, Any], policy: Policy) -> list[ParamRow]:

@@ -17,7 +17,7 @@ from mujun.engine.fields import M2_PER_MU
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.industries import industry_label
-from mujun.services.land_status import add_years, idle_status
+from mujun.services.land_status import flagged_status
 from mujun.services.list_query import (
     ListQuery,
     Option,
@@ -386,11 +386,12 @@ def idle_parcels(*, session: Session, actor: User, filters: IdleQuery | None = N
 
 
 def _idle_parcels(session: Session, actor: User, town: str | None, today: date) -> list[IdleParcel]:
+    # a bound only (agreed start passed, not started by today); the rule has the last word
     query = select(Parcel, Enterprise.uscc, Enterprise.name) \
         .outerjoin(Enterprise, Enterprise.id == Parcel.owner_id) \
-        .where(Parcel.construction_started_on.is_(None),
-               Parcel.agreed_construction_start.is_not(None),
-               Parcel.agreed_construction_start < add_years(today, -1))
+        .where(Parcel.agreed_construction_start < today,
+               or_(Parcel.construction_started_on.is_(None),
+                   Parcel.construction_started_on > today))
     if actor.role != "admin":
         # beyond the admin, only parcels of enterprises in scope (reserve land is the county's)
         query = query.where(Parcel.owner_id.is_not(None), access.enterprise_scope(actor))
@@ -399,8 +400,8 @@ def _idle_parcels(session: Session, actor: User, town: str | None, today: date) 
     out = []
     for parcel, uscc, name in session.execute(query.order_by(Parcel.parcel_code)):
         agreed = parcel.agreed_construction_start
-        status = idle_status(agreed_start=agreed, started_on=None, today=today)
-        if status is None:  # the query's year is a bound; the rule has the last word
+        status = flagged_status(parcel, owner_uscc=uscc, today=today)
+        if status is None:
             continue
         out.append(IdleParcel(parcel_code=parcel.parcel_code, owner_uscc=uscc, owner=name,
                               town=parcel.town, zone=parcel.zone, area_m2=parcel.area_m2,

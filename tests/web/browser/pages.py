@@ -24,7 +24,7 @@ from mujun.services import (
     user_views,
 )
 from mujun.services.labels import LABELS
-from mujun.services.land import candidates, case_views
+from mujun.services.land import candidates, case_views, review_views
 from mujun.store.models import User
 
 #: a job's worker process starts from a forkserver that imports the modules first (seconds on a
@@ -172,6 +172,20 @@ def check_cases(page: Any, session: Session, who: User) -> None:
     page.click("#to-candidates")
     page.wait_for_load_state("networkidle")
     assert [row[2] for row in cells(page, "#candidates")] == [r.key for r in found.items]
+
+
+def check_land_reviews(page: Any, session: Session, who: User) -> None:
+    """The reviews the role sees, with the counts of its rows; the filter form's defaults."""
+    found = review_views.reviews(session=session, actor=who, paged=False).items
+    expected = [[str(s.year), s.label, str(s.n_rows), str(s.n_breaches)] for s in found]
+
+    def shown() -> list[list[str]]:
+        return [[row[0], row[1], row[3], row[5]] for row in cells(page, "#reviews")]
+
+    assert shown() == expected
+    assert (page.locator("#review-create").count() == 1) == (who.role == "admin")
+    submit(page, "form.filters[method=get] button[type=submit]")
+    assert shown() == expected
 
 
 def check_runs(page: Any, session: Session, who: User) -> None:

@@ -21,7 +21,7 @@ from mujun.engine.texts import N_
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.errors import NotFound
-from mujun.services.land_status import IDLE, RECLAIMABLE, idle_status
+from mujun.services.land_status import IDLE, RECLAIMABLE, flagged_status
 from mujun.services.list_query import ListQuery, Option, Page, list_rows, options, page_fields
 from mujun.services.published import RunRef, published_runs
 from mujun.store.models import (
@@ -51,15 +51,6 @@ def place_scope(actor: User, town: Any, park: Any) -> Any:
 
 def year_end(year: int) -> date:
     return date(year, 12, 31)
-
-
-def parcel_status(parcel: Parcel, day: date) -> str | None:
-    """``idle``, ``reclaimable`` or None on ``day``: the land rule of ``services.land_status``,
-    with a start after ``day`` not yet happened."""
-    started = parcel.construction_started_on
-    return idle_status(agreed_start=parcel.agreed_construction_start,
-                       started_on=started if started is not None and started <= day else None,
-                       today=day)
 
 
 def final_run(session: Session, year: int) -> Run | None:
@@ -170,8 +161,8 @@ def _parcel_candidates(session: Session, actor: User, year: int, run: Run | None
     owners = _owners(session, run, holder) if code is None or holder else {}
     out = []
     for parcel, uscc, name in session.execute(query):
-        status = parcel_status(parcel, day) if parcel.owner_id is not None else None
-        if status not in (IDLE, RECLAIMABLE):
+        status = flagged_status(parcel, owner_uscc=uscc, today=day)  # land.md §2 at year end
+        if status is None:
             continue
         owner = owners.get(uscc or "")
         out.append(Candidate(kind="parcel", key=parcel.parcel_code, name=name, owner_uscc=uscc,

@@ -24,6 +24,7 @@ from mujun.services.errors import PermissionDenied
 from mujun.store.models import Enterprise, Role, TalentPerson, User
 
 ProgrammeList = Literal["talent", "ipo", "payments", "safety"]
+LISTS: tuple[ProgrammeList, ...] = ("talent", "ipo", "payments", "safety")
 #: the department whose clerk sees the safety-award list (it keeps the safety incidents)
 SAFETY_DEPARTMENT = "safety"
 
@@ -36,6 +37,21 @@ def may_view(user: User, what: ProgrammeList) -> bool:
     if not access.allowed(user, Action.PROGRAMMES):
         return False
     return not (what == "talent" and user.role == Role.ENTERPRISE)
+
+
+def may_view_any(user: User) -> bool:
+    """Whether the user reaches any programme list (the navigation's 专项工作)."""
+    return bool(reach(user))
+
+
+def reach(user: User) -> list[ProgrammeList]:
+    """The programme lists the user reaches, in the pages' order."""
+    return [what for what in LISTS if may_view(user, what)]
+
+
+def require_any(user: User) -> None:
+    if not reach(user):
+        raise PermissionDenied(N_("您的账号（%(user)s）无权进行这项操作"), user=user.username)
 
 
 def require_view(user: User, what: ProgrammeList) -> None:
