@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
-from mujun.engine.land.labels import DELAY_CAUSE_ZH, IDLE_STATUS_ZH
+from mujun.engine.land.labels import (
+    DELAY_CAUSE_ZH,
+    IDLE_STATUS_ZH,
+    MEASURE_STATUS_ZH,
+    MEASURE_ZH,
+    REVIEW_STATUS_ZH,
+)
 from mujun.engine.programmes.registers import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
 from mujun.engine.programmes.service_requests import CATEGORIES, STATUS_ZH
 from mujun.engine.texts import N_
@@ -36,8 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
     "value": {"current": N_("现值"), "import": N_("导入"), "edit": N_("手工修改"),
               "appeal": N_("申诉更正"), "remove": N_("删除")},
     "severity": {"error": N_("错误"), "warning": N_("提示")},
-    # the idle-land statuses of land.md §2 and the causes that excuse a late start
-    "parcel": IDLE_STATUS_ZH,
+    "parcel": IDLE_STATUS_ZH,  # land.md §2 (engine/land/labels.py)
     "delay_cause": DELAY_CAUSE_ZH,
     # a parcel's values in its change history (land.md §1 keys, the headers of the parcels file)
     "parcel_field": {"zone": N_("园区"), "town": N_("乡镇街道"),
@@ -67,12 +72,9 @@ LABELS: dict[str, dict[str, str]] = {
     "ipo": IPO_STAGE_ZH,
     "programme": PROGRAMME_ZH,
     "land_review": {"draft": N_("草稿"), "published": N_("已发布"), "superseded": N_("已被更正")},
-    "review_status": {"due": N_("到期复核"), "not_yet": N_("未到期"), "past": N_("已过复核年度"),
-                      "unknown": N_("无法确定")},
-    "measure": {"investment_intensity": N_("投资强度"), "plot_ratio": N_("容积率"),
-                "tax_per_mu": N_("亩均税收"), "energy_per_va": N_("单位增加值能耗")},
-    "measure_status": {"not_committed": N_("未承诺"), "missing": N_("缺少数据"),
-                       "attained": N_("达标"), "breach": N_("违约")},
+    "review_status": REVIEW_STATUS_ZH,  # land.md §3 (engine/land/labels.py)
+    "measure": MEASURE_ZH,
+    "measure_status": MEASURE_STATUS_ZH,
     "penalty": {"pending": N_("待收缴"), "collected": N_("已收缴"), "waived": N_("已免除")},
 }
 

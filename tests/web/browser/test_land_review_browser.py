@@ -13,13 +13,13 @@ def test_enterprise_answers_and_admin_records_collected(new_page, live_store) ->
     ent = new_page("ent")
     ent.goto("/land/reviews")
     assert pages.cells(ent, "#reviews")[0][:2] == ["2021", "2021-v1"]
-    ent.click("#reviews a")
+    ent.click("#reviews tbody a")
     ent.wait_for_selector("#review-rows")
     rows = pages.cells(ent, "#review-rows")
-    assert rows[0][:4] == ["331124-T-001", NAMES[0], "测试园区", "到期复核 2021"]
+    assert rows[0][:4] == ["331124-T-001", NAMES[0], "测试园区", "本年复核 2021"]
     assert rows[0][8:10] == ["亩均税收、单位增加值能耗", "46.00"]
     assert len(rows) == 2  # its one row, and the total
-    ent.click("#review-rows a")
+    ent.click("#review-rows tbody a")
     ent.wait_for_selector("#row-measures")
     assert ent.locator("#row-breaches").inner_text() == "亩均税收、单位增加值能耗"
     assert ent.locator("#row-penalty").inner_text() == "46.00 万元"
@@ -32,7 +32,7 @@ def test_enterprise_answers_and_admin_records_collected(new_page, live_store) ->
     admin = new_page("admin")
     admin.goto("/land/reviews/1")
     assert pages.cells(admin, "#review-rows")[0][10] == "已答复"
-    admin.click("#review-rows a >> nth=0")
+    admin.click("#review-rows tbody a >> nth=0")
     admin.wait_for_selector("#penalty-list")
     assert "二期厂房已竣工" in admin.locator("#answer").inner_text()
     row = admin.locator("#penalty-list tr[data-penalty]")

@@ -1,5 +1,5 @@
-"""The demo county's 达产复核: the published reviews of 2024 and 2025, a few penalties collected,
-one waived with a reason and one owner's answer (docs/demo-data.md)."""
+"""The demo county's 达产复核: the published reviews of 2024 and 2025, penalties collected, one
+waived with a reason and one owner's answer (docs/land.md, "达产复核 in the store")."""
 
 from __future__ import annotations
 
@@ -26,21 +26,34 @@ def load_demo_reviews(*, session: Session, actor: User | None, now: datetime) ->
         reviews.publish_review(session=session, actor=actor, review_id=rec.id, now=at)
         if year == 2024:
             _decide(session, actor, rec.id, at)
+        else:  # a penalty paid at once
+            _collect(session, actor, rec.id, 1, at + timedelta(days=2))
+
+
+def _pending(session: Session, review_id: int) -> list[LandReviewPenalty]:
+    return list(session.scalars(select(LandReviewPenalty).where(
+        LandReviewPenalty.review_id == review_id).order_by(LandReviewPenalty.id)))
+
+
+def _collect(session: Session, actor: User | None, review_id: int, n: int,
+             at: datetime) -> None:
+    for penalty in _pending(session, review_id)[:n]:
+        reviews.decide_penalty(session=session, actor=actor, penalty_id=penalty.id,
+                               collected=True, now=at)
 
 
 def _decide(session: Session, actor: User | None, review_id: int, at: datetime) -> None:
-    """An owner's answer within the deadline; after it, three penalties collected and one
-    waived."""
+    """An owner's answer within the deadline; after it, every penalty collected but the last,
+    which is waived with a reason."""
     rows = session.scalars(select(LandReviewRow).where(
         LandReviewRow.review_id == review_id, LandReviewRow.breaches.is_not(None))
         .order_by(LandReviewRow.row_no)).all()
     if rows:
         reviews.answer_row(session=session, actor=None, row_id=rows[0].id, text=ANSWER,
                            now=at + timedelta(days=5))
-    pending = session.scalars(select(LandReviewPenalty).where(
-        LandReviewPenalty.review_id == review_id).order_by(LandReviewPenalty.id)).all()
+    pending = _pending(session, review_id)
     later = at + timedelta(days=40)
-    for i, penalty in enumerate(pending[:4]):
-        reviews.decide_penalty(session=session, actor=actor, penalty_id=penalty.id,
-                               collected=i < 3, reason="" if i < 3 else WAIVE_REASON,
-                               now=later + timedelta(days=i))
+    _collect(session, actor, review_id, len(pending) - 1, later)
+    if pending:
+        reviews.decide_penalty(session=session, actor=actor, penalty_id=pending[-1].id,
+                               collected=False, reason=WAIVE_REASON, now=later)

@@ -228,14 +228,3 @@ def row_detail(*, session: Session, actor: User, row_id: int, now: datetime) -> 
                    for p in penalties],
         answer=AnswerItem(text=answer.text, created_at=answer.created_at) if answer else None,
         may_answer=owner and answer is None and _answerable(rec, now), penalty_note=note)
-
-
-def own_rows(*, session: Session, actor: User) -> list[tuple[ReviewSummary, RowItem]]:
-    """An enterprise's rows in the published reviews, newest first (its portrait's section)."""
-    if actor.role != "enterprise" or not actor.uscc:
-        return []
-    found = session.execute(
-        select(LandReview, LandReviewRow).join(LandReviewRow)
-        .where(LandReviewRow.uscc == actor.uscc, LandReview.status == ReviewStatus.PUBLISHED)
-        .order_by(LandReview.year.desc(), LandReviewRow.row_no)).all()
-    return [(_summary(rec, [row]), _item(row, False)) for rec, row in found]
