@@ -54,6 +54,13 @@ GET_API = [
     ("/api/imports/departments", expect(admin=200, clerk=200)),
     ("/api/imports/templates/tax.xlsx", expect(admin=200, clerk=200)),
     ("/api/imports/templates/stats.xlsx", expect(admin=200, clerk=404)),
+    ("/api/imports/templates/parcels.xlsx", expect(admin=200, clerk=404)),
+    # 地块档案: every role but another department's clerk; an officer its town, an enterprise its
+    # own parcels (tests/web/test_parcels.py)
+    ("/api/parcels", expect(others=200, clerk=403)),
+    ("/api/parcels/export.xlsx", expect(others=200, clerk=403)),
+    ("/api/parcels/331124-T-001", expect(admin=200, officer=200, ent=200, ent2=404, leader=200)),
+    ("/api/parcels/331124-T-002", expect(admin=200, officer=404, ent=404, ent2=200, leader=200)),
     ("/api/policies", expect(others=200)),
     ("/api/policies/zhejiang-template", expect(others=200)),
     ("/api/policies/stored", expect(others=200)),
@@ -63,6 +70,11 @@ GET_API = [
     ("/api/jobs/999/report.xlsx", expect(others=404)),
     ("/api/users", expect(admin=200)),  # 用户管理: the admin's only (tests/web/test_users.py)
     ("/api/users/clerk", expect(admin=200)),
+    # 三服务2.0 requests (tests/web/test_service_request_pages.py: with requests in the store)
+    ("/api/requests", expect(admin=200, clerk=200, officer=200, ent=200, ent2=200)),
+    ("/api/requests/export.xlsx", expect(admin=200, clerk=200, officer=200, ent=200, ent2=200)),
+    ("/api/requests/statistics", expect(admin=200, clerk=200, leader=200)),
+    ("/api/requests/999", expect(admin=404, clerk=404, officer=404, ent=404, ent2=404)),
     # programmes (services/programmes/scope.py): the talent register is the county's, the other
     # lists each role's own part; the tax clerk reaches none (the safety clerk: the safety award)
     ("/api/programmes", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
@@ -86,6 +98,8 @@ PAGES = [
     (f"/enterprises/{OTHER}", expect(admin=200, officer=404, ent=404, ent2=200)),
     ("/land", expect(admin=200, officer=200)),
     ("/land/reviews", expect(others=200, clerk=403)),
+    ("/parcels", expect(others=200, clerk=403)),
+    ("/parcels/331124-T-002", expect(admin=200, officer=404, ent=404, ent2=200, leader=200)),
     ("/runs", expect(admin=200)),
     ("/runs/2", expect(admin=200)),
     ("/runs/2/compare?other=1", expect(admin=200)),
@@ -96,6 +110,9 @@ PAGES = [
     ("/password", expect(others=200)),
     ("/users", expect(admin=200)),
     ("/users/clerk", expect(admin=200)),
+    ("/requests", expect(admin=200, clerk=200, officer=200, ent=200, ent2=200)),
+    ("/requests/statistics", expect(admin=200, clerk=200, leader=200)),
+    ("/requests/999", expect(admin=404, clerk=404, officer=404, ent=404, ent2=404)),
     ("/programmes", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
     ("/programmes/talent", expect(admin=200, officer=200, leader=200)),
     ("/programmes/ipo", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
@@ -121,6 +138,12 @@ POSTS = [
     ("/api/users", {"username": "tax9", "role": "clerk", "department": "tax"}, expect(admin=201)),
     ("/api/users/clerk", {"display_name": "税务填报员"}, expect(admin=200)),
     ("/api/users/nobody/password-reset", None, expect(admin=404)),
+    ("/api/requests", {"category": "finance", "summary": "续贷", "uscc": OWN},
+     expect(admin=201, ent=201, ent2=404)),
+    ("/api/requests/999/accept", None, expect(admin=404, clerk=404)),
+    ("/api/requests/999/notes", {"text": "x"}, expect(admin=404, clerk=404)),
+    ("/api/requests/999/close", {"text": "x"}, expect(admin=404, clerk=404)),
+    ("/api/requests/999/rate", {"satisfaction": 9}, expect(admin=404, ent=404, ent2=404)),
     ("/api/programmes/talent", {"person_code": "RC9001", "pseudonym": "人才9001",
                                 "category": "tea_master", "year": 2021}, expect(admin=201)),
     ("/api/programmes/ipo", {"uscc": OWN, "stage": "reform"}, expect(admin=200)),

@@ -44,6 +44,15 @@ LABELS: dict[str, dict[str, str]] = {
     "severity": {"error": N_("错误"), "warning": N_("提示")},
     "parcel": IDLE_STATUS_ZH,  # land.md §2 (engine/land/labels.py)
     "delay_cause": DELAY_CAUSE_ZH,
+    # a parcel's values in its change history (land.md §1 keys, the headers of the parcels file)
+    "parcel_field": {"zone": N_("园区"), "town": N_("乡镇街道"),
+                     "owner_uscc": N_("受让企业统一社会信用代码"),
+                     "area_m2": N_("出让面积(平方米)"), "use": N_("用途"),
+                     "acquired": N_("出让日期"), "agreed_start": N_("约定动工日期"),
+                     "construction_start": N_("实际动工日期"), "standard_land": N_("是否标准地"),
+                     "land_price_wan": N_("出让价款(万元)"),
+                     "floor_area_m2": N_("总建筑面积(平方米)"),
+                     "delay_cause": N_("延迟动工原因"), "geometry": N_("地块图形")},
     "lifecycle": {str(k): v for k, v in LIFECYCLE_ZH.items()},
     # 腾笼换鸟 disposal cases (docs/land.md)
     "case_method": {"upgrade": N_("提升改造"), "merger": N_("兼并重组"), "reclaim": N_("收回"),

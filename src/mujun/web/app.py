@@ -48,6 +48,7 @@ from mujun.web.routes import (
     jobs,
     land,
     land_reviews,
+    parcels,
     policies,
     programmes,
     runs,
@@ -188,8 +189,8 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, land_reviews, disposal, runs, imports, jobs,
-                   policies, service_requests, programmes, users):
+    for module in (auth, cockpit, enterprises, land, land_reviews, disposal, parcels, runs,
+                   imports, jobs, policies, service_requests, programmes, users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from mujun.engine.texts import N_
 from mujun.services.access import Action, allowed, may_import_department
+from mujun.services.land.parcels import may_see_parcels
+from mujun.services.land.review_access import may_view as may_view_reviews
 from mujun.services.programmes.scope import may_view_any as may_view_programmes
 from mujun.services.programmes.service_requests import handles_requests
-from mujun.services.land.review_access import may_view as may_view_reviews
 from mujun.store.models import Role, User
 
 
@@ -52,6 +53,8 @@ def nav_for(user: User, path: str) -> list[NavItem]:
     if allowed(user, Action.IMPORTS) and (user.role != Role.CLERK
                                           or may_import_department(user, user.department or "")):
         items.append(("/imports", N_("数据导入")))
+    if may_see_parcels(user):
+        items.append(("/parcels", N_("地块档案")))
     requests = _requests_entry(user)
     if requests:
         items.append(requests)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 from tests.web.browser import pages
+from tests.web.browser.parcel_pages import check_parcels
 from tests.web.county import CODES, NAMES
 
 from mujun.store.models import User
@@ -15,11 +16,11 @@ JOB_TIMEOUT_MS = pages.JOB_TIMEOUT_MS
 
 MAIN_PAGES = {
     "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/land/reviews",
-              "/runs", "/runs/2", "/imports", "/policies", "/users"],
-    "leader": ["/cockpit", "/land/reviews", "/policies"],
+              "/runs", "/runs/2", "/imports", "/parcels", "/policies", "/users"],
+    "leader": ["/cockpit", "/land/reviews", "/parcels", "/policies"],
     "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/land/reviews",
-                "/policies"],
-    "ent": [f"/enterprises/{CODES[0]}", "/land/reviews", "/policies"],
+                "/parcels", "/policies"],
+    "ent": [f"/enterprises/{CODES[0]}", "/land/reviews", "/parcels", "/policies"],
     "clerk": ["/imports", "/policies"],
 }
 
@@ -54,6 +55,8 @@ def _check(page, session: Session, who: User, path: str) -> None:  # type: ignor
         pages.check_policies(page, who)
     elif path == "/users":
         pages.check_users(page, session, who)
+    elif path == "/parcels":
+        check_parcels(page, session, who)
     else:
         raise AssertionError(f"no check for {path}")
 

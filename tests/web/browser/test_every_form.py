@@ -36,22 +36,34 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/land/reviews", "/runs", "/imports",
-              "/policies", "/users"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/disposal", "/land/reviews", "/runs",
+              "/imports", "/parcels", "/requests", "/programmes", "/policies", "/users"],
     "clerk-tax": ["/imports", "/policies"],
-    "officer": ["/enterprises", "/land", "/land/reviews", "/policies"],
-    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/policies"],
-    "leader": ["/cockpit", "/land/reviews", "/policies"],
+    "clerk-finance": ["/requests", "/policies"],
+    "clerk-econ": ["/requests", "/policies"],
+    "officer": ["/enterprises", "/land", "/disposal", "/land/reviews", "/parcels", "/requests",
+                "/programmes", "/policies"],
+    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/parcels", "/requests", "/programmes",
+                   "/policies"],
+    "leader": ["/cockpit", "/disposal", "/land/reviews", "/parcels", "/requests/statistics",
+               "/programmes", "/policies"],
 }
 
 #: pages a role reaches only through links on its pages
 REACHES = {
     "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password",
-              "/land/reviews/{id}", "/land/review-rows/{id}"},
+              "/land/reviews/{id}", "/land/review-rows/{id}", "/requests/{id}",
+              "/requests/statistics", "/parcels/{code}", "/programmes/talent",
+              "/programmes/ipo", "/programmes/payments", "/programmes/safety"},
     "clerk-tax": {"/password"},
-    "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}"},
-    "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}"},
-    "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}"},
+    "clerk-finance": {"/requests/{id}", "/requests/statistics", "/password"},
+    "clerk-econ": {"/requests/{id}", "/requests/statistics", "/password"},
+    "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}",
+                "/parcels/{code}"},
+    "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}",
+                   "/parcels/{code}"},
+    "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}", "/parcels/{code}",
+               "/programmes/talent", "/programmes/payments", "/programmes/safety"},
 }
 
 

@@ -19,16 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import ibis
 import pyarrow as pa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mujun.engine import scope
-from mujun.engine.land import Commitment, EnterpriseYear
+from mujun.engine.land import Commitment
 from mujun.engine.land import Parcel as LandParcel
 from mujun.services.snapshot import assemble
-from mujun.store.models import Enterprise, Parcel, StandardLandCommitment
+from mujun.store.models import Enterprise, Parcel, Project, StandardLandCommitment
 
 #: the enterprise fields a review freezes (the owners' rows only)
 ENTERPRISE_FIELDS = ("uscc", "name", "town", "production_start", "tax_paid", "land_owned_m2",
@@ -81,8 +79,8 @@ def gather(session: Session, year: int) -> ReviewInputs:
             "years_to_attainment": c.review_after_years, "penalty_note": c.penalty})
         parcels.append({
             "parcel_id": p.parcel_code, "owner_uscc": owner, "zone": p.zone, "town": p.town,
-            "area_m2": p.area_m2, "land_price_wan": getattr(p, "land_price_wan", None),
-            "floor_area_m2": getattr(p, "floor_area_m2", None)})
+            "area_m2": p.area_m2, "land_price_wan": p.land_price_wan,
+            "floor_area_m2": p.floor_area_m2})
     owners = {c["owner_uscc"] for c in commitments if c["owner_uscc"]}
     return ReviewInputs(commitments, parcels, _owner_rows(session, year, owners),
                         _projects(session, {p["parcel_id"] for p in parcels}))
@@ -98,9 +96,13 @@ def _owner_rows(session: Session, year: int, owners: set[str]) -> list[dict[str,
 
 
 def _projects(session: Session, parcel_ids: set[str]) -> list[list[Any]]:
-    """``[parcel_id, actual_investment_wan]`` of the projects on the committed parcels."""
-    del session, parcel_ids  # the store keeps no projects yet
-    return []
+    """``[parcel_id, actual_investment_wan]`` of the projects on the committed parcels, in the
+    projects' order (a project without an actual investment adds nothing)."""
+    found = session.execute(select(Project.parcel_code, Project.actual_investment_wan)
+                            .where(Project.parcel_code.in_(parcel_ids),
+                                   Project.actual_investment_wan.is_not(None))
+                            .order_by(Project.id)).all()
+    return [[code, amount] for code, amount in found]
 
 
 # --- read back for the rule ---------------------------------------------------------------------
@@ -114,21 +116,20 @@ def parcels_of(inputs: ReviewInputs) -> dict[str, LandParcel]:
     return {p["parcel_id"]: LandParcel(**p) for p in inputs.parcels}
 
 
-def enterprise_years(inputs: ReviewInputs) -> dict[str, EnterpriseYear]:
-    """The owners' rows as the rule reads them; ``land_mu`` by the evaluation's own rule."""
-    if not inputs.enterprises:
-        return {}
-    table = pa.Table.from_pylist(inputs.enterprises, schema=pa.schema(
-        [("uscc", pa.string()), ("land_owned_m2", pa.float64()),
-         ("land_leased_in_m2", pa.float64()), ("land_leased_out_m2", pa.float64())]))
-    t = ibis.memtable(table)
-    land = dict(zip(*(t.mutate(land_mu=scope.land_mu(t)).select("uscc", "land_mu").to_pyarrow()
-                      .column(c).to_pylist() for c in ("uscc", "land_mu")), strict=True))
-    return {r["uscc"]: EnterpriseYear(
-        production_start=(date.fromisoformat(r["production_start"])
-                          if r["production_start"] else None),
-        tax_paid=r["tax_paid"], land_mu=land[r["uscc"]], energy_tce=r["energy_tce"],
-        value_added=r["value_added"]) for r in inputs.enterprises}
+#: the frozen enterprise rows as the engine's enterprise table has them (architecture.md)
+_ENTERPRISE_SCHEMA = pa.schema([
+    ("uscc", pa.string()), ("production_start", pa.date32()), ("tax_paid", pa.float64()),
+    ("land_owned_m2", pa.float64()), ("land_leased_in_m2", pa.float64()),
+    ("land_leased_out_m2", pa.float64()), ("energy_tce", pa.float64()),
+    ("value_added", pa.float64())])
+
+
+def enterprise_table(inputs: ReviewInputs) -> pa.Table:
+    """The frozen owners' rows as a table the rule reads (``engine.land.enterprise_years``)."""
+    rows = [{**r, "production_start": (date.fromisoformat(r["production_start"])
+                                       if r["production_start"] else None)}
+            for r in inputs.enterprises]
+    return pa.Table.from_pylist(rows, schema=_ENTERPRISE_SCHEMA)
 
 
 def names_of(inputs: ReviewInputs) -> dict[str, str | None]:

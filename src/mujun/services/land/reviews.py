@@ -17,8 +17,10 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mujun.engine.land import MEASURES, ReviewRow, review
-from mujun.engine.land.review import PENALISED, breaches_text
+from mujun.engine.land import review
+from mujun.engine.land.enterprises import enterprise_years
+from mujun.engine.land.review import PENALISED
+from mujun.engine.land.tables import review_table
 from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy_text
 from mujun.engine.texts import N_
 from mujun.services import audit
@@ -29,7 +31,7 @@ from mujun.services.land.review_inputs import (
     ReviewInputs,
     canonical_hash,
     commitments_of,
-    enterprise_years,
+    enterprise_table,
     gather,
     names_of,
     parcels_of,
@@ -51,25 +53,13 @@ from mujun.store.models.land_reviews import PenaltyStatus, ReviewStatus
 ANSWER_DAYS = 15
 
 
-def review_columns(row: ReviewRow) -> dict[str, Any]:
-    """One row with the columns of land.md §3, in order (``None`` where a cell is empty)."""
-    out: dict[str, Any] = {"parcel_id": row.parcel_id, "owner_uscc": row.owner_uscc,
-                           "review_year": row.review_year, "review_status": row.review_status}
-    for m in MEASURES:
-        result = row.measures[m]
-        out |= {f"committed_{m}": result.committed, f"actual_{m}": result.actual,
-                f"status_{m}": result.status}
-    for m in PENALISED:
-        out[f"penalty_{m}"] = row.measures[m].penalty_wan
-    out |= {"total_penalty_wan": row.total_penalty_wan, "breaches": breaches_text(row.breaches)}
-    return out
-
-
 def compute(inputs: ReviewInputs, policy: LoadedPolicy, year: int) -> list[dict[str, Any]]:
-    """The rule over frozen inputs: one row of columns per commitment, in the inputs' order."""
-    rows = review(commitments_of(inputs), parcels_of(inputs), enterprise_years(inputs),
+    """The rule over frozen inputs: one row per commitment, in the inputs' order, with the columns
+    of ``mujun land review`` (``engine.land.tables``)."""
+    rows = review(commitments_of(inputs), parcels_of(inputs),
+                  enterprise_years(enterprise_table(inputs)),
                   [(p, a) for p, a in inputs.projects], year=year, rules=policy.policy.land)
-    return [review_columns(r) for r in rows]
+    return [dict(r) for r in review_table(rows).to_pylist()]
 
 
 def get_review(*, session: Session, ref: str | int) -> LandReview:
