@@ -11,7 +11,7 @@ IDLE_STATUS_ZH: dict[str, str] = {
     "no_agreement": N_("未约定动工日期"),
     "started": N_("已动工"),
     "on_schedule": N_("未到约定动工日期"),
-    "excused": N_("延迟动工（免责）"),
+    "excused": N_("延迟动工（不计闲置）"),
     "reclaimable": N_("可收回"),
     "idle": N_("闲置"),
     "late": N_("逾期未动工"),
