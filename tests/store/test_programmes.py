@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from store_helpers import make_uscc, store_fingerprint, write_csv
 
 from mujun.services.errors import InvalidInput, PermissionDenied
-from mujun.services.programmes.ipo import IpoQuery, StageIn, import_pipeline, list_pipeline, set_stage
+from mujun.services.programmes.ipo import (
+    IpoQuery,
+    StageIn,
+    import_pipeline,
+    list_pipeline,
+    set_stage,
+)
 from mujun.services.programmes.payments import (
     PaymentIn,
     PaymentQuery,
@@ -217,7 +223,7 @@ def test_ipo_pipeline_from_the_registry_file(session: Session, admin: User,
     page = list_pipeline(session=session, actor=admin, filters=IpoQuery())
     assert {c.stage: c.count for c in page.counts} == {"reform": 0, "tutoring": 2, "filed": 0,
                                                         "listed": 1}
-    assert [r.uscc for r in page.items][0] == make_uscc(0)  # furthest stage first
+    assert page.items[0].uscc == make_uscc(0)  # furthest stage first
     set_stage(session=session, actor=admin, stage_in=StageIn(
         uscc=make_uscc(2), stage="filed", on=date(2025, 6, 30)))
     session.commit()

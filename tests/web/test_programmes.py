@@ -139,3 +139,19 @@ def test_safety_award_page_names_the_year_and_the_window(sign_in: SignIn) -> Non
     assert re.search(r"<h1>安全生产评定 <small>2020 年度</small>", html)
     rows = _xlsx(admin, "/api/programmes/safety.xlsx?eligible=true")
     assert len(rows) - 1 == page["totals"]["eligible"] and all(r[3] == "符合" for r in rows[1:])
+
+
+def test_the_portrait_shows_the_enterprise_s_incentives_and_honours(sign_in: SignIn) -> None:
+    admin = sign_in("admin")
+    _pay(admin, OWN, 2021, "per_mu_award", 50)
+    _pay(admin, OWN, 2020, "talent", 4)
+    admin.post("/api/programmes/ipo", json={"uscc": OWN, "stage": "reform", "on": "2021-03-01"})
+    html = sign_in("ent").get(f"/enterprises/{OWN}").text
+    assert re.search(r'id="honours-total">54\.00 万元<', html)
+    assert re.search(r'id="ipo-stage">股改 <small>2021-03-01</small>', html)
+    assert re.search(r'id="safety-award">(符合|不符合：)', html)
+    rows = tables(html)["honours-payments"]
+    assert [r[:3] for r in rows if r and r[0].isdigit()] == [["2021", "亩均效益奖励", "50.00"],
+                                                            ["2020", "人才奖补", "4.00"]]
+    other = sign_in("ent2").get(f"/enterprises/{OTHER}").text
+    assert re.search(r'id="honours-total">0\.00 万元<', other) and 'id="ipo-stage">—<' in other

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from mujun.cli.main import app
+from mujun.io.parcel_template import write_parcel_template
 from mujun.io.templates import write_template
 from mujun.services.departments import DEPARTMENTS
 
@@ -19,6 +20,8 @@ def template_cmd(
     year: Annotated[int | None, typer.Option("--year", help="the year the figures are for")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="where to write (default: <department>[-<year>].xlsx)")] = None,
+    parcels: Annotated[bool, typer.Option(
+        "--parcels", help="the land department's parcels template (地块; -d land)")] = False,
 ) -> None:
     """Write the import template (导入模板) of a department: columns, checks, instructions.
 
@@ -28,12 +31,19 @@ def template_cmd(
 
         mujun template -d tax --year 2024
         mujun template -d safety -o safety.xlsx
+        mujun template -d land --parcels
     """
     dept = DEPARTMENTS.get(department)
     if dept is None:
         typer.echo(f"error: unknown department {department!r} (known: {', '.join(DEPARTMENTS)})",
                    err=True)
         raise typer.Exit(2)
+    if parcels:
+        if dept.code != "land":
+            typer.echo("error: --parcels is the land department's template (-d land)", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"wrote {write_parcel_template(out or Path('land-parcels.xlsx'))}")
+        return
     path = out or Path(f"{dept.code}{f'-{year}' if year else ''}.xlsx")
     write_template(path, department_zh=dept.name_zh, fields=dept.fields,
                    incident_types=dept.incident_types, year=year)

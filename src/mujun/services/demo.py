@@ -28,6 +28,7 @@ from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
 from mujun.services.land.demo_cases import load_demo_cases
+from mujun.services.land.demo_reviews import load_demo_reviews
 from mujun.services.policies.stored import store_policy
 from mujun.services.programmes.demo import load_programmes
 from mujun.services.programmes.demo_requests import load_requests
@@ -201,6 +202,8 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     load_requests(session=session, actor=actor, now=now,
                   found=_read(read_service_requests, folder / "service_requests.csv"))
     load_demo_cases(session=session, actor=actor)
+    say("达产复核 2024 and 2025")
+    load_demo_reviews(session=session, actor=actor, now=now)
     mark_demo_store(session=session, actor=actor)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mujun.engine.texts import N_
+from mujun.io.parcel_template import write_parcel_template
 from mujun.io.templates import write_template
 from mujun.services import access
 from mujun.services.access import Action
@@ -72,6 +73,15 @@ def template(*, actor: User, department: str, year: int | None = None) -> bytes:
         return path.read_bytes()
 
 
+def parcel_template(*, actor: User) -> bytes:
+    """The land department's parcels template (NotFound for whoever does not import its data)."""
+    access.require(actor, Action.IMPORTS)
+    if not access.may_import_department(actor, "land"):
+        raise NotFound(N_("没有您可导入的部门 %(department)s"), department="land")
+    with tempfile.TemporaryDirectory(prefix="mujun-template-") as tmp:
+        return write_parcel_template(Path(tmp) / "parcels.xlsx").read_bytes()
+
+
 class ImportQuery(ListQuery):
     """The imports list: newest first by default."""
 
@@ -115,11 +125,14 @@ class ValueChangePublic(BaseModel):
     new: Any
     import_id: int | None
     import_file: str | None
+    #: a parcel's value: ``uscc`` holds the parcel id
+    parcel: bool = False
 
 
 def change_preview(result: ImportResult) -> list[ValueChangePublic]:
     """Every value the file changes; the page asks to confirm them with a reason."""
     return [ValueChangePublic(line=c.line, uscc=c.uscc, name=c.name, field=c.field,
                               header=c.header, old=jsonable(c.old), new=jsonable(c.new),
-                              import_id=c.import_id, import_file=c.import_file)
+                              import_id=c.import_id, import_file=c.import_file,
+                              parcel=c.parcel)
             for c in result.changes]

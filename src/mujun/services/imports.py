@@ -15,7 +15,7 @@ rejects the whole file before anything is written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,69 +28,20 @@ from sqlalchemy.orm import Session
 from mujun.engine.fields import FIELD_BY_KEY, FieldType
 from mujun.engine.texts import N_
 from mujun.io.departments import DepartmentFile, read_department_file
-from mujun.io.problems import HasProblems, Problem
+from mujun.io.land_files import is_parcels_file
+from mujun.io.problems import Problem
 from mujun.services import audit
 from mujun.services.departments import FIELD_OWNER, Department, department
 from mujun.services.errors import ConflictError, InvalidInput, PermissionDenied
+from mujun.services.import_results import ImportResult, Progress, ValueChange
+from mujun.services.land.parcel_import import import_parcels
 from mujun.services.users import may_import
-from mujun.services.values import Value, decode
+from mujun.services.values import decode
 from mujun.store import bulk
 from mujun.store.models import Enterprise, Figure, FigureChange, ImportBatch, Incident, User
 from mujun.store.models.base import utcnow
 
-#: phase, done, total — the command line draws a progress bar from it
-Progress = Callable[[str, int, int], None]
 CHUNK = 100_000
-
-
-@dataclass(frozen=True)
-class ValueChange:
-    """A file value that differs from the stored one, and which import set the stored one."""
-
-    uscc: str
-    name: str | None
-    line: int
-    field: str
-    old: Value
-    new: Value
-    #: the import that set the stored value; None when an edit (or an appeal) set it
-    import_id: int | None
-    import_file: str | None
-
-    @property
-    def header(self) -> str:
-        return FIELD_BY_KEY[self.field].header_zh
-
-
-@dataclass
-class ImportResult(HasProblems):
-    department: str
-    year: int
-    file: str
-    sha256: str
-    rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    applied: bool = False
-    batch_id: int | None = None
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    enterprises_created: int = 0
-    incidents_added: int = 0
-    #: always 0: an import never removes an incident (kept for the API and the ``imports`` table)
-    incidents_removed: int = 0
-    #: the values that differ from the stored ones (applied only with ``accept_changes``)
-    changes: list[ValueChange] = field(default_factory=list)
-    reason: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def waiting(self) -> bool:
-        """The file is valid but changes stored values: nothing written until they are accepted."""
-        return self.ok and bool(self.changes) and not self.applied
 
 
 @dataclass
@@ -139,6 +90,10 @@ def import_file(
         raise InvalidInput(N_("确认修改需要填写原因"))
     if reason is not None and len(reason) > 500:
         raise InvalidInput(N_("原因不能超过 500 个字符"))
+    if dept.code == "land" and is_parcels_file(path):
+        return import_parcels(session=session, actor=actor, path=path, year=year,
+                              progress=progress, now=now or utcnow(),
+                              accept_changes=accept_changes, reason=reason)
     report = progress or (lambda phase, done, total: None)
     report("validate", 0, 1)
     parsed = read_department_file(path, dept, year, FIELD_OWNER)

@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
+from mujun.engine.land.labels import (
+    DELAY_CAUSE_ZH,
+    IDLE_STATUS_ZH,
+    MEASURE_STATUS_ZH,
+    MEASURE_ZH,
+    REVIEW_STATUS_ZH,
+)
 from mujun.engine.programmes.registers import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
 from mujun.engine.programmes.service_requests import CATEGORIES, STATUS_ZH
 from mujun.engine.texts import N_
@@ -35,7 +42,17 @@ LABELS: dict[str, dict[str, str]] = {
     "value": {"current": N_("现值"), "import": N_("导入"), "edit": N_("手工修改"),
               "appeal": N_("申诉更正"), "remove": N_("删除")},
     "severity": {"error": N_("错误"), "warning": N_("提示")},
-    "parcel": {"idle": N_("闲置"), "reclaimable": N_("可收回")},
+    "parcel": IDLE_STATUS_ZH,  # land.md §2 (engine/land/labels.py)
+    "delay_cause": DELAY_CAUSE_ZH,
+    # a parcel's values in its change history (land.md §1 keys, the headers of the parcels file)
+    "parcel_field": {"zone": N_("园区"), "town": N_("乡镇街道"),
+                     "owner_uscc": N_("受让企业统一社会信用代码"),
+                     "area_m2": N_("出让面积(平方米)"), "use": N_("用途"),
+                     "acquired": N_("出让日期"), "agreed_start": N_("约定动工日期"),
+                     "construction_start": N_("实际动工日期"), "standard_land": N_("是否标准地"),
+                     "land_price_wan": N_("出让价款(万元)"),
+                     "floor_area_m2": N_("总建筑面积(平方米)"),
+                     "delay_cause": N_("延迟动工原因"), "geometry": N_("地块图形")},
     "lifecycle": {str(k): v for k, v in LIFECYCLE_ZH.items()},
     # 腾笼换鸟 disposal cases (docs/land.md)
     "case_method": {"upgrade": N_("提升改造"), "merger": N_("兼并重组"), "reclaim": N_("收回"),
@@ -54,6 +71,11 @@ LABELS: dict[str, dict[str, str]] = {
     "talent": TALENT_ZH,
     "ipo": IPO_STAGE_ZH,
     "programme": PROGRAMME_ZH,
+    "land_review": {"draft": N_("草稿"), "published": N_("已发布"), "superseded": N_("已被更正")},
+    "review_status": REVIEW_STATUS_ZH,  # land.md §3 (engine/land/labels.py)
+    "measure": MEASURE_ZH,
+    "measure_status": MEASURE_STATUS_ZH,
+    "penalty": {"pending": N_("待收缴"), "collected": N_("已收缴"), "waived": N_("已免除")},
     #: the records a target counts (docs/targets.md), named when the store keeps none
     "target_source": {"service_requests": N_("三服务诉求"), "projects": N_("投资项目"),
                       "talent": N_("人才库"), "land_cases": N_("低效用地处置"),

@@ -47,6 +47,8 @@ from mujun.web.routes import (
     imports,
     jobs,
     land,
+    land_reviews,
+    parcels,
     policies,
     programmes,
     runs,
@@ -188,8 +190,8 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, disposal, runs, imports, jobs, policies,
-                   service_requests, programmes, targets, users):
+    for module in (auth, cockpit, enterprises, land, land_reviews, disposal, parcels, runs,
+                   imports, jobs, policies, service_requests, programmes, targets, users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from mujun.engine.texts import N_
 from mujun.services.access import Action, allowed, may_import_department
+from mujun.services.land.parcels import may_see_parcels
+from mujun.services.land.review_access import may_view as may_view_reviews
 from mujun.services.programmes.scope import may_view_any as may_view_programmes
 from mujun.services.programmes.service_requests import handles_requests
 from mujun.store.models import Role, User
@@ -44,11 +46,15 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/land", N_("低效用地")))
     if allowed(user, Action.CASES_VIEW):
         items.append(("/disposal", N_("处置项目")))
+    if may_view_reviews(user):
+        items.append(("/land/reviews", N_("达产复核")))
     if allowed(user, Action.RUNS_VIEW):
         items.append(("/runs", N_("评价批次")))
     if allowed(user, Action.IMPORTS) and (user.role != Role.CLERK
                                           or may_import_department(user, user.department or "")):
         items.append(("/imports", N_("数据导入")))
+    if may_see_parcels(user):
+        items.append(("/parcels", N_("地块档案")))
     requests = _requests_entry(user)
     if requests:
         items.append(requests)
@@ -62,7 +68,10 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/targets/awards", N_("领跑者")))
     if allowed(user, Action.USERS):
         items.append(("/users", N_("用户管理")))
-    return [NavItem(h, label, path == h or path.startswith(h + "/")) for h, label in items]
+    # the deepest item containing the path is the active one (/land/reviews, not /land)
+    active = max((h for h, _ in items if path == h or path.startswith(h + "/")), key=len,
+                 default=None)
+    return [NavItem(h, label, h == active) for h, label in items]
 
 
 def home_for(user: User) -> str:

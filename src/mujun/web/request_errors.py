@@ -23,6 +23,9 @@ PARAMS: dict[str, str] = {
     # the lists' filters (docs/lists.md)
     "low_efficiency": N_("低效用地"), "exempt": N_("免评"), "other": N_("与另一批次比较"),
     "class_before": N_("原档次"), "class_after": N_("新档次"), "status": N_("状态"),
+    # 三服务 requests (docs/programmes.md)
+    "category": N_("类别"), "summary": N_("诉求内容"), "text": N_("办理记录"),
+    "reply": N_("办结答复"), "satisfaction": N_("满意度"), "overdue": N_("逾期"),
 }
 
 #: pydantic's error types, as a clerk would be told

@@ -7,12 +7,12 @@ the app's own filters, so a page that drops or misformats a number fails.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.web.county import T0 as COUNTY_T0
 
 from mujun.services import (
     cockpit,
@@ -24,6 +24,7 @@ from mujun.services import (
     user_views,
 )
 from mujun.services.labels import LABELS
+from mujun.services.land import candidates, case_views, review_views
 from mujun.services.targets import report as targets_report
 from mujun.store.models import User
 
@@ -143,21 +144,48 @@ def _land_rows(items: list[lists.LandRow]) -> list[list[str]]:
 
 
 def check_land(page: Any, session: Session, who: User) -> None:
-    data = lists.low_efficiency_land(session=session, actor=who, today=date.today())
+    data = lists.low_efficiency_land(session=session, actor=who, today=COUNTY_T0.date())
     assert data.items, "the county has low-efficiency land"
 
-    def shown() -> tuple[list[list[str]], list[list[str]]]:
+    def shown() -> list[list[str]]:
         rows = cells(page, "#low-efficiency")
-        names = [[row[0].replace(" 一票否决", ""), *row[1:]] for row in rows[:-1]]
-        idle = [[row[0], row[3]] for row in cells(page, "#idle")]
-        return names, idle
+        return [[row[0].replace(" 一票否决", ""), *row[1:]] for row in rows[:-1]]
 
-    expected = (_land_rows(data.items), [[p.parcel_code, f"{num(p.area_mu)} {num(p.area_m2, 0)} m²"]
-                                        for p in data.idle])
     assert page.locator("#total-mu").inner_text() == f"{num(data.totals.land_mu)} 亩"
     assert cells(page, "#low-efficiency")[-1][-2] == num(data.totals.land_mu)
-    assert shown() == expected
+    assert page.locator("#idle-count").inner_text() == str(data.totals.idle_count)
+    assert shown() == _land_rows(data.items)
     submit(page, "form.filters button[type=submit]")
+    assert shown() == _land_rows(data.items)
+    # the idle parcels are a list of their own, largest first
+    idle = lists.idle_parcels(session=session, actor=who, today=COUNTY_T0.date())
+    page.click("#to-idle")
+    page.wait_for_load_state("networkidle")
+    assert [[row[0], row[4]] for row in cells(page, "#idle")] == [
+        [p.parcel_code, f"{num(p.area_mu)} {num(p.area_m2, 0)} m²"] for p in idle.items]
+
+
+def check_cases(page: Any, session: Session, who: User) -> None:
+    """The case list shows its total; the candidates page, reached from it, the year's."""
+    data = case_views.case_list(session=session, actor=who, today=COUNTY_T0.date())
+    assert page.locator("#total").inner_text() == str(data.total)
+    found = candidates.candidates(session=session, actor=who)
+    page.click("#to-candidates")
+    page.wait_for_load_state("networkidle")
+    assert [row[2] for row in cells(page, "#candidates")] == [r.key for r in found.items]
+
+
+def check_land_reviews(page: Any, session: Session, who: User) -> None:
+    """The reviews the role sees, with the counts of its rows; the filter form's defaults."""
+    found = review_views.reviews(session=session, actor=who, paged=False).items
+    expected = [[str(s.year), s.label, str(s.n_rows), str(s.n_breaches)] for s in found]
+
+    def shown() -> list[list[str]]:
+        return [[row[0], row[1], row[3], row[5]] for row in cells(page, "#reviews")]
+
+    assert shown() == expected
+    assert (page.locator("#review-create").count() == 1) == (who.role == "admin")
+    submit(page, "form.filters[method=get] button[type=submit]")
     assert shown() == expected
 
 

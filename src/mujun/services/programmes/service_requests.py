@@ -59,6 +59,15 @@ def _audit(session: Session, actor: User | None, action: str, req: ServiceReques
                  before=before, after=_state(req))
 
 
+def _save(session: Session, actor: User, action: str, req: ServiceRequest,
+          before: dict[str, Any], summary: str) -> ServiceRequest:
+    """Write a change of ``req`` (a concurrent writer's wins: ConflictError) and audit it."""
+    with conflicts(f"诉求 {req.request_no}"):
+        session.flush()
+    _audit(session, actor, action, req, before, summary)
+    return req
+
+
 def may_see(user: User, req: ServiceRequest, town: str | None, park: str | None) -> bool:
     """The request is in the user's reach (``town``/``park``: its enterprise's)."""
     if not access.allowed(user, Action.REQUESTS_VIEW):
@@ -93,12 +102,13 @@ def next_number(session: Session, year: int) -> str:
     return f"{prefix}{n:04d}"
 
 
-def _text(value: str, what: str, limit: int) -> str:
+def _text(value: str, empty: str, limit: int) -> str:
+    """``value`` without surrounding blanks; ``empty`` is the refusal of a blank one."""
     text = value.strip()
     if not text:
-        raise InvalidInput(N_("请填写%(what)s"), what=what)
+        raise InvalidInput(empty)
     if len(text) > limit:
-        raise InvalidInput(N_("%(what)s不能超过 %(n)s 个字符"), what=what, n=limit)
+        raise InvalidInput(N_("内容不能超过 %(n)s 个字符"), n=limit)
     return text
 
 
@@ -119,7 +129,7 @@ def submit_request(*, session: Session, actor: User, category: str, summary: str
                            category=category, known="、".join(CATEGORIES))
     req = ServiceRequest(
         request_no=next_number(session, today.year), uscc=code, category=category,
-        summary=_text(summary, N_("诉求内容"), SUMMARY_MAX),
+        summary=_text(summary, N_("请填写诉求内容"), SUMMARY_MAX),
         department=CATEGORIES[category].department, status=RequestStatus.SUBMITTED,
         submitted_on=today, due_on=due_date(today, category), notes=[], version=1,
         created_by_id=actor.id)
@@ -148,10 +158,7 @@ def accept_request(*, session: Session, actor: User, request_id: int, today: dat
         raise InvalidTransition(N_("诉求 %(no)s 已在办理中"), no=req.request_no)
     before = _state(req)
     req.status, req.accepted_on = RequestStatus.IN_PROGRESS, today
-    with conflicts(f"诉求 {req.request_no}"):
-        session.flush()
-    _audit(session, actor, "request.accept", req, before, "accepted")
-    return req
+    return _save(session, actor, "request.accept", req, before, "accepted")
 
 
 def add_note(*, session: Session, actor: User, request_id: int, text: str, today: date,
@@ -160,14 +167,11 @@ def add_note(*, session: Session, actor: User, request_id: int, text: str, today
     req = _handled(session, actor, request_id, version)
     before = _state(req)
     note = {"on": today.isoformat(), "by": actor.username,
-            "text": _text(text, N_("办理记录"), TEXT_MAX)}
+            "text": _text(text, N_("请填写办理记录"), TEXT_MAX)}
     req.notes = [*(req.notes or []), note]
     if req.status == RequestStatus.SUBMITTED:
         req.status, req.accepted_on = RequestStatus.IN_PROGRESS, today
-    with conflicts(f"诉求 {req.request_no}"):
-        session.flush()
-    _audit(session, actor, "request.note", req, before, "note")
-    return req
+    return _save(session, actor, "request.note", req, before, "note")
 
 
 def close_request(*, session: Session, actor: User, request_id: int, reply: str, today: date,
@@ -178,13 +182,10 @@ def close_request(*, session: Session, actor: User, request_id: int, reply: str,
     if today < req.submitted_on:
         raise InvalidInput(N_("办结日期不能早于提交日期 %(day)s"), day=req.submitted_on.isoformat())
     before = _state(req)
-    req.reply = _text(reply, N_("办结答复"), TEXT_MAX)
+    req.reply = _text(reply, N_("请填写办结答复"), TEXT_MAX)
     req.status, req.closed_on = RequestStatus.CLOSED, today
     req.accepted_on = req.accepted_on or today
-    with conflicts(f"诉求 {req.request_no}"):
-        session.flush()
-    _audit(session, actor, "request.close", req, before, "closed")
-    return req
+    return _save(session, actor, "request.close", req, before, "closed")
 
 
 def rate_request(*, session: Session, actor: User, request_id: int, satisfaction: int,
@@ -204,10 +205,7 @@ def rate_request(*, session: Session, actor: User, request_id: int, satisfaction
         raise InvalidInput(N_("满意度须为 %(low)s 到 %(high)s 分"), low=RATING_MIN, high=RATING_MAX)
     before = _state(req)
     req.satisfaction, req.rated_at = satisfaction, now or utcnow()
-    with conflicts(f"诉求 {req.request_no}"):
-        session.flush()
-    _audit(session, actor, "request.rate", req, before, f"rated {satisfaction}")
-    return req
+    return _save(session, actor, "request.rate", req, before, f"rated {satisfaction}")
 
 
 def satisfaction(session: Session, year: int) -> float | None:

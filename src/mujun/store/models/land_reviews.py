@@ -18,6 +18,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event,
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mujun.store.models.base import Base, Versioned, utcnow
+from mujun.store.models.runs import frozen_title
 
 
 class ReviewStatus(StrEnum):
@@ -78,6 +79,10 @@ class LandReview(Versioned, Base):
     @property
     def label(self) -> str:
         return f"{self.year}-v{self.review_version}"
+
+    @property
+    def policy_title(self) -> str:
+        return frozen_title(self.policy_hash, self.policy_text, self.policy_name)
 
 
 class LandReviewRow(Base):

@@ -57,6 +57,12 @@ def departments(user: CurrentUser) -> list[import_views.DepartmentPublic]:
     return import_views.departments(actor=user)
 
 
+@api.get("/templates/parcels.xlsx", response_class=Response)
+def parcel_template(user: CurrentUser) -> Response:
+    """The land department's parcels template (地块, land.md §1)."""
+    return download(import_views.parcel_template(actor=user), "land-parcels.xlsx")
+
+
 @api.get("/templates/{department}.xlsx", response_class=Response)
 def template(department: Department, user: CurrentUser, year: YearQuery = None) -> Response:
     """The department's .xlsx template: its columns, validation and instructions."""
