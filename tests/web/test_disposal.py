@@ -2,7 +2,8 @@
 × every role (the officer's town 西屏街道 and the other), the page forms through a case's life,
 refusals shown on the page, the exports' content and the cockpit's area optimised.
 
-The county's 2020 run is final; its low-efficiency enterprises are 01 (西屏街道) and 10 (水南街道).
+The county's 2020 run is final; its low-efficiency enterprises are 01 (西屏街道) and 10 (水南街道),
+and parcel 331124-T-900 (西屏街道, agreed start 2019-01-01, never built) is idle at the end of 2020.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tests.web.html import tables
 
 ROLES = ("admin", "clerk", "officer", "ent", "ent2", "leader")
 HERE, THERE = CODES[0], CODES[9]  # 西屏街道 (the officer's town), 水南街道
+IDLE = "331124-T-900"
 
 
 def _open(c: Any, key: str, **more: Any) -> dict[str, Any]:
@@ -39,11 +41,12 @@ def test_candidates_of_2020(sign_in: SignIn) -> None:
     page = sign_in("admin").get("/api/disposal/candidates").json()
     assert page["year"] == 2020 and page["run"]["status"] == "final"
     assert {(r["kind"], r["key"], r["status"]) for r in page["items"]} == {
-        ("enterprise", HERE, "low_efficiency"), ("enterprise", THERE, "low_efficiency")}
+        ("enterprise", HERE, "low_efficiency"), ("enterprise", THERE, "low_efficiency"),
+        ("parcel", IDLE, "idle")}
     areas = [r["area_mu"] for r in page["items"]]
     assert areas == sorted(areas, reverse=True)  # the largest first
     mine = sign_in("officer").get("/api/disposal/candidates").json()["items"]
-    assert [r["key"] for r in mine] == [HERE]
+    assert {r["key"] for r in mine} == {HERE, IDLE}
 
 
 def test_every_case_route_by_role(sign_in: SignIn, two: tuple[int, int]) -> None:
@@ -137,7 +140,8 @@ def test_exports_hold_what_the_lists_select(sign_in: SignIn, two: tuple[int, int
     everything = _xlsx(admin, "/api/disposal/cases.xlsx")
     assert sorted(r[0] for r in everything[1:]) == sorted(two)
     candidates = _xlsx(sign_in("officer"), "/api/disposal/candidates.xlsx")
-    assert [(r[1], r[8], r[9]) for r in candidates[1:]] == [(HERE, "低效企业", f"#{two[0]}")]
+    assert sorted((r[1], r[8], r[9]) for r in candidates[1:]) == [
+        (IDLE, "闲置", None), (HERE, "低效企业", f"#{two[0]}")]
 
 
 def test_case_list_filters_and_overdue_by_the_clock(sign_in: SignIn, clock: Any) -> None:
