@@ -52,6 +52,7 @@ def _api(runs: dict[int, int]) -> list[str]:
             f"/api/enterprises?year={year}&q=松阳", f"/api/enterprises?year={year}&klass=D",
             f"/api/land/low-efficiency?year={year}",
             f"/api/land/low-efficiency?year={year}&town={county.TOWNS[0]}",
+            f"/api/targets?year={year}", f"/api/targets/awards?year={year}",
             f"/api/runs/{run_id}",
             *(f"/api/enterprises/{code}?year={year}" for code in county.CODES[:2]),
         ]
@@ -59,11 +60,12 @@ def _api(runs: dict[int, int]) -> list[str]:
 
 
 def _pages(runs: dict[int, int]) -> list[str]:
-    paths = ["/cockpit", "/enterprises", "/land"]
+    paths = ["/cockpit", "/enterprises", "/land", "/targets"]
     for year, run_id in runs.items():
         paths += [f"/cockpit?year={year}", f"/enterprises?year={year}",
                   f"/enterprises?year={year}&sort=town&town={county.TOWNS[0]}",
-                  f"/land?year={year}", f"/runs/{run_id}",
+                  f"/land?year={year}", f"/runs/{run_id}", f"/targets?year={year}",
+                  f"/targets/awards?year={year}",
                   *(f"/enterprises/{code}?year={year}" for code in county.CODES[:2])]
     return paths
 

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from store_helpers import store_fingerprint, write_stats
+from typer.testing import CliRunner
 
+from mujun.cli.main import app
 from mujun.io.land_files import is_parcels_file
 from mujun.io.parcel_template import write_parcel_template
 from mujun.io.templates import write_template
@@ -30,6 +33,7 @@ from mujun.services.users import create_user
 from mujun.store.models import AuditRecord, ImportBatch, Parcel, ParcelChange, User
 
 FILES = Path(__file__).parent / "parcel_files"
+runner = CliRunner()
 
 
 @pytest.fixture
@@ -168,3 +172,23 @@ def test_the_parcel_template_imports_as_it_is_filled(session: Session, admin: Us
     """The template's headers are the reader's: an empty template is a valid file of no rows."""
     result = _import(session, admin, write_parcel_template(tmp_path / "parcels.xlsx"))
     assert result.ok and not result.applied and result.rows == 0, result.problems
+
+
+def test_the_command_line_writes_the_template_and_imports_parcels(
+        cli_env: str, session: Session, admin: User, registry: None, tmp_path: Path) -> None:
+    out = tmp_path / "land-parcels.xlsx"
+    made = runner.invoke(app, ["template", "-d", "land", "--parcels", "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["地块", "说明"]
+    assert [c.value for c in book["地块"][1]][:5] == [
+        "地块编号", "园区", "乡镇街道", "受让企业统一社会信用代码", "出让面积(平方米)"]
+    refused = runner.invoke(app, ["template", "-d", "tax", "--parcels"])
+    assert refused.exit_code == 2
+    first = runner.invoke(app, ["import", str(FILES / "parcels.geojson"), "-d", "land",
+                                "--year", "2025"])
+    assert first.exit_code == 0, first.output
+    assert "3 parcels added, 0 values changed" in first.output
+    bad = runner.invoke(app, ["import", str(FILES / "bad-geometry.geojson"), "-d", "land",
+                              "--year", "2025", "--report", str(tmp_path / "report.xlsx")])
+    assert bad.exit_code == 1 and (tmp_path / "report.xlsx").exists()

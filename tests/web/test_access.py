@@ -36,6 +36,14 @@ GET_API = [
     ("/api/enterprises/91331124NOTEXIST0/history", expect(admin=404, clerk=404)),
     ("/api/land/low-efficiency", expect(admin=200, officer=200)),
     ("/api/land/low-efficiency.xlsx", expect(admin=200, officer=200)),
+    ("/api/land/idle", expect(admin=200, officer=200)),
+    ("/api/land/idle.xlsx", expect(admin=200, officer=200)),
+    # 腾笼换鸟 disposal (tests/web/test_disposal.py: each case by town and role)
+    ("/api/disposal/candidates", expect(admin=200, officer=200, leader=200)),
+    ("/api/disposal/candidates.xlsx", expect(admin=200, officer=200, leader=200)),
+    ("/api/disposal/cases", expect(admin=200, officer=200, leader=200)),
+    ("/api/disposal/cases.xlsx", expect(admin=200, officer=200, leader=200)),
+    ("/api/disposal/cases/999", expect(admin=404, officer=404, leader=404)),
     # 达产复核: the test county has none stored (tests/web/test_land_reviews.py has some)
     ("/api/land/reviews", expect(others=200, clerk=403)),
     ("/api/land/reviews.xlsx", expect(others=200, clerk=403)),
@@ -88,6 +96,11 @@ GET_API = [
     ("/api/programmes/safety", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
     ("/api/programmes/safety.xlsx",
      expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    # the county's targets: every role but the enterprise; the awards, a public honour: all
+    ("/api/targets", expect(admin=200, clerk=200, officer=200, leader=200)),
+    ("/api/targets?year=2020", expect(admin=200, clerk=200, officer=200, leader=200)),
+    ("/api/targets/awards", expect(others=200)),
+    ("/api/targets/awards?year=2020", expect(others=200)),
 ]
 
 PAGES = [
@@ -97,6 +110,12 @@ PAGES = [
     (f"/enterprises/{OWN}/history", expect(admin=200, clerk=200)),
     (f"/enterprises/{OTHER}", expect(admin=200, officer=404, ent=404, ent2=200)),
     ("/land", expect(admin=200, officer=200)),
+    ("/land/idle", expect(admin=200, officer=200)),
+    ("/disposal", expect(admin=200, officer=200, leader=200)),
+    ("/disposal/candidates", expect(admin=200, officer=200, leader=200)),
+    ("/disposal/999", expect(admin=404, officer=404, leader=404)),
+    (f"/disposal/new?year=2020&kind=enterprise&key={OWN}", expect(admin=200, officer=200)),
+    (f"/disposal/new?year=2020&kind=enterprise&key={CODES[9]}", expect(admin=200, officer=404)),
     ("/land/reviews", expect(others=200, clerk=403)),
     ("/parcels", expect(others=200, clerk=403)),
     ("/parcels/331124-T-002", expect(admin=200, officer=404, ent=404, ent2=200, leader=200)),
@@ -118,6 +137,9 @@ PAGES = [
     ("/programmes/ipo", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
     ("/programmes/payments", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
     ("/programmes/safety", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/targets", expect(admin=200, clerk=200, officer=200, leader=200)),
+    ("/targets?year=2020", expect(admin=200, clerk=200, officer=200, leader=200)),
+    ("/targets/awards", expect(others=200)),
 ]
 
 POSTS = [
@@ -138,6 +160,17 @@ POSTS = [
     ("/api/users", {"username": "tax9", "role": "clerk", "department": "tax"}, expect(admin=201)),
     ("/api/users/clerk", {"display_name": "税务填报员"}, expect(admin=200)),
     ("/api/users/nobody/password-reset", None, expect(admin=404)),
+    # 立案 on something that is no candidate; the life cycle of a case that does not exist
+    ("/api/disposal/cases", {"year": 2020, "kind": "enterprise", "key": OTHER, "method": "upgrade",
+                             "target_date": "2022-12-31", "area_mu": 5}, expect(admin=404,
+                                                                              officer=404)),
+    ("/api/disposal/cases/999/start", {}, expect(admin=404, officer=404)),
+    ("/api/disposal/cases/999/notes", {"on": "2022-05-01", "text": "x"},
+     expect(admin=404, officer=404)),
+    ("/api/disposal/cases/999/complete", {"completed_on": "2022-05-01", "area_mu": 1},
+     expect(admin=404, officer=404)),
+    ("/api/disposal/cases/999/cancel", {"reason": "x"}, expect(admin=404, officer=404)),
+    ("/api/disposal/cases/999/corrections", {"reason": "x"}, expect(admin=404, officer=404)),
     ("/api/requests", {"category": "finance", "summary": "续贷", "uscc": OWN},
      expect(admin=201, ent=201, ent2=404)),
     ("/api/requests/999/accept", None, expect(admin=404, clerk=404)),

@@ -56,11 +56,11 @@ def test_cockpit_county_totals_in_yi_yuan(sign_in: SignIn) -> None:
 
 
 def test_land_page_shows_idle_parcels_in_mu(sign_in: SignIn) -> None:
-    html = sign_in("admin").get("/land").text
+    html = sign_in("admin").get("/land/idle").text
     idle = tables(html)["idle"]
-    assert idle[0][3] == "面积(亩)"
+    assert idle[0][4] == "面积(亩) ▼"  # the largest first
     # 20000 m² of reserve land: 30 亩
-    assert idle[1][0] == "331124-T-900" and idle[1][3] == "30.00 20,000 m²"
+    assert idle[1][0] == "331124-T-900" and idle[1][4] == "30.00 20,000 m²"
     assert not NEGATIVE_ZERO.search(html)
 
 

@@ -87,6 +87,12 @@ def _print(result: ImportResult) -> None:
             f"[yellow]refused[/yellow]: {len(result.changes)} value(s) differ from the stored "
             "ones; nothing was imported. Check them, then import again with "
             "--accept-changes --reason TEXT")
+    elif result.applied and result.kind == "parcels":
+        console.print(
+            f"imported {result.file} (land parcels, import #{result.batch_id}): "
+            f"{result.inserted} parcels added, {result.updated} values changed, "
+            f"{result.unchanged} unchanged values"
+        )
     elif result.applied:
         console.print(
             f"imported {result.file} ({result.department} {result.year}, import "

@@ -175,15 +175,17 @@ def review_command(
         [(p.parcel_id, p.actual_investment_wan) for p in invested.records if p.parcel_id],
         year=year, rules=rules)
     s = review_summary(rows)
-    table = Table(title=f"{year} 年标准地达产复核 review · {len(rows)} commitments",
-                  title_justify="left")
+    table = Table(title=f"{year} 年标准地达产复核 review", title_justify="left")
     table.add_column("复核 review")
     table.add_column("承诺 commitments", justify="right")
     for status, n in s.statuses.items():
         table.add_row(f"{REVIEW_STATUS_ZH[status]} {status}", str(n))
+    table.add_row("合计 total", str(len(rows)))
     _out().print(table)
     breaches = ", ".join(f"{MEASURE_ZH[m]} {m} {n}" for m, n in s.breaches.items())
     _out().print(f"due reviews with a breach: {s.breached}; breaches: {breaches}")
     penalties = ", ".join(f"{m} {number(v, 4)}" for m, v in s.penalties.items())
     _out().print(f"违约金 penalties: {number(s.total_penalty_wan, 4)} 万元 ({penalties})")
+    errors = sum(len(f.errors) for f in (read, promised, enterprises, invested))
+    _out().print(f"row errors left out: {errors}")
     _write(review_table(rows), out_file)

@@ -28,7 +28,8 @@ def main(
     """亩均论英雄 — per-mu efficiency evaluation of industrial enterprises (mujun).
 
     Without a store: demo-data, evaluate, explain, whatif, policy. With the store (SQLite file
-    mujun.db here, or MUJUN_DATABASE_URL): serve, demo, import, run, backup, restore, user.
+    mujun.db here, or MUJUN_DATABASE_URL): serve, demo, import, run, targets, backup, restore,
+    user.
     Long commands draw progress on standard error when it is a terminal.
 
     Examples:
@@ -54,6 +55,7 @@ import mujun.cli.land_store  # noqa: E402
 import mujun.cli.policy  # noqa: E402
 import mujun.cli.runs  # noqa: E402
 import mujun.cli.serve  # noqa: E402
+import mujun.cli.targets  # noqa: E402
 import mujun.cli.template  # noqa: E402
 import mujun.cli.users  # noqa: E402
 import mujun.cli.values  # noqa: E402, F401

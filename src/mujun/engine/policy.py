@@ -217,7 +217,8 @@ def _industry_prefix(value: str) -> str:
 
 def _category_key(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z_]*", value):
-        raise ValueError(f"expected a talent category key such as `tea_master`, got {describe(value)}")
+        raise ValueError("expected a talent category key such as `tea_master`, got"
+                         f" {describe(value)}")
     return value
 
 

@@ -20,7 +20,7 @@ from mujun.engine.fields import FIELD_BY_KEY, INCIDENT_TYPES, LAND_MU
 from mujun.engine.labels import BONUS_ZH, indicator_unit
 from mujun.engine.policy import ClassRates, Policy
 from mujun.engine.policy_errors import unwrap
-from mujun.engine.targets.meta import TALENT_ZH
+from mujun.engine.programmes.registers import TALENT_ZH
 from mujun.engine.texts import N_
 
 #: how a key path writes the keys of a mapping whose keys the county chooses
@@ -180,7 +180,7 @@ PARAMS: dict[str, Param] = {
                       "days a published result is open to appeal"),
     "targets.base_year": _p("基准年", "Base year", "年", "year",
                             "五个翻番以此年度数值的两倍为目标",
-                            "五个翻番: each goal is twice this year's value"),
+                            "five doublings: each goal is twice this year's value"),
     "targets.target_year": _p("目标年", "Target year", "年", "year", "各项目标的完成年度",
                               "the year the goals are for"),
     "targets.programme_from": _p("累计起始年", "Counting from", "年", "year",
@@ -192,13 +192,15 @@ PARAMS: dict[str, Param] = {
                                     "GB/T 4754 major classes (or longer code prefixes) of the "
                                     "pillar industry"),
     "targets.goals.pillar_revenue_wan": _p("支柱产业营业收入目标", "Pillar industry goal", "万元",
-                                           "10k yuan", "一个支柱产业：支柱行业企业营业收入之和的目标",
+                                           "10k yuan",
+                                           "一个支柱产业：支柱行业企业营业收入之和的目标",
                                            "goal for the pillar industries' revenue"),
     "targets.goals.satisfaction": _p("三服务满意度目标", "Satisfaction goal", "分", "points",
                                      "十分满意：三服务诉求办结评分（1–10）平均值的目标",
                                      "goal for the mean rating (1–10) of closed service requests"),
     "targets.goals.investment_wan": _p("工业投资落地目标", "Investment landed goal", "万元",
-                                       "10k yuan", "百亿工业投资落地：开工及以后阶段项目实际投资之和的目标",
+                                       "10k yuan",
+                                       "百亿工业投资落地：开工及以后阶段项目实际投资之和的目标",
                                        "goal for the actual investment of projects under "
                                        "construction or later"),
     "targets.goals.talent": _p("人才引育目标", "Talent goal", "人", "people",
@@ -206,17 +208,17 @@ PARAMS: dict[str, Param] = {
                                "goal for the people recruited since the programme began"),
     "targets.goals.land_mu": _p("产业平台目标", "Platform land goal", "亩", "mu",
                                 "万亩产业平台：处置完成面积与新供标准地面积累计之和的目标",
-                                "goal for land freed by disposal plus 标准地 acquired"),
+                                "goal for land freed by disposal plus standard land acquired"),
     "targets.goals.benefit_wan": _p("政策惠企目标", "Policy benefit goal", "万元", "10k yuan",
                                     "亿元政策惠企：城镇土地使用税减免与奖补兑现累计之和的目标",
                                     "goal for land-use tax reductions plus incentives paid"),
-    "targets.six_hundred": _p("六百工程人才类别", "六百工程 categories", "", "",
+    "targets.six_hundred": _p("六百工程人才类别", "Six-hundred programme categories", "", "",
                               "六百工程的六类人才，每类目标 100 人",
-                              "the six talent categories of 六百工程, 100 people each"),
+                              "the six talent categories of the six-hundred programme, 100 each"),
     "awards.leaders_per_group": _p("领跑者名额", "Leaders per group", "家", "enterprises",
                                    "亩均效益领跑者：每组评为 A 档且未被否决的得分最高企业数",
-                                   "亩均效益领跑者: the best-scoring class-A enterprises named "
-                                   "per group"),
+                                   "per-mu efficiency leaders: the best-scoring class-A "
+                                   "enterprises named per group"),
     "land.idle_fee_share": _p(
         "土地闲置费比例", "Idle-land fee share", "比例", "share",
         "闲置满一年的地块按出让价款的该比例征收土地闲置费",

@@ -9,6 +9,9 @@
 | enterprise | its own enterprise only (its appeals, its requests and their ratings) |
 | leader | the cockpit and other aggregates (the requests' statistics), disposal cases: read-only |
 
+The county's targets (docs/targets.md) are for every role but the enterprise (admin, clerk, officer,
+leader); the 亩均效益领跑者 awards, a public honour, for every role.
+
 A request outside a role's reach raises ``PermissionDenied`` (403); asking for one enterprise the
 user may not see raises ``NotFound`` (404), so nobody learns whether it exists.
 """
@@ -38,6 +41,8 @@ class Action(StrEnum):
     POLICIES_VIEW = "policies.view"
     POLICIES_MANAGE = "policies.manage"
     USERS = "users.manage"  # accounts: list, add, change, reset a password, disable
+    TARGETS = "targets.view"  # the county's targets (docs/targets.md)
+    AWARDS = "awards.view"  # 亩均效益领跑者, a public honour
     CASES_VIEW = "cases.view"  # disposal candidates and cases (处置项目), filtered by scope
     CASES_MANAGE = "cases.manage"  # open, work on, complete, cancel and correct cases
     REQUESTS_VIEW = "requests.view"  # 三服务 requests in scope (docs/programmes.md)
@@ -51,14 +56,17 @@ class Action(StrEnum):
 _ALLOWED: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW, Action.REQUESTS_VIEW,
-                           Action.REQUESTS_HANDLE, Action.REQUESTS_STATS}),
+                           Action.REQUESTS_HANDLE, Action.REQUESTS_STATS, Action.TARGETS,
+                           Action.AWARDS}),
     Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW,
                              Action.CASES_VIEW, Action.CASES_MANAGE, Action.REQUESTS_VIEW,
-                             Action.PROGRAMMES}),
+                             Action.PROGRAMMES, Action.TARGETS, Action.AWARDS}),
     Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW,
-                                Action.REQUESTS_VIEW, Action.REQUESTS_SUBMIT, Action.PROGRAMMES}),
+                                Action.REQUESTS_VIEW, Action.REQUESTS_SUBMIT, Action.PROGRAMMES,
+                                Action.AWARDS}),
     Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW, Action.CASES_VIEW,
-                            Action.REQUESTS_STATS, Action.PROGRAMMES}),
+                            Action.REQUESTS_STATS, Action.PROGRAMMES, Action.TARGETS,
+                            Action.AWARDS}),
 }
 
 

@@ -1,4 +1,5 @@
-"""驾驶舱: the county's aggregates for leaders (platform.md module 9 and the 五个翻番 of module 8).
+"""驾驶舱: the county's aggregates for leaders (platform.md module 9, and the targets of module 8
+as ``services.targets`` computes them).
 
 Every figure of a year comes from that year's published run: its result rows, its frozen snapshot
 (the enterprise table it evaluated) and the county figures it froze, so an import after publication
@@ -20,14 +21,15 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from mujun.engine.labels import GROUP_ZH
-from mujun.engine.texts import N_
 from mujun.io.number_formats import m2_to_mu
 from mujun.services.access import Action, require
 from mujun.services.industries import industry_label
 from mujun.services.land.case_stats import DisposalSummary, disposal_summary
 from mujun.services.land_status import flagged_status
 from mujun.services.published import RunRef, published_runs
-from mujun.services.snapshot import Snapshot
+from mujun.services.targets import sources as target_sources
+from mujun.services.targets.report import TargetPublic
+from mujun.services.targets.report import compute as compute_targets
 from mujun.store.models import (
     Enterprise,
     FigureChange,
@@ -37,12 +39,9 @@ from mujun.store.models import (
     RunResult,
     User,
 )
-from mujun.store.models.county import INDUSTRIAL_INVESTMENT, CountyFigure
+from mujun.store.models.county import CountyFigure
 
 CLASSES = ("A", "B", "C", "D")
-BASE_YEAR, TARGET_YEAR = 2020, 2025
-#: the yearly growth that doubles a value in five years, 2^(1/5) − 1 ≈ 14.87 %
-NEEDED_GROWTH = 2 ** (1 / 5) - 1
 TOP_N = 10
 
 
@@ -69,28 +68,6 @@ class TrendPoint(BaseModel):
     low_efficiency_mu: float
 
 
-class TargetPoint(BaseModel):
-    year: int
-    value: float | None
-
-
-class Target(BaseModel):
-    key: str
-    title: str
-    unit: str
-    base_year: int
-    base: float | None
-    year: int | None
-    value: float | None
-    goal: float | None
-    progress: float | None
-    needed_growth: float
-    actual_growth: float | None
-    projection: float | None
-    series: list[TargetPoint]
-    note: str | None = None
-
-
 class RankRow(BaseModel):
     uscc: str
     name: str | None
@@ -114,7 +91,11 @@ class CockpitPublic(BaseModel):
     by_town: list[MixRow]
     by_industry: list[MixRow]
     trend: list[TrendPoint]
-    targets: list[Target]
+    #: 五个翻番 and 个十百千万亿 of the year (services/targets, docs/targets.md)
+    targets: list[TargetPublic]
+    programme: list[TargetPublic]
+    base_year: int
+    target_year: int
     low_efficiency: LowEfficiency
     top: list[RankRow]
     bottom: list[RankRow]
@@ -213,66 +194,6 @@ def _trend(session: Session, runs: dict[int, Run]) -> list[TrendPoint]:
     return points
 
 
-_TARGETS = (
-    ("above_scale_output", N_("规上工业产值"), N_("万元"),
-     N_("规上企业营业收入之和（库中无工业总产值字段，以营业收入计）")),
-    ("rd_expense", N_("规上研发费用"), N_("万元"), None),
-    ("va_per_mu", N_("亩均增加值"), N_("万元/亩"), N_("参评企业增加值之和 ÷ 用地之和")),
-    ("tax_per_mu", N_("亩均税收"), N_("万元/亩"), N_("参评企业实缴税收之和 ÷ 用地之和")),
-    ("industrial_investment", N_("工业投资"), N_("万元"), N_("统计局全县工业投资（县级年度数据）")),
-)
-
-
-def _year_totals(run: Run, rows: list[_Row]) -> dict[str, float | None]:
-    """The targets' values of the run's year, from its frozen snapshot and county figures."""
-    table = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet).enterprises \
-        .select(["uscc", "above_scale", "revenue", "rd_expense", "value_added", "tax_paid"])
-    ents = {r["uscc"]: r for r in table.to_pylist()}
-    above = [f for f in ents.values() if f["above_scale"]]
-    out: dict[str, float | None] = {
-        "above_scale_output": sum(f["revenue"] or 0.0 for f in above),
-        "rd_expense": sum(f["rd_expense"] or 0.0 for f in above),
-        "industrial_investment": (run.county_figures or {}).get(INDUSTRIAL_INVESTMENT),
-    }
-    evaluated = [r for r in rows if r.group is not None and r.land_mu]
-    land = sum(r.land_mu or 0.0 for r in evaluated)
-    for key, field in (("va_per_mu", "value_added"), ("tax_per_mu", "tax_paid")):
-        out[key] = sum(ents.get(r.uscc, {}).get(field) or 0.0 for r in evaluated) / land \
-            if land > 0 else None
-    return out
-
-
-def _yearly_totals(session: Session, runs: dict[int, Run]) -> dict[str, dict[int, float | None]]:
-    """Each target's series over the published years (targets.md §1): every value comes from
-    the year's published run, so a later import never moves a published year's figures."""
-    out: dict[str, dict[int, float | None]] = {key: {} for key, *_ in _TARGETS}
-    for year, run in runs.items():
-        totals = _cached(session, ("totals", run.id, run.snapshot_hash, run.results_hash),
-                         lambda run=run: _year_totals(run, run_rows(session, run)))
-        for key, value in totals.items():
-            out[key][year] = value
-    return out
-
-
-def _target(key: str, title: str, unit: str, note: str | None,
-            series: dict[int, float | None]) -> Target:
-    base = series.get(BASE_YEAR)
-    known = [(y, v) for y, v in sorted(series.items()) if v is not None]
-    year, value = known[-1] if known else (None, None)
-    goal = 2 * base if base is not None else None
-    growth = projection = progress = None
-    if base and value is not None and year is not None:
-        progress = value / goal if goal else None
-        if year > BASE_YEAR and value > 0 and base > 0:
-            growth = (value / base) ** (1 / (year - BASE_YEAR)) - 1
-            projection = value * (1 + growth) ** (TARGET_YEAR - year)
-    return Target(key=key, title=title, unit=unit, base_year=BASE_YEAR, base=base, year=year,
-                  value=value, goal=goal, progress=progress, needed_growth=NEEDED_GROWTH,
-                  actual_growth=growth, projection=projection,
-                  series=[TargetPoint(year=y, value=v) for y, v in sorted(series.items())],
-                  note=note)
-
-
 def _rank_rows(rows: list[_Row], towns: dict[str, str | None], best: bool) -> list[RankRow]:
     ranked = [r for r in rows if r.group == "above" and r.score is not None]
     ranked.sort(key=lambda r: (-(r.score or 0.0), r.uscc) if best else ((r.score or 0.0), r.uscc))
@@ -285,7 +206,7 @@ def cockpit(*, session: Session, actor: User, year: int | None = None,
     """The cockpit of ``year`` (default: the latest published year); disposal cases as of
     ``today``."""
     require(actor, Action.COCKPIT)
-    key = ("cockpit", year, data_version(session))
+    key = ("cockpit", year, data_version(session), target_sources.version(session))
     data: CockpitPublic = _cached(session, key, lambda: _compute(session, year))
     disposal = disposal_summary(session=session, actor=actor, today=today or date.today())
     return data.model_copy(update={"disposal": disposal})
@@ -303,7 +224,7 @@ def _compute(session: Session, year: int | None) -> CockpitPublic:
     industries = {r.uscc: r.industry_code for r in rows}
     groups = [_mix(g, GROUP_ZH.get(g, g), [r for r in rows if r.group == g])
               for g in dict.fromkeys(r.group for r in rows if r.group)]
-    totals = _yearly_totals(session, runs)
+    plan = compute_targets(session, year)
     low = [r for r in rows if r.low]
     return CockpitPublic(
         year=year,
@@ -313,7 +234,10 @@ def _compute(session: Session, year: int | None) -> CockpitPublic:
         by_town=_mix_by(rows, towns, lambda k: k or "—"),
         by_industry=_mix_by(rows, industries, lambda k: industry_label(k or None)),
         trend=_trend(session, runs),
-        targets=[_target(k, t, u, n, totals[k]) for k, t, u, n in _TARGETS],
+        targets=plan.doubling,
+        programme=plan.programme,
+        base_year=plan.base_year,
+        target_year=plan.target_year,
         low_efficiency=LowEfficiency(count=len(low), mu=sum(r.land_mu or 0.0 for r in low)),
         top=_rank_rows(rows, towns, best=True),
         bottom=_rank_rows(rows, towns, best=False),

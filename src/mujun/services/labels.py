@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
-from mujun.engine.land.labels import MEASURE_STATUS_ZH, MEASURE_ZH, REVIEW_STATUS_ZH
+from mujun.engine.land.labels import (
+    DELAY_CAUSE_ZH,
+    IDLE_STATUS_ZH,
+    MEASURE_STATUS_ZH,
+    MEASURE_ZH,
+    REVIEW_STATUS_ZH,
+)
 from mujun.engine.programmes.registers import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
 from mujun.engine.programmes.service_requests import CATEGORIES, STATUS_ZH
 from mujun.engine.texts import N_
@@ -36,12 +42,8 @@ LABELS: dict[str, dict[str, str]] = {
     "value": {"current": N_("现值"), "import": N_("导入"), "edit": N_("手工修改"),
               "appeal": N_("申诉更正"), "remove": N_("删除")},
     "severity": {"error": N_("错误"), "warning": N_("提示")},
-    # the idle-land statuses of land.md §2
-    "parcel": {"reserve": N_("储备用地"), "no_agreement": N_("未约定动工日期"),
-               "started": N_("已动工"), "on_schedule": N_("未到约定动工日期"),
-               "excused": N_("延迟动工（不计闲置）"), "reclaimable": N_("可收回"),
-               "idle": N_("闲置"), "late": N_("逾期未动工")},
-    "delay_cause": {"government": N_("政府原因"), "force_majeure": N_("不可抗力")},
+    "parcel": IDLE_STATUS_ZH,  # land.md §2 (engine/land/labels.py)
+    "delay_cause": DELAY_CAUSE_ZH,
     # a parcel's values in its change history (land.md §1 keys, the headers of the parcels file)
     "parcel_field": {"zone": N_("园区"), "town": N_("乡镇街道"),
                      "owner_uscc": N_("受让企业统一社会信用代码"),
@@ -70,10 +72,14 @@ LABELS: dict[str, dict[str, str]] = {
     "ipo": IPO_STAGE_ZH,
     "programme": PROGRAMME_ZH,
     "land_review": {"draft": N_("草稿"), "published": N_("已发布"), "superseded": N_("已被更正")},
-    "review_status": REVIEW_STATUS_ZH,
+    "review_status": REVIEW_STATUS_ZH,  # land.md §3 (engine/land/labels.py)
     "measure": MEASURE_ZH,
     "measure_status": MEASURE_STATUS_ZH,
     "penalty": {"pending": N_("待收缴"), "collected": N_("已收缴"), "waived": N_("已免除")},
+    #: the records a target counts (docs/targets.md), named when the store keeps none
+    "target_source": {"service_requests": N_("三服务诉求"), "projects": N_("投资项目"),
+                      "talent": N_("人才库"), "land_cases": N_("低效用地处置"),
+                      "parcels": N_("标准地"), "incentive_payments": N_("奖补兑现")},
 }
 
 

@@ -53,6 +53,7 @@ from mujun.web.routes import (
     programmes,
     runs,
     service_requests,
+    targets,
     users,
 )
 from mujun.web.settings import get_web_settings
@@ -190,7 +191,7 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
     for module in (auth, cockpit, enterprises, land, land_reviews, disposal, parcels, runs,
-                   imports, jobs, policies, service_requests, programmes, users):
+                   imports, jobs, policies, service_requests, programmes, targets, users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():

@@ -62,6 +62,10 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/programmes", N_("专项工作")))
     if allowed(user, Action.POLICIES_VIEW):
         items.append(("/policies", N_("评价办法")))
+    if allowed(user, Action.TARGETS):
+        items.append(("/targets", N_("目标任务")))
+    elif allowed(user, Action.AWARDS):
+        items.append(("/targets/awards", N_("领跑者")))
     if allowed(user, Action.USERS):
         items.append(("/users", N_("用户管理")))
     # the deepest item containing the path is the active one (/land/reviews, not /land)

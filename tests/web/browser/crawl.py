@@ -82,6 +82,17 @@ EXPECTED: dict[str, list[Expect]] = {
     "/users/{username}": [Expect("#username"), Expect("#edit-user select[name=role]", ""),
                           Expect("#reset-password button")],
     "/login": [Expect("form input[name=username]", r"")],
+    "/land/idle": [Expect("#idle tbody tr td:first-child", r"^\d{6}-"),
+                   Expect("#total", r"^[1-9][\d,]*$")],
+    "/disposal": [Expect("#cases tbody tr[data-case] td:first-child", r"^#\d+$"),
+                  Expect("#kpi-count", r"^[1-9][\d,]*$")],
+    "/disposal/candidates": [Expect("#candidates tbody tr[data-key] td:nth-child(6)",
+                                    r"^[\d,]+\.\d\d$"),
+                             Expect("#candidates-year", r"^\d{4}")],
+    "/disposal/{id}": [Expect("#case-stage"), Expect("#case-facts dd"),
+                       Expect("#case-history tbody tr td:first-child", r"^\d{4}-\d\d-\d\d ")],
+    "/disposal/new": [Expect("#subject"), Expect("#candidate dd"),
+                      Expect("#open-case select[name=method], #already-open", "")],
     # 三服务2.0 (docs/programmes.md)
     "/requests": [Expect("#requests tbody tr td:first-child", r"^SF\d{4}-\d{4}$|^暂无$")],
     "/requests/{id}": [Expect("#request-no", r"^SF\d{4}-\d{4}$"), Expect("#request-status"),
@@ -96,6 +107,10 @@ EXPECTED: dict[str, list[Expect]] = {
     "/programmes/payments": [Expect("#total-amount", r"^[\d,]+\.\d\d 万元$")],
     "/programmes/safety": [Expect("#safety tbody tr td:first-child"),
                            Expect("#eligible-count", r"\d")],
+    "/targets": [Expect("#targets tbody tr[data-key] td:nth-child(3)", r"\d", 5),
+                 Expect("#programme .tile[data-key] .goal", r"\d", 6),
+                 Expect("#revenue-note", "营业收入|revenue"), Expect("#chart-doubling canvas", "")],
+    "/targets/awards": [Expect("#awards table tbody tr td:first-child", r"^\d+$")],
 }
 
 #: lists that state their length: (the element with the total, the table of the rows); a list
@@ -104,7 +119,9 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
           "/runs/{id}": ("#results h2 small", "#results table.grid"),
           "/programmes/talent": ("#total", "#talent"),
           "/programmes/payments": ("#total", "#payments"),
-          "/programmes/safety": ("#total", "#safety")}
+          "/programmes/safety": ("#total", "#safety"),
+          "/land/idle": ("#total", "#idle"), "/disposal": ("#total", "#cases"),
+          "/disposal/candidates": ("#total", "#candidates")}
 
 #: a GET form's control → the result column (its header) whose every cell must show the value
 #: chosen; the names are the query parameters of the lists (services/lists.py, routes/runs.py)
@@ -112,14 +129,17 @@ FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "
                  "q": "企业名称", "status": "状态", "department": "部门", "role": "角色",
                  "active": "状态", "review_status": "复核状态", "breach": "违约情形",
                  "zone": "园区", "category": "类别", "standard_land": "标准地", "stage": "阶段",
-                 "programme": "奖补项目", "eligible": "评定结果"}
+                 "programme": "奖补项目", "eligible": "评定结果",
+                 "method": "处置方式", "overdue": "逾期"}
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),
           "/runs/{id}": ("#results h2 small", "#results table.grid"),
           "/programmes/talent": ("#total", "#talent"),
           "/programmes/payments": ("#total", "#payments"),
-          "/programmes/safety": ("#total", "#safety")}
+          "/programmes/safety": ("#total", "#safety"),
+          "/land/idle": ("#total", "#idle"), "/disposal": ("#total", "#cases"),
+          "/disposal/candidates": ("#total", "#candidates")}
 
 #: a GET form's control → the element that must name the value chosen (a year, the other run)
 FILTER_SHOWN = {"year": "h1", "other": "#diff-result h2"}

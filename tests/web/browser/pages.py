@@ -7,12 +7,12 @@ the app's own filters, so a page that drops or misformats a number fails.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from tests.web.county import T0 as COUNTY_T0
 
 from mujun.services import (
     cockpit,
@@ -24,7 +24,8 @@ from mujun.services import (
     user_views,
 )
 from mujun.services.labels import LABELS
-from mujun.services.land import review_views
+from mujun.services.land import candidates, case_views, review_views
+from mujun.services.targets import report as targets_report
 from mujun.store.models import User
 
 #: a job's worker process starts from a forkserver that imports the modules first (seconds on a
@@ -143,22 +144,35 @@ def _land_rows(items: list[lists.LandRow]) -> list[list[str]]:
 
 
 def check_land(page: Any, session: Session, who: User) -> None:
-    data = lists.low_efficiency_land(session=session, actor=who, today=date.today())
+    data = lists.low_efficiency_land(session=session, actor=who, today=COUNTY_T0.date())
     assert data.items, "the county has low-efficiency land"
 
-    def shown() -> tuple[list[list[str]], list[list[str]]]:
+    def shown() -> list[list[str]]:
         rows = cells(page, "#low-efficiency")
-        names = [[row[0].replace(" 一票否决", ""), *row[1:]] for row in rows[:-1]]
-        idle = [[row[0], row[3]] for row in cells(page, "#idle")]
-        return names, idle
+        return [[row[0].replace(" 一票否决", ""), *row[1:]] for row in rows[:-1]]
 
-    expected = (_land_rows(data.items), [[p.parcel_code, f"{num(p.area_mu)} {num(p.area_m2, 0)} m²"]
-                                        for p in data.idle])
     assert page.locator("#total-mu").inner_text() == f"{num(data.totals.land_mu)} 亩"
     assert cells(page, "#low-efficiency")[-1][-2] == num(data.totals.land_mu)
-    assert shown() == expected
+    assert page.locator("#idle-count").inner_text() == str(data.totals.idle_count)
+    assert shown() == _land_rows(data.items)
     submit(page, "form.filters button[type=submit]")
-    assert shown() == expected
+    assert shown() == _land_rows(data.items)
+    # the idle parcels are a list of their own, largest first
+    idle = lists.idle_parcels(session=session, actor=who, today=COUNTY_T0.date())
+    page.click("#to-idle")
+    page.wait_for_load_state("networkidle")
+    assert [[row[0], row[4]] for row in cells(page, "#idle")] == [
+        [p.parcel_code, f"{num(p.area_mu)} {num(p.area_m2, 0)} m²"] for p in idle.items]
+
+
+def check_cases(page: Any, session: Session, who: User) -> None:
+    """The case list shows its total; the candidates page, reached from it, the year's."""
+    data = case_views.case_list(session=session, actor=who, today=COUNTY_T0.date())
+    assert page.locator("#total").inner_text() == str(data.total)
+    found = candidates.candidates(session=session, actor=who)
+    page.click("#to-candidates")
+    page.wait_for_load_state("networkidle")
+    assert [row[2] for row in cells(page, "#candidates")] == [r.key for r in found.items]
 
 
 def check_land_reviews(page: Any, session: Session, who: User) -> None:
@@ -236,3 +250,25 @@ def check_users(page: Any, session: Session, who: User) -> None:
     assert [row[0] for row in cells(page, "#users")] == [u.username for u in data.items]
     submit(page, "form.filters[method=get] button[type=submit]")  # the filters' defaults
     assert [row[0] for row in cells(page, "#users")] == [u.username for u in data.items]
+
+
+def check_targets(page: Any, session: Session, who: User) -> None:
+    """目标任务: each 五个翻番 row and each 个十百千万亿 tile as the targets service gives them."""
+    data = targets_report.targets(session=session, actor=who)
+    for t in data.doubling:
+        shown = [c.strip() for c in
+                 page.locator(f"#targets tr[data-key={t.key}] td").all_inner_texts()]
+        assert shown[1] == county(t.base, t.unit), t.key
+        assert shown[2].split(" (")[0] == county(t.value, t.unit), t.key
+        assert shown[3] == county(t.goal, t.unit), t.key
+        assert shown[6] == county(t.projection, t.unit), t.key
+    for t in data.programme:
+        tile = page.locator(f"#programme .tile[data-key={t.key}]")
+        digits = 0 if t.unit == "人" else 2
+        value = county(t.value, t.unit) if t.unit == "万元" else num(t.value, digits)
+        assert tile.locator(".value").inner_text().split(" ")[0] == value, t.key
+        assert (tile.locator(".no-data").count() > 0) == bool(t.missing), t.key
+    awards = targets_report.awards(session=session, actor=who, year=data.year)
+    for g in awards.groups:
+        assert [row[1] for row in cells(page, f"#awards-{g.group}")] == [
+            x.name or "—" for x in g.leaders], g.group

@@ -16,12 +16,14 @@ JOB_TIMEOUT_MS = pages.JOB_TIMEOUT_MS
 
 MAIN_PAGES = {
     "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/land/reviews",
-              "/runs", "/runs/2", "/imports", "/parcels", "/policies", "/users"],
-    "leader": ["/cockpit", "/land/reviews", "/parcels", "/policies"],
-    "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/land/reviews",
-                "/parcels", "/policies"],
-    "ent": [f"/enterprises/{CODES[0]}", "/land/reviews", "/parcels", "/policies"],
-    "clerk": ["/imports", "/policies"],
+              "/disposal", "/runs", "/runs/2", "/imports", "/parcels", "/policies", "/targets",
+              "/users"],
+    "leader": ["/cockpit", "/disposal", "/land/reviews", "/parcels", "/policies", "/targets"],
+    "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/disposal", "/land/reviews",
+                "/parcels", "/policies", "/targets"],
+    "ent": [f"/enterprises/{CODES[0]}", "/land/reviews", "/parcels", "/policies",
+            "/targets/awards"],
+    "clerk": ["/imports", "/policies", "/targets"],
 }
 
 
@@ -43,6 +45,8 @@ def _check(page, session: Session, who: User, path: str) -> None:  # type: ignor
         pages.check_portrait(page, session, who, path.rsplit("/", 1)[-1])
     elif path == "/land":
         pages.check_land(page, session, who)
+    elif path == "/disposal":
+        pages.check_cases(page, session, who)
     elif path == "/land/reviews":
         pages.check_land_reviews(page, session, who)
     elif path == "/runs":
@@ -57,6 +61,10 @@ def _check(page, session: Session, who: User, path: str) -> None:  # type: ignor
         pages.check_users(page, session, who)
     elif path == "/parcels":
         check_parcels(page, session, who)
+    elif path == "/targets":
+        pages.check_targets(page, session, who)
+    elif path == "/targets/awards":
+        assert page.locator("#awards h3").count() == 2, path
     else:
         raise AssertionError(f"no check for {path}")
 
@@ -73,6 +81,20 @@ def test_each_role_walks_its_pages(new_page, live_store) -> None:  # type: ignor
             _no_error(page)
             with Session(live_store) as session:
                 _check(page, session, pages.user(session, role), path)
+
+
+def test_targets_page_draws_its_charts(new_page) -> None:  # type: ignore[no-untyped-def]
+    page = new_page("officer")
+    page.goto("/targets")
+    page.wait_for_selector("#chart-doubling canvas")
+    page.wait_for_selector("#chart-t-benefit_wan canvas")
+    keys = page.locator("#programme .tile").evaluate_all("els => els.map(e => e.dataset.key)")
+    assert keys == ["pillar_revenue_wan", "satisfaction", "investment_wan", "talent", "land_mu",
+                    "benefit_wan"]
+    for key in keys:
+        assert page.locator(f"#chart-t-{key} canvas").count() == 1, key
+    assert "营业收入" in page.locator("#revenue-note").inner_text()
+    assert page.locator(".chart-missing").count() == 0
 
 
 def test_cockpit_draws_its_charts_and_map(new_page, shot) -> None:  # type: ignore[no-untyped-def]

@@ -37,16 +37,17 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
     "admin": ["/cockpit", "/enterprises", "/land", "/disposal", "/land/reviews", "/runs",
-              "/imports", "/parcels", "/requests", "/programmes", "/policies", "/users"],
-    "clerk-tax": ["/imports", "/policies"],
-    "clerk-finance": ["/requests", "/policies"],
-    "clerk-econ": ["/requests", "/policies"],
+              "/imports", "/parcels", "/requests", "/programmes", "/policies", "/targets",
+              "/users"],
+    "clerk-tax": ["/imports", "/policies", "/targets"],
+    "clerk-finance": ["/requests", "/policies", "/targets"],
+    "clerk-econ": ["/requests", "/policies", "/targets"],
     "officer": ["/enterprises", "/land", "/disposal", "/land/reviews", "/parcels", "/requests",
-                "/programmes", "/policies"],
+                "/programmes", "/policies", "/targets"],
     "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/parcels", "/requests", "/programmes",
-                   "/policies"],
+                   "/policies", "/targets/awards"],
     "leader": ["/cockpit", "/disposal", "/land/reviews", "/parcels", "/requests/statistics",
-               "/programmes", "/policies"],
+               "/programmes", "/policies", "/targets"],
 }
 
 #: pages a role reaches only through links on its pages
@@ -54,16 +55,19 @@ REACHES = {
     "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password",
               "/land/reviews/{id}", "/land/review-rows/{id}", "/requests/{id}",
               "/requests/statistics", "/parcels/{code}", "/programmes/talent",
-              "/programmes/ipo", "/programmes/payments", "/programmes/safety"},
+              "/programmes/ipo", "/programmes/payments", "/programmes/safety",
+              "/land/idle", "/disposal/candidates", "/disposal/{id}", "/disposal/new"},
     "clerk-tax": {"/password"},
     "clerk-finance": {"/requests/{id}", "/requests/statistics", "/password"},
     "clerk-econ": {"/requests/{id}", "/requests/statistics", "/password"},
     "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}",
-                "/parcels/{code}"},
+                "/parcels/{code}", "/land/idle", "/disposal/candidates", "/disposal/{id}",
+                "/disposal/new"},
     "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}",
                    "/parcels/{code}"},
     "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}", "/parcels/{code}",
-               "/programmes/talent", "/programmes/payments", "/programmes/safety"},
+               "/programmes/talent", "/programmes/payments", "/programmes/safety",
+               "/disposal/candidates", "/disposal/{id}"},
 }
 
 

@@ -1,8 +1,11 @@
 """三服务2.0 in chromium, the whole loop: an enterprise submits a request, the department's clerk
 closes it with a reply, the enterprise rates it, and the satisfaction figure of the statistics
-(十分满意, targets.md §2 十) moves from none to the rating."""
+(十分满意, targets.md §2 十) moves from none to the rating, on the statistics and on the targets
+page."""
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -27,10 +30,17 @@ def _figure(page) -> str:  # type: ignore[no-untyped-def]
     return str(page.locator("#stats-satisfaction").inner_text()).strip()
 
 
+def _target(page) -> str:  # type: ignore[no-untyped-def]
+    """十分满意 on the targets page (the same figure, services.targets)."""
+    page.goto("/targets?year=2022")
+    return str(page.locator("#programme .tile[data-key=satisfaction] .value").inner_text()).strip()
+
+
 def test_submit_close_rate_moves_the_satisfaction(new_page, live_store) -> None:  # type: ignore[no-untyped-def]
     _finance_clerk(live_store)
     leader = new_page("leader")
     assert _figure(leader) == "—"  # nothing rated in 2022 yet
+    assert _target(leader) == "—"
 
     ent = new_page("ent")
     ent.goto("/requests")
@@ -66,3 +76,4 @@ def test_submit_close_rate_moves_the_satisfaction(new_page, live_store) -> None:
     row = leader.locator("#request-stats tr[data-department=finance] td")
     assert [row.nth(i).inner_text() for i in range(1, 8)] == ["1", "1", "1", "100.0%", "0", "1",
                                                               "10.00"]
+    assert re.fullmatch(r"10(\.0+)?", _target(leader)), _target(leader)

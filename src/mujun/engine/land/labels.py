@@ -11,7 +11,7 @@ IDLE_STATUS_ZH: dict[str, str] = {
     "no_agreement": N_("未约定动工日期"),
     "started": N_("已动工"),
     "on_schedule": N_("未到约定动工日期"),
-    "excused": N_("延迟动工（免责）"),
+    "excused": N_("延迟动工（不计闲置）"),
     "reclaimable": N_("可收回"),
     "idle": N_("闲置"),
     "late": N_("逾期未动工"),
@@ -19,14 +19,14 @@ IDLE_STATUS_ZH: dict[str, str] = {
 DELAY_CAUSE_ZH: dict[str, str] = {"government": N_("政府原因"), "force_majeure": N_("不可抗力")}
 #: land.md §3
 REVIEW_STATUS_ZH: dict[str, str] = {
-    "due": N_("本年复核"), "not_yet": N_("未到复核年度"), "past": N_("复核年度已过"),
-    "unknown": N_("复核年度不明"),
+    "due": N_("到期复核"), "not_yet": N_("未到期"), "past": N_("已过复核年度"),
+    "unknown": N_("无法确定"),
 }
 MEASURE_ZH: dict[str, str] = {
     "investment_intensity": N_("投资强度"), "plot_ratio": N_("容积率"),
     "tax_per_mu": N_("亩均税收"), "energy_per_va": N_("单位增加值能耗"),
 }
 MEASURE_STATUS_ZH: dict[str, str] = {
-    "not_committed": N_("未承诺"), "missing": N_("缺数据"), "attained": N_("达标"),
-    "breach": N_("未达标"),
+    "not_committed": N_("未承诺"), "missing": N_("缺少数据"), "attained": N_("达标"),
+    "breach": N_("违约"),
 }

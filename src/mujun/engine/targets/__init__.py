@@ -13,19 +13,10 @@ from mujun.engine.targets.doubling import (
     needed_growth,
 )
 from mujun.engine.targets.figure import Category, TargetFigure
-from mujun.engine.targets.programme import (
-    PROGRAMME_KEYS,
-    LandPiece,
-    Payment,
-    ProgrammeInputs,
-    ProjectInput,
-    Recruit,
-    programme_targets,
-)
+from mujun.engine.targets.programme import PROGRAMME_KEYS, ProgrammeInputs, programme_targets
 
 __all__ = [
     "DOUBLING_KEYS", "PROGRAMME_KEYS", "AwardRow", "Category", "EnterpriseRow", "EvaluatedRow",
-    "LandPiece", "Leader", "Payment", "ProgrammeInputs", "ProjectInput", "Recruit",
-    "TargetFigure", "YearTable", "doubling_target", "doubling_values", "leaders", "needed_growth",
-    "programme_targets",
+    "Leader", "ProgrammeInputs", "TargetFigure", "YearTable", "doubling_target",
+    "doubling_values", "leaders", "needed_growth", "programme_targets",
 ]

@@ -19,22 +19,5 @@ TARGETS: dict[str, tuple[str, str]] = {
     "benefit_wan": (N_("亿元政策惠企"), N_("万元")),
 }
 
-#: 六百工程 and the other talent categories of the register (demo/files.md, talent.csv)
-TALENT_ZH = {
-    "industrial_engineer": N_("产业工程师"),
-    "tea_master": N_("金牌茶师"),
-    "skilled_craftsman": N_("高技能工匠"),
-    "resident_artist": N_("艺术家入驻乡村"),
-    "returning_doctor": N_("博士反哺家乡"),
-    "teacher_doctor": N_("高学历教师医师"),
-    "excellent_talent": N_("其他优秀人才"),
-}
-
 #: each 六百工程 category's goal: 100 people
 SIX_HUNDRED_EACH = 100
-
-#: an investment project's stages, in order (洽谈 → … → 达产)
-PROJECT_STAGES = ("negotiating", "signed", "land_supplied", "under_construction", "completed",
-                  "producing", "attained")
-#: the first stage that counts an investment as landed (开工)
-LANDED_FROM = "under_construction"

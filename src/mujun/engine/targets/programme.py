@@ -11,85 +11,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from mujun.engine.policy import Targets
+from mujun.engine.programmes.registers import TALENT_ZH
 from mujun.engine.targets.doubling import YearTable
 from mujun.engine.targets.figure import Category, TargetFigure, ratio
-from mujun.engine.targets.meta import LANDED_FROM, PROJECT_STAGES, SIX_HUNDRED_EACH, TALENT_ZH
+from mujun.engine.targets.meta import SIX_HUNDRED_EACH
 
 PROGRAMME_KEYS = ("pillar_revenue_wan", "satisfaction", "investment_wan", "talent", "land_mu",
                   "benefit_wan")
 
 
 @dataclass(frozen=True)
-class ProjectInput:
-    """An investment project: its actual investment, when it was signed and each stage it
-    entered with the date (a step back is one more entry)."""
-
-    actual_investment_wan: float | None
-    signed_on: date | None
-    stages: Sequence[tuple[date, str]]
-
-
-@dataclass(frozen=True)
-class Recruit:
-    """One person of the talent register: category and year recruited."""
-
-    category: str
-    year: int
-
-
-@dataclass(frozen=True)
-class LandPiece:
-    """Platform land: a disposal case completed or a 标准地 parcel acquired, on a day."""
-
-    on: date
-    area_mu: float
-
-
-@dataclass(frozen=True)
-class Payment:
-    """An incentive paid (奖补兑现) for a year."""
-
-    year: int
-    amount_wan: float
-
-
-@dataclass(frozen=True)
 class ProgrammeInputs:
-    #: year → what that year's final run froze (its table and land-use tax reductions)
+    """What each programme register gives per year; the rules that count a register's records
+    (a request rated, a project landed, a case completed) live with the register
+    (``services.programmes``, ``services.projects``, ``services.land``); here they only add up."""
+
+    #: year → what that year's published run froze (its table and land-use tax reductions)
     tables: Mapping[int, YearTable]
     #: year → mean rating of the 三服务 requests closed in it (None: none rated)
     satisfaction: Mapping[int, float | None] | None = None
-    projects: Sequence[ProjectInput] | None = None
-    talent: Sequence[Recruit] | None = None
-    #: disposal cases completed (land.md §4)
-    cases: Sequence[LandPiece] | None = None
-    #: standard-land parcels acquired
-    parcels: Sequence[LandPiece] | None = None
-    payments: Sequence[Payment] | None = None
-
-
-def _stage_at_end(project: ProjectInput, year: int) -> str | None:
-    end = date(year, 12, 31)
-    entered = sorted((d, PROJECT_STAGES.index(s)) for d, s in project.stages
-                     if d <= end and s in PROJECT_STAGES)
-    return PROJECT_STAGES[entered[-1][1]] if entered else None
-
-
-def landed_investment(projects: Sequence[ProjectInput], *, year: int, since: int) -> float:
-    """Σ actual investment of the projects signed on or after 1 January ``since`` whose stage at
-    the end of ``year`` is 开工 or later."""
-    first = PROJECT_STAGES.index(LANDED_FROM)
-    total = 0.0
-    for p in projects:
-        if p.signed_on is None or p.signed_on.year < since:
-            continue
-        stage = _stage_at_end(p, year)
-        if stage is not None and PROJECT_STAGES.index(stage) >= first:
-            total += p.actual_investment_wan or 0.0
-    return total
+    #: year → Σ actual investment of the projects signed since ``programme_from`` that stand at
+    #: 开工 or later at the end of the year (a stock, not a yearly flow)
+    investment: Mapping[int, float] | None = None
+    #: year → talent category → people recruited in that year
+    talent: Mapping[int, Mapping[str, int]] | None = None
+    #: year → 亩 of the disposal cases completed in it (land.md §4)
+    cases: Mapping[int, float] | None = None
+    #: year → 亩 of the 标准地 parcels acquired in it
+    parcels: Mapping[int, float] | None = None
+    #: year → 万元 of incentives paid (奖补兑现) for it
+    payments: Mapping[int, float] | None = None
 
 
 def pillar_revenue(table: YearTable, industries: Sequence[str]) -> float:
@@ -138,31 +91,31 @@ def programme_targets(inputs: ProgrammeInputs, *, year: int, policy: Targets
     def pillar(y: int) -> float | None:
         return pillar_revenue(tables[y], policy.pillar_industries) if y in tables else None
 
-    ratings = inputs.satisfaction
-    projects, talent = inputs.projects, inputs.talent
+    ratings, landed, talent = inputs.satisfaction, inputs.investment, inputs.talent
     cases, parcels, payments = inputs.cases, inputs.parcels, inputs.payments
 
+    def added(by_year: Mapping[int, float] | None, y: int) -> float:
+        return sum((by_year or {}).get(x, 0.0) for x in b.counted(y))
+
     def investment(y: int) -> float | None:
-        if projects is None:
+        if landed is None:
             return None
-        return landed_investment(projects, year=y, since=policy.programme_from)
+        return landed.get(y, 0.0) if y >= policy.programme_from else 0.0
 
     def people(y: int, category: str | None = None) -> float | None:
         if talent is None:
             return None
-        return float(sum(1 for r in talent if r.year in b.counted(y)
-                         and (category is None or r.category == category)))
+        return float(sum(n for x in b.counted(y) for c, n in talent.get(x, {}).items()
+                         if category is None or c == category))
 
     def land(y: int) -> float | None:
         if cases is None and parcels is None:
             return None
-        pieces = [*(cases or ()), *(parcels or ())]
-        return sum(p.area_mu for p in pieces if p.on.year in b.counted(y))
+        return added(cases, y) + added(parcels, y)
 
     def benefit(y: int) -> float | None:
         reductions = sum(tables[x].land_tax_reduction_wan for x in b.counted(y) if x in tables)
-        paid = sum(p.amount_wan for p in payments or () if p.year in b.counted(y))
-        return reductions + paid
+        return reductions + added(payments, y)
 
     six = tuple(Category(c, TALENT_ZH.get(c, c), None if talent is None else int(people(year, c)
                          or 0), SIX_HUNDRED_EACH) for c in policy.six_hundred)
@@ -171,7 +124,7 @@ def programme_targets(inputs: ProgrammeInputs, *, year: int, policy: Targets
         b.figure("satisfaction", lambda y: ratings.get(y) if ratings is not None else None,
                  cumulative=False, missing=("service_requests",) if ratings is None else ()),
         b.figure("investment_wan", investment, cumulative=True,
-                 missing=("projects",) if projects is None else ()),
+                 missing=("projects",) if landed is None else ()),
         b.figure("talent", people, cumulative=True, categories=six,
                  missing=("talent",) if talent is None else ()),
         b.figure("land_mu", land, cumulative=True,

@@ -23,13 +23,10 @@ from mujun.services.land.case_views import (
     not_corrected,
     overdue_clause,
 )
+from mujun.services.policies.choice import policy_for
 from mujun.store.models import DisposalCase, User
 from mujun.store.models.disposal import Method, Stage
 
-#: the 万亩 goal's default (targets.md §2, *policy* ``targets.goals.land_mu``): 10000 亩 optimised
-#: from 2021 to 2025; it counts new standard land too, the cockpit shows the disposal part of it
-LAND_GOAL_MU = 10_000.0
-PROGRAMME_YEARS = range(2021, 2026)
 OVERDUE_SHOWN = 10
 
 
@@ -61,6 +58,8 @@ class DisposalSummary(BaseModel):
     #: the most overdue open cases (earliest target date first)
     overdue: list[CaseRow]
     area_by_year: list[YearArea]
+    #: the 万亩 goal (*policy* ``targets.goals.land_mu``, targets.md §2): it counts new standard
+    #: land too, of which the disposal cases are one part
     goal_mu: float
     #: the cumulative area optimised of the programme's years ÷ the goal
     progress: float
@@ -77,9 +76,10 @@ def _counts(session: Session, column: Any, keys: list[str]) -> list[Count]:
 def disposal_summary(*, session: Session, actor: User, today: date) -> DisposalSummary:
     """The cockpit's disposal section (county-wide: the cockpit is the county's)."""
     access.require(actor, Action.COCKPIT)
+    targets = policy_for(session, today.year).policy.targets
     years = []
     cumulative = 0.0
-    for year in PROGRAMME_YEARS:
+    for year in range(targets.programme_from, targets.target_year + 1):
         area = area_optimised(session=session, year=year)
         cumulative += area
         years.append(YearArea(year=year, area_mu=area, cumulative_mu=cumulative))
@@ -92,4 +92,4 @@ def disposal_summary(*, session: Session, actor: User, today: date) -> DisposalS
         by_stage=_counts(session, DisposalCase.stage, list(Stage)),
         by_method=_counts(session, DisposalCase.method, list(Method)),
         overdue_count=overdue_count, overdue=overdue, area_by_year=years,
-        goal_mu=LAND_GOAL_MU, progress=cumulative / LAND_GOAL_MU)
+        goal_mu=targets.goals.land_mu, progress=cumulative / targets.goals.land_mu)

@@ -59,6 +59,15 @@ def _audit(session: Session, actor: User | None, action: str, req: ServiceReques
                  before=before, after=_state(req))
 
 
+def _save(session: Session, actor: User, action: str, req: ServiceRequest,
+          before: dict[str, Any], summary: str) -> ServiceRequest:
+    """Write a change of ``req`` (a concurrent writer's wins: ConflictError) and audit it."""
+    with conflicts(f"诉求 {req.request_no}"):
+        session.flush()
+    _audit(session, actor, action, req, before, summary)
+    return req
+
+
 def may_see(user: User, req: ServiceRequest, town: str | None, park: str | None) -> bool:
     """The request is in the user's reach (``town``/``park``: its enterprise's)."""
     if not access.allowed(user, Action.REQUESTS_VIEW):
@@ -149,10 +158,7 @@ def accept_request(*, session: Session, actor: User, request_id: int, today: dat
         raise InvalidTransition(N_("诉求 %(no)s 已在办理中"), no=req.request_no)
     before = _state(req)
     req.status, req.accepted_on = RequestStatus.IN_PROGRESS, today
-    with conflicts(f"诉求 {req.request_no}"):
-        session.flush()
-    _audit(session, actor, "request.accept", req, before, "accepted")
-    return req
+    return _save(session, actor, "request.accept", req, before, "accepted")
 
 
 def add_note(*, session: Session, actor: User, request_id: int, text: str, today: date,
@@ -165,10 +171,7 @@ def add_note(*, session: Session, actor: User, request_id: int, text: str, today
     req.notes = [*(req.notes or []), note]
     if req.status == RequestStatus.SUBMITTED:
         req.status, req.accepted_on = RequestStatus.IN_PROGRESS, today
-    with conflicts(f"诉求 {req.request_no}"):
-        session.flush()
-    _audit(session, actor, "request.note", req, before, "note")
-    return req
+    return _save(session, actor, "request.note", req, before, "note")
 
 
 def close_request(*, session: Session, actor: User, request_id: int, reply: str, today: date,
@@ -182,10 +185,7 @@ def close_request(*, session: Session, actor: User, request_id: int, reply: str,
     req.reply = _text(reply, N_("请填写办结答复"), TEXT_MAX)
     req.status, req.closed_on = RequestStatus.CLOSED, today
     req.accepted_on = req.accepted_on or today
-    with conflicts(f"诉求 {req.request_no}"):
-        session.flush()
-    _audit(session, actor, "request.close", req, before, "closed")
-    return req
+    return _save(session, actor, "request.close", req, before, "closed")
 
 
 def rate_request(*, session: Session, actor: User, request_id: int, satisfaction: int,
@@ -205,10 +205,7 @@ def rate_request(*, session: Session, actor: User, request_id: int, satisfaction
         raise InvalidInput(N_("满意度须为 %(low)s 到 %(high)s 分"), low=RATING_MIN, high=RATING_MAX)
     before = _state(req)
     req.satisfaction, req.rated_at = satisfaction, now or utcnow()
-    with conflicts(f"诉求 {req.request_no}"):
-        session.flush()
-    _audit(session, actor, "request.rate", req, before, f"rated {satisfaction}")
-    return req
+    return _save(session, actor, "request.rate", req, before, f"rated {satisfaction}")
 
 
 def satisfaction(session: Session, year: int) -> float | None:

@@ -32,23 +32,7 @@
     });
   }
 
-  const tg = M.chart("chart-targets");
-  if (tg) {
-    const years = [2020, 2021, 2022, 2023, 2024, 2025];
-    const titles = names.targets || data.targets.map((t) => t.title);
-    const withBase = data.targets.map((t, i) => Object.assign({ label: titles[i] }, t)).filter((t) => t.base);
-    tg.setOption({
-      animation: false, tooltip: { trigger: "axis", confine: true, valueFormatter: (v) => v == null ? "—" : (v * 100).toFixed(1) + "%" },
-      legend: { top: 0 }, grid: { left: 8, right: 16, top: 60, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: years.map(String) },
-      yAxis: { type: "value", axisLabel: { formatter: (v) => (v * 100).toFixed(0) + "%" } },
-      series: withBase.map((t) => ({
-        name: t.label, type: "line",
-        data: years.map((y) => { const p = t.series.find((s) => s.year === y); return p && p.value != null ? p.value / t.base : null; }),
-      })).concat([{ name: T.doubling, type: "line", lineStyle: { type: "dashed" }, symbol: "none",
-        data: years.map((y) => Math.pow(2, (y - 2020) / 5)) }]),
-    });
-  }
+  window.MujunTargets.draw("chart-targets", data.targets, data.programme, data.base_year, data.target_year);
 
   const mapEl = M.chart("chart-map");
   if (mapEl) {
