@@ -33,6 +33,7 @@ from pydantic import (
 
 from mujun.engine.fields import BONUS_FLAGS, INCIDENT_TYPES, RATIO_FIELDS
 from mujun.engine.policy_errors import describe, kind_of, problems_from, shorten
+from mujun.engine.projects.stages import STAGES as PROJECT_STAGES
 
 DEFAULT_POLICY = "zhejiang-template"
 GROUPS = ("above", "below")
@@ -60,6 +61,7 @@ def _one_of(known: tuple[str, ...], what: str) -> AfterValidator:
 BonusFlag = Annotated[str, _one_of(BONUS_FLAGS, "bonus flag")]
 IncidentCode = Annotated[str, _one_of(tuple(t.code for t in INCIDENT_TYPES), "incident type")]
 FieldName = Annotated[str, _one_of(tuple(sorted(RATIO_FIELDS)), "field")]
+ProjectStage = Annotated[str, _one_of(PROJECT_STAGES, "project stage")]
 
 
 class PolicyError(Exception):
@@ -199,6 +201,13 @@ class Pricing(_Strict):
     land_use_tax_yuan_per_m2: Number = Field(ge=0)
 
 
+class Projects(_Strict):
+    """Investment projects (docs/projects.md): the days a project may stay in each stage before it
+    is 滞后 (behind); a stage left out has no limit."""
+
+    stage_max_days: dict[ProjectStage, Annotated[Whole, Field(ge=1)]]
+
+
 class Policy(_Strict):
     name: str = Field(min_length=1)
     title: str = ""
@@ -211,6 +220,7 @@ class Policy(_Strict):
     low_efficiency: LowEfficiency
     pricing: Pricing
     notice_days: Whole = Field(ge=0)
+    projects: Projects
 
     @field_validator("groups")
     @classmethod
