@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from mujun.cli.main import app
-from mujun.io.templates import write_template
-from mujun.services.departments import DEPARTMENTS
+from mujun.services.departments import DEPARTMENTS, write_department_template
 
 
 @app.command("template")
@@ -35,6 +34,5 @@ def template_cmd(
                    err=True)
         raise typer.Exit(2)
     path = out or Path(f"{dept.code}{f'-{year}' if year else ''}.xlsx")
-    write_template(path, department_zh=dept.name_zh, fields=dept.fields,
-                   incident_types=dept.incident_types, year=year)
+    write_department_template(path, dept, year)
     typer.echo(f"wrote {path}")

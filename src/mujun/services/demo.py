@@ -27,6 +27,7 @@ from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
 from mujun.services.policies.stored import store_policy
+from mujun.services.projects.demo import load_projects
 from mujun.store.models import (
     AuditRecord,
     Enterprise,
@@ -161,6 +162,7 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     load_registry(session=session, actor=actor, path=folder / "registry.csv")
     load_land(session=session, actor=actor, folder=folder)
     load_county_figures(session=session, actor=actor, path=folder / "industrial_investment.csv")
+    load_projects(session=session, actor=actor, path=folder / "projects.csv", year=YEARS[-1])
     for year in YEARS:
         say(f"imports {year}")
         import_year(session=session, actor=actor, folder=folder, year=year)

@@ -25,7 +25,9 @@ from mujun.store.models import Enterprise, Role, RunResult, User
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "ensure_demo_accounts", "existing_demo_accounts",
            "login_page_accounts"]
-DEMO_USERNAMES = ("admin", "clerk-tax", "officer", "enterprise", "leader")
+DEMO_USERNAMES = ("admin", "clerk-tax", "clerk-devreform", "officer", "enterprise", "leader")
+#: the demo leader leads the projects of this title (demo/projects.py LEADS)
+LEADER_TITLE = "县长"
 
 
 @dataclass(frozen=True)
@@ -95,9 +97,10 @@ def ensure_demo_accounts(*, session: Session, password: str = DEMO_PASSWORD) -> 
                               .order_by(RunResult.row_no).limit(1))
     wanted: list[tuple[str, Role, dict[str, str | None], str]] = [
         ("clerk-tax", Role.CLERK, {"department": "tax"}, "税务局填报员"),
+        ("clerk-devreform", Role.CLERK, {"department": "devreform"}, "发改/商务填报员"),
         ("officer", Role.OFFICER, {"town": town}, f"{town}专员"),
         ("enterprise", Role.ENTERPRISE, {"uscc": uscc}, "企业用户"),
-        ("leader", Role.LEADER, {}, "县领导")]
+        ("leader", Role.LEADER, {"lead_title": LEADER_TITLE}, "县领导")]
     out = [DemoAccount(admin.username, Role.ADMIN, "—", password)]
     for username, role, scope, display in wanted:
         if (role == Role.OFFICER and not town) or (role == Role.ENTERPRISE and not uscc):

@@ -12,14 +12,18 @@ overwritten. ``docs/store.md`` shows this table.
 | land | 自然资源 | land_owned_m2, land_leased_in_m2, land_leased_out_m2 | land_illegal | no |
 | env | 生态环境 | emissions_t | env_major, env_penalty | no |
 | safety | 应急管理 | — | safety_major, safety_general | no |
+| devreform | 发改/商务 | — (its file is the investment projects, docs/projects.md) | — | no |
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.texts import N_
+from mujun.io.project_template import write_project_template
+from mujun.io.templates import write_template
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ DEPARTMENTS: dict[str, Department] = {
                    ("land_owned_m2", "land_leased_in_m2", "land_leased_out_m2"), ("land_illegal",)),
         Department("env", N_("生态环境"), ("emissions_t",), ("env_major", "env_penalty")),
         Department("safety", N_("应急管理"), (), ("safety_major", "safety_general")),
+        # keeps the investment projects (招商/重大项目): its file is services/projects/imports.py's
+        Department("devreform", N_("发改/商务"), ()),
     )
 }
 
@@ -67,3 +73,11 @@ def department(code: str) -> Department:
         return DEPARTMENTS[code]
     except KeyError:
         raise ValueError(f"unknown department {code!r} (known: {', '.join(DEPARTMENTS)})") from None
+
+
+def write_department_template(path: str | Path, dept: Department, year: int | None = None) -> Path:
+    """The department's import template: its figures and incidents, or (发改/商务) the projects."""
+    if dept.code == "devreform":
+        return write_project_template(path)
+    return write_template(path, department_zh=dept.name_zh, fields=dept.fields,
+                          incident_types=dept.incident_types, year=year)
