@@ -85,8 +85,8 @@ def test_reimport_changes_nothing(session: Session, admin: User, loaded: Path) -
 
 def test_an_empty_cell_keeps_the_stored_value_and_a_later_stage_moves_forward(
         session: Session, admin: User, loaded: Path, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "update.csv", ["project_id", "name", "stage", "actual_investment_wan",
-                                               "completed_on"],
+    path = write_csv(tmp_path / "update.csv",
+                     ["project_id", "name", "stage", "actual_investment_wan", "completed_on"],
                      [["XM1", "甲项目", "completed", "", "2023-02-01"]])
     result = _import(session, admin, path)
     assert result.applied and (result.updated, result.inserted) == (1, 0)
