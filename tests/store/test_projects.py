@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -47,6 +48,11 @@ def _project(session: Session, code: str) -> Project:
     project = session.scalar(select(Project).where(Project.code == code))
     assert project is not None
     return project
+
+
+def _move(session: Session, actor: User, code: str, **given: Any) -> Project:
+    return move_stage(session=session, actor=actor, project_id=_project(session, code).id,
+                      **given)
 
 
 def _history(project: Project) -> list[tuple[str, date | None, str | None]]:
@@ -133,7 +139,7 @@ def test_only_the_devreform_clerk_and_the_admin_import_projects(
 
 def test_forward_move_is_audited_and_shown_in_the_history(session: Session, admin: User,
                                                           loaded: Path) -> None:
-    move_stage(session=session, actor=admin, code="XM2", stage="land_supplied",
+    _move(session, admin, "XM2", stage="land_supplied",
                on=date(2021, 2, 1), today=date(2025, 1, 1))
     session.commit()
     xm2 = _project(session, "XM2")
@@ -148,9 +154,9 @@ def test_forward_move_is_audited_and_shown_in_the_history(session: Session, admi
 def test_a_step_back_needs_a_reason_and_is_audited(session: Session, admin: User,
                                                    loaded: Path) -> None:
     with pytest.raises(InvalidInput, match="阶段倒退须填写原因"):
-        move_stage(session=session, actor=admin, code="XM3", stage="completed",
+        _move(session, admin, "XM3", stage="completed",
                    on=date(2023, 1, 1), today=date(2025, 1, 1), reason="  ")
-    move_stage(session=session, actor=admin, code="XM3", stage="completed", on=date(2023, 1, 1),
+    _move(session, admin, "XM3", stage="completed", on=date(2023, 1, 1),
                today=date(2025, 1, 1), reason="设备故障停产整改")
     session.commit()
     xm3 = _project(session, "XM3")
@@ -171,7 +177,7 @@ def test_a_step_back_needs_a_reason_and_is_audited(session: Session, admin: User
 def test_move_dates_stay_in_time_order(session: Session, admin: User, loaded: Path, on: date,
                                        message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        move_stage(session=session, actor=admin, code="XM1", stage="completed", on=on,
+        _move(session, admin, "XM1", stage="completed", on=on,
                    today=date(2025, 1, 1))
     assert _project(session, "XM1").stage == "under_construction"
 
@@ -180,7 +186,7 @@ def test_readers_cannot_move_stages(session: Session, admin: User, loaded: Path)
     leader = create_user(session=session, actor=admin, user_in=UserCreate(
         username="lead", role="leader", lead_title="县长"))
     with pytest.raises(PermissionDenied):
-        move_stage(session=session, actor=leader, code="XM1", stage="completed",
+        _move(session, leader, "XM1", stage="completed",
                    on=date(2024, 1, 1), today=date(2025, 1, 1))
 
 

@@ -65,10 +65,11 @@ def scope(user: User) -> ColumnElement[bool]:
     return false()
 
 
-def visible_project(*, session: Session, user: User, code: str) -> Project:
-    """The project ``code`` if the user may see it; ``NotFound`` otherwise (also when it exists)."""
+def visible_project(*, session: Session, user: User, project_id: int) -> Project:
+    """Project ``project_id`` if the user may see it; ``NotFound`` otherwise (also when it
+    exists, so another enterprise's project is not even confirmed)."""
     require_view(user)
-    project = session.scalar(select(Project).where(Project.code == code, scope(user)))
+    project = session.scalar(select(Project).where(Project.id == project_id, scope(user)))
     if project is None:
-        raise NotFound(N_("没有您可查看的项目 %(code)s"), code=code)
+        raise NotFound(N_("没有您可查看的项目 #%(id)s"), id=project_id)
     return project

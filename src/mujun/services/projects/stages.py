@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mujun.engine.projects.stages import STAGE_ORDER, days_in_stage, is_behind
@@ -60,13 +59,13 @@ def last_date(project: Project) -> date | None:
     return max(dated) if dated else None
 
 
-def move_stage(*, session: Session, actor: User, code: str, stage: str, on: date,
+def move_stage(*, session: Session, actor: User, project_id: int, stage: str, on: date,
                today: date, reason: str | None = None) -> Project:
-    """Move project ``code`` to ``stage`` on day ``on``; a step back needs ``reason``."""
+    """Move project ``project_id`` to ``stage`` on day ``on``; a step back needs ``reason``."""
     require_manage(actor)
-    project = session.scalar(select(Project).where(Project.code == code))
+    project = session.get(Project, project_id)
     if project is None:
-        raise NotFound(N_("没有项目 %(code)s"), code=code)
+        raise NotFound(N_("没有您可查看的项目 #%(id)s"), id=project_id)
     if stage not in STAGE_ORDER:
         raise InvalidInput(N_("未知的项目阶段 %(stage)s"), stage=stage)
     if stage == project.stage:
