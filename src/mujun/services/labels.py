@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.labels import BONUS_ZH, EXEMPT_ZH, GROUP_ZH, INCIDENT_ZH
+from mujun.engine.projects.stages import STAGE_NAMES
 from mujun.engine.texts import N_
 from mujun.services.departments import DEPARTMENTS
 from mujun.store.models.registry import LIFECYCLE_ZH
@@ -35,6 +36,7 @@ LABELS: dict[str, dict[str, str]] = {
     "severity": {"error": N_("错误"), "warning": N_("提示")},
     "parcel": {"idle": N_("闲置"), "reclaimable": N_("可收回")},
     "lifecycle": {str(k): v for k, v in LIFECYCLE_ZH.items()},
+    "project_stage": STAGE_NAMES,
 }
 
 

@@ -39,7 +39,18 @@ from mujun.web.deps import CsrfRejected, NotSignedIn, PasswordChangeRequired, ge
 from mujun.web.i18n import Translator
 from mujun.web.render import HERE, render
 from mujun.web.request_errors import status_message, validation_message
-from mujun.web.routes import auth, cockpit, enterprises, imports, jobs, land, policies, runs, users
+from mujun.web.routes import (
+    auth,
+    cockpit,
+    enterprises,
+    imports,
+    jobs,
+    land,
+    policies,
+    projects,
+    runs,
+    users,
+)
 from mujun.web.settings import get_web_settings
 
 log = logging.getLogger(__name__)
@@ -174,7 +185,8 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, runs, imports, jobs, policies, users):
+    for module in (auth, cockpit, enterprises, land, projects, runs, imports, jobs, policies,
+                   users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():

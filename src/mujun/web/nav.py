@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from mujun.engine.texts import N_
 from mujun.services.access import Action, allowed
+from mujun.services.projects import access as projects_access
 from mujun.store.models import Role, User
 
 
@@ -26,6 +27,8 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/enterprises", N_("企业列表")))
     if allowed(user, Action.LAND):
         items.append(("/land", N_("低效用地")))
+    if projects_access.may_view(user):
+        items.append(("/projects", N_("招商项目")))
     if allowed(user, Action.RUNS_VIEW):
         items.append(("/runs", N_("评价批次")))
     if allowed(user, Action.IMPORTS):
