@@ -74,22 +74,33 @@ EXPECTED: dict[str, list[Expect]] = {
     "/users/{username}": [Expect("#username"), Expect("#edit-user select[name=role]", ""),
                           Expect("#reset-password button")],
     "/login": [Expect("form input[name=username]", r"")],
+    "/projects": [Expect("#pipeline-stages tbody tr[data-stage] td:first-child", r"\S", 7),
+                  Expect("#pipeline-count", r"^\d[\d,]*$"),
+                  # a project number each, or 暂无 (an enterprise without projects)
+                  Expect("#projects tbody tr td:first-child", r"^(XM\d+|暂无)$")],
+    "/projects/mine": [Expect("#pipeline-stages tbody tr[data-stage]", r"\S", 7),
+                       Expect("#projects tbody tr td:first-child", r"^(XM\d+|暂无)$")],
+    "/projects/{id}": [Expect("#project-name"), Expect("#project-code", r"^XM\d+$"),
+                       Expect("#stage-history tbody tr[data-stage] td:first-child")],
 }
 
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),
-          "/runs/{id}": ("#results h2 small", "#results table.grid")}
+          "/runs/{id}": ("#results h2 small", "#results table.grid"),
+          "/projects": ("#total", "#projects"), "/projects/mine": ("#total", "#projects")}
 
 #: a GET form's control → the result column (its header) whose every cell must show the value
 #: chosen; the names are the query parameters of the lists (services/lists.py, routes/runs.py)
 FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "industry_code": "行业",
                  "q": "企业名称", "status": "状态", "department": "部门", "role": "角色",
-                 "active": "状态"}
+                 "active": "状态", "stage": "阶段", "lead": "牵头领导", "behind": "滞后",
+                 "signed_year": "签约日期"}
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager
 TOTALS = {"/enterprises": ("#total", "#enterprises"),
-          "/runs/{id}": ("#results h2 small", "#results table.grid")}
+          "/runs/{id}": ("#results h2 small", "#results table.grid"),
+          "/projects": ("#total", "#projects"), "/projects/mine": ("#total", "#projects")}
 
 #: a GET form's control → the element that must name the value chosen (a year, the other run)
 FILTER_SHOWN = {"year": "h1", "other": "#diff-result h2"}
