@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from io_helpers import UNKNOWN_COLUMN, A, B, as_tuples, golden
 
+from mujun.engine.land import Commitment
 from mujun.io import InputError
 from mujun.io.land import (
     CommitmentRecord,
@@ -27,9 +28,9 @@ SQUARE = [[[119.5, 28.4], [119.501, 28.4], [119.501, 28.401], [119.5, 28.4]]]
 def test_parcels_properties_and_geometry_are_checked_feature_by_feature() -> None:
     result = read_parcels(golden("land_parcels.geojson"))
     assert as_tuples(result.problems) == [
-        ("error", 3, "area_m2", "大约一千", "不是数字 (not a number)"),
         ("error", 3, "owner_uscc", "91331124MA2A00011Q",
          "统一社会信用代码校验位错误（应为 U） (invalid credit code)"),
+        ("error", 3, "area_m2", "大约一千", "不是数字 (not a number)"),
         ("error", 3, "acquired", "2021-13-40", NOT_A_DATE),
         ("error", 4, "parcel_id", "P-001", DUPLICATE),
         ("error", 4, "area_m2", "0", "应大于 0 (must be greater than 0)"),
@@ -48,19 +49,20 @@ def test_parcels_properties_and_geometry_are_checked_feature_by_feature() -> Non
          "坐标格式错误，应为 [经度, 纬度] 数对 (malformed coordinates)"),
         ("error", 11, "geometry", None, "没有几何图形 (no geometry)"),
     ]
-    # a problem names the feature, not a file line
-    assert str(result.problems[0]).endswith(
-        'land_parcels.geojson feature 3, column area_m2 = "大约一千": 不是数字 (not a number)')
+    # land.md §1: `line N` is the feature's 1-based position
+    assert str(result.problems[1]).endswith(
+        'land_parcels.geojson line 3, column area_m2 = "大约一千": 不是数字 (not a number)')
     first, second, last = result.records
-    assert (first.parcel_code, first.area_m2, first.owner_uscc, first.standard_land) == (
+    p1, p2 = first.parcel, second.parcel
+    assert (p1.parcel_id, p1.area_m2, p1.owner_uscc, p1.standard_land) == (
         "P-001", 1200.5, A, True)
-    assert (first.acquired_on, first.agreed_construction_start, first.construction_started_on) == (
+    assert (p1.acquired, p1.agreed_start, p1.construction_start) == (
         date(2021, 3, 5), date(2021, 9, 1), None)
     assert first.geometry == {"type": "Polygon", "coordinates": SQUARE}
-    assert (second.parcel_code, second.area_m2, second.owner_uscc, second.standard_land) == (
+    assert (p2.parcel_id, p2.area_m2, p2.owner_uscc, p2.standard_land) == (
         "P-002", 1500.0, None, False)
-    assert second.geometry["type"] == "MultiPolygon"
-    assert (last.feature, last.parcel_code, last.use) == (12, "P-012", "工业")
+    assert second.geometry is not None and second.geometry["type"] == "MultiPolygon"
+    assert (last.line, last.parcel.parcel_id, last.parcel.use) == (12, "P-012", "工业")
     assert result.rows_read == 12
     # refused features still name parcels the other files may refer to
     assert {"P-003", "P-011"} <= result.codes
@@ -91,8 +93,8 @@ def test_standard_land_below_a_title_row_one_commitment_per_known_parcel() -> No
         ("error", 5, "years_to_attainment", "2.5", "不是整数 (not a whole number)"),
         ("error", 6, "parcel_id", "P-404", UNKNOWN_PARCEL),
     ]
-    assert result.records == [CommitmentRecord(3, "P-001", 380.0, 1.2, 24.0, 0.25, 3,
-                                               "按原价收回")]
+    assert result.records == [CommitmentRecord(3, Commitment(
+        "P-001", A, 380.0, 1.2, 24.0, 0.25, 3, "按原价收回"))]
 
 
 def test_leases_without_an_area_column_are_unusable(tmp_path: Path) -> None:
@@ -130,4 +132,4 @@ def test_a_feature_that_is_not_a_feature_is_refused(tmp_path: Path) -> None:
     result = read_parcels(path)
     assert as_tuples(result.problems)[0] == (
         "error", 2, None, None, "不是 GeoJSON Feature (not a GeoJSON Feature)")
-    assert [r.parcel_code for r in result.records] == ["P-1"]
+    assert [r.parcel.parcel_id for r in result.records] == ["P-1"]

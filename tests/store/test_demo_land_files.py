@@ -72,8 +72,8 @@ def test_a_parcels_file_with_errors_is_refused_with_its_problems(
         load_land(session=session, actor=admin, folder=folder)
     message = str(caught.value)
     assert message.startswith("parcels.geojson: 2 个错误")
-    assert 'feature 2, column area_m2 = "abc": 不是数字 (not a number)' in message
-    assert "feature 3, column geometry" in message and "环未闭合" in message
+    assert 'line 2, column area_m2 = "abc": 不是数字 (not a number)' in message
+    assert "line 3, column geometry" in message and "环未闭合" in message
     assert _count(session, Parcel) == 0
 
 

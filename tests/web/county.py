@@ -96,9 +96,12 @@ def load(session: Session, folder: Path) -> None:
         session.add(Parcel(parcel_code=f"331124-T-{i + 1:03d}", area_m2=6000 + 1000 * i,
                            owner_id=ent.id, town=town_of(i), zone="测试园区", use="工业",
                            geometry=rectangle(i)))
-    # reserve land, idle since its agreed start (more than two years before today)
+    # sold to an enterprise of the other town and never built on since its agreed start (more
+    # than two years before today): reclaimable (land.md §2; reserve land is never idle)
+    owner = session.query(Enterprise).filter_by(uscc=CODES[3]).one()
     session.add(Parcel(parcel_code="331124-T-900", area_m2=20000, town=TOWNS[0], use="工业",
-                       agreed_construction_start=date(2019, 1, 1), geometry=rectangle(13)))
+                       owner_id=owner.id, agreed_construction_start=date(2019, 1, 1),
+                       geometry=rectangle(13)))
     for name, role, extra in (
         ("clerk", "clerk", {"department": "tax"}),
         ("officer", "officer", {"town": TOWNS[0]}),

@@ -36,6 +36,13 @@ GET_API = [
     ("/api/enterprises/91331124NOTEXIST0/history", expect(admin=404, clerk=404)),
     ("/api/land/low-efficiency", expect(admin=200, officer=200)),
     ("/api/land/low-efficiency.xlsx", expect(admin=200, officer=200)),
+    # 达产复核: the test county has none stored (tests/web/test_land_reviews.py has some)
+    ("/api/land/reviews", expect(others=200, clerk=403)),
+    ("/api/land/reviews.xlsx", expect(others=200, clerk=403)),
+    ("/api/land/reviews/1", expect(others=404, clerk=403)),
+    ("/api/land/reviews/1/rows.xlsx", expect(others=404, clerk=403)),
+    ("/api/land/reviews/1/verify", expect(admin=404)),
+    ("/api/land/review-rows/1", expect(others=404, clerk=403)),
     ("/api/runs", expect(admin=200)),
     ("/api/runs/2", expect(admin=200)),
     ("/api/runs/2/diff?other=1", expect(admin=200)),
@@ -56,6 +63,19 @@ GET_API = [
     ("/api/jobs/999/report.xlsx", expect(others=404)),
     ("/api/users", expect(admin=200)),  # 用户管理: the admin's only (tests/web/test_users.py)
     ("/api/users/clerk", expect(admin=200)),
+    # programmes (services/programmes/scope.py): the talent register is the county's, the other
+    # lists each role's own part; the tax clerk reaches none (the safety clerk: the safety award)
+    ("/api/programmes", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/talent", expect(admin=200, officer=200, leader=200)),
+    ("/api/programmes/talent.xlsx", expect(admin=200, officer=200, leader=200)),
+    ("/api/programmes/ipo", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/ipo.xlsx", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/payments", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/payments.xlsx",
+     expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/safety", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/programmes/safety.xlsx",
+     expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
 ]
 
 PAGES = [
@@ -65,6 +85,7 @@ PAGES = [
     (f"/enterprises/{OWN}/history", expect(admin=200, clerk=200)),
     (f"/enterprises/{OTHER}", expect(admin=200, officer=404, ent=404, ent2=200)),
     ("/land", expect(admin=200, officer=200)),
+    ("/land/reviews", expect(others=200, clerk=403)),
     ("/runs", expect(admin=200)),
     ("/runs/2", expect(admin=200)),
     ("/runs/2/compare?other=1", expect(admin=200)),
@@ -75,6 +96,11 @@ PAGES = [
     ("/password", expect(others=200)),
     ("/users", expect(admin=200)),
     ("/users/clerk", expect(admin=200)),
+    ("/programmes", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/programmes/talent", expect(admin=200, officer=200, leader=200)),
+    ("/programmes/ipo", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/programmes/payments", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/programmes/safety", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
 ]
 
 POSTS = [
@@ -95,6 +121,11 @@ POSTS = [
     ("/api/users", {"username": "tax9", "role": "clerk", "department": "tax"}, expect(admin=201)),
     ("/api/users/clerk", {"display_name": "税务填报员"}, expect(admin=200)),
     ("/api/users/nobody/password-reset", None, expect(admin=404)),
+    ("/api/programmes/talent", {"person_code": "RC9001", "pseudonym": "人才9001",
+                                "category": "tea_master", "year": 2021}, expect(admin=201)),
+    ("/api/programmes/ipo", {"uscc": OWN, "stage": "reform"}, expect(admin=200)),
+    ("/api/programmes/payments", {"uscc": OWN, "year": 2021, "programme": "tech_upgrade",
+                                  "amount_wan": 25.5}, expect(admin=200)),
 ]
 
 
@@ -164,4 +195,4 @@ def test_officer_land_list_is_scoped(sign_in: SignIn) -> None:
     items = sign_in("officer").get("/api/land/low-efficiency").json()["items"]
     assert {i["town"] for i in items} <= {"西屏街道"}
     idle = sign_in("officer").get("/api/land/low-efficiency").json()["idle"]
-    assert idle == []  # the reserve parcel is the county's, not the officer's
+    assert idle == []  # the idle parcel's owner is of the other town

@@ -137,11 +137,11 @@ def test_cockpit_map_is_geojson_coloured_by_class(sign_in: SignIn) -> None:
                                    "owner_uscc": CODES[0], "owner": "松阳测试01有限公司",
                                    "class": "D", "low_efficiency": True, "status": None}
     assert first["geometry"]["type"] == "Polygon"
-    # reserve land agreed to start on 2019-01-01 and never started: on the app's clock
-    # (2022-05-01) more than two years late, so it may be taken back
-    reserve = m["features"][-1]["properties"]
-    assert (reserve["owner_uscc"], reserve["class"]) == (None, None)
-    assert (reserve["area_mu"], reserve["status"]) == (30.0, "reclaimable")
+    # a parcel agreed to start on 2019-01-01 and never started: on the app's clock
+    # (2022-05-01) more than two years late, so it may be taken back (land.md §2)
+    late = m["features"][-1]["properties"]
+    assert late["owner_uscc"] == CODES[3]
+    assert (late["area_mu"], late["status"]) == (30.0, "reclaimable")
 
 
 def test_cockpit_page_tables(sign_in: SignIn) -> None:

@@ -16,6 +16,7 @@ from mujun.services.errors import ServiceError
 from mujun.services.users import SYSTEM_ADMIN, ensure_admin, get_user
 from mujun.store.db import session_factory
 from mujun.store.models import User
+from mujun.store.models.land_reviews import FrozenReviewError
 from mujun.store.models.runs import FrozenRunError
 from mujun.store.settings import get_settings
 
@@ -33,7 +34,7 @@ def store_session() -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except (ServiceError, FrozenRunError) as exc:
+    except (ServiceError, FrozenRunError, FrozenReviewError) as exc:
         session.rollback()
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None

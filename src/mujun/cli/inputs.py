@@ -40,7 +40,8 @@ def policy(ref: str | None) -> LoadedPolicy:
         fail(f"policy {exc.source} has {len(exc.problems)} problem(s)")
 
 
-def _report(problems: list[Problem]) -> None:
+def report_problems(problems: list[Problem]) -> None:
+    """Each problem on standard error, one line with file, line, column and reason."""
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
         err.print(f"[{colour}]{p.severity}[/{colour}] {p}")
@@ -63,7 +64,7 @@ def read_inputs(data: Path, incidents: Path | None, *, strict: bool) -> Inputs:
     except InputError as exc:
         fail(str(exc))
     problems = [*ent.problems, *(inc.problems if inc else [])]
-    _report(problems)
+    report_problems(problems)
     errors = sum(p.severity == "error" for p in problems)
     if strict and errors:
         fail(f"{errors} row error(s); nothing was evaluated (--strict)")

@@ -49,6 +49,7 @@ import mujun.cli.demo_data  # noqa: E402
 import mujun.cli.evaluate  # noqa: E402
 import mujun.cli.imports  # noqa: E402
 import mujun.cli.incidents  # noqa: E402
+import mujun.cli.land  # noqa: E402
 import mujun.cli.policy  # noqa: E402
 import mujun.cli.runs  # noqa: E402
 import mujun.cli.serve  # noqa: E402

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from mujun.demo import writer
+from mujun.demo.contracts import add_small_micro_idle, draw_contracts
 from mujun.demo.county import DEFAULT_SEED, YEARS
 from mujun.demo.economics import draw_all_figures, draw_traits, simulate_revenue
 from mujun.demo.flags import draw_flags, draw_tags
@@ -29,7 +30,14 @@ from mujun.demo.parcels import (
     lay_out,
 )
 from mujun.demo.population import build_population
-from mujun.demo.programmes import Person, ServiceRequest, draw_requests, draw_talent
+from mujun.demo.programmes import (
+    Payment,
+    Person,
+    ServiceRequest,
+    draw_payments,
+    draw_requests,
+    draw_talent,
+)
 from mujun.demo.projects import Project, draw_projects, industrial_investment
 from mujun.demo.readme import readme
 from mujun.demo.records import enterprise_rows, registry_rows
@@ -38,7 +46,8 @@ from mujun.demo.records import enterprise_rows, registry_rows
 OUTPUT_FILES: tuple[str, ...] = (
     *(f"enterprises-{year}.csv" for year in YEARS),
     "incidents.csv", "registry.csv", "parcels.geojson", "leases.csv", "standard_land.csv",
-    "projects.csv", "talent.csv", "service_requests.csv", "industrial_investment.csv", "README.md",
+    "projects.csv", "talent.csv", "service_requests.csv", "industrial_investment.csv",
+    "incentive_payments.csv", "README.md",
 )
 
 
@@ -56,6 +65,7 @@ class County:
     incidents: list[Incident]
     projects: list[Project]
     talent: list[Person]
+    payments: list[Payment]
     requests: list[ServiceRequest]
     investment: dict[int, float]
 
@@ -68,10 +78,14 @@ def build(seed: int = DEFAULT_SEED) -> County:
         draw_traits(traits, e)
     simulate_revenue(stream(seed, "growth"), enterprises)
     draw_tags(stream(seed, "tags"), enterprises)
+    add_small_micro_idle(stream(seed, "small_micro_idle"), enterprises)
     holdings = all_holdings(enterprises, add_reserve_land(stream(seed, "reserve")))
     lay_out(holdings)
     draw_all_figures(stream(seed, "figures"), enterprises)
-    commitments = draw_commitments(stream(seed, "standard_land"), holdings)
+    commitments = draw_commitments(stream(seed, "standard_land"), holdings,
+                                   {e.uscc: e.production_start for e in enterprises})
+    draw_contracts(stream(seed, "contracts"), holdings, commitments)
+    talent = draw_talent(stream(seed, "talent"), enterprises)
     return County(
         seed=seed,
         enterprises=enterprises,
@@ -80,7 +94,8 @@ def build(seed: int = DEFAULT_SEED) -> County:
         commitments=commitments,
         incidents=draw_incidents(stream(seed, "incidents"), enterprises),
         projects=draw_projects(stream(seed, "projects"), enterprises, commitments),
-        talent=draw_talent(stream(seed, "talent"), enterprises),
+        talent=talent,
+        payments=draw_payments(stream(seed, "payments"), enterprises, talent),
         requests=draw_requests(stream(seed, "requests"), enterprises),
         investment=industrial_investment(stream(seed, "investment")),
     )
@@ -111,6 +126,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, *,
         "talent.csv": (writer.write_talent, county.talent),
         "service_requests.csv": (writer.write_requests, county.requests),
         "industrial_investment.csv": (writer.write_investment, county.investment),
+        "incentive_payments.csv": (writer.write_payments, county.payments),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []

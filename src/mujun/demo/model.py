@@ -33,6 +33,11 @@ class Holding:
     parcel_id: str = ""
     #: closed ring of (lon, lat), filled by the layout
     ring: list[tuple[float, float]] = field(default_factory=list)
+    #: the land contract (:mod:`mujun.demo.contracts`): 出让价款 (万元), floor area built (m²),
+    #: the accepted cause of a late start
+    land_price_wan: float | None = None
+    floor_area_m2: float | None = None
+    delay_cause: str | None = None
 
 
 @dataclass

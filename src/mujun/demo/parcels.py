@@ -86,7 +86,10 @@ def _lay_out_zone(zone: Zone, plots: list[Holding]) -> None:
         row_depth = max(row_depth, depth)
 
 
-def draw_commitments(rng: np.random.Generator, holdings: list[Holding]) -> list[Commitment]:
+def draw_commitments(rng: np.random.Generator, holdings: list[Holding],
+                     production: dict[str, date | None]) -> list[Commitment]:
+    """The commitments of the 标准地 parcels; a buyer that went into production in 2022 or 2023
+    signed for attainment within two or three years (reviewed in 2024–2026, land.md §3)."""
     out = []
     for h in sorted((h for h in holdings if h.standard_land), key=lambda h: h.parcel_id):
         low, high, tax_low, tax_high = {"ZZ": (350, 500, 25, 35), "CS": (300, 420, 18, 28)}.get(
@@ -97,7 +100,9 @@ def draw_commitments(rng: np.random.Generator, holdings: list[Holding]) -> list[
             plot_ratio=round(float(rng.uniform(1.2, 2.2)), 1),
             tax_per_mu_wan=float(rng.integers(tax_low, tax_high + 1)),
             energy_per_va_tce=float(rng.choice([0.25, 0.3, 0.35, 0.4, 0.5])),
-            years_to_attainment=int(rng.choice([3, 3, 3, 4, 5])),
+            years_to_attainment=int(rng.choice(
+                [2, 3] if (start := production.get(h.owner or "")) and 2022 <= start.year <= 2023
+                else [3, 3, 3, 4, 5])),
             penalty_note=str(rng.choice(PENALTY_NOTES)),
         ))
     return out
@@ -125,5 +130,8 @@ def feature(h: Holding, zone: Zone) -> dict[str, object]:
             "agreed_start": iso(h.agreed_start),
             "construction_start": iso(h.construction_start),
             "standard_land": h.standard_land,
+            "land_price_wan": h.land_price_wan,
+            "floor_area_m2": h.floor_area_m2,
+            "delay_cause": h.delay_cause,
         },
     }

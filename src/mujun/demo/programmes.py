@@ -123,3 +123,68 @@ def draw_requests(rng: np.random.Generator, enterprises: list[Enterprise]) -> li
                 f"SF{year}-{n:04d}", uscc, submitted, code,
                 str(rng.choice(summaries)), department, due, status, closed, rated))
     return requests
+
+
+#: 奖补兑现 programmes: code -> label (engine/programmes/registers.py has the same codes)
+PAYMENT_PROGRAMMES = {"per_mu_award": "亩均效益奖励", "tech_upgrade": "技改补助",
+                      "specialized": "专精特新奖励", "listing": "上市奖励",
+                      "talent": "人才奖补"}
+#: 上市奖励 (万元) paid in the year an enterprise reaches each stage of the pipeline
+IPO_STAGE_LABEL = {"reform": "股改", "tutoring": "辅导", "filed": "申报", "listed": "上市"}
+LISTING_AWARD = {"reform": 50.0, "tutoring": 100.0, "filed": 150.0, "listed": 500.0}
+
+
+@dataclass(frozen=True)
+class Payment:
+    uscc: str
+    year: int
+    programme: str
+    amount_wan: float
+    paid_on: date
+    note: str
+
+
+def _paid_on(rng: np.random.Generator, year: int) -> date:
+    """Paid in the following spring or summer, after the year's evaluation."""
+    return date(year + 1, 3, 1) + timedelta(days=int(rng.integers(0, 150)))
+
+
+def draw_payments(rng: np.random.Generator, enterprises: list[Enterprise],
+                  talent: list[Person]) -> list[Payment]:
+    """Incentive payments (奖补兑现) for 2021 … 2025, about 700–1,000 万元 a year: the best
+    taxpayers per 亩 get 亩均效益奖励, a share of the above-scale ones 技改补助, new 专精特新 a
+    one-off award, the listing pipeline its stage awards, employers of talent 人才奖补."""
+    payments: list[Payment] = []
+    for year in PROGRAMME_YEARS:
+        present = _present(enterprises, year)
+        above = [e for e in present if e.figures[year].above_scale]
+        by_tax = sorted(above, key=lambda e: (-(e.figures[year].tax_paid or 0.0), e.uscc))
+        for rank, e in enumerate(by_tax[:10]):
+            amount = round(50.0 - 3.0 * rank, 1)
+            payments.append(Payment(e.uscc, year, "per_mu_award", amount, _paid_on(rng, year),
+                                    f"{year} 年度亩均效益综合评价第 {rank + 1} 名"))
+        for e in above:
+            if rng.random() < 0.05:
+                amount = round(float(rng.uniform(10, 60)), 1)
+                payments.append(Payment(e.uscc, year, "tech_upgrade", amount,
+                                        _paid_on(rng, year), "技术改造项目设备投资补助"))
+        for e in present:
+            if e.flag_since.get("specialized") == year:
+                payments.append(Payment(e.uscc, year, "specialized", 30.0, _paid_on(rng, year),
+                                        "新认定省级专精特新中小企业"))
+        employers: dict[str, int] = {}
+        for p in talent:
+            if p.year == year and p.uscc:
+                employers[p.uscc] = employers.get(p.uscc, 0) + 1
+        for uscc, n in sorted(employers.items()):
+            payments.append(Payment(uscc, year, "talent", round(2.0 * n, 1), _paid_on(rng, year),
+                                    f"引进人才 {n} 名安家补助"))
+    stage_year = {"reform": 2021, "tutoring": 2022, "filed": 2023, "listed": 2022}
+    for e in sorted(enterprises, key=lambda e: e.uscc):
+        if e.ipo_stage:
+            year = e.flag_since.get("listed", stage_year[e.ipo_stage])
+            if year in PROGRAMME_YEARS:
+                note = f"股改上市奖励（{IPO_STAGE_LABEL[e.ipo_stage]}）"
+                payments.append(Payment(e.uscc, year, "listing", LISTING_AWARD[e.ipo_stage],
+                                        _paid_on(rng, year), note))
+    return sorted(payments, key=lambda p: (p.year, p.programme, p.uscc))

@@ -16,7 +16,15 @@ from mujun.demo.county import ZONE_BY_CODE
 from mujun.demo.incidents import Incident
 from mujun.demo.model import DM2_PER_M2, Holding, Lease
 from mujun.demo.parcels import Commitment, feature
-from mujun.demo.programmes import REQUEST_STATUS, REQUESTS, TALENT, Person, ServiceRequest
+from mujun.demo.programmes import (
+    PAYMENT_PROGRAMMES,
+    REQUEST_STATUS,
+    REQUESTS,
+    TALENT,
+    Payment,
+    Person,
+    ServiceRequest,
+)
 from mujun.demo.projects import STAGES, Project
 from mujun.demo.records import REGISTRY_COLUMNS, Cell
 from mujun.engine.fields import FIELDS, INCIDENT_COLUMNS
@@ -103,6 +111,13 @@ def write_talent(path: Path, people: list[Person]) -> Path:
                             "town"),
                      ((p.person_id, p.pseudonym, p.category, TALENT[p.category][0], str(p.year),
                        p.uscc, p.town) for p in people))
+
+
+def write_payments(path: Path, payments: list[Payment]) -> Path:
+    return write_csv(path, ("uscc", "year", "programme", "programme_zh", "amount_wan", "paid_on",
+                            "note"),
+                     ((p.uscc, str(p.year), p.programme, PAYMENT_PROGRAMMES[p.programme],
+                       p.amount_wan, p.paid_on, p.note) for p in payments))
 
 
 def write_requests(path: Path, requests: list[ServiceRequest]) -> Path:

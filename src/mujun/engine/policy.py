@@ -13,8 +13,10 @@ text given to :func:`load_policy_text`; only the shipped policies are read here,
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
@@ -24,6 +26,7 @@ import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -206,6 +209,95 @@ class Projects(_Strict):
     is 滞后 (behind); a stage left out has no limit."""
 
     stage_max_days: dict[ProjectStage, Annotated[Whole, Field(ge=1)]]
+def _code_text(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(f"write the code in quotes (\"{value}\"): YAML reads {value} as a number")
+    return value
+
+
+def _industry_prefix(value: str) -> str:
+    if not (value.isascii() and value.isdigit() and 2 <= len(value) <= 4):
+        raise ValueError(f"expected the first 2–4 digits of a GB/T 4754 industry code, got"
+                         f" {describe(value)}")
+    return value
+
+
+def _category_key(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z_]*", value):
+        raise ValueError("expected a talent category key such as `tea_master`, got "
+                         f"{describe(value)}")
+    return value
+
+
+#: a GB/T 4754 industry code or its leading digits (``"31"`` is the whole major class 31)
+IndustryPrefix = Annotated[str, BeforeValidator(_code_text), AfterValidator(_industry_prefix)]
+#: a talent category key of the 六百工程 register (``industrial_engineer``)
+CategoryKey = Annotated[str, AfterValidator(_category_key)]
+
+
+def _unique(values: list[str], what: str) -> list[str]:
+    twice = sorted({v for v in values if values.count(v) > 1})
+    if twice:
+        raise ValueError(f"{what} given twice: {', '.join(twice)}")
+    return values
+
+
+class Goals(_Strict):
+    """个十百千万亿: the goal of each target (targets.md §2)."""
+
+    pillar_revenue_wan: Number = Field(gt=0)
+    satisfaction: Number = Field(gt=0, le=10)
+    investment_wan: Number = Field(gt=0)
+    talent: Whole = Field(gt=0)
+    land_mu: Number = Field(gt=0)
+    benefit_wan: Number = Field(gt=0)
+
+
+class Targets(_Strict):
+    """The county's programme targets (targets.md): the years and the goals."""
+
+    base_year: Whole = Field(ge=1900)
+    target_year: Whole = Field(ge=1900)
+    programme_from: Whole = Field(ge=1900)
+    pillar_industries: list[IndustryPrefix] = Field(min_length=1)
+    goals: Goals
+    six_hundred: list[CategoryKey]
+
+    @field_validator("pillar_industries")
+    @classmethod
+    def _pillars_once(cls, values: list[str]) -> list[str]:
+        return _unique(values, "industry")
+
+    @field_validator("six_hundred")
+    @classmethod
+    def _categories_once(cls, values: list[str]) -> list[str]:
+        return _unique(values, "category")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Targets:
+        if not self.base_year < self.target_year:
+            raise ValueError(f"`base_year` ({self.base_year}) must be before `target_year`"
+                             f" ({self.target_year})")
+        if not self.base_year <= self.programme_from <= self.target_year:
+            raise ValueError(f"`programme_from` ({self.programme_from}) must lie between"
+                             f" `base_year` ({self.base_year}) and `target_year`"
+                             f" ({self.target_year})")
+        return self
+
+
+class Awards(_Strict):
+    """亩均效益领跑者 (targets.md §3)."""
+
+    leaders_per_group: Whole = Field(ge=1)
+
+
+class LandRules(_Strict):
+    """The ``land:`` section (land.md): the idle-land fee and the 标准地 review's penalties."""
+
+    idle_fee_share: Number = Field(ge=0, le=1)
+    tax_penalty_multiplier: Number = Field(ge=0)
+    investment_penalty_multiplier: Number = Field(ge=0)
+    plot_ratio_penalty_multiplier: Number = Field(ge=0)
 
 
 class Policy(_Strict):
@@ -220,6 +312,9 @@ class Policy(_Strict):
     low_efficiency: LowEfficiency
     pricing: Pricing
     notice_days: Whole = Field(ge=0)
+    targets: Targets
+    awards: Awards
+    land: LandRules
     projects: Projects
 
     @field_validator("groups")
@@ -339,9 +434,25 @@ class LoadedPolicy:
         return policy_hash(self.policy)
 
 
+#: sections added after runs were first recorded with their policy hash: such a section counts in
+#: the hash only when it differs from the template's, so every earlier policy keeps the hash its
+#: runs recorded (and ``verify`` of those runs still passes)
+LATER_SECTIONS = ("land",)
+
+
+@functools.cache
+def _default_sections() -> dict[str, Any]:
+    data = Policy.model_validate(_defaults()).model_dump(mode="json", by_alias=True)
+    return {key: data[key] for key in LATER_SECTIONS}
+
+
 def policy_hash(policy: Policy) -> str:
+    data = policy.model_dump(mode="json", by_alias=True)
+    for key, default in _default_sections().items():
+        if data.get(key) == default:
+            del data[key]
     canonical = json.dumps(
-        policy.model_dump(mode="json", by_alias=True),
+        data,
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),

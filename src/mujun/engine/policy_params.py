@@ -21,6 +21,7 @@ from mujun.engine.labels import BONUS_ZH, indicator_unit
 from mujun.engine.policy import ClassRates, Policy
 from mujun.engine.policy_errors import unwrap
 from mujun.engine.projects.stages import STAGE_NAMES
+from mujun.engine.targets.meta import TALENT_ZH
 from mujun.engine.texts import N_
 
 #: how a key path writes the keys of a mapping whose keys the county chooses
@@ -182,6 +183,63 @@ PARAMS: dict[str, Param] = {
                                   "days", "项目在某一阶段停留超过此天数即为滞后；未列出的阶段不限",
                                   "a project longer in a stage than this is behind (滞后); "
                                   "a stage left out has no limit"),
+    "targets.base_year": _p("基准年", "Base year", "年", "year",
+                            "五个翻番以此年度数值的两倍为目标",
+                            "五个翻番: each goal is twice this year's value"),
+    "targets.target_year": _p("目标年", "Target year", "年", "year", "各项目标的完成年度",
+                              "the year the goals are for"),
+    "targets.programme_from": _p("累计起始年", "Counting from", "年", "year",
+                                 "百亿投资、千名人才、万亩平台、亿元惠企自此年 1 月 1 日起累计",
+                                 "investment, talent, land and benefits count from 1 January of "
+                                 "this year"),
+    "targets.pillar_industries": _p("支柱产业行业代码", "Pillar industries", "", "",
+                                    "一个支柱产业所含的国民经济行业大类（或更细的代码前缀）",
+                                    "GB/T 4754 major classes (or longer code prefixes) of the "
+                                    "pillar industry"),
+    "targets.goals.pillar_revenue_wan": _p("支柱产业营业收入目标", "Pillar industry goal", "万元",
+                                           "10k yuan",
+                                           "一个支柱产业：支柱行业企业营业收入之和的目标",
+                                           "goal for the pillar industries' revenue"),
+    "targets.goals.satisfaction": _p("三服务满意度目标", "Satisfaction goal", "分", "points",
+                                     "十分满意：三服务诉求办结评分（1–10）平均值的目标",
+                                     "goal for the mean rating (1–10) of closed service requests"),
+    "targets.goals.investment_wan": _p("工业投资落地目标", "Investment landed goal", "万元",
+                                       "10k yuan",
+                                       "百亿工业投资落地：开工及以后阶段项目实际投资之和的目标",
+                                       "goal for the actual investment of projects under "
+                                       "construction or later"),
+    "targets.goals.talent": _p("人才引育目标", "Talent goal", "人", "people",
+                               "千名优秀人才：累计引育人才人数的目标",
+                               "goal for the people recruited since the programme began"),
+    "targets.goals.land_mu": _p("产业平台目标", "Platform land goal", "亩", "mu",
+                                "万亩产业平台：处置完成面积与新供标准地面积累计之和的目标",
+                                "goal for land freed by disposal plus 标准地 acquired"),
+    "targets.goals.benefit_wan": _p("政策惠企目标", "Policy benefit goal", "万元", "10k yuan",
+                                    "亿元政策惠企：城镇土地使用税减免与奖补兑现累计之和的目标",
+                                    "goal for land-use tax reductions plus incentives paid"),
+    "targets.six_hundred": _p("六百工程人才类别", "六百工程 categories", "", "",
+                              "六百工程的六类人才，每类目标 100 人",
+                              "the six talent categories of 六百工程, 100 people each"),
+    "awards.leaders_per_group": _p("领跑者名额", "Leaders per group", "家", "enterprises",
+                                   "亩均效益领跑者：每组评为 A 档且未被否决的得分最高企业数",
+                                   "亩均效益领跑者: the best-scoring class-A enterprises named "
+                                   "per group"),
+    "land.idle_fee_share": _p(
+        "土地闲置费比例", "Idle-land fee share", "比例", "share",
+        "闲置满一年的地块按出让价款的该比例征收土地闲置费",
+        "share of the land price charged as the idle-land fee after a year idle"),
+    "land.tax_penalty_multiplier": _p(
+        "亩均税收违约金系数", "Tax shortfall penalty multiplier", "倍", "times",
+        "亩均税收未达承诺：违约金 = 系数 × 差额（万元/亩）× 地块亩数",
+        "tax per mu short of the commitment: penalty = this × shortfall × the parcel's mu"),
+    "land.investment_penalty_multiplier": _p(
+        "投资强度违约金系数", "Investment shortfall penalty multiplier", "倍", "times",
+        "投资强度未达承诺：违约金 = 出让价款 × 差额比例 × 系数",
+        "investment intensity short: penalty = land price × shortfall share × this"),
+    "land.plot_ratio_penalty_multiplier": _p(
+        "容积率违约金系数", "Plot ratio shortfall penalty multiplier", "倍", "times",
+        "容积率未达承诺：违约金 = 出让价款 × 差额比例 × 系数",
+        "plot ratio short: penalty = land price × shortfall share × this"),
 }
 
 
@@ -221,6 +279,8 @@ def _field(name: str) -> str:
 
 
 def _num(value: float) -> str:
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))  # 1000000, not 1e+06
     return f"{value:g}"
 
 
@@ -237,8 +297,10 @@ def _parts(key: str, value: Any) -> tuple[Part, ...]:
         return ((_field(value), ""),)
     if isinstance(value, str) and value in _WORD_ZH:
         return ((_WORD_ZH[value], ""),)
+    if isinstance(value, list) and key == "targets.pillar_industries":
+        return tuple(("", str(v)) for v in value)
     if isinstance(value, list):
-        return tuple((_INCIDENT_ZH.get(v, str(v)), "") for v in value)
+        return tuple((_INCIDENT_ZH.get(v, TALENT_ZH.get(v, str(v))), "") for v in value)
     if isinstance(value, dict):
         labels = {**BONUS_ZH, **_INCIDENT_ZH, **STAGE_NAMES, "min_peers": _MIN_PEERS}
         out: list[Part] = []
@@ -247,6 +309,11 @@ def _parts(key: str, value: Any) -> tuple[Part, ...]:
             out.append((labels.get(k, inner[0] if not inner[1] else k), inner[1]))
         return tuple(out)
     return ((str(value), ""),) if key != "name" else (("", str(value)),)
+
+
+#: the top-level keys that hold a section of keys
+_SECTIONS = ("years", "scope", "benchmark", "adjustments", "low_efficiency", "pricing", "targets",
+             "awards", "land", "projects")
 
 
 def _rows_of(data: dict[str, Any], policy: Policy) -> list[ParamRow]:
@@ -264,10 +331,14 @@ def _rows_of(data: dict[str, Any], policy: Policy) -> list[ParamRow]:
     for top, value in data.items():
         if top == "groups":
             continue
-        if isinstance(value, dict) and top in ("years", "scope", "benchmark", "adjustments",
-                                               "low_efficiency", "pricing", "projects"):
+        if isinstance(value, dict) and top in _SECTIONS:
             for sub, v in value.items():
-                add(f"{top}.{sub}", f"{top}.{sub}", v)
+                path = f"{top}.{sub}"
+                if isinstance(v, dict) and path not in PARAMS:  # a sub-section: targets.goals
+                    for leaf, w in v.items():
+                        add(f"{path}.{leaf}", f"{path}.{leaf}", w)
+                else:
+                    add(path, path, v)
         else:
             add(top, top, value)
     for group, g in data["groups"].items():

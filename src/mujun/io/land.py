@@ -1,10 +1,12 @@
-"""The land files (platform.md module 1): parcels (GeoJSON), leases and 标准地 commitments.
+"""The land files (land.md §1, §3; platform.md module 1): parcels, leases and 标准地 commitments.
 
-``parcels.geojson`` is a FeatureCollection; each feature's ``properties`` are checked like the cells
-of a table (the problem's ``line`` is the feature number, its ``column`` the property) and its
-geometry must be a Polygon or MultiPolygon of closed rings (at least four positions, the last equal
-to the first) within WGS 84 bounds. ``leases.csv`` and ``standard_land.csv`` name parcels by
-``parcel_id``, which must be in the parcels file. Columns: docs/input-files.md.
+Parcels come as a GeoJSON FeatureCollection (each feature's ``properties`` checked like the cells
+of a table: the problem's ``line`` is the feature's 1-based position, its ``column`` the property)
+or as a CSV/XLSX table; English keys or the Chinese headers of land.md §1. A GeoJSON geometry must
+be a Polygon or MultiPolygon of closed rings (at least four positions, the last equal to the
+first) within WGS 84 bounds; a table's parcels have no geometry. ``leases.csv`` and
+``standard_land.csv`` name parcels by ``parcel_id``, which must be in the parcels file. Columns:
+docs/input-files.md and docs/land.md.
 """
 
 from __future__ import annotations
@@ -19,21 +21,29 @@ from typing import Any
 
 import polars as pl
 
+from mujun.engine.land import Commitment, Parcel
 from mujun.io.problems import InputError, Problem, sort_problems
 from mujun.io.readers import read_bytes
 from mujun.io.records import Checked, Column, FileRecords, Record, check_cells, read_records
 
+#: 延迟动工原因 as written -> the cause kept (land.md §1)
+DELAY_CAUSE_CHOICES = {"government": "government", "force_majeure": "force_majeure",
+                       "政府原因": "government", "不可抗力": "force_majeure"}
+
 PARCEL_COLUMNS = (
     Column("parcel_id", "地块编号", required=True, unique=True),
-    Column("area_m2", "面积（平方米）", "number", required=True, positive=True),
-    Column("owner_uscc", "用地企业统一社会信用代码", "uscc"),
-    Column("use", "用途"),
-    Column("town", "乡镇街道"),
     Column("zone", "园区"),
-    Column("standard_land", "标准地", "bool"),
-    Column("acquired", "取得日期", "date"),
-    Column("agreed_start", "约定开工日期", "date"),
-    Column("construction_start", "实际开工日期", "date"),
+    Column("town", "乡镇街道"),
+    Column("owner_uscc", "受让企业统一社会信用代码", "uscc"),
+    Column("area_m2", "出让面积(平方米)", "number", required=True, positive=True),
+    Column("use", "用途"),
+    Column("acquired", "出让日期", "date"),
+    Column("agreed_start", "约定动工日期", "date"),
+    Column("construction_start", "实际动工日期", "date"),
+    Column("standard_land", "是否标准地", "bool"),
+    Column("land_price_wan", "出让价款(万元)", "number"),
+    Column("floor_area_m2", "总建筑面积(平方米)", "number"),
+    Column("delay_cause", "延迟动工原因", choices=DELAY_CAUSE_CHOICES),
 )
 LEASE_COLUMNS = (
     Column("parcel_id", "地块编号", required=True),
@@ -45,40 +55,38 @@ LEASE_COLUMNS = (
 )
 STANDARD_LAND_COLUMNS = (
     Column("parcel_id", "地块编号", required=True, unique=True),
-    Column("owner_uscc", "用地企业统一社会信用代码", "uscc"),
-    Column("investment_intensity_wan_per_mu", "投资强度（万元/亩）", "number"),
+    Column("owner_uscc", "受让企业统一社会信用代码", "uscc"),
+    Column("investment_intensity_wan_per_mu", "投资强度(万元/亩)", "number"),
     Column("plot_ratio", "容积率", "number"),
-    Column("tax_per_mu_wan", "亩均税收（万元/亩）", "number"),
-    Column("energy_per_va_tce", "单位增加值能耗（吨标准煤/万元）", "number"),
-    Column("years_to_attainment", "达产年限", "int"),
+    Column("tax_per_mu_wan", "亩均税收(万元/亩)", "number"),
+    Column("energy_per_va_tce", "单位增加值能耗(吨标准煤/万元)", "number"),
+    Column("years_to_attainment", "达产年限(年)", "int"),
     Column("penalty_note", "违约责任"),
 )
 
 _GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
+_GEOJSON_SUFFIXES = (".geojson", ".json")
 UNKNOWN_PARCEL = "地块编号不在地块文件中 (parcel not in the parcels file)"
 
 
 @dataclass(frozen=True)
 class ParcelRecord:
-    feature: int
-    parcel_code: str
-    area_m2: float
-    owner_uscc: str | None
-    use: str | None
-    town: str | None
-    zone: str | None
-    standard_land: bool
-    acquired_on: date | None
-    agreed_construction_start: date | None
-    construction_started_on: date | None
-    #: the GeoJSON geometry as found (checked)
-    geometry: dict[str, Any]
+    """A parcel read: its line (a GeoJSON feature's position), the record and its geometry."""
+
+    line: int
+    parcel: Parcel
+    #: the GeoJSON geometry as found (checked); None for a parcel from a table
+    geometry: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
 class ParcelInput(FileRecords[ParcelRecord]):
-    #: every parcel id in the file, of kept and refused features alike (what other files may name)
+    #: every parcel id in the file, of kept and refused rows alike (what other files may name)
     codes: frozenset[str] = frozenset()
+
+    @property
+    def parcels(self) -> list[Parcel]:
+        return [r.parcel for r in self.records]
 
 
 @dataclass(frozen=True)
@@ -95,20 +103,24 @@ class LeaseRecord:
 @dataclass(frozen=True)
 class CommitmentRecord:
     line: int
-    parcel_code: str
-    investment_wan_per_mu: float | None
-    plot_ratio: float | None
-    tax_wan_per_mu: float | None
-    energy_tce_per_wan: float | None
-    review_after_years: int | None
-    penalty: str | None
+    commitment: Commitment
 
 
 # --- parcels ----------------------------------------------------------------------------------
 
 
 def read_parcels(path: str | Path) -> ParcelInput:
-    """Read a parcels GeoJSON file; :class:`InputError` when it is not a FeatureCollection."""
+    """Read a parcels file: GeoJSON (``.geojson``/``.json``) or a CSV/XLSX table.
+
+    :class:`InputError` when it cannot be read at all (not a FeatureCollection, not a table, a
+    required column missing)."""
+    if Path(path).suffix.lower() in _GEOJSON_SUFFIXES:
+        return _read_geojson(path)
+    checked = read_records(path, PARCEL_COLUMNS)
+    return _parcel_input(checked, {}, frozenset(c for c in checked.texts["parcel_id"] if c))
+
+
+def _read_geojson(path: str | Path) -> ParcelInput:
     file = str(path)
     features = _features(read_bytes(Path(path), file), file)
     props = [_properties(f) for f in features]
@@ -118,12 +130,20 @@ def read_parcels(path: str | Path) -> ParcelInput:
     cells = {c.key: pl.Series(c.key, [_cell(p.get(c.key)) for p in props], dtype=pl.String)
              for c in PARCEL_COLUMNS}
     checked = check_cells(file, cells, {}, numbers, PARCEL_COLUMNS,
-                          refused={p.line for p in geometry_problems if p.line is not None},
-                          unit="feature")
-    records = [_parcel(r, features[r.line - 1]) for r in checked.records]
-    codes = frozenset(c for c in cells["parcel_id"].str.strip_chars().to_list() if c)
-    return ParcelInput(file, records, sort_problems([*geometry_problems, *checked.problems]),
-                       len(features), codes)
+                          refused={p.line for p in geometry_problems if p.line is not None})
+    checked = Checked(file, checked.records, sort_problems([*geometry_problems,
+                                                            *checked.problems]),
+                      len(features), texts=checked.texts)
+    geometries = {n: f["geometry"] for n, f in zip(numbers, features, strict=True)
+                  if isinstance(f, dict)}
+    return _parcel_input(checked, geometries,
+                         frozenset(c for c in checked.texts["parcel_id"] if c))
+
+
+def _parcel_input(checked: Checked, geometries: dict[int, Any],
+                  codes: frozenset[str]) -> ParcelInput:
+    records = [ParcelRecord(r.line, _parcel(r), geometries.get(r.line)) for r in checked.records]
+    return ParcelInput(checked.file, records, checked.problems, checked.rows_read, codes)
 
 
 def _features(data: bytes, file: str) -> list[Any]:
@@ -159,24 +179,23 @@ def _cell(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _parcel(r: Record, feature: dict[str, Any]) -> ParcelRecord:
+def _parcel(r: Record) -> Parcel:
     v = r.values
-    return ParcelRecord(
-        feature=r.line, parcel_code=v["parcel_id"], area_m2=v["area_m2"],
-        owner_uscc=v["owner_uscc"], use=v["use"], town=v["town"], zone=v["zone"],
-        standard_land=v["standard_land"], acquired_on=v["acquired"],
-        agreed_construction_start=v["agreed_start"],
-        construction_started_on=v["construction_start"], geometry=feature["geometry"],
+    return Parcel(
+        parcel_id=v["parcel_id"], area_m2=v["area_m2"], owner_uscc=v["owner_uscc"],
+        zone=v["zone"], town=v["town"], use=v["use"], acquired=v["acquired"],
+        agreed_start=v["agreed_start"], construction_start=v["construction_start"],
+        standard_land=v["standard_land"], land_price_wan=v["land_price_wan"],
+        floor_area_m2=v["floor_area_m2"], delay_cause=v["delay_cause"],
     )
 
 
 def _geometry_problem(file: str, number: int, feature: Any) -> Problem | None:
     def problem(value: str | None, reason: str) -> Problem:
-        return Problem(file, number, "geometry", value, reason, unit="feature")
+        return Problem(file, number, "geometry", value, reason)
 
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        return Problem(file, number, None, None, "不是 GeoJSON Feature (not a GeoJSON Feature)",
-                       unit="feature")
+        return Problem(file, number, None, None, "不是 GeoJSON Feature (not a GeoJSON Feature)")
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict):
         return problem(None, "没有几何图形 (no geometry)")
@@ -248,18 +267,20 @@ def read_leases(path: str | Path, *, parcels: Collection[str]) -> FileRecords[Le
 def read_standard_land(
     path: str | Path, *, parcels: Collection[str]
 ) -> FileRecords[CommitmentRecord]:
-    """Read the 标准地 commitments, one per parcel in ``parcels``."""
+    """Read the 标准地 commitments (land.md §3), one per parcel in ``parcels``; a repeated or
+    unknown ``parcel_id`` is a row error."""
     checked = read_records(path, STANDARD_LAND_COLUMNS)
     kept, problems = _cross_check(checked, [
         ("parcel_id", lambda v: v["parcel_id"] not in parcels, UNKNOWN_PARCEL),
     ])
-    records = [CommitmentRecord(
-        line=r.line, parcel_code=r.values["parcel_id"],
-        investment_wan_per_mu=r.values["investment_intensity_wan_per_mu"],
-        plot_ratio=r.values["plot_ratio"], tax_wan_per_mu=r.values["tax_per_mu_wan"],
-        energy_tce_per_wan=r.values["energy_per_va_tce"],
-        review_after_years=r.values["years_to_attainment"], penalty=r.values["penalty_note"],
-    ) for r in kept]
+    records = [CommitmentRecord(r.line, Commitment(
+        parcel_id=r.values["parcel_id"], owner_uscc=r.values["owner_uscc"],
+        investment_intensity_wan_per_mu=r.values["investment_intensity_wan_per_mu"],
+        plot_ratio=r.values["plot_ratio"], tax_per_mu_wan=r.values["tax_per_mu_wan"],
+        energy_per_va_tce=r.values["energy_per_va_tce"],
+        years_to_attainment=r.values["years_to_attainment"],
+        penalty_note=r.values["penalty_note"],
+    )) for r in kept]
     return FileRecords(checked.file, records, problems, checked.rows_read)
 
 

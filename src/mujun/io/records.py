@@ -81,6 +81,8 @@ class FileRecords(HasProblems, Generic[T]):
 class Checked(FileRecords[Record]):
     #: each column's header as written in the file, by key
     labels: Mapping[str, str] = field(default_factory=dict)
+    #: each column's cells as trimmed text (None when empty), of every row, refused ones too
+    texts: Mapping[str, list[str | None]] = field(default_factory=dict)
 
 
 def column_index(columns: Sequence[Column]) -> dict[str, str]:
@@ -104,7 +106,7 @@ def read_records(path: str | Path, columns: Sequence[Column]) -> Checked:
     checked = check_cells(raw.file, cells, labels, raw.lines.to_list(), columns, refused=refused)
     return Checked(raw.file, checked.records,
                    sort_problems([*raw.problems, *mapped.problems, *checked.problems]),
-                   checked.rows_read, labels)
+                   checked.rows_read, labels, checked.texts)
 
 
 def check_cells(
@@ -118,6 +120,7 @@ def check_cells(
     feature number) of each row; rows on ``refused`` lines are left out without a new problem."""
     problems: list[Problem] = []
     values: dict[str, list[Any]] = {}
+    texts: dict[str, list[str | None]] = {}
     bad_lines = set(refused)
     for column in columns:
         series = cells.get(column.key)
@@ -125,8 +128,8 @@ def check_cells(
             series = pl.Series(column.key, [None] * len(lines), dtype=pl.String)
         label = labels.get(column.key, column.key)
         typed, reasons = _check_column(column, series.rename(column.key))
-        texts = series.to_list()
-        for line, text, reason in zip(lines, texts, reasons, strict=True):
+        texts[column.key] = parse_text(series).to_list()
+        for line, text, reason in zip(lines, series.to_list(), reasons, strict=True):
             if reason is not None:
                 problems.append(Problem(file, line, label, text, reason, unit=unit))
                 bad_lines.add(line)
@@ -135,7 +138,7 @@ def check_cells(
         Record(line, {key: vals[i] for key, vals in values.items()})
         for i, line in enumerate(lines) if line not in bad_lines
     ]
-    return Checked(file, records, sort_problems(problems), len(lines))
+    return Checked(file, records, sort_problems(problems), len(lines), texts=texts)
 
 
 def _check_column(column: Column, cells: pl.Series) -> tuple[list[Any], list[str | None]]:

@@ -3,10 +3,11 @@
 | role | reaches |
 |---|---|
 | admin | everything (the only one to manage users) |
-| clerk | its department's templates and imports (no enterprise data) |
-| officer | enterprises of its town or park (lists, portraits, low-efficiency land) |
-| enterprise | its own enterprise only |
-| leader | the cockpit and other aggregates, read-only |
+| clerk | its department's templates, imports and 三服务 requests (no other enterprise data) |
+| officer | enterprises of its town or park (lists, portraits, low-efficiency land, requests);
+  the disposal cases and candidates there, which it opens and works on |
+| enterprise | its own enterprise only (its appeals, its requests and their ratings) |
+| leader | the cockpit and other aggregates (the requests' statistics), disposal cases: read-only |
 
 A request outside a role's reach raises ``PermissionDenied`` (403); asking for one enterprise the
 user may not see raises ``NotFound`` (404), so nobody learns whether it exists.
@@ -15,11 +16,13 @@ user may not see raises ``NotFound`` (404), so nobody learns whether it exists.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from mujun.engine.texts import N_
+from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import NotFound, PermissionDenied
 from mujun.store.models import Enterprise, Role, User
 
@@ -35,14 +38,27 @@ class Action(StrEnum):
     POLICIES_VIEW = "policies.view"
     POLICIES_MANAGE = "policies.manage"
     USERS = "users.manage"  # accounts: list, add, change, reset a password, disable
+    CASES_VIEW = "cases.view"  # disposal candidates and cases (处置项目), filtered by scope
+    CASES_MANAGE = "cases.manage"  # open, work on, complete, cancel and correct cases
+    REQUESTS_VIEW = "requests.view"  # 三服务 requests in scope (docs/programmes.md)
+    REQUESTS_SUBMIT = "requests.submit"  # an enterprise's own request and its rating
+    REQUESTS_HANDLE = "requests.handle"  # accept, note, close: the responsible department
+    REQUESTS_STATS = "requests.stats"  # the per-department statistics
+    PROGRAMMES = "programmes.view"  # talent, 股改上市, payments, safety award (services/programmes)
+    PROGRAMMES_MANAGE = "programmes.manage"  # record and import them
 
 
 _ALLOWED: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW}),
-    Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW}),
-    Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW}),
-    Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW}),
+    Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW, Action.REQUESTS_VIEW,
+                           Action.REQUESTS_HANDLE, Action.REQUESTS_STATS}),
+    Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW,
+                             Action.CASES_VIEW, Action.CASES_MANAGE, Action.REQUESTS_VIEW,
+                             Action.PROGRAMMES}),
+    Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW,
+                                Action.REQUESTS_VIEW, Action.REQUESTS_SUBMIT, Action.PROGRAMMES}),
+    Role.LEADER: frozenset({Action.COCKPIT, Action.POLICIES_VIEW, Action.CASES_VIEW,
+                            Action.REQUESTS_STATS, Action.PROGRAMMES}),
 }
 
 
@@ -61,15 +77,26 @@ def enterprise_scope(user: User) -> ColumnElement[bool]:
     if user.role == Role.ADMIN:
         return true()
     if user.role == Role.OFFICER:
-        terms = []
-        if user.town:
-            terms.append(Enterprise.town == user.town)
-        if user.park:
-            terms.append(Enterprise.park == user.park)
-        return or_(*terms) if terms else false()
+        return officer_place(user, Enterprise.town, Enterprise.park)
     if user.role == Role.ENTERPRISE and user.uscc:
         return Enterprise.uscc == user.uscc
     return false()
+
+
+def officer_place(user: User, town: Any, park: Any) -> ColumnElement[bool]:
+    """A WHERE clause selecting rows placed in the officer's town or park (``town`` and ``park``
+    are the rows' columns)."""
+    terms = []
+    if user.town:
+        terms.append(town == user.town)
+    if user.park:
+        terms.append(park == user.park)
+    return or_(*terms) if terms else false()
+
+
+def in_officer_place(user: User, town: str | None, park: str | None) -> bool:
+    """``officer_place`` for one row's town and park."""
+    return bool((user.town and town == user.town) or (user.park and park == user.park))
 
 
 def may_see_enterprise(user: User, enterprise: Enterprise) -> bool:
@@ -78,8 +105,7 @@ def may_see_enterprise(user: User, enterprise: Enterprise) -> bool:
     if user.role == Role.ADMIN:
         return True
     if user.role == Role.OFFICER:
-        return bool((user.town and enterprise.town == user.town)
-                    or (user.park and enterprise.park == user.park))
+        return in_officer_place(user, enterprise.town, enterprise.park)
     return user.role == Role.ENTERPRISE and enterprise.uscc == user.uscc
 
 
@@ -95,6 +121,8 @@ def visible_enterprise(*, session: Session, user: User, uscc: str) -> Enterprise
 
 def may_import_department(user: User, department: str) -> bool:
     if not allowed(user, Action.IMPORTS):
+        return False
+    if department not in DEPARTMENTS or not DEPARTMENTS[department].imports:
         return False
     return user.role == Role.ADMIN or user.department == department
 

@@ -24,7 +24,8 @@ from mujun.engine.texts import N_
 from mujun.io.number_formats import m2_to_mu
 from mujun.services.access import Action, require
 from mujun.services.industries import industry_label
-from mujun.services.land_status import idle_status
+from mujun.services.land.case_stats import DisposalSummary, disposal_summary
+from mujun.services.land_status import flagged_status
 from mujun.services.published import RunRef, published_runs
 from mujun.services.snapshot import Snapshot
 from mujun.store.models import (
@@ -117,6 +118,8 @@ class CockpitPublic(BaseModel):
     low_efficiency: LowEfficiency
     top: list[RankRow]
     bottom: list[RankRow]
+    #: 腾笼换鸟 disposal cases (not cached: cases change without a run or an import)
+    disposal: DisposalSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -277,11 +280,15 @@ def _rank_rows(rows: list[_Row], towns: dict[str, str | None], best: bool) -> li
                     score=r.score, rank=r.rank, klass=r.klass) for r in ranked[:TOP_N]]
 
 
-def cockpit(*, session: Session, actor: User, year: int | None = None) -> CockpitPublic:
-    """The cockpit of ``year`` (default: the latest published year)."""
+def cockpit(*, session: Session, actor: User, year: int | None = None,
+            today: date | None = None) -> CockpitPublic:
+    """The cockpit of ``year`` (default: the latest published year); disposal cases as of
+    ``today``."""
     require(actor, Action.COCKPIT)
     key = ("cockpit", year, data_version(session))
-    return _cached(session, key, lambda: _compute(session, year))
+    data: CockpitPublic = _cached(session, key, lambda: _compute(session, year))
+    disposal = disposal_summary(session=session, actor=actor, today=today or date.today())
+    return data.model_copy(update={"disposal": disposal})
 
 
 def _compute(session: Session, year: int | None) -> CockpitPublic:
@@ -338,23 +345,20 @@ def parcel_map(*, session: Session, actor: User, year: int | None = None,
         by_uscc = {r.uscc: r for r in run_rows(session, run)} if run else {}
         owners = {i: u for i, u in session.execute(select(Enterprise.id, Enterprise.uscc))}
         features = []
-        query = select(Parcel.parcel_code, Parcel.area_m2, Parcel.owner_id, Parcel.town,
-                       Parcel.zone, Parcel.geometry, Parcel.agreed_construction_start,
-                       Parcel.construction_started_on).where(Parcel.geometry.is_not(None)) \
-            .order_by(Parcel.parcel_code)
-        for code, area, owner_id, town, zone, geometry, agreed, started in session.execute(query):
-            uscc = owners.get(owner_id) if owner_id is not None else None
+        query = select(Parcel).where(Parcel.geometry.is_not(None)).order_by(Parcel.parcel_code)
+        for parcel in session.scalars(query):
+            uscc = owners.get(parcel.owner_id) if parcel.owner_id is not None else None
             row = by_uscc.get(uscc) if uscc else None
             features.append({
                 "type": "Feature",
-                "geometry": geometry,
+                "geometry": parcel.geometry,
                 "properties": {
-                    "parcel": code, "area_m2": area, "area_mu": m2_to_mu(area),
-                    "town": town, "zone": zone,
-                    "owner_uscc": uscc, "owner": row.name if row else None,
+                    "parcel": parcel.parcel_code, "area_m2": parcel.area_m2,
+                    "area_mu": m2_to_mu(parcel.area_m2), "town": parcel.town,
+                    "zone": parcel.zone, "owner_uscc": uscc, "owner": row.name if row else None,
                     "class": row.klass if row and row.group else None,
                     "low_efficiency": bool(row and row.low),
-                    "status": idle_status(agreed_start=agreed, started_on=started, today=today),
+                    "status": flagged_status(parcel, owner_uscc=uscc, today=today),
                 },
             })
         return ParcelMap(year=y, features=features)

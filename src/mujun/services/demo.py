@@ -21,12 +21,17 @@ from mujun.io.county_figures import read_industrial_investment
 from mujun.io.land import read_leases, read_parcels, read_standard_land
 from mujun.io.problems import HasProblems, InputError
 from mujun.io.registry import read_registry
+from mujun.io.service_requests import read_service_requests
 from mujun.services import appeals, audit, runs
 from mujun.services.county import set_county_figure
 from mujun.services.departments import DEPARTMENTS
 from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
+from mujun.services.land.demo_cases import load_demo_cases
+from mujun.services.land.demo_reviews import load_demo_reviews
 from mujun.services.policies.stored import store_policy
+from mujun.services.programmes.demo import load_programmes
+from mujun.services.programmes.demo_requests import load_requests
 from mujun.services.projects.demo import load_projects
 from mujun.store.models import (
     AuditRecord,
@@ -97,12 +102,15 @@ def load_land(*, session: Session, actor: User | None, folder: Path) -> int:
                            folder / "standard_land.csv")
     ids = {uscc: id_ for uscc, id_ in session.execute(select(Enterprise.uscc, Enterprise.id))}
     parcels: dict[str, Parcel] = {}
-    for p in parcels_in.records:
+    for record in parcels_in.records:
+        p = record.parcel
         parcel = Parcel(
-            parcel_code=p.parcel_code, area_m2=p.area_m2, owner_id=ids.get(p.owner_uscc or ""),
+            parcel_code=p.parcel_id, area_m2=p.area_m2, owner_id=ids.get(p.owner_uscc or ""),
             use=p.use, town=p.town, zone=p.zone, standard_land=p.standard_land,
-            acquired_on=p.acquired_on, agreed_construction_start=p.agreed_construction_start,
-            construction_started_on=p.construction_started_on, geometry=p.geometry, version=1,
+            acquired_on=p.acquired, agreed_construction_start=p.agreed_start,
+            construction_started_on=p.construction_start, land_price_wan=p.land_price_wan,
+            floor_area_m2=p.floor_area_m2, delay_cause=p.delay_cause, geometry=record.geometry,
+            version=1,
         )
         parcels[parcel.parcel_code] = parcel
         session.add(parcel)
@@ -112,12 +120,12 @@ def load_land(*, session: Session, actor: User | None, folder: Path) -> int:
                           lessor_id=ids.get(ls.lessor_uscc or ""),
                           lessee_id=ids.get(ls.lessee_uscc or ""), area_m2=ls.area_m2,
                           start_on=ls.start_on, end_on=ls.end_on, version=1))
-    for c in commitments_in.records:
+    for c in (r.commitment for r in commitments_in.records):
         session.add(StandardLandCommitment(
-            parcel_id=parcels[c.parcel_code].id, investment_wan_per_mu=c.investment_wan_per_mu,
-            plot_ratio=c.plot_ratio, tax_wan_per_mu=c.tax_wan_per_mu,
-            energy_tce_per_wan=c.energy_tce_per_wan, review_after_years=c.review_after_years,
-            penalty=c.penalty, version=1,
+            parcel_id=parcels[c.parcel_id].id,
+            investment_wan_per_mu=c.investment_intensity_wan_per_mu, plot_ratio=c.plot_ratio,
+            tax_wan_per_mu=c.tax_per_mu_wan, energy_tce_per_wan=c.energy_per_va_tce,
+            review_after_years=c.years_to_attainment, penalty=c.penalty_note, version=1,
         ))
     session.flush()
     audit.record(session=session, actor=actor, action="land.load", entity="parcel",
@@ -163,6 +171,7 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     load_land(session=session, actor=actor, folder=folder)
     load_county_figures(session=session, actor=actor, path=folder / "industrial_investment.csv")
     load_projects(session=session, actor=actor, path=folder / "projects.csv", year=YEARS[-1])
+    load_programmes(session=session, actor=actor, folder=folder)
     for year in YEARS:
         say(f"imports {year}")
         import_year(session=session, actor=actor, folder=folder, year=year)
@@ -192,6 +201,11 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
         appeals.resolve_appeal(session=session, actor=actor, appeal_id=filed[1].id, accept=False,
                                note="经自然资源局核实，租出面积已在租出用地中扣除，维持原结果。",
                                now=now - timedelta(hours=2))
+    load_requests(session=session, actor=actor, now=now,
+                  found=_read(read_service_requests, folder / "service_requests.csv"))
+    load_demo_cases(session=session, actor=actor)
+    say("达产复核 2024 and 2025")
+    load_demo_reviews(session=session, actor=actor, now=now)
     mark_demo_store(session=session, actor=actor)
 
 

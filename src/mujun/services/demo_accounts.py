@@ -12,20 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mujun.services import audit, users
 from mujun.services.demo import is_demo_store
+from mujun.services.demo_enterprise import demo_town, demo_uscc
 from mujun.services.departments import DEPARTMENTS
 from mujun.services.passwords import DEMO_PASSWORD
-from mujun.services.published import published_runs
 from mujun.services.schemas import UserCreate
-from mujun.store.models import Enterprise, Role, RunResult, User
+from mujun.store.models import Role, User
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "ensure_demo_accounts", "existing_demo_accounts",
            "login_page_accounts"]
-DEMO_USERNAMES = ("admin", "clerk-tax", "clerk-devreform", "officer", "enterprise", "leader")
+DEMO_USERNAMES = ("admin", "clerk-tax", "clerk-devreform", "clerk-finance", "clerk-econ",
+                  "officer", "enterprise", "leader")
 #: the demo leader leads the projects of this title (demo/projects.py LEADS)
 LEADER_TITLE = "县长"
 
@@ -84,20 +85,14 @@ def ensure_demo_accounts(*, session: Session, password: str = DEMO_PASSWORD) -> 
     admin = users.ensure_admin(session=session)
     if not admin.password_hash:
         _set_demo_password(session, admin, password)
-    town = session.scalar(select(Enterprise.town).where(Enterprise.town.is_not(None))
-                          .group_by(Enterprise.town).order_by(func.count().desc()).limit(1))
-    runs = published_runs(session)
-    uscc = None
-    if runs:
-        newest = runs[max(runs)]
-        uscc = session.scalar(select(RunResult.uscc).join(Enterprise,
-                                                          Enterprise.uscc == RunResult.uscc)
-                              .where(RunResult.run_id == newest.id, RunResult.group == "above",
-                                     Enterprise.town == town)
-                              .order_by(RunResult.row_no).limit(1))
+    town = demo_town(session)
+    uscc = demo_uscc(session, town)
     wanted: list[tuple[str, Role, dict[str, str | None], str]] = [
         ("clerk-tax", Role.CLERK, {"department": "tax"}, "税务局填报员"),
         ("clerk-devreform", Role.CLERK, {"department": "devreform"}, "发改/商务填报员"),
+        # 三服务 requests (docs/programmes.md): two of the handling departments
+        ("clerk-finance", Role.CLERK, {"department": "finance"}, "金融服务中心办理员"),
+        ("clerk-econ", Role.CLERK, {"department": "econ"}, "经信局办理员"),
         ("officer", Role.OFFICER, {"town": town}, f"{town}专员"),
         ("enterprise", Role.ENTERPRISE, {"uscc": uscc}, "企业用户"),
         ("leader", Role.LEADER, {"lead_title": LEADER_TITLE}, "县领导")]

@@ -13,6 +13,18 @@ overwritten. ``docs/store.md`` shows this table.
 | env | 生态环境 | emissions_t | env_major, env_penalty | no |
 | safety | 应急管理 | — | safety_major, safety_general | no |
 | devreform | 发改/商务 | — (its file is the investment projects, docs/projects.md) | — | no |
+
+Departments without fields or incident types import nothing: they handle 三服务2.0 requests
+(``docs/programmes.md``), as do the data departments land, power and env.
+
+| department | 部门 |
+|---|---|
+| hr | 人社 (人力资源和社会保障局) |
+| finance | 金融服务中心 |
+| service_center | 行政服务中心 |
+| econ | 经信 (经济和信息化局) |
+| housing | 住建 (住房和城乡建设局) |
+| education | 教育 |
 """
 
 from __future__ import annotations
@@ -34,6 +46,14 @@ class Department:
     incident_types: tuple[str, ...] = ()
     #: a row with a credit code not yet in the registry adds the enterprise
     creates_enterprises: bool = False
+    #: its file is the investment projects (services/projects/imports.py), not figures
+    projects: bool = False
+
+    @property
+    def imports(self) -> bool:
+        """Whether the department has an import (fields, incidents or the projects) — the others
+        only handle 三服务 requests."""
+        return bool(self.fields or self.incident_types or self.projects)
 
 
 DEPARTMENTS: dict[str, Department] = {
@@ -54,7 +74,14 @@ DEPARTMENTS: dict[str, Department] = {
         Department("env", N_("生态环境"), ("emissions_t",), ("env_major", "env_penalty")),
         Department("safety", N_("应急管理"), (), ("safety_major", "safety_general")),
         # keeps the investment projects (招商/重大项目): its file is services/projects/imports.py's
-        Department("devreform", N_("发改/商务"), ()),
+        Department("devreform", N_("发改/商务"), (), projects=True),
+        # the departments of 三服务 requests only
+        Department("hr", N_("人社"), ()),
+        Department("finance", N_("金融服务中心"), ()),
+        Department("service_center", N_("行政服务中心"), ()),
+        Department("econ", N_("经信"), ()),
+        Department("housing", N_("住建"), ()),
+        Department("education", N_("教育"), ()),
     )
 }
 
@@ -77,7 +104,7 @@ def department(code: str) -> Department:
 
 def write_department_template(path: str | Path, dept: Department, year: int | None = None) -> Path:
     """The department's import template: its figures and incidents, or (发改/商务) the projects."""
-    if dept.code == "devreform":
+    if dept.projects:
         return write_project_template(path)
     return write_template(path, department_zh=dept.name_zh, fields=dept.fields,
                           incident_types=dept.incident_types, year=year)

@@ -32,7 +32,6 @@ from mujun.io.problems import HasProblems, Problem
 from mujun.services import audit
 from mujun.services.departments import FIELD_OWNER, Department, department
 from mujun.services.errors import ConflictError, InvalidInput, PermissionDenied
-from mujun.services.projects.access import DEPARTMENT as PROJECTS_DEPARTMENT
 from mujun.services.users import may_import
 from mujun.services.values import Value, decode
 from mujun.store import bulk
@@ -140,7 +139,7 @@ def import_file(
         raise InvalidInput(N_("确认修改需要填写原因"))
     if reason is not None and len(reason) > 500:
         raise InvalidInput(N_("原因不能超过 500 个字符"))
-    if dept.code == PROJECTS_DEPARTMENT:
+    if dept.projects:
         # a project file, not figures (imported here so the page, the CLI and the demo share it;
         # the module needs ImportResult from this one)
         from mujun.services.projects.imports import import_projects

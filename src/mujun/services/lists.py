@@ -17,8 +17,16 @@ from mujun.engine.fields import M2_PER_MU
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.industries import industry_label
-from mujun.services.land_status import add_years, idle_status
-from mujun.services.list_query import ListQuery, Option, Page, list_rows, page_fields, sql_rows
+from mujun.services.land_status import flagged_status
+from mujun.services.list_query import (
+    ListQuery,
+    Option,
+    Page,
+    list_rows,
+    options,
+    page_fields,
+    sql_rows,
+)
 from mujun.services.published import RunRef, run_for_year
 from mujun.store.models import Enterprise, Parcel, RunResult, User
 
@@ -334,12 +342,56 @@ def _group(group: str) -> str | None:
     return None if group == EXEMPT else group
 
 
+class IdleQuery(ListQuery):
+    """The idle parcels' list (闲置地块): the largest first."""
+
+    SORTS: ClassVar[tuple[str, ...]] = ("area_mu", "parcel", "town", "zone", "agreed_start",
+                                        "status")
+    DEFAULT_SORT: ClassVar[str] = "-area_mu"
+
+    town: str | None = Field(default=None, max_length=64)
+    status: Literal["idle", "reclaimable"] | None = None
+
+
+class IdlePage(Page[IdleParcel]):
+    as_of: date
+    #: over everything the filters select, not only the page
+    area_mu: float
+    towns: list[Option]
+
+
+_IDLE_KEYS: dict[str, Any] = {
+    "area_mu": lambda p: p.area_m2,
+    "parcel": lambda p: p.parcel_code,
+    "town": lambda p: p.town,
+    "zone": lambda p: p.zone,
+    "agreed_start": lambda p: p.agreed_construction_start,
+    "status": lambda p: p.status,
+}
+
+
+def idle_parcels(*, session: Session, actor: User, filters: IdleQuery | None = None,
+                 today: date, paged: bool = True) -> IdlePage:
+    """The parcels idle or reclaimable on ``today`` that the actor may see, filtered, sorted
+    and paged (the /land page's totals count the same parcels)."""
+    access.require(actor, Action.LAND)
+    f = filters or IdleQuery()
+    every = _idle_parcels(session, actor, None, today)
+    chosen = [p for p in every if (not f.town or p.town == f.town)
+              and (not f.status or p.status == f.status)]
+    total, items = list_rows(chosen, f, _IDLE_KEYS, paged=paged)
+    return IdlePage(as_of=today, area_mu=sum(p.area_mu for p in chosen),
+                    towns=options(sorted({p.town for p in every if p.town})),
+                    items=items, **page_fields(f, total, paged))
+
+
 def _idle_parcels(session: Session, actor: User, town: str | None, today: date) -> list[IdleParcel]:
+    # a bound only (agreed start passed, not started by today); the rule has the last word
     query = select(Parcel, Enterprise.uscc, Enterprise.name) \
         .outerjoin(Enterprise, Enterprise.id == Parcel.owner_id) \
-        .where(Parcel.construction_started_on.is_(None),
-               Parcel.agreed_construction_start.is_not(None),
-               Parcel.agreed_construction_start < add_years(today, -1))
+        .where(Parcel.agreed_construction_start < today,
+               or_(Parcel.construction_started_on.is_(None),
+                   Parcel.construction_started_on > today))
     if actor.role != "admin":
         # beyond the admin, only parcels of enterprises in scope (reserve land is the county's)
         query = query.where(Parcel.owner_id.is_not(None), access.enterprise_scope(actor))
@@ -348,8 +400,8 @@ def _idle_parcels(session: Session, actor: User, town: str | None, today: date) 
     out = []
     for parcel, uscc, name in session.execute(query.order_by(Parcel.parcel_code)):
         agreed = parcel.agreed_construction_start
-        status = idle_status(agreed_start=agreed, started_on=None, today=today)
-        if status is None:  # the query's year is a bound; the rule has the last word
+        status = flagged_status(parcel, owner_uscc=uscc, today=today)
+        if status is None:
             continue
         out.append(IdleParcel(parcel_code=parcel.parcel_code, owner_uscc=uscc, owner=name,
                               town=parcel.town, zone=parcel.zone, area_m2=parcel.area_m2,

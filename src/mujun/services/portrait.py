@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from mujun.engine.explain import Explanation, IndicatorLine, render
 from mujun.services import access
 from mujun.services.industries import industry_label
-from mujun.services.land_status import idle_status
+from mujun.services.land_status import flagged_status
 from mujun.services.published import RunRef, published_runs
 from mujun.services.schemas import AppealPublic
 from mujun.services.snapshot import Snapshot
@@ -169,8 +169,7 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
     today = today or date.today()
     parcels = [
         ParcelBrief(parcel_code=p.parcel_code, area_m2=p.area_m2, town=p.town, zone=p.zone,
-                    idle=idle_status(agreed_start=p.agreed_construction_start,
-                                    started_on=p.construction_started_on, today=today) is not None)
+                    idle=flagged_status(p, owner_uscc=ent.uscc, today=today) is not None)
         for p in session.scalars(select(Parcel).where(Parcel.owner_id == ent.id)
                                  .order_by(Parcel.parcel_code))
     ]

@@ -1,5 +1,5 @@
-"""A refused user (the 用户管理 form, the API, ``mujun user``) in Chinese or in the page's
-language, each problem naming its field: ``用户名（username）：必须填写``."""
+"""A refused form (the 用户管理 form, the API, ``mujun user``; the 处置项目 forms) in Chinese or in
+the page's language, each problem naming its field: ``用户名（username）：必须填写``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ FIELD_LABELS = {
     "department": N_("部门"), "town": N_("乡镇街道"), "park": N_("园区"),
     "uscc": N_("企业信用代码"), "active": N_("状态"), "password": N_("密码"),
     "version": N_("版本"),
+    # the disposal case forms (处置项目)
+    "method": N_("处置方式"), "officer_id": N_("负责专员"), "target_date": N_("目标日期"),
+    "area_mu": N_("面积（亩）"), "completed_on": N_("办结日期"), "on": N_("日期"),
+    "text": N_("进展情况"), "reason": N_("理由"), "description": N_("情况说明"),
 }
 
 _MESSAGES = {
@@ -25,6 +29,11 @@ _MESSAGES = {
     "extra_forbidden": N_("不是可填写的项"),
     "bool_parsing": N_("应为是或否"),
     "int_parsing": N_("应为整数"),
+    "float_parsing": N_("应为数字"),
+    "date_parsing": N_("应为日期（如 2025-06-30）"),
+    "date_from_datetime_parsing": N_("应为日期（如 2025-06-30）"),
+    "greater_than": N_("须大于 %(gt)s"),
+    "less_than_equal": N_("不能大于 %(le)s"),
 }
 _FIELD_PROBLEM = N_("%(label)s（%(field)s）：%(problem)s")
 _SEPARATOR = N_("；")

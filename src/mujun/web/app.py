@@ -42,13 +42,17 @@ from mujun.web.request_errors import status_message, validation_message
 from mujun.web.routes import (
     auth,
     cockpit,
+    disposal,
     enterprises,
     imports,
     jobs,
     land,
+    land_reviews,
     policies,
+    programmes,
     projects,
     runs,
+    service_requests,
     users,
 )
 from mujun.web.settings import get_web_settings
@@ -185,8 +189,8 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, projects, runs, imports, jobs, policies,
-                   users):
+    for module in (auth, cockpit, enterprises, land, land_reviews, disposal, projects, runs,
+                   imports, jobs, policies, service_requests, programmes, users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():

@@ -54,6 +54,10 @@ EXPECTED: dict[str, list[Expect]] = {
     "/land": [Expect("#low-efficiency tbody tr:not(.total) td:first-child"),
               Expect("#low-efficiency tbody tr:not(.total) td:nth-child(6)", r"^[\d,]+\.\d\d$"),
               Expect("#total-mu", r"^[1-9][\d,.]* 亩$")],
+    "/land/reviews": [Expect("#reviews tbody tr[data-review] td:first-child", r"^\d{4}$")],
+    "/land/reviews/{id}": [Expect("#review-status"), Expect("#review-totals .kpi b", r"\d", 4)],
+    "/land/review-rows/{id}": [Expect("#row-status"),
+                               Expect("#row-measures tbody tr[data-measure]", r"\S", 4)],
     "/runs": [Expect("#runs tbody tr[data-run] td:first-child", r"^\d{4}")],
     "/runs/{id}": [Expect("#run-status"), Expect("#run-mix tbody tr", r"\d"),
                    Expect("#results table tbody tr td:first-child", rf"^{USCC}$")],
@@ -94,7 +98,8 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
 #: chosen; the names are the query parameters of the lists (services/lists.py, routes/runs.py)
 FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "industry_code": "行业",
                  "q": "企业名称", "status": "状态", "department": "部门", "role": "角色",
-                 "active": "状态", "stage": "阶段", "lead": "牵头领导", "behind": "滞后",
+                 "active": "状态", "review_status": "复核状态", "breach": "违约情形",
+                 "zone": "园区", "stage": "阶段", "lead": "牵头领导", "behind": "滞后",
                  "signed_year": "签约日期"}
 #: lists that state their length: (the element with the total, the table of the rows); a list
 #: showing fewer rows than its total must offer a pager

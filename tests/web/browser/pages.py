@@ -24,6 +24,7 @@ from mujun.services import (
     user_views,
 )
 from mujun.services.labels import LABELS
+from mujun.services.land import review_views
 from mujun.store.models import User
 
 #: a job's worker process starts from a forkserver that imports the modules first (seconds on a
@@ -157,6 +158,20 @@ def check_land(page: Any, session: Session, who: User) -> None:
     assert cells(page, "#low-efficiency")[-1][-2] == num(data.totals.land_mu)
     assert shown() == expected
     submit(page, "form.filters button[type=submit]")
+    assert shown() == expected
+
+
+def check_land_reviews(page: Any, session: Session, who: User) -> None:
+    """The reviews the role sees, with the counts of its rows; the filter form's defaults."""
+    found = review_views.reviews(session=session, actor=who, paged=False).items
+    expected = [[str(s.year), s.label, str(s.n_rows), str(s.n_breaches)] for s in found]
+
+    def shown() -> list[list[str]]:
+        return [[row[0], row[1], row[3], row[5]] for row in cells(page, "#reviews")]
+
+    assert shown() == expected
+    assert (page.locator("#review-create").count() == 1) == (who.role == "admin")
+    submit(page, "form.filters[method=get] button[type=submit]")
     assert shown() == expected
 
 

@@ -36,24 +36,25 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/projects", "/runs", "/imports", "/policies",
-              "/users"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/land/reviews", "/projects", "/runs",
+              "/imports", "/policies", "/users"],
     "clerk-tax": ["/imports", "/policies"],
     "clerk-devreform": ["/projects", "/imports", "/policies"],
-    "officer": ["/enterprises", "/land", "/projects", "/policies"],
-    "enterprise": ["/enterprises/{uscc}", "/projects", "/policies"],
-    "leader": ["/cockpit", "/projects", "/policies"],
+    "officer": ["/enterprises", "/land", "/land/reviews", "/projects", "/policies"],
+    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/projects", "/policies"],
+    "leader": ["/cockpit", "/land/reviews", "/projects", "/policies"],
 }
 
 #: pages a role reaches only through links on its pages
 REACHES = {
-    "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}",
-              "/projects/{id}", "/password"},
+    "admin": {"/enterprises/{uscc}", "/enterprises/{uscc}/history", "/runs/{id}", "/password",
+              "/land/reviews/{id}", "/land/review-rows/{id}", "/projects/{id}"},
     "clerk-tax": {"/password"},
     "clerk-devreform": {"/projects/{id}", "/password"},
-    "officer": {"/enterprises/{uscc}", "/projects/{id}", "/password"},
-    "enterprise": {"/enterprises/{uscc}", "/password"},
-    "leader": {"/projects/mine", "/projects/{id}", "/password"},
+    "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/projects/{id}"},
+    "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}"},
+    "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}", "/projects/mine",
+               "/projects/{id}"},
 }
 
 

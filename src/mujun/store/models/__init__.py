@@ -4,13 +4,22 @@ from mujun.store.models.audit import AuditRecord
 from mujun.store.models.auth import SignInThrottle, WebSession
 from mujun.store.models.base import Base
 from mujun.store.models.county import CountyFigure
+from mujun.store.models.disposal import CaseNote, DisposalCase
 from mujun.store.models.figures import Figure, FigureChange, ImportBatch, Incident
 from mujun.store.models.jobs import Job, JobStatus
-from mujun.store.models.land import Lease, Parcel, StandardLandCommitment
+from mujun.store.models.land import Lease, Parcel, ParcelChange, StandardLandCommitment
+from mujun.store.models.land_reviews import (
+    LandReview,
+    LandReviewAnswer,
+    LandReviewPenalty,
+    LandReviewRow,
+)
 from mujun.store.models.policies import StoredPolicy
+from mujun.store.models.programmes import IncentivePayment, IpoRecord, TalentPerson
 from mujun.store.models.projects import Project, ProjectStage
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
+from mujun.store.models.service_requests import RequestStatus, ServiceRequest
 from mujun.store.models.users import Role, User
 
 __all__ = [
@@ -18,27 +27,39 @@ __all__ = [
     "AppealStatus",
     "AuditRecord",
     "Base",
+    "CaseNote",
     "CountyFigure",
+    "DisposalCase",
     "Enterprise",
     "EnterpriseTag",
     "Figure",
     "FigureChange",
     "ImportBatch",
+    "IncentivePayment",
     "Incident",
+    "IpoRecord",
     "Job",
     "JobStatus",
+    "LandReview",
+    "LandReviewAnswer",
+    "LandReviewPenalty",
+    "LandReviewRow",
     "Lease",
     "Lifecycle",
     "Parcel",
+    "ParcelChange",
     "Project",
     "ProjectStage",
+    "RequestStatus",
     "Role",
     "Run",
     "RunResult",
     "RunStatus",
+    "ServiceRequest",
     "SignInThrottle",
     "StandardLandCommitment",
     "StoredPolicy",
+    "TalentPerson",
     "User",
     "WebSession",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, false
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mujun.store.models.base import Base, Versioned, utcnow
@@ -30,6 +30,14 @@ class Parcel(Versioned, Base):
     construction_started_on: Mapped[date | None]
     #: GeoJSON geometry (a Polygon or MultiPolygon, WGS 84)
     geometry: Mapped[dict[str, Any] | None]
+    #: 出让价款 (万元), the base of the idle fee and of the 标准地 penalties (land.md §2–§3)
+    land_price_wan: Mapped[float | None]
+    #: 总建筑面积 (m²), for the plot ratio
+    floor_area_m2: Mapped[float | None]
+    #: why construction is late, when the county accepts it: ``government`` or ``force_majeure``
+    delay_cause: Mapped[str | None] = mapped_column(String(16))
+    #: the 自然资源 import that last set a value of the parcel (None: the demo or an older store)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     leases: Mapped[list[Lease]] = relationship(
@@ -38,6 +46,26 @@ class Parcel(Versioned, Base):
     commitment: Mapped[StandardLandCommitment | None] = relationship(
         back_populates="parcel", cascade="all, delete-orphan"
     )
+
+
+class ParcelChange(Base):
+    """A parcel value that an import changed: before and after, as the text of the value (a date
+    ISO, a number as written by ``repr``, the geometry as JSON; None = empty)."""
+
+    __tablename__ = "parcel_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcels.id", ondelete="CASCADE"),
+                                           index=True)
+    #: the land.md §1 key (``area_m2``, ``land_price_wan``, ``geometry`` …)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    #: why: given when an import's changes are accepted
+    reason: Mapped[str | None] = mapped_column(String(500))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Lease(Versioned, Base):

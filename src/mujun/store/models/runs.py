@@ -41,7 +41,7 @@ def run_title(year: int, run_version: int, policy_title: str, lang: str = "zh") 
 
 
 @lru_cache(maxsize=256)
-def _frozen_title(policy_hash: str, text: str, name: str) -> str:
+def frozen_title(policy_hash: str, text: str, name: str) -> str:
     """The title of a run's frozen policy (the same hash, the same title: cached by it)."""
     try:
         return load_policy_text(text, name).policy.title or name
@@ -101,7 +101,7 @@ class Run(Versioned, Base):
 
     @property
     def policy_title(self) -> str:
-        return _frozen_title(self.policy_hash, self.policy_text, self.policy_name)
+        return frozen_title(self.policy_hash, self.policy_text, self.policy_name)
 
     @property
     def title(self) -> str:

@@ -19,10 +19,11 @@ YearQuery = Annotated[int | None, Query(ge=1990, le=2100, description="default: 
 
 @api.get("", response_model=service.CockpitPublic)
 def cockpit(
-    session: SessionDep, user: CurrentUser, year: YearQuery = None
+    session: SessionDep, user: CurrentUser, now: Now, year: YearQuery = None
 ) -> service.CockpitPublic:
-    """Class mix per group, town and industry; trend; 五个翻番; low-efficiency land; top/bottom."""
-    return service.cockpit(session=session, actor=user, year=year)
+    """Class mix per group, town and industry; trend; 五个翻番; low-efficiency land; top/bottom;
+    disposal cases."""
+    return service.cockpit(session=session, actor=user, year=year, today=now.date())
 
 
 @api.get("/parcels", response_model=service.ParcelMap)
@@ -34,7 +35,7 @@ def parcels(session: SessionDep, user: CurrentUser, now: Now,
 
 
 @pages.get("/cockpit")
-def cockpit_page(request: Request, session: SessionDep, user: CurrentUser,
+def cockpit_page(request: Request, session: SessionDep, user: CurrentUser, now: Now,
                  year: YearQuery = None) -> Response:
-    data = service.cockpit(session=session, actor=user, year=year)
+    data = service.cockpit(session=session, actor=user, year=year, today=now.date())
     return render(request, "cockpit.html", user, data=data)

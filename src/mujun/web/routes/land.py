@@ -1,4 +1,5 @@
-"""低效用地: the low-efficiency land of a year and the idle parcels, with area totals."""
+"""低效用地: the low-efficiency land of a year and the idle parcels (their own list), with area
+totals."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from fastapi.responses import Response
 
 from mujun.io.number_formats import Kind
 from mujun.io.xlsx_table import Column
-from mujun.services import lists
-from mujun.web.deps import CurrentUser, SessionDep
+from mujun.services import access, lists
+from mujun.services.access import Action
+from mujun.services.labels import label_zh
+from mujun.web.deps import CurrentUser, Now, SessionDep
 from mujun.web.list_controls import controls
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
@@ -40,9 +43,38 @@ def export(session: SessionDep, user: CurrentUser, filters: Filters) -> Response
     return download(workbook(EXPORT_COLUMNS, rows, "低效用地"), f"low-efficiency-{page.year}.xlsx")
 
 
+IdleFilters = Annotated[lists.IdleQuery, Query()]
+IDLE_COLUMNS = [Column("地块编号", Kind.CODE), Column("权利人"), Column("乡镇街道"), Column("园区"),
+                Column("面积", Kind.MU), Column("约定开工日期", Kind.DATE), Column("状态")]
+
+
+@api.get("/idle", response_model=lists.IdlePage)
+def idle(session: SessionDep, user: CurrentUser, now: Now, filters: IdleFilters) -> lists.IdlePage:
+    """The parcels idle or reclaimable today (闲置地块), largest first."""
+    return lists.idle_parcels(session=session, actor=user, filters=filters, today=now.date())
+
+
+@api.get("/idle.xlsx", response_class=Response)
+def idle_export(session: SessionDep, user: CurrentUser, now: Now, filters: IdleFilters) -> Response:
+    page = lists.idle_parcels(session=session, actor=user, filters=filters, today=now.date(),
+                              paged=False)
+    rows = ([p.parcel_code, p.owner or "储备用地", p.town, p.zone, p.area_mu,
+             p.agreed_construction_start, label_zh("parcel", p.status)] for p in page.items)
+    return download(workbook(IDLE_COLUMNS, rows, "闲置地块"), f"idle-parcels-{page.as_of}.xlsx")
+
+
 @pages.get("/land")
-def land_page(request: Request, session: SessionDep, user: CurrentUser,
+def land_page(request: Request, session: SessionDep, user: CurrentUser, now: Now,
               filters: Filters) -> Response:
-    page = lists.low_efficiency_land(session=session, actor=user, filters=filters)
+    page = lists.low_efficiency_land(session=session, actor=user, filters=filters,
+                                     today=now.date())
     return render(request, "land.html", user, page=page, filters=filters,
-                  **controls())
+                  may_see_cases=access.allowed(user, Action.CASES_VIEW), **controls())
+
+
+@pages.get("/land/idle")
+def idle_page(request: Request, session: SessionDep, user: CurrentUser, now: Now,
+              filters: IdleFilters) -> Response:
+    page = lists.idle_parcels(session=session, actor=user, filters=filters, today=now.date())
+    return render(request, "land/idle.html", user, page=page, filters=filters,
+                  may_see_cases=access.allowed(user, Action.CASES_VIEW))

@@ -1,7 +1,7 @@
 """projects: investment projects (招商/重大项目), their stage history, a leader's lead title
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-11-29 14:40:00
 
 A project keeps its current stage; ``project_stages`` records each stage entered with its date and,
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0011"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
