@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from mujun.engine.projects.stages import is_landed
+from mujun.engine.targets import programme
+from mujun.engine.targets.programme import ProjectInput
 from mujun.store.models import Project
 
 
@@ -43,8 +45,18 @@ def landed_projects(session: Session, year: int, programme_from: int) -> list[Pr
     return out
 
 
+def project_inputs(session: Session) -> list[ProjectInput]:
+    """Every project as the targets engine reads it (``engine.targets.ProjectInput``): actual
+    investment, first 签约 date, each dated stage entry in the order recorded."""
+    projects = session.scalars(select(Project).options(selectinload(Project.stages))
+                               .order_by(Project.code))
+    return [ProjectInput(actual_investment_wan=p.actual_investment_wan, signed_on=signed_on(p),
+                         stages=[(r.entered_on, r.stage) for r in p.stages
+                                 if r.entered_on is not None])
+            for p in projects]
+
+
 def landed_investment(session: Session, year: int, programme_from: int) -> float:
-    """百 ``investment_wan``: Σ ``actual_investment_wan`` (万元) of :func:`landed_projects`; a
-    project without the figure counts 0."""
-    return sum(p.actual_investment_wan or 0.0
-               for p in landed_projects(session, year, programme_from))
+    """百 ``investment_wan``: Σ ``actual_investment_wan`` (万元) of :func:`landed_projects` (a
+    project without the figure counts 0), computed by the targets engine's one rule."""
+    return programme.landed_investment(project_inputs(session), year=year, since=programme_from)
