@@ -9,8 +9,7 @@ import typer
 
 from mujun.cli.main import app
 from mujun.io.parcel_template import write_parcel_template
-from mujun.io.templates import write_template
-from mujun.services.departments import DEPARTMENTS
+from mujun.services.departments import DEPARTMENTS, write_department_template
 
 
 @app.command("template")
@@ -45,6 +44,5 @@ def template_cmd(
         typer.echo(f"wrote {write_parcel_template(out or Path('land-parcels.xlsx'))}")
         return
     path = out or Path(f"{dept.code}{f'-{year}' if year else ''}.xlsx")
-    write_template(path, department_zh=dept.name_zh, fields=dept.fields,
-                   incident_types=dept.incident_types, year=year)
+    write_department_template(path, dept, year)
     typer.echo(f"wrote {path}")

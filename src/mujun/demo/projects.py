@@ -53,6 +53,8 @@ class Project:
     uscc: str
     signed: date | None
     industry_code: str
+    #: the day each stage was entered (the stages reached, in order; 签约's is ``signed``)
+    stage_dates: dict[str, date]
 
 
 def _product(rng: np.random.Generator, industry: str) -> str:
@@ -73,11 +75,42 @@ def _stage(e: Enterprise, h: Holding) -> str:
         else "attained"
 
 
+def _days(rng: np.random.Generator, low: int, high: int) -> timedelta:
+    return timedelta(days=int(rng.integers(low, high + 1)))
+
+
+def _stage_dates(rng: np.random.Generator, stage: str, signed: date | None,
+                 e: Enterprise | None, h: Holding | None) -> dict[str, date]:
+    """The day each stage up to ``stage`` was entered, following the parcel's and the enterprise's
+    dates; never after the demo's last day, never before the stage ahead of it."""
+    reached = list(STAGES)[:list(STAGES).index(stage) + 1]
+    if signed is None:  # still negotiating: talks opened within the last year and a half
+        return {"negotiating": _END - _days(rng, 20, 540)}
+    out = {"negotiating": signed - _days(rng, 30, 240), "signed": signed}
+    if h is not None and h.acquired is not None and "land_supplied" in reached:
+        out["land_supplied"] = max(h.acquired, signed)
+    start = h.construction_start if h is not None else None
+    if start is not None and "under_construction" in reached:
+        out["under_construction"] = start = max(start, out.get("land_supplied", signed))
+        producing = e.production_start if e is not None and e.origin == "project" else None
+        if producing is None or producing <= start:
+            producing = start + _days(rng, 400, 449)
+        if "completed" in reached:
+            out["completed"] = min(start + _days(rng, 250, 380), producing - _days(rng, 20, 60),
+                                   _END)
+            out["completed"] = max(out["completed"], start)
+        if "producing" in reached:
+            out["producing"] = min(producing, _END)
+        if "attained" in reached:
+            out["attained"] = min(out["producing"] + _days(rng, 600, 1000), _END)
+    return {k: v for k, v in out.items() if k in reached}
+
+
 def draw_projects(rng: np.random.Generator, enterprises: list[Enterprise],
                   commitments: list[Commitment]) -> list[Project]:
     intensity = {id(c.holding): c.investment_intensity_wan_per_mu for c in commitments}
-    # (signed, name, stage, planned, parcel, uscc, industry)
-    drafts: list[tuple[date | None, str, str, float, str, str, str]] = []
+    # (signed, name, stage, planned, parcel, uscc, industry, stage dates)
+    drafts: list[tuple[date | None, str, str, float, str, str, str, dict[str, date]]] = []
     for e in enterprises:
         for h in e.holdings:
             if h.acquired is None or h.acquired.year < FIRST_YEAR or (
@@ -88,27 +121,32 @@ def draw_projects(rng: np.random.Generator, enterprises: list[Enterprise],
             planned = round(h.area_dm2 / DM2_PER_MU * per_mu * float(rng.uniform(1.0, 1.3)), 1)
             kind = "技改扩建项目" if e.origin == "incumbent" else "项目"
             name = f"{e.name.removesuffix('有限公司')}{_product(rng, e.industry)}{kind}"
-            drafts.append((signed, name, _stage(e, h), planned, h.parcel_id, e.uscc, e.industry))
+            stage = _stage(e, h)
+            drafts.append((signed, name, stage, planned, h.parcel_id, e.uscc, e.industry,
+                           _stage_dates(rng, stage, signed, e, h)))
         if e.origin == "signed":
             signed_on = e.established - timedelta(days=int(rng.integers(10, 60)))
             name = f"{e.name.removesuffix('有限公司')}{_product(rng, e.industry)}项目"
             planned = float(rng.integers(200, 1500) * 100)
-            drafts.append((signed_on, name, "signed", planned, "", e.uscc, e.industry))
+            drafts.append((signed_on, name, "signed", planned, "", e.uscc, e.industry,
+                           _stage_dates(rng, "signed", signed_on, None, None)))
     for _ in range(8):
         industry = str(rng.choice(_NEGOTIATED))
         name = f"{_product(rng, industry)}项目（洽谈中）"
         planned = float(rng.integers(100, 1000) * 100)
-        drafts.append((None, name, "negotiating", planned, "", "", industry))
+        drafts.append((None, name, "negotiating", planned, "", "", industry,
+                       _stage_dates(rng, "negotiating", None, None, None)))
     drafts.sort(key=lambda d: (d[0] or date.max, d[1]))
     projects = []
-    for n, (when, name, stage, planned, parcel, uscc, industry) in enumerate(drafts, start=1):
+    for n, (when, name, stage, planned, parcel, uscc, industry, dates) in enumerate(drafts,
+                                                                                 start=1):
         low, high = _SPENT[stage]
         actual = round(planned * float(rng.uniform(low, high)), 1) if high else 0.0
         projects.append(Project(
             project_id=f"XM{n:04d}", name=name, stage=stage, planned_investment_wan=planned,
             actual_investment_wan=actual,
             lead=str(rng.choice(LEADS)), parcel_id=parcel, uscc=uscc, signed=when,
-            industry_code=industry))
+            industry_code=industry, stage_dates=dates))
     return projects
 
 

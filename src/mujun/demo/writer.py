@@ -91,13 +91,19 @@ def write_standard_land(path: Path, commitments: list[Commitment]) -> Path:
                        str(c.years_to_attainment), c.penalty_note) for c in commitments))
 
 
+#: the columns of the day each stage (but 签约, whose day is ``signed``) was entered
+PROJECT_DATE_COLUMNS = tuple(f"{s}_on" for s in STAGES if s != "signed")
+
+
 def write_projects(path: Path, projects: list[Project]) -> Path:
     return write_csv(path, ("project_id", "name", "stage", "stage_zh", "planned_investment_wan",
                             "actual_investment_wan", "lead", "parcel_id", "uscc", "signed",
-                            "industry_code"),
+                            "industry_code", *PROJECT_DATE_COLUMNS),
                      ((p.project_id, p.name, p.stage, STAGES[p.stage], p.planned_investment_wan,
                        p.actual_investment_wan, p.lead, p.parcel_id, p.uscc, p.signed,
-                       p.industry_code) for p in projects))
+                       p.industry_code,
+                       *(p.stage_dates.get(c.removesuffix("_on")) for c in PROJECT_DATE_COLUMNS))
+                      for p in projects))
 
 
 def write_talent(path: Path, people: list[Person]) -> Path:

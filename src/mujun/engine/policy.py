@@ -36,6 +36,7 @@ from pydantic import (
 
 from mujun.engine.fields import BONUS_FLAGS, INCIDENT_TYPES, RATIO_FIELDS
 from mujun.engine.policy_errors import describe, kind_of, problems_from, shorten
+from mujun.engine.projects.stages import STAGES as PROJECT_STAGES
 
 DEFAULT_POLICY = "zhejiang-template"
 GROUPS = ("above", "below")
@@ -63,6 +64,7 @@ def _one_of(known: tuple[str, ...], what: str) -> AfterValidator:
 BonusFlag = Annotated[str, _one_of(BONUS_FLAGS, "bonus flag")]
 IncidentCode = Annotated[str, _one_of(tuple(t.code for t in INCIDENT_TYPES), "incident type")]
 FieldName = Annotated[str, _one_of(tuple(sorted(RATIO_FIELDS)), "field")]
+ProjectStage = Annotated[str, _one_of(PROJECT_STAGES, "project stage")]
 
 
 class PolicyError(Exception):
@@ -202,6 +204,11 @@ class Pricing(_Strict):
     land_use_tax_yuan_per_m2: Number = Field(ge=0)
 
 
+class Projects(_Strict):
+    """Investment projects (docs/projects.md): the days a project may stay in each stage before it
+    is 滞后 (behind); a stage left out has no limit."""
+
+    stage_max_days: dict[ProjectStage, Annotated[Whole, Field(ge=1)]]
 def _code_text(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         raise ValueError(f"write the code in quotes (\"{value}\"): YAML reads {value} as a number")
@@ -308,6 +315,7 @@ class Policy(_Strict):
     targets: Targets
     awards: Awards
     land: LandRules
+    projects: Projects
 
     @field_validator("groups")
     @classmethod
@@ -429,7 +437,7 @@ class LoadedPolicy:
 #: sections added after runs were first recorded with their policy hash: such a section counts in
 #: the hash only when it differs from the template's, so every earlier policy keeps the hash its
 #: runs recorded (and ``verify`` of those runs still passes)
-LATER_SECTIONS = ("land",)
+LATER_SECTIONS = ("land", "targets", "awards", "projects")
 
 
 @functools.cache

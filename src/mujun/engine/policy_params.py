@@ -21,6 +21,7 @@ from mujun.engine.labels import BONUS_ZH, indicator_unit
 from mujun.engine.policy import ClassRates, Policy
 from mujun.engine.policy_errors import unwrap
 from mujun.engine.programmes.registers import TALENT_ZH
+from mujun.engine.projects.stages import STAGE_NAMES
 from mujun.engine.texts import N_
 
 #: how a key path writes the keys of a mapping whose keys the county chooses
@@ -178,6 +179,10 @@ PARAMS: dict[str, Param] = {
                                            "used for the reduction when the tax due is not given"),
     "notice_days": _p("公示天数", "Notice days", "天", "days", "评价结果公示期内企业可以申诉",
                       "days a published result is open to appeal"),
+    "projects.stage_max_days": _p("项目各阶段最长停留天数", "Days allowed per project stage", "天",
+                                  "days", "项目在某一阶段停留超过此天数即为滞后；未列出的阶段不限",
+                                  "a project longer in a stage than this is behind (滞后); "
+                                  "a stage left out has no limit"),
     "targets.base_year": _p("基准年", "Base year", "年", "year",
                             "五个翻番以此年度数值的两倍为目标",
                             "five doublings: each goal is twice this year's value"),
@@ -297,7 +302,7 @@ def _parts(key: str, value: Any) -> tuple[Part, ...]:
     if isinstance(value, list):
         return tuple((_INCIDENT_ZH.get(v, TALENT_ZH.get(v, str(v))), "") for v in value)
     if isinstance(value, dict):
-        labels = {**BONUS_ZH, **_INCIDENT_ZH, "min_peers": _MIN_PEERS}
+        labels = {**BONUS_ZH, **_INCIDENT_ZH, **STAGE_NAMES, "min_peers": _MIN_PEERS}
         out: list[Part] = []
         for k, v in value.items():
             inner = _parts(key, v)[0]
@@ -308,7 +313,7 @@ def _parts(key: str, value: Any) -> tuple[Part, ...]:
 
 #: the top-level keys that hold a section of keys
 _SECTIONS = ("years", "scope", "benchmark", "adjustments", "low_efficiency", "pricing", "targets",
-             "awards", "land")
+             "awards", "land", "projects")
 
 
 def _rows_of(data: dict[str, Any], policy: Policy) -> list[ParamRow]:

@@ -32,6 +32,7 @@ from mujun.services.land.demo_reviews import load_demo_reviews
 from mujun.services.policies.stored import store_policy
 from mujun.services.programmes.demo import load_programmes
 from mujun.services.programmes.demo_requests import load_requests
+from mujun.services.projects.demo import load_projects
 from mujun.store.models import (
     AuditRecord,
     Enterprise,
@@ -169,6 +170,7 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     load_registry(session=session, actor=actor, path=folder / "registry.csv")
     load_land(session=session, actor=actor, folder=folder)
     load_county_figures(session=session, actor=actor, path=folder / "industrial_investment.csv")
+    load_projects(session=session, actor=actor, path=folder / "projects.csv", year=YEARS[-1])
     load_programmes(session=session, actor=actor, folder=folder)
     for year in YEARS:
         say(f"imports {year}")

@@ -25,8 +25,10 @@ from mujun.store.models import Role, User
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "ensure_demo_accounts", "existing_demo_accounts",
            "login_page_accounts"]
-DEMO_USERNAMES = ("admin", "clerk-tax", "clerk-finance", "clerk-econ", "officer", "enterprise",
-                  "leader")
+DEMO_USERNAMES = ("admin", "clerk-tax", "clerk-devreform", "clerk-finance", "clerk-econ",
+                  "officer", "enterprise", "leader")
+#: the demo leader leads the projects of this title (demo/projects.py LEADS)
+LEADER_TITLE = "县长"
 
 
 @dataclass(frozen=True)
@@ -87,12 +89,13 @@ def ensure_demo_accounts(*, session: Session, password: str = DEMO_PASSWORD) -> 
     uscc = demo_uscc(session, town)
     wanted: list[tuple[str, Role, dict[str, str | None], str]] = [
         ("clerk-tax", Role.CLERK, {"department": "tax"}, "税务局填报员"),
+        ("clerk-devreform", Role.CLERK, {"department": "devreform"}, "发改/商务填报员"),
         # 三服务 requests (docs/programmes.md): two of the handling departments
         ("clerk-finance", Role.CLERK, {"department": "finance"}, "金融服务中心办理员"),
         ("clerk-econ", Role.CLERK, {"department": "econ"}, "经信局办理员"),
         ("officer", Role.OFFICER, {"town": town}, f"{town}专员"),
         ("enterprise", Role.ENTERPRISE, {"uscc": uscc}, "企业用户"),
-        ("leader", Role.LEADER, {}, "县领导")]
+        ("leader", Role.LEADER, {"lead_title": LEADER_TITLE}, "县领导")]
     out = [DemoAccount(admin.username, Role.ADMIN, "—", password)]
     for username, role, scope, display in wanted:
         if (role == Role.OFFICER and not town) or (role == Role.ENTERPRISE and not uscc):

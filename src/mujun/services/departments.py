@@ -12,6 +12,7 @@ overwritten. ``docs/store.md`` shows this table.
 | land | 自然资源 | land_owned_m2, land_leased_in_m2, land_leased_out_m2 | land_illegal | no |
 | env | 生态环境 | emissions_t | env_major, env_penalty | no |
 | safety | 应急管理 | — | safety_major, safety_general | no |
+| devreform | 发改/商务 | — (its file is the investment projects, docs/projects.md) | — | no |
 
 Departments without fields or incident types import nothing: they handle 三服务2.0 requests
 (``docs/programmes.md``), as do the data departments land, power and env.
@@ -29,9 +30,12 @@ Departments without fields or incident types import nothing: they handle 三服�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.texts import N_
+from mujun.io.project_template import write_project_template
+from mujun.io.templates import write_template
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,14 @@ class Department:
     incident_types: tuple[str, ...] = ()
     #: a row with a credit code not yet in the registry adds the enterprise
     creates_enterprises: bool = False
+    #: its file is the investment projects (services/projects/imports.py), not figures
+    projects: bool = False
 
     @property
     def imports(self) -> bool:
-        """Whether the department has an import (fields or incidents) — the others only handle
-        三服务 requests."""
-        return bool(self.fields or self.incident_types)
+        """Whether the department has an import (fields, incidents or the projects) — the others
+        only handle 三服务 requests."""
+        return bool(self.fields or self.incident_types or self.projects)
 
 
 DEPARTMENTS: dict[str, Department] = {
@@ -67,6 +73,8 @@ DEPARTMENTS: dict[str, Department] = {
                    ("land_owned_m2", "land_leased_in_m2", "land_leased_out_m2"), ("land_illegal",)),
         Department("env", N_("生态环境"), ("emissions_t",), ("env_major", "env_penalty")),
         Department("safety", N_("应急管理"), (), ("safety_major", "safety_general")),
+        # keeps the investment projects (招商/重大项目): its file is services/projects/imports.py's
+        Department("devreform", N_("发改/商务"), (), projects=True),
         # the departments of 三服务 requests only
         Department("hr", N_("人社"), ()),
         Department("finance", N_("金融服务中心"), ()),
@@ -92,3 +100,11 @@ def department(code: str) -> Department:
         return DEPARTMENTS[code]
     except KeyError:
         raise ValueError(f"unknown department {code!r} (known: {', '.join(DEPARTMENTS)})") from None
+
+
+def write_department_template(path: str | Path, dept: Department, year: int | None = None) -> Path:
+    """The department's import template: its figures and incidents, or (发改/商务) the projects."""
+    if dept.projects:
+        return write_project_template(path)
+    return write_template(path, department_zh=dept.name_zh, fields=dept.fields,
+                          incident_types=dept.incident_types, year=year)

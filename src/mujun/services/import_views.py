@@ -18,10 +18,9 @@ from sqlalchemy.orm import Session
 
 from mujun.engine.texts import N_
 from mujun.io.parcel_template import write_parcel_template
-from mujun.io.templates import write_template
 from mujun.services import access
 from mujun.services.access import Action
-from mujun.services.departments import DEPARTMENTS
+from mujun.services.departments import DEPARTMENTS, write_department_template
 from mujun.services.errors import NotFound
 from mujun.services.imports import ImportResult
 from mujun.services.list_query import ListQuery, Page, page_fields, sql_rows
@@ -68,8 +67,7 @@ def template(*, actor: User, department: str, year: int | None = None) -> bytes:
         raise NotFound(N_("没有您可导入的部门 %(department)s"), department=department)
     with tempfile.TemporaryDirectory(prefix="mujun-template-") as tmp:
         path = Path(tmp) / "template.xlsx"
-        write_template(path, department_zh=dept.name_zh, fields=dept.fields,
-                       incident_types=dept.incident_types, year=year)
+        write_department_template(path, dept, year)
         return path.read_bytes()
 
 

@@ -94,6 +94,13 @@ def import_file(
         return import_parcels(session=session, actor=actor, path=path, year=year,
                               progress=progress, now=now or utcnow(),
                               accept_changes=accept_changes, reason=reason)
+    if dept.projects:
+        # a project file, not figures (imported here so the page, the CLI and the demo share it;
+        # the module needs ImportResult from this one)
+        from mujun.services.projects.imports import import_projects
+
+        return import_projects(session=session, actor=actor, path=path, year=year,
+                               progress=progress, now=now)
     report = progress or (lambda phase, done, total: None)
     report("validate", 0, 1)
     parsed = read_department_file(path, dept, year, FIELD_OWNER)

@@ -19,6 +19,7 @@ from mujun.engine.land.labels import (
 )
 from mujun.engine.programmes.registers import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
 from mujun.engine.programmes.service_requests import CATEGORIES, STATUS_ZH
+from mujun.engine.projects.stages import STAGE_NAMES
 from mujun.engine.texts import N_
 from mujun.services.departments import DEPARTMENTS
 from mujun.store.models.registry import LIFECYCLE_ZH
@@ -54,6 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
                      "floor_area_m2": N_("总建筑面积(平方米)"),
                      "delay_cause": N_("延迟动工原因"), "geometry": N_("地块图形")},
     "lifecycle": {str(k): v for k, v in LIFECYCLE_ZH.items()},
+    "project_stage": STAGE_NAMES,
     # 腾笼换鸟 disposal cases (docs/land.md)
     "case_method": {"upgrade": N_("提升改造"), "merger": N_("兼并重组"), "reclaim": N_("收回"),
                     "transfer": N_("协议转让"), "exit": N_("退二优二")},

@@ -41,6 +41,8 @@ class UserBase(_Schema):
     town: str | None = None
     park: str | None = None
     uscc: Uscc | None = None
+    #: a leader's title (县长…): the projects it leads (docs/projects.md)
+    lead_title: str | None = Field(default=None, max_length=64)
     active: bool = True
 
     @model_validator(mode="after")
@@ -66,6 +68,7 @@ class UserUpdate(_Schema):
     town: str | None = None
     park: str | None = None
     uscc: Uscc | None = None
+    lead_title: str | None = Field(default=None, max_length=64)
     active: bool | None = None
     password: str | None = Field(default=None, max_length=128)  # policy: services/passwords
 

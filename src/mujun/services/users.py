@@ -56,14 +56,14 @@ def require_user_admin(actor: User | None) -> None:
 
 #: the scope fields each role keeps; the others are cleared when the role changes
 SCOPE_FIELDS: dict[str, tuple[str, ...]] = {
-    Role.ADMIN: (), Role.LEADER: (), Role.CLERK: ("department",),
+    Role.ADMIN: (), Role.LEADER: ("lead_title",), Role.CLERK: ("department",),
     Role.OFFICER: ("town", "park"), Role.ENTERPRISE: ("uscc",)}
 
 
 def _fit_scope(session: Session, user: User, *, new_scope: bool = True) -> None:
     """Clear the scope fields the user's role does not use; a new credit code of an enterprise
     user must be in the registry (``new_scope``: the role or the code is being set)."""
-    for name in ("department", "town", "park", "uscc"):
+    for name in ("department", "town", "park", "uscc", "lead_title"):
         if name not in SCOPE_FIELDS.get(user.role, ()):
             setattr(user, name, None)
     if new_scope and user.role == Role.ENTERPRISE and session.scalar(

@@ -10,6 +10,7 @@ from mujun.services.land.parcels import may_see_parcels
 from mujun.services.land.review_access import may_view as may_view_reviews
 from mujun.services.programmes.scope import may_view_any as may_view_programmes
 from mujun.services.programmes.service_requests import handles_requests
+from mujun.services.projects import access as projects_access
 from mujun.store.models import Role, User
 
 
@@ -48,6 +49,8 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/disposal", N_("处置项目")))
     if may_view_reviews(user):
         items.append(("/land/reviews", N_("达产复核")))
+    if projects_access.may_view(user):
+        items.append(("/projects", N_("招商项目")))
     if allowed(user, Action.RUNS_VIEW):
         items.append(("/runs", N_("评价批次")))
     if allowed(user, Action.IMPORTS) and (user.role != Role.CLERK

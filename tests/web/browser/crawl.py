@@ -111,6 +111,14 @@ EXPECTED: dict[str, list[Expect]] = {
                  Expect("#programme .tile[data-key] .goal", r"\d", 6),
                  Expect("#revenue-note", "营业收入|revenue"), Expect("#chart-doubling canvas", "")],
     "/targets/awards": [Expect("#awards table tbody tr td:first-child", r"^\d+$")],
+    "/projects": [Expect("#pipeline-stages tbody tr[data-stage] td:first-child", r"\S", 7),
+                  Expect("#pipeline-count", r"^\d[\d,]*$"),
+                  # a project number each, or 暂无 (an enterprise without projects)
+                  Expect("#projects tbody tr td:first-child", r"^(XM\d+|暂无)$")],
+    "/projects/mine": [Expect("#pipeline-stages tbody tr[data-stage]", r"\S", 7),
+                       Expect("#projects tbody tr td:first-child", r"^(XM\d+|暂无)$")],
+    "/projects/{id}": [Expect("#project-name"), Expect("#project-code", r"^XM\d+$"),
+                       Expect("#stage-history tbody tr[data-stage] td:first-child")],
 }
 
 #: lists that state their length: (the element with the total, the table of the rows); a list
@@ -121,7 +129,8 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
           "/programmes/payments": ("#total", "#payments"),
           "/programmes/safety": ("#total", "#safety"),
           "/land/idle": ("#total", "#idle"), "/disposal": ("#total", "#cases"),
-          "/disposal/candidates": ("#total", "#candidates")}
+          "/disposal/candidates": ("#total", "#candidates"),
+          "/projects": ("#total", "#projects"), "/projects/mine": ("#total", "#projects")}
 
 #: a GET form's control → the result column (its header) whose every cell must show the value
 #: chosen; the names are the query parameters of the lists (services/lists.py, routes/runs.py)
@@ -130,16 +139,8 @@ FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "
                  "active": "状态", "review_status": "复核状态", "breach": "违约情形",
                  "zone": "园区", "category": "类别", "standard_land": "标准地", "stage": "阶段",
                  "programme": "奖补项目", "eligible": "评定结果",
-                 "method": "处置方式", "overdue": "逾期"}
-#: lists that state their length: (the element with the total, the table of the rows); a list
-#: showing fewer rows than its total must offer a pager
-TOTALS = {"/enterprises": ("#total", "#enterprises"),
-          "/runs/{id}": ("#results h2 small", "#results table.grid"),
-          "/programmes/talent": ("#total", "#talent"),
-          "/programmes/payments": ("#total", "#payments"),
-          "/programmes/safety": ("#total", "#safety"),
-          "/land/idle": ("#total", "#idle"), "/disposal": ("#total", "#cases"),
-          "/disposal/candidates": ("#total", "#candidates")}
+                 "method": "处置方式", "overdue": "逾期", "lead": "牵头领导", "behind": "滞后",
+                 "signed_year": "签约日期"}
 
 #: a GET form's control → the element that must name the value chosen (a year, the other run)
 FILTER_SHOWN = {"year": "h1", "other": "#diff-result h2"}

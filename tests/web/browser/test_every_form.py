@@ -36,18 +36,19 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/disposal", "/land/reviews", "/runs",
-              "/imports", "/parcels", "/requests", "/programmes", "/policies", "/targets",
-              "/users"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/disposal", "/land/reviews", "/projects",
+              "/runs", "/imports", "/parcels", "/requests", "/programmes", "/policies",
+              "/targets", "/users"],
     "clerk-tax": ["/imports", "/policies", "/targets"],
     "clerk-finance": ["/requests", "/policies", "/targets"],
     "clerk-econ": ["/requests", "/policies", "/targets"],
-    "officer": ["/enterprises", "/land", "/disposal", "/land/reviews", "/parcels", "/requests",
-                "/programmes", "/policies", "/targets"],
-    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/parcels", "/requests", "/programmes",
-                   "/policies", "/targets/awards"],
-    "leader": ["/cockpit", "/disposal", "/land/reviews", "/parcels", "/requests/statistics",
-               "/programmes", "/policies", "/targets"],
+    "clerk-devreform": ["/projects", "/imports", "/policies", "/targets"],
+    "officer": ["/enterprises", "/land", "/disposal", "/land/reviews", "/projects", "/parcels",
+                "/requests", "/programmes", "/policies", "/targets"],
+    "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/projects", "/parcels", "/requests",
+                   "/programmes", "/policies", "/targets/awards"],
+    "leader": ["/cockpit", "/disposal", "/land/reviews", "/projects", "/parcels",
+               "/requests/statistics", "/programmes", "/policies", "/targets"],
 }
 
 #: pages a role reaches only through links on its pages
@@ -56,18 +57,20 @@ REACHES = {
               "/land/reviews/{id}", "/land/review-rows/{id}", "/requests/{id}",
               "/requests/statistics", "/parcels/{code}", "/programmes/talent",
               "/programmes/ipo", "/programmes/payments", "/programmes/safety",
-              "/land/idle", "/disposal/candidates", "/disposal/{id}", "/disposal/new"},
+              "/land/idle", "/disposal/candidates", "/disposal/{id}", "/disposal/new",
+              "/projects/{id}"},
     "clerk-tax": {"/password"},
     "clerk-finance": {"/requests/{id}", "/requests/statistics", "/password"},
     "clerk-econ": {"/requests/{id}", "/requests/statistics", "/password"},
+    "clerk-devreform": {"/projects/{id}", "/password"},
     "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}",
                 "/parcels/{code}", "/land/idle", "/disposal/candidates", "/disposal/{id}",
-                "/disposal/new"},
+                "/disposal/new", "/projects/{id}"},
     "enterprise": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}",
                    "/parcels/{code}"},
     "leader": {"/password", "/land/reviews/{id}", "/land/review-rows/{id}", "/parcels/{code}",
                "/programmes/talent", "/programmes/payments", "/programmes/safety",
-               "/disposal/candidates", "/disposal/{id}"},
+               "/disposal/candidates", "/disposal/{id}", "/projects/mine", "/projects/{id}"},
 }
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from mujun.engine.texts import N_
+
 #: stage codes in pipeline order with their Chinese names
 STAGE_NAMES: dict[str, str] = {
-    "negotiating": "洽谈", "signed": "签约", "land_supplied": "供地",
-    "under_construction": "开工", "completed": "竣工", "producing": "投产", "attained": "达产",
+    "negotiating": N_("洽谈"), "signed": N_("签约"), "land_supplied": N_("供地"),
+    "under_construction": N_("开工"), "completed": N_("竣工"), "producing": N_("投产"),
+    "attained": N_("达产"),
 }
 STAGES: tuple[str, ...] = tuple(STAGE_NAMES)
 STAGE_ORDER: dict[str, int] = {s: i for i, s in enumerate(STAGES)}

@@ -19,6 +19,7 @@ from mujun.services.land.case_stats import area_optimised
 from mujun.services.programmes.payments import incentive_payments
 from mujun.services.programmes.service_requests import satisfaction as mean_satisfaction
 from mujun.services.programmes.talent import talent_by_category
+from mujun.services.projects.queries import landed_investment
 from mujun.store.models import (
     DisposalCase,
     IncentivePayment,
@@ -35,9 +36,9 @@ def satisfaction(session: Session, years: range) -> dict[int, float | None]:
 
 
 def investment(session: Session, years: range, programme_from: int) -> dict[int, float] | None:
-    """Year → the investment landed by its end (百). The rule is the projects' own
-    (``services.projects``), which is not part of mujun yet: no data until it is."""
-    return None
+    """Year → the investment landed by its end (百), by the projects' own rule
+    (``services.projects.queries``)."""
+    return {y: landed_investment(session, y, programme_from) for y in years}
 
 
 def talent(session: Session, years: range) -> dict[int, dict[str, int]]:

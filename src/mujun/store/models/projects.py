@@ -38,7 +38,7 @@ class Project(Versioned, Base):
 
     stages: Mapped[list[ProjectStage]] = relationship(
         back_populates="project", cascade="all, delete-orphan",
-        order_by="(ProjectStage.entered_on, ProjectStage.id)",
+        order_by="ProjectStage.id",
     )
 
 

@@ -104,9 +104,10 @@ def reset_password(username: Username, session: SessionDep, user: CurrentUser,
 
 
 def _form_user(username: str, display_name: str, role: str, department: str, town: str,
-               park: str, uscc: str) -> dict[str, str | None]:
+               park: str, uscc: str, lead_title: str = "") -> dict[str, str | None]:
     given = {"username": username, "display_name": display_name, "role": role,
-             "department": department, "town": town, "park": park, "uscc": uscc}
+             "department": department, "town": town, "park": park, "uscc": uscc,
+             "lead_title": lead_title}
     return {k: (v.strip() or None) if k != "display_name" else v.strip()
             for k, v in given.items()}
 
@@ -146,8 +147,8 @@ def users_page(request: Request, session: SessionDep, user: CurrentUser,
 def add_user_form(request: Request, session: SessionDep, user: CurrentUser,
                   username: FormText = "", display_name: FormText = "", role: FormText = "",
                   department: FormText = "", town: FormText = "", park: FormText = "",
-                  uscc: FormText = "") -> Response:
-    given = _form_user(username, display_name, role, department, town, park, uscc)
+                  uscc: FormText = "", lead_title: FormText = "") -> Response:
+    given = _form_user(username, display_name, role, department, town, park, uscc, lead_title)
     try:
         added = _add(session, user, UserCreate.model_validate(given))
     except (ValidationError, InvalidInput) as exc:
@@ -169,8 +170,8 @@ def change_user_form(request: Request, username: Username, session: SessionDep,
                      user: CurrentUser, version: Annotated[int, Form()],
                      display_name: FormText = "", role: FormText = "",
                      department: FormText = "", town: FormText = "", park: FormText = "",
-                     uscc: FormText = "") -> Response:
-    form = _form_user(username, display_name, role, department, town, park, uscc)
+                     uscc: FormText = "", lead_title: FormText = "") -> Response:
+    form = _form_user(username, display_name, role, department, town, park, uscc, lead_title)
     given = {k: v for k, v in form.items() if k != "username" and (k != "role" or v)}
     try:
         _change(session, user, username, UserChange.model_validate({**given, "version": version}))
