@@ -28,7 +28,8 @@ def main(
     """亩均论英雄 — per-mu efficiency evaluation of industrial enterprises (mujun).
 
     Without a store: demo-data, evaluate, explain, whatif, policy. With the store (SQLite file
-    mujun.db here, or MUJUN_DATABASE_URL): serve, demo, import, run, backup, restore, user.
+    mujun.db here, or MUJUN_DATABASE_URL): serve, demo, import, run, targets, backup, restore,
+    user.
     Long commands draw progress on standard error when it is a terminal.
 
     Examples:
