@@ -35,7 +35,7 @@ def test_demo_county_loads(session: Session, admin: User, demo_files: Path) -> N
     load_demo(session=session, actor=admin, folder=demo_files, say=steps.append)
     session.commit()
     assert is_demo_store(session)  # the marker that allows demo accounts (on loopback)
-    assert steps[0] == "registry and land" and steps[-1] == "run 2025 in notice with appeals"
+    assert steps[0] == "registry and land" and steps[-1] == "达产复核 2024 and 2025"
     assert session.scalar(select(func.count()).select_from(Enterprise)) > 1000
     assert session.scalar(select(func.count()).select_from(Parcel)) > 1000
     # every year through the imports: five departments' figures, four departments' incidents

@@ -44,6 +44,11 @@ GET_API = [
     ("/api/disposal/cases", expect(admin=200, officer=200, leader=200)),
     ("/api/disposal/cases.xlsx", expect(admin=200, officer=200, leader=200)),
     ("/api/disposal/cases/999", expect(admin=404, officer=404, leader=404)),
+    # 招商项目 (tests/web/test_projects.py: each project by role)
+    ("/api/projects", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/projects/pipeline", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/projects/export.xlsx", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
+    ("/api/projects/999", expect(admin=404, officer=404, ent=404, ent2=404, leader=404)),
     # 达产复核: the test county has none stored (tests/web/test_land_reviews.py has some)
     ("/api/land/reviews", expect(others=200, clerk=403)),
     ("/api/land/reviews.xlsx", expect(others=200, clerk=403)),
@@ -177,6 +182,7 @@ POSTS = [
     ("/api/requests/999/notes", {"text": "x"}, expect(admin=404, clerk=404)),
     ("/api/requests/999/close", {"text": "x"}, expect(admin=404, clerk=404)),
     ("/api/requests/999/rate", {"satisfaction": 9}, expect(admin=404, ent=404, ent2=404)),
+    ("/api/projects/999/stage", {"stage": "signed", "on": "2022-05-01"}, expect(admin=404)),
     ("/api/programmes/talent", {"person_code": "RC9001", "pseudonym": "人才9001",
                                 "category": "tea_master", "year": 2021}, expect(admin=201)),
     ("/api/programmes/ipo", {"uscc": OWN, "stage": "reform"}, expect(admin=200)),

@@ -19,8 +19,8 @@ def test_login_answers_the_user_and_a_csrf_token(client: TestClient) -> None:
     body["user"].pop("created_at")
     assert body == {"user": {"username": "ent", "display_name": "ent", "role": "enterprise",
                              "department": None, "town": None, "park": None,
-                             "uscc": "91331124000000001H", "active": True, "id": 4,
-                             "version": 1},
+                             "uscc": "91331124000000001H", "lead_title": None, "active": True,
+                             "id": 4, "version": 1},
                     "must_change_password": False}
     cookie = r.headers["set-cookie"]
     assert cookie.startswith("mujun_session=")

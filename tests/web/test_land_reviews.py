@@ -91,8 +91,8 @@ def test_the_review_page_for_each_role(sign_in: SignIn) -> None:
     admin = _rows(sign_in("admin"))
     assert [r[0] for r in admin] == ["331124-T-001", "331124-T-002", "331124-T-003"]
     own = admin[0]
-    assert own[1:4] == [NAMES[0], "测试园区", "本年复核 2021"]
-    assert own[6] == "4.89 / 10.00 未达标" and own[7] == "0.73 / 0.10 未达标"
+    assert own[1:4] == [NAMES[0], "测试园区", "到期复核 2021"]
+    assert own[6] == "4.89 / 10.00 违约" and own[7] == "0.73 / 0.10 违约"
     assert own[8:10] == ["亩均税收、单位增加值能耗", "46.00"]
     assert admin[1][6] == "22.52 / 10.00 达标" and admin[1][8] == "—"
     assert admin[2][3] == "未到复核年度 2023"

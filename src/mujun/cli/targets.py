@@ -19,9 +19,11 @@ def _value(value: float | None, unit: str) -> str:
 
 def _table(title: str, rows: list[TargetPublic]) -> Table:
     table = Table(title=title)
-    for name in ("key", "title", "unit", "value", "goal", "progress", "actual growth",
-                 "projection", "on track"):
-        table.add_column(name, justify="left" if name in ("key", "title", "unit") else "right")
+    # the keys stay whole (scripts read them); the other columns give way on a narrow terminal
+    table.add_column("key", no_wrap=True, min_width=max((len(t.key) for t in rows), default=3))
+    for name in ("title", "unit", "value", "goal", "progress", "actual growth", "projection",
+                 "on track"):
+        table.add_column(name, justify="left" if name in ("title", "unit") else "right")
     for t in rows:
         on_track = MISSING if t.on_track is None else "yes" if t.on_track else "no"
         missing = f" (no data: {', '.join(t.missing)})" if t.missing else ""
@@ -34,7 +36,8 @@ def _table(title: str, rows: list[TargetPublic]) -> Table:
 def _series(data: TargetsPublic) -> Table:
     table = Table(title="yearly series")
     years = [p.year for p in data.doubling[0].series] if data.doubling else []
-    table.add_column("key")
+    keys = [t.key for t in [*data.doubling, *data.programme]]
+    table.add_column("key", no_wrap=True, min_width=max(map(len, keys), default=3))
     for y in years:
         table.add_column(str(y), justify="right")
     for t in [*data.doubling, *data.programme]:

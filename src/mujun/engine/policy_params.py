@@ -181,7 +181,7 @@ PARAMS: dict[str, Param] = {
                       "days a published result is open to appeal"),
     "projects.stage_max_days": _p("项目各阶段最长停留天数", "Days allowed per project stage", "天",
                                   "days", "项目在某一阶段停留超过此天数即为滞后；未列出的阶段不限",
-                                  "a project longer in a stage than this is behind (滞后); "
+                                  "a project longer in a stage than this is behind; "
                                   "a stage left out has no limit"),
     "targets.base_year": _p("基准年", "Base year", "年", "year",
                             "五个翻番以此年度数值的两倍为目标",

@@ -16,7 +16,7 @@ def test_enterprise_answers_and_admin_records_collected(new_page, live_store) ->
     ent.click("#reviews tbody a")
     ent.wait_for_selector("#review-rows")
     rows = pages.cells(ent, "#review-rows")
-    assert rows[0][:4] == ["331124-T-001", NAMES[0], "测试园区", "本年复核 2021"]
+    assert rows[0][:4] == ["331124-T-001", NAMES[0], "测试园区", "到期复核 2021"]
     assert rows[0][8:10] == ["亩均税收、单位增加值能耗", "46.00"]
     assert len(rows) == 2  # its one row, and the total
     ent.click("#review-rows tbody a")
