@@ -95,7 +95,7 @@ def test_the_review_page_for_each_role(sign_in: SignIn) -> None:
     assert own[6] == "4.89 / 10.00 违约" and own[7] == "0.73 / 0.10 违约"
     assert own[8:10] == ["亩均税收、单位增加值能耗", "46.00"]
     assert admin[1][6] == "22.52 / 10.00 达标" and admin[1][8] == "—"
-    assert admin[2][3] == "未到复核年度 2023"
+    assert admin[2][3] == "未到期 2023"
     # the officer of 西屏街道: its town's parcels; each enterprise its own; the leader all
     assert [r[0] for r in _rows(sign_in("officer"))] == ["331124-T-001", "331124-T-003"]
     assert [r[0] for r in _rows(sign_in("ent"))] == ["331124-T-001"]

@@ -16,13 +16,14 @@ JOB_TIMEOUT_MS = pages.JOB_TIMEOUT_MS
 
 MAIN_PAGES = {
     "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/land/reviews",
-              "/disposal", "/runs", "/runs/2", "/imports", "/parcels", "/policies", "/targets",
-              "/users"],
-    "leader": ["/cockpit", "/disposal", "/land/reviews", "/parcels", "/policies", "/targets"],
+              "/disposal", "/projects", "/runs", "/runs/2", "/imports", "/parcels", "/requests",
+              "/programmes", "/policies", "/targets", "/users"],
+    "leader": ["/cockpit", "/disposal", "/land/reviews", "/projects", "/parcels",
+               "/requests/statistics", "/programmes", "/policies", "/targets"],
     "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/disposal", "/land/reviews",
-                "/parcels", "/policies", "/targets"],
-    "ent": [f"/enterprises/{CODES[0]}", "/land/reviews", "/parcels", "/policies",
-            "/targets/awards"],
+                "/projects", "/parcels", "/requests", "/programmes", "/policies", "/targets"],
+    "ent": [f"/enterprises/{CODES[0]}", "/land/reviews", "/projects", "/parcels", "/requests",
+            "/programmes", "/policies", "/targets/awards"],
     "clerk": ["/imports", "/policies", "/targets"],
 }
 
@@ -65,6 +66,14 @@ def _check(page, session: Session, who: User, path: str) -> None:  # type: ignor
         pages.check_targets(page, session, who)
     elif path == "/targets/awards":
         assert page.locator("#awards h3").count() == 2, path
+    elif path == "/projects":  # the pipeline's seven stages (docs/projects.md)
+        assert page.locator("#pipeline-stages tbody tr[data-stage]").count() == 7, path
+    elif path == "/requests":
+        assert page.locator("#requests").count() == 1, path
+    elif path == "/requests/statistics":
+        assert page.locator("#request-stats tbody tr").count() >= 1, path
+    elif path == "/programmes":
+        assert page.locator("#programme-tabs a").count() >= 2, path
     else:
         raise AssertionError(f"no check for {path}")
 
