@@ -165,13 +165,14 @@ def test_empty_query_values_mean_not_given_on_every_list(sign_in: SignIn) -> Non
          "changes"),
         ("/runs", "year=&status=&sort=&per_page=&page=", "runs"),
         ("/imports", "department=&year=&sort=&per_page=&page=", "import-history"),
+        ("/requests/statistics", "year=", "request-stats"),
     ):
         joined = "&" if "?" in url else "?"
         r = c.get(url + joined + empty)
         assert r.status_code == 200, (url, r.text[:300])
         assert tables(r.text)[table] == tables(c.get(url).text)[table], url
     for api in ("/api/land/low-efficiency?year=&town=&klass=", "/api/runs/2?klass=&group=",
-                "/api/runs?year=&status="):
+                "/api/runs?year=&status=", "/api/requests/statistics?year="):
         assert c.get(api).status_code == 200, api
 
 

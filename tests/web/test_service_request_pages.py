@@ -123,10 +123,11 @@ def test_enterprise_page_lists_its_own_and_submits(sign_in: SignIn,
     page = ent.get("/requests").text
     rows = tables(page)["requests"]
     assert [h.rstrip(" ▼") for h in rows[0]] == ["编号", "类别", "诉求内容", "部门", "状态",
-                                                 "提交日期", "办理期限", "办结日期", "满意度"]
+                                                 "提交日期", "办理期限", "办结日期", "逾期",
+                                                 "满意度"]
     # the same day: the later number first
     assert [r[1:6] for r in rows[1:]] == [
-        ["用地", "新增用地", "自然资源", "诉求 逾期", "2022-03-01"],
+        ["用地", "新增用地", "自然资源", "诉求", "2022-03-01"],
         ["融资", "续贷困难", "金融服务中心", "办结", "2022-03-01"]]
     assert [r[-1] for r in rows[1:]] == ["—", "去评价"]
     assert 'id="submit-request"' in page
@@ -164,7 +165,7 @@ def test_clerk_worklist_filters_sorts_and_exports(sign_in: SignIn,
                            "诉求内容", "责任部门", "状态"]
     assert data[1][:8] == ["SF2022-0001", OWN, NAMES[0], "西屏街道", "融资", "续贷困难",
                            "金融服务中心", "办结"]
-    assert data[1][12:] == ["是", "否", None]
+    assert data[0][13] == "逾期" and data[1][12:] == ["是", None, None]
     assert len(data) == 2
 
 

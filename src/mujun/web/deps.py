@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from mujun.services.web_sessions import session_user
@@ -128,3 +129,15 @@ def get_now(request: Request) -> datetime:
 
 
 Now = Annotated[datetime, Depends(get_now)]
+
+
+def _blank_is_none(value: object) -> object:
+    """A form's empty field (年度 "最新") sends ``year=``: that means "not given", not an error."""
+    return None if value == "" else value
+
+
+#: put into an optional query parameter's ``Annotated[...]`` so that an empty value is ``None``
+BlankIsNone = BeforeValidator(_blank_is_none)
+#: a year in range; as ``Annotated[Year | None, BlankIsNone, Query()]`` an optional year query
+#: (the range on the int itself: on the ``| None`` it would reject the ``None`` of a blank)
+Year = Annotated[int, Field(ge=1990, le=2100)]

@@ -23,7 +23,7 @@ USCC = r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}"
 ERROR_TEXT = re.compile(r"出错了|Not Found|Internal Server Error|(?<![\d,.])422(?![\d,.])|"
                         r"Input should be|Field required")
 #: at most this many pages per role (forms and pagers included)
-MAX_VISITS = 100
+MAX_VISITS = 200
 #: at most this many links of a pager are followed (page numbers beyond are alike)
 PAGER_LINKS = 4
 #: links that are not pages of the app, or change the session (signing out, the language)

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from mujun.services import cockpit as service
-from mujun.web.deps import CurrentUser, Now, SessionDep
+from mujun.web.deps import BlankIsNone, CurrentUser, Now, SessionDep, Year
 from mujun.web.render import render
 
 api = APIRouter(prefix="/api/cockpit", tags=["cockpit"])
 pages = APIRouter(include_in_schema=False)
 
-YearQuery = Annotated[int | None, Query(ge=1990, le=2100, description="default: the latest")]
+YearQuery = Annotated[Year | None, BlankIsNone,
+                      Query(description="default: the latest")]
 
 
 @api.get("", response_model=service.CockpitPublic)

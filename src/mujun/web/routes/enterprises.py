@@ -13,7 +13,7 @@ from mujun.io.xlsx_table import Column
 from mujun.services import lists, portrait, value_history
 from mujun.services.list_query import options
 from mujun.services.programmes.honours import honours
-from mujun.web.deps import CurrentUser, Now, SessionDep, get_lang
+from mujun.web.deps import BlankIsNone, CurrentUser, Now, SessionDep, Year, get_lang
 from mujun.web.i18n import Translator
 from mujun.web.list_controls import controls
 from mujun.web.render import render
@@ -26,7 +26,7 @@ pages = APIRouter(include_in_schema=False)
 Filters = Annotated[lists.EnterpriseFilter, Query()]
 UsccPath = Annotated[str, Path(min_length=1, max_length=18,
                                description="统一社会信用代码")]
-YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
+YearQuery = Annotated[Year | None, BlankIsNone, Query()]
 EXPORT_COLUMNS = [Column("统一社会信用代码", Kind.CODE), Column("企业名称"), Column("乡镇街道"),
                   Column("行业"), Column("组别"), Column("综合得分", Kind.SCORE),
                   Column("组内排名", Kind.INT), Column("组内参评数", Kind.INT),

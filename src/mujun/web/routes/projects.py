@@ -27,7 +27,7 @@ pages = APIRouter(include_in_schema=False)
 
 #: the list's query as one model: empty fields count as not given (list_query.ListQuery)
 Filters = Annotated[views.ProjectQuery, Query()]
-ProjectId = Annotated[int, Path(ge=1, description="the project's id")]
+ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the project's id")]
 EXPORT_COLUMNS = [Column("项目编号", Kind.CODE), Column("项目名称"), Column("阶段"),
                   Column("牵头领导"), Column("行业"), Column("计划投资", Kind.MONEY, "万元"),
                   Column("实际投资", Kind.MONEY, "万元"), Column("签约日期", Kind.DATE),

@@ -17,7 +17,7 @@ from mujun.services.labels import label_zh
 from mujun.services.programmes import request_views as views
 from mujun.services.programmes import service_requests as requests
 from mujun.store.models import Role
-from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
+from mujun.web.deps import BlankIsNone, CsrfDep, CurrentUser, Now, SessionDep, Year
 from mujun.web.list_controls import controls
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
@@ -27,7 +27,7 @@ pages = APIRouter(include_in_schema=False)
 
 Filters = Annotated[views.RequestQuery, Query()]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1, description="诉求 id")]
-YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
+YearQuery = Annotated[Year | None, BlankIsNone, Query()]
 Text = Annotated[str, Form(min_length=1, max_length=requests.TEXT_MAX)]
 Version = Annotated[int | None, Form(ge=1)]
 DEPARTMENT_OF = {c.code: c.department for c in CATEGORIES.values()}
@@ -35,7 +35,7 @@ EXPORT_COLUMNS = [Column("诉求编号", Kind.CODE), Column("统一社会信用�
                   Column("企业名称"), Column("乡镇街道"), Column("类别"), Column("诉求内容"),
                   Column("责任部门"), Column("状态"), Column("提交日期", Kind.DATE),
                   Column("办理期限", Kind.DATE), Column("受理日期", Kind.DATE),
-                  Column("办结日期", Kind.DATE), Column("按期办结"), Column("逾期未办结"),
+                  Column("办结日期", Kind.DATE), Column("按期办结"), Column("逾期"),
                   Column("满意度", Kind.INT)]
 
 
@@ -77,7 +77,7 @@ def export(session: SessionDep, user: CurrentUser, now: Now, filters: Filters) -
     rows = ([r.request_no, r.uscc, r.enterprise, r.town, label_zh("request_category", r.category),
              r.summary, label_zh("department", r.department), label_zh("request", r.status),
              r.submitted_on, r.due_on, r.accepted_on, r.closed_on, yes_no[r.on_time],
-             yes_no[r.overdue], r.satisfaction] for r in page.items)
+             "逾期" if r.overdue else None, r.satisfaction] for r in page.items)
     return download(workbook(EXPORT_COLUMNS, rows, "三服务诉求"), "service-requests.xlsx")
 
 

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from mujun.services.targets import report as service
-from mujun.web.deps import CurrentUser, SessionDep
+from mujun.web.deps import BlankIsNone, CurrentUser, SessionDep, Year
 from mujun.web.render import render
 
 api = APIRouter(prefix="/api/targets", tags=["targets"])
 pages = APIRouter(include_in_schema=False)
 
-YearQuery = Annotated[int | None, Query(
-    ge=1990, le=2100, description="default: the latest year with a published run")]
+YearQuery = Annotated[Year | None, BlankIsNone,
+                      Query(description="default: the latest year with a published run")]
 
 
 @api.get("", response_model=service.TargetsPublic)
