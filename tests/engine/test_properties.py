@@ -20,6 +20,7 @@ import pytest
 from bench import rowwise
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_profiles import examples
 from tests.reference.compare import differences
 
 from mujun.engine.evaluate import evaluate
@@ -33,7 +34,7 @@ INCIDENT_TYPES = ("safety_general", "env_penalty", "safety_major", "env_major", 
                   "land_illegal")
 #: no shrinking: one engine call takes 0.1–0.5 s, and shrinking a failure took over five minutes
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
-SETTINGS = settings(max_examples=12, deadline=None, phases=PHASES,
+SETTINGS = settings(max_examples=examples(12), deadline=None, phases=PHASES,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 LAND = st.sampled_from([0.0, 1000.0, 2000.0, 4000.0, 10000.0])
@@ -136,7 +137,7 @@ def test_more_tax_never_lowers_own_score(data, pick, extra) -> None:
         assert after["score"] >= before["score"]
 
 
-@settings(max_examples=10, deadline=None, phases=PHASES,
+@settings(max_examples=examples(10), deadline=None, phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow])
 @given(data=county())
 def test_runs_are_identical(data) -> None:
@@ -173,7 +174,7 @@ VARIANTS = {
 def test_engine_agrees_with_rowwise_reference(variant: str) -> None:
     policy = load_policy_text(VARIANTS[variant], variant).policy
 
-    @settings(max_examples=12, deadline=None, phases=PHASES,
+    @settings(max_examples=examples(12), deadline=None, phases=PHASES,
               suppress_health_check=[HealthCheck.too_slow])
     @given(data=county())
     def check(data) -> None:

@@ -7,6 +7,7 @@ from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_profiles import examples
 
 from mujun.engine.policy import load_shipped_policy
 from mujun.engine.programmes.registers import TALENT_ZH
@@ -27,7 +28,7 @@ inputs = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(inputs)
 def test_cumulative_targets_never_decrease(given_inputs: ProgrammeInputs) -> None:
     for t in programme_targets(given_inputs, year=2027, policy=POLICY):
@@ -41,7 +42,7 @@ def test_cumulative_targets_never_decrease(given_inputs: ProgrammeInputs) -> Non
             assert category.value is not None and category.value >= 0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(inputs, st.sampled_from(YEARS))
 def test_a_year_s_value_is_the_last_point_of_its_series(given_inputs: ProgrammeInputs,
                                                         year: int) -> None:

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_profiles import examples
 
 from mujun.io.parsing import parse_bool, parse_date, parse_number, parse_year, read_number
 
@@ -84,7 +85,7 @@ cells = st.lists(st.one_of(st.none(), st.text(), st.text(alphabet="0123456789.,-
                  max_size=30)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(cells)
 def test_parsers_never_raise_and_bad_only_where_a_filled_cell_is_unread(values) -> None:  # type: ignore[no-untyped-def]
     series = pl.Series("x", values, dtype=pl.String)
@@ -96,7 +97,7 @@ def test_parsers_never_raise_and_bad_only_where_a_filled_cell_is_unread(values) 
                 assert not bad
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(alphabet=string.printable.replace(",", ""))),
                 max_size=30))
 def test_the_fast_number_path_agrees_when_there_is_no_comma(values) -> None:  # type: ignore[no-untyped-def]

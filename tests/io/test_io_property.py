@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from io_helpers import A
+from tests.hypothesis_profiles import examples
 
 from mujun.engine.fields import FIELDS
 from mujun.io import ENTERPRISE_SCHEMA, read_enterprises, read_incidents
@@ -30,7 +31,7 @@ def write_csv(path: Path, header: list[str], body: list[list[str]]) -> None:
         writer.writerows(body)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows, st.booleans())
 def test_random_enterprise_cells_give_problems_not_exceptions(body, strict) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as folder:
@@ -48,7 +49,7 @@ def test_random_enterprise_cells_give_problems_not_exceptions(body, strict) -> N
     assert len(codes) == len(set(codes))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.lists(cell, min_size=5, max_size=5), max_size=12))
 def test_random_incident_cells_give_problems_not_exceptions(body) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as folder:

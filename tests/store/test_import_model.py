@@ -34,6 +34,7 @@ from hypothesis.stateful import (
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 from store_helpers import make_uscc, write_csv, write_stats
+from tests.hypothesis_profiles import examples
 
 from mujun.services.figures import remove_figure
 from mujun.services.imports import import_file
@@ -254,6 +255,6 @@ def test_imports_follow_the_model(engine: Engine, admin: User, tmp_path: Path) -
         assert result.applied
     machine = _machine(engine, admin, tmp_path)
     run_state_machine_as_test(machine, settings=settings(
-        max_examples=int(os.environ.get("MUJUN_MODEL_EXAMPLES", "25")),
+        max_examples=int(os.environ.get("MUJUN_MODEL_EXAMPLES", examples(25))),
         stateful_step_count=int(os.environ.get("MUJUN_MODEL_STEPS", "12")),
         deadline=None, suppress_health_check=[HealthCheck.too_slow]))

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from store_helpers import make_uscc, store_fingerprint, table_counts, write_csv, write_stats
+from tests.hypothesis_profiles import examples
 
 from mujun.services import backup as backups
 from mujun.services.errors import ConflictError
@@ -132,7 +133,7 @@ def _malformed_file(draw: st.DrawFn, folder: Path) -> Path:
     return path
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_malformed_files_never_crash_nor_write(session: Session, admin: User, tmp_path: Path,

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
+from mujun.services.access import Action, allowed
 from mujun.store.models import User
 from mujun.store.models.runs import run_title
 from mujun.web.assets import charts_ready
@@ -39,9 +40,16 @@ templates.env.filters["run_title"] = _run_title
 def render(request: Request, name: str, user: User | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
     tr = Translator(get_lang(request))
+
+    def may(action: str) -> bool:
+        """The signed-in user's role includes ``action`` (services.access): a link is shown
+        only where it opens, e.g. ``may("enterprises.view")`` for a portrait."""
+        return user is not None and allowed(user, Action(action))
+
     response = templates.TemplateResponse(
         request, name,
         {"_": tr, "label": tr.label, "lang": tr.lang, "other_lang": tr.other, "user": user,
+         "may": may,
          "nav": nav_for(user, request.url.path) if user else [],
          "csrf_token": csrf_token(request), "charts": charts_ready(request), **context},
         status_code=status_code,

@@ -14,6 +14,7 @@ import datetime as dt
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.hypothesis_profiles import examples
 
 from mujun.engine.land import (
     Commitment,
@@ -29,7 +30,7 @@ from mujun.io.policy_files import load_policy
 
 RULES = load_policy(DEFAULT_POLICY).policy.land
 #: the rules are plain Python on a few values: many examples stay fast
-SETTINGS = settings(max_examples=200, deadline=None)
+SETTINGS = settings(max_examples=examples(200), deadline=None)
 
 DAYS = st.one_of(
     st.sampled_from([dt.date(2024, 2, 29), dt.date(2025, 2, 28), dt.date(2025, 3, 1),

@@ -54,7 +54,8 @@ EXPECTED: dict[str, list[Expect]] = {
     "/land": [Expect("#low-efficiency tbody tr:not(.total) td:first-child"),
               Expect("#low-efficiency tbody tr:not(.total) td:nth-child(6)", r"^[\d,]+\.\d\d$"),
               Expect("#total-mu", r"^[1-9][\d,.]* 亩$")],
-    "/land/reviews": [Expect("#reviews tbody tr[data-review] td:first-child", r"^\d{4}$")],
+    # a review lists for an enterprise or officer only when it holds a parcel of theirs
+    "/land/reviews": [Expect("#reviews tbody tr td:first-child", r"^\d{4}$|^没有涉及本企业")],
     "/land/reviews/{id}": [Expect("#review-status"), Expect("#review-totals .kpi b", r"\d", 4)],
     "/land/review-rows/{id}": [Expect("#row-status"),
                                Expect("#row-measures tbody tr[data-measure]", r"\S", 4)],
@@ -148,6 +149,17 @@ FILTER_SHOWN = {"year": "h1", "other": "#diff-result h2"}
 #: has its export, and reads older → newer (its years ascending; issue 9, point 4)
 FILTER_EXPECTED = {"other": [Expect("#diff-result a[href*='.xlsx']", "")]}
 YEARS_ASCENDING = {"other": "#diff-result h2"}
+
+
+def column_index(headers: list[str], column: str | None) -> int:
+    """Where ``column`` stands among a table's headers: the header itself, else the one header
+    that contains it (类别 → 人才类别); -1 when there is none or more than one."""
+    if column is None:
+        return -1
+    if column in headers:
+        return headers.index(column)
+    near = [j for j, h in enumerate(headers) if column in h]
+    return near[0] if len(near) == 1 else -1
 
 
 def pattern(url: str) -> str:
@@ -440,9 +452,8 @@ class Crawl:
                 "ss => ss.map(s => [s.name, [...s.options].map(o => [o.value, o.text.trim()]),"
                 " s.value])"):
             filled = [(v, t) for v, t in options if v != ""]
-            column = FILTER_COLUMN.get(name)
-            if column in headers:
-                k = headers.index(column)
+            k = column_index(headers, FILTER_COLUMN.get(name))
+            if k >= 0:
                 filled = ([(v, t) for v, t in filled
                            if any(_matches(name, r[k], v, t) for r in rows)] or filled)
             # the default submission chose it already, unless the page must name it
@@ -455,9 +466,10 @@ class Crawl:
             if column is None:
                 self.problem(url, f"form control {name!r}: no filter check (crawl.FILTER_COLUMN)")
                 continue
-            if column not in headers or not rows:
+            k = column_index(headers, column)
+            if k < 0 or not rows:
                 continue
-            cell = rows[0][headers.index(column)]
+            cell = rows[0][k]
             value = re.match(r"\d+", cell).group(0) if name == "industry_code" and re.match(
                 r"\d+", cell) else cell
             if value and value != "—":
@@ -475,7 +487,7 @@ class Crawl:
             control.fill(value)
         column = FILTER_COLUMN.get(name)
         b_headers, b_rows = before
-        k = b_headers.index(column) if column in b_headers else -1
+        k = column_index(b_headers, column)
         # rows the unfiltered list shows that the filter keeps: then the result has rows
         expected_any = k >= 0 and any(_matches(name, r[k], value, label) for r in b_rows)
         self._submit(form, expected=expected_any or column is None)
@@ -501,10 +513,10 @@ class Crawl:
             return
         form = self._forms().nth(i)
         headers, rows = self._result_rows(form)
-        if column is None or column not in headers:
+        k = column_index(headers, column)
+        if k < 0:
             self.problem(where, f"no column {column!r} in the result table to check the filter")
             return
-        k = headers.index(column)
         bad = [r[k] for r in rows if not _matches(name, r[k], value, label)]
         if bad:
             self.problem(where, f"rows outside the filter in {column}: {bad[:5]}")
