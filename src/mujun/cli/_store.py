@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
-from mujun.services.errors import ServiceError
-from mujun.services.users import SYSTEM_ADMIN, ensure_admin, get_user
-from mujun.store.db import session_factory
-from mujun.store.models import User
-from mujun.store.models.land_reviews import FrozenReviewError
-from mujun.store.models.runs import FrozenRunError
-from mujun.store.settings import get_settings
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from mujun.store.models import User
+
+# The store (SQLAlchemy, the services) is imported when a command uses it, not when the commands
+# are registered: `mujun --help` stays quick (docs/benchmarks.md, "Start-up").
 
 err_console = Console(stderr=True)
 console = Console()
@@ -30,6 +28,11 @@ AsUser = Annotated[str | None, typer.Option(
 @contextmanager
 def store_session() -> Iterator[Session]:
     """A session committed on success; a service error is printed and exits with status 1."""
+    from mujun.services.errors import ServiceError
+    from mujun.store.db import session_factory
+    from mujun.store.models.land_reviews import FrozenReviewError
+    from mujun.store.models.runs import FrozenRunError
+
     session = session_factory()()
     try:
         yield session
@@ -47,10 +50,17 @@ def store_session() -> Iterator[Session]:
 
 def store_text() -> str:
     """The store's URL as printed: without its password."""
+    from sqlalchemy.engine import make_url
+
+    from mujun.store.settings import get_settings
+
     return make_url(get_settings().database_url).render_as_string(hide_password=True)
 
 
 def acting_user(session: Session, username: str | None) -> User:
+    from mujun.services.users import SYSTEM_ADMIN, ensure_admin, get_user
+    from mujun.store.settings import get_settings
+
     name = username or get_settings().cli_user
     if name == SYSTEM_ADMIN:
         return ensure_admin(session=session)

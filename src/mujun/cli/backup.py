@@ -10,7 +10,6 @@ import typer
 from mujun.cli._store import AsUser, acting_user, console, store_session
 from mujun.cli.main import app
 from mujun.cli.progress import stages
-from mujun.services import backup as backups
 
 
 @app.command("backup")
@@ -26,6 +25,8 @@ def backup_cmd(
 
         mujun backup mujun-2025-01-31.zip
     """
+    from mujun.services import backup as backups
+
     with store_session() as session, stages(f"writing {file.name}, checking it restorable"):
         counts = backups.backup(session=session, path=file)
     console.print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables, "
@@ -47,6 +48,8 @@ def restore_cmd(
 
         MUJUN_DATABASE_URL=sqlite:///copy.db mujun restore mujun-2025-01-31.zip
     """
+    from mujun.services import backup as backups
+
     with store_session() as session:
         has_data = any(n for name, n in backups.row_counts(session).items()
                        if name not in ("users", "audit"))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from mujun.cli.main import app
-from mujun.store.db import make_engine
-from mujun.store.migrate import current_revision, downgrade, head_revision, upgrade_to_head
-from mujun.store.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 db_app = typer.Typer(help="""The store's schema: migrations (the store also upgrades on first use).
 
@@ -22,10 +24,19 @@ Examples:
 app.add_typer(db_app, name="db")
 
 
+def _engine() -> Engine:
+    from mujun.store.db import make_engine
+    from mujun.store.settings import get_settings
+
+    return make_engine(get_settings().database_url)
+
+
 @db_app.command("upgrade")
 def upgrade_cmd() -> None:
     """Bring the store's schema to the newest migration."""
-    engine = make_engine(get_settings().database_url)
+    from mujun.store.migrate import current_revision, upgrade_to_head
+
+    engine = _engine()
     upgrade_to_head(engine)
     typer.echo(f"schema at {current_revision(engine)} ({engine.url.render_as_string()})")
 
@@ -33,13 +44,17 @@ def upgrade_cmd() -> None:
 @db_app.command("current")
 def current_cmd() -> None:
     """Show the store's schema revision and the newest one."""
-    engine = make_engine(get_settings().database_url)
+    from mujun.store.migrate import current_revision, head_revision
+
+    engine = _engine()
     typer.echo(f"current: {current_revision(engine) or '(empty)'}  head: {head_revision()}")
 
 
 @db_app.command("downgrade")
 def downgrade_cmd(revision: str = typer.Argument(..., help="target revision, or 'base'")) -> None:
     """Undo migrations down to REVISION (``base`` removes every table)."""
-    engine = make_engine(get_settings().database_url)
+    from mujun.store.migrate import current_revision, downgrade
+
+    engine = _engine()
     downgrade(engine, revision)
     typer.echo(f"schema at {current_revision(engine) or '(empty)'}")

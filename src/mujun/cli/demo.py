@@ -13,10 +13,6 @@ from mujun.cli._store import console, err_console, store_session, store_text
 from mujun.cli.main import app
 from mujun.cli.progress import stages
 from mujun.demo.county import DEFAULT_SEED
-from mujun.demo.generate import generate
-from mujun.services.backup import row_counts
-from mujun.services.demo import load_demo
-from mujun.services.users import ensure_admin
 
 #: what a store has before any data: users, the audit trail, sign-in state
 SIGN_IN_TABLES = ("users", "audit", "web_sessions", "sign_in_throttles")
@@ -41,6 +37,11 @@ def demo_cmd(
         MUJUN_DATABASE_URL=sqlite:///demo.db mujun demo --data demo
     """
     started = time.perf_counter()
+    from mujun.demo.generate import generate
+    from mujun.services.backup import row_counts
+    from mujun.services.demo import load_demo
+    from mujun.services.users import ensure_admin
+
     with store_session() as session:
         if any(n for name, n in row_counts(session).items() if name not in SIGN_IN_TABLES):
             err_console.print(f"the store ({store_text()}) already holds data; "

@@ -12,7 +12,6 @@ from rich.table import Table
 from mujun.cli.main import app
 from mujun.cli.progress import bar
 from mujun.demo.county import DEFAULT_SEED
-from mujun.demo.generate import OUTPUT_FILES, generate
 
 
 @app.command("demo-data")
@@ -31,6 +30,8 @@ def run(
         mujun demo-data --out demo
         mujun demo-data --out demo-7 --seed 7
     """
+    from mujun.demo.generate import OUTPUT_FILES, generate
+
     console = Console()
     with bar() as progress:
         task = progress.add_task("demo county", total=len(OUTPUT_FILES) + 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,16 +19,12 @@ from mujun.cli.layout import (
 )
 from mujun.cli.main import app
 from mujun.cli.progress import Step, stages
-from mujun.engine.backends import DEFAULT_SPARK_MASTER
-from mujun.engine.evaluate import Evaluation, EvaluationError, Summary, evaluate
-from mujun.engine.explain import explain as explain_one
-from mujun.engine.explain import render_zh
-from mujun.engine.labels import GROUP_ZH, column_headers_zh
-from mujun.engine.policy import CLASSES, LoadedPolicy
-from mujun.engine.uscc import normalize
-from mujun.engine.whatif import WhatIf, compare
-from mujun.io import OutputError, write_results
-from mujun.io.number_formats import mu, score
+from mujun.engine.defaults import DEFAULT_SPARK_MASTER
+
+if TYPE_CHECKING:  # the engine and the writers are imported when a command runs
+    from mujun.engine.evaluate import Evaluation, Summary
+    from mujun.engine.policy import LoadedPolicy
+    from mujun.engine.whatif import WhatIf
 
 
 def _out() -> Console:
@@ -65,6 +61,8 @@ def _run(
     year: int, data: Path, incidents: Path | None, loaded: LoadedPolicy, *, step: Step,
     strict: bool, engine: str = "duckdb", spark_master: str = DEFAULT_SPARK_MASTER,
 ) -> tuple[Evaluation, inputs.Inputs]:
+    from mujun.engine.evaluate import EvaluationError, evaluate
+
     given = inputs.read_inputs(data, incidents, strict=strict)
     step(f"evaluating {year} with {loaded.policy.name} (评价)")
     try:
@@ -78,6 +76,10 @@ def _run(
 
 
 def _print_summary(s: Summary, given: inputs.Inputs) -> None:
+    from mujun.engine.labels import GROUP_ZH
+    from mujun.engine.policy import CLASSES
+    from mujun.io.number_formats import mu
+
     table = Table(title=f"{s.year} 年度亩均效益综合评价 · {s.policy_name}", title_justify="left")
     table.add_column("组别 group")
     table.add_column("参评 evaluated", justify="right")
@@ -130,6 +132,9 @@ def evaluate_command(
         mujun evaluate --year 2024 --data e.csv --incidents i.csv --out r.csv
         mujun evaluate --year 2024 --data e.csv --policy my-county.yaml --out r.csv
     """
+    from mujun.engine.labels import column_headers_zh
+    from mujun.io import OutputError, write_results
+
     loaded = inputs.policy(policy)
     with stages(f"reading {data.name}") as step:
         ev, given = _run(year, data, incidents, loaded, step=step, strict=strict, engine=engine,
@@ -145,6 +150,8 @@ def evaluate_command(
 
 def _changes_table(result: WhatIf) -> Table:
     """One row per enterprise whose class changes; the scores are left out at narrow widths."""
+    from mujun.io.number_formats import score
+
     table = Table(title=f"{len(result.changes)} enterprise(s) change class: "
                   f"{result.base_policy} → {result.other_policy}", title_justify="left")
     add_code_column(table)
@@ -183,6 +190,11 @@ def whatif_command(
         mujun whatif --year 2024 --data e.csv --incidents i.csv \
             --policy zhejiang-template --against my-county.yaml
     """
+    from mujun.engine.evaluate import EvaluationError, evaluate
+    from mujun.engine.labels import GROUP_ZH
+    from mujun.engine.policy import CLASSES
+    from mujun.engine.whatif import compare
+
     base, other = inputs.policy(policy), inputs.policy(against)
     with stages(f"reading {data.name}") as step:
         before, given = _run(year, data, incidents, base, step=step, strict=strict)
@@ -223,6 +235,10 @@ def explain_command(
         mujun explain --year 2024 --data demo/enterprises-2024.csv \
             --incidents demo/incidents.csv --uscc 91331124754157362A
     """
+    from mujun.engine.explain import explain as explain_one
+    from mujun.engine.explain import render_zh
+    from mujun.engine.uscc import normalize
+
     loaded = inputs.policy(policy)
     with stages(f"reading {data.name}") as step:
         ev, given = _run(year, data, incidents, loaded, step=step, strict=False)

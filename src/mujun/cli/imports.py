@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,10 +12,11 @@ from mujun.cli._store import AsUser, acting_user, console, err_console, store_se
 from mujun.cli.layout import WIDE, add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
 from mujun.cli.progress import bar
-from mujun.io.error_report import write_error_report
-from mujun.io.problems import Problem
 from mujun.services.departments import DEPARTMENTS
-from mujun.services.imports import ImportResult, ValueChange, import_file
+
+if TYPE_CHECKING:
+    from mujun.io.problems import Problem
+    from mujun.services.imports import ImportResult, ValueChange
 
 SHOWN = 30
 _PHASES = {"validate": "校验 validating", "apply": "写入 applying"}
@@ -49,6 +50,9 @@ def import_cmd(
         mujun import tax-2024.xlsx --year 2024 -d tax \
             --accept-changes --reason "税务局更正"
     """
+    from mujun.io.error_report import write_error_report
+    from mujun.services.imports import import_file
+
     if accept_changes and not (reason or "").strip():
         err_console.print("error: --accept-changes needs --reason TEXT")
         raise typer.Exit(2)

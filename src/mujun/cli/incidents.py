@@ -10,7 +10,6 @@ from rich.table import Table
 from mujun.cli._store import AsUser, acting_user, console, store_session
 from mujun.cli.layout import add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
-from mujun.services.incidents import list_incidents, withdraw_incident
 
 incident_app = typer.Typer(help="""Incidents in the store: list, withdraw (imports only add).
 
@@ -32,6 +31,8 @@ def list_cmd(
     as_user: AsUser = None,
 ) -> None:
     """The year's incidents with their ids, withdrawn ones marked."""
+    from mujun.services.incidents import list_incidents
+
     with store_session() as session:
         found = list_incidents(session=session, actor=acting_user(session, as_user), year=year,
                                department=department)
@@ -55,6 +56,8 @@ def withdraw_cmd(
     as_user: AsUser = None,
 ) -> None:
     """Withdraw an incident: it stays on record and no longer counts in runs created afterwards."""
+    from mujun.services.incidents import withdraw_incident
+
     with store_session() as session:
         withdraw_incident(session=session, actor=acting_user(session, as_user),
                           incident_id=incident_id, reason=reason)

@@ -9,17 +9,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import pyarrow as pa
 import typer
-from ibis.backends import BaseBackend
 from rich.console import Console
 
-from mujun.engine import backends
-from mujun.engine.policy import LoadedPolicy, PolicyError
-from mujun.io import InputError, Problem, read_enterprises, read_incidents
-from mujun.io.policy_files import load_policy
+if TYPE_CHECKING:  # the engine and the readers are imported when a command runs
+    import pyarrow as pa
+    from ibis.backends import BaseBackend
+
+    from mujun.engine.policy import LoadedPolicy
+    from mujun.io import Problem
 
 BAD_INPUT = 2
 
@@ -32,6 +32,9 @@ def fail(message: str) -> NoReturn:
 
 
 def policy(ref: str | None) -> LoadedPolicy:
+    from mujun.engine.policy import PolicyError
+    from mujun.io.policy_files import load_policy
+
     try:
         return load_policy(ref)
     except PolicyError as exc:
@@ -58,6 +61,8 @@ class Inputs:
 
 def read_inputs(data: Path, incidents: Path | None, *, strict: bool) -> Inputs:
     """Read and validate both tables; with ``strict`` any row error ends the command."""
+    from mujun.io import InputError, read_enterprises, read_incidents
+
     try:
         ent = read_enterprises(data, strict=strict)
         inc = read_incidents(incidents) if incidents is not None else None
@@ -81,6 +86,8 @@ def read_inputs(data: Path, incidents: Path | None, *, strict: bool) -> Inputs:
 
 
 def backend(engine: str, spark_master: str) -> BaseBackend:
+    from mujun.engine import backends
+
     if engine == "duckdb":
         return backends.duckdb()
     if engine == "spark":

@@ -10,31 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
-import polars as pl
-import pyarrow as pa
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from mujun.cli import inputs
 from mujun.cli.main import app
-from mujun.engine.land import idle_rows, review
-from mujun.engine.land.enterprises import enterprise_years
-from mujun.engine.land.labels import IDLE_STATUS_ZH, MEASURE_ZH, REVIEW_STATUS_ZH
-from mujun.engine.land.tables import (
-    idle_summary,
-    idle_table,
-    review_summary,
-    review_table,
-)
-from mujun.io import InputError, OutputError, read_enterprises, write_results
-from mujun.io.land import ParcelInput, read_parcels, read_standard_land
-from mujun.io.number_formats import mu, number
-from mujun.io.parsing import parse_date
-from mujun.io.problems import HasProblems
-from mujun.io.projects import read_projects
+
+if TYPE_CHECKING:  # the rules and the readers are imported when a command runs
+    import pyarrow as pa
+
+    from mujun.io.land import ParcelInput
+    from mujun.io.problems import HasProblems
 
 land_app = typer.Typer(no_args_is_help=True, help=r"""Land rules on files (docs/land.md).
 
@@ -50,7 +39,7 @@ Examples:
 """)
 app.add_typer(land_app, name="land")
 
-R = TypeVar("R", bound=HasProblems)
+R = TypeVar("R", bound="HasProblems")
 
 
 def _out() -> Console:
@@ -67,6 +56,10 @@ OutFile = Annotated[Path, typer.Option(
 
 
 def _day(text: str) -> date:
+    import polars as pl
+
+    from mujun.io.parsing import parse_date
+
     parsed = parse_date(pl.Series("as_of", [text], dtype=pl.String))
     value = parsed.values[0]
     if parsed.bad[0] or not isinstance(value, date):
@@ -76,6 +69,8 @@ def _day(text: str) -> date:
 
 def _read(read: Callable[[Path], R], path: Path) -> R:
     """``read(path)``, its problems on standard error; a file that cannot be read ends here."""
+    from mujun.io import InputError
+
     try:
         result = read(path)
     except InputError as exc:
@@ -85,10 +80,14 @@ def _read(read: Callable[[Path], R], path: Path) -> R:
 
 
 def _parcels(path: Path) -> ParcelInput:
+    from mujun.io.land import read_parcels
+
     return _read(read_parcels, path)
 
 
 def _write(table: pa.Table, path: Path) -> None:
+    from mujun.io import OutputError, write_results
+
     try:
         written = write_results(table, path)
     except OutputError as exc:
@@ -116,6 +115,11 @@ def idle_command(
         mujun land idle --as-of 2025-12-31 --parcels 地块.xlsx \
             --policy my-county.yaml --out idle.xlsx
     """
+    from mujun.engine.land import idle_rows
+    from mujun.engine.land.labels import IDLE_STATUS_ZH
+    from mujun.engine.land.tables import idle_summary, idle_table
+    from mujun.io.number_formats import mu, number
+
     day = _day(as_of)
     rules = inputs.policy(policy).policy.land
     read = _parcels(parcels)
@@ -162,6 +166,15 @@ def review_command(
             --commitments demo/standard_land.csv --parcels demo/parcels.geojson \
             --projects demo/projects.csv --out review.csv
     """
+    from mujun.engine.land import review
+    from mujun.engine.land.enterprises import enterprise_years
+    from mujun.engine.land.labels import MEASURE_ZH, REVIEW_STATUS_ZH
+    from mujun.engine.land.tables import review_summary, review_table
+    from mujun.io import read_enterprises
+    from mujun.io.land import read_standard_land
+    from mujun.io.number_formats import number
+    from mujun.io.projects import read_projects
+
     rules = inputs.policy(policy).policy.land
     read = _parcels(parcels)
     promised = _read(

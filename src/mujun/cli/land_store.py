@@ -3,20 +3,24 @@ verify. The file commands of the same group (``idle``, ``review``) are ``cli/lan
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
 from mujun.cli.land import land_app
-from mujun.services.land import review_views, reviews
-from mujun.store.models import LandReview
+
+if TYPE_CHECKING:
+    from mujun.services.land import review_views
+    from mujun.store.models import LandReview
 
 ReviewRef = Annotated[str, typer.Argument(help="review id or label, e.g. 2025-v1")]
 
 
 def _show(r: LandReview | review_views.ReviewSummary) -> str:
+    from mujun.store.models import LandReview
+
     if isinstance(r, LandReview):
         hashes = f", policy {r.policy_hash[:12]}, inputs {r.inputs_hash[:12]}"
     else:
@@ -35,6 +39,8 @@ def create_cmd(
 ) -> None:
     """Freeze the store's commitments, parcels, owners' year-Y rows and projects with the policy,
     review every commitment (land.md §3) and store the rows (a draft)."""
+    from mujun.services.land import reviews
+
     with store_session() as session:
         rec = reviews.create_review(session=session, actor=acting_user(session, as_user),
                                     year=year, policy_name=policy)
@@ -45,6 +51,8 @@ def create_cmd(
 def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None,
              as_user: AsUser = None) -> None:
     """List the stored reviews (newest first)."""
+    from mujun.services.land import review_views
+
     with store_session() as session:
         page = review_views.reviews(session=session, actor=acting_user(session, as_user),
                                     filters=review_views.ReviewQuery(year=year), paged=False)
@@ -55,6 +63,8 @@ def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None,
 @land_app.command("review-publish")
 def publish_cmd(review: ReviewRef, as_user: AsUser = None) -> None:
     """Publish a draft: the owners see their rows and may answer for 15 days."""
+    from mujun.services.land import reviews
+
     with store_session() as session:
         rec = reviews.publish_review(session=session, actor=acting_user(session, as_user),
                                      review_id=review)
@@ -64,6 +74,8 @@ def publish_cmd(review: ReviewRef, as_user: AsUser = None) -> None:
 @land_app.command("review-correct")
 def correct_cmd(review: ReviewRef, as_user: AsUser = None) -> None:
     """A new draft version of a published review from the store as it is now."""
+    from mujun.services.land import reviews
+
     with store_session() as session:
         rec = reviews.correct_review(session=session, actor=acting_user(session, as_user),
                                      review_id=review)
@@ -73,6 +85,8 @@ def correct_cmd(review: ReviewRef, as_user: AsUser = None) -> None:
 @land_app.command("review-verify")
 def verify_cmd(review: ReviewRef) -> None:
     """Recompute from the frozen inputs and policy; every stored row must be identical."""
+    from mujun.services.land import reviews
+
     with store_session() as session:
         check = reviews.verify_review(session=session, review_id=review)
     if check.ok:

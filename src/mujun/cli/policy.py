@@ -9,26 +9,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
-from rich.syntax import Syntax
 from rich.table import Table
 
 from mujun.cli._store import AsUser, acting_user, store_session
 from mujun.cli.main import app
-from mujun.engine.policy import (
-    DEFAULT_POLICY,
-    LoadedPolicy,
-    Policy,
-    PolicyError,
-    shipped_policy_names,
-)
-from mujun.io.policy_files import load_policy
-from mujun.services import policy_view
-from mujun.services.policies import stored
+from mujun.engine.defaults import DEFAULT_POLICY
+
+if TYPE_CHECKING:  # the policy model (pydantic) and the store are imported when a command runs
+    from mujun.engine.policy import LoadedPolicy, Policy, PolicyError
 
 policy_app = typer.Typer(
     help="""Policy files (评价办法): show the effective rules, check a file, list the shipped ones,
@@ -65,58 +57,6 @@ def years_text(policy: Policy) -> str:
     return f"{policy.years.from_}–{to if to is not None else ''}"
 
 
-def effective_mapping(policy: Policy) -> dict[str, Any]:
-    """The policy with every default applied, as a plain mapping in the file's key order.
-
-    Optional keys that only mean "inherit" (a group's ``cap``, an indicator's ``benchmark``…) are
-    left out when unset; ``years.to`` and ``benchmark.by`` stay, since there null is a value.
-    """
-    out = policy.model_dump(mode="json", by_alias=True, exclude_none=True)
-    out["years"].setdefault("to", None)
-    out["benchmark"].setdefault("by", None)
-    return out
-
-
-class _Dumper(yaml.SafeDumper):
-    """Leaf mappings and lists on one line, like the shipped template."""
-
-
-def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
-    leaf = all(not isinstance(v, dict | list) for v in data.values())
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=leaf)
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
-
-
-def _represent_float(dumper: yaml.SafeDumper, data: float) -> yaml.Node:
-    if data.is_integer():  # 35 rather than 35.0, as a county writes it; the value is the same
-        return dumper.represent_int(int(data))
-    return dumper.represent_float(data)
-
-
-_Dumper.add_representer(dict, _represent_dict)
-_Dumper.add_representer(float, _represent_float)
-_Dumper.add_representer(list, _represent_list)
-
-
-def effective_yaml(loaded: LoadedPolicy) -> str:
-    """The effective policy as YAML under a comment header; loading it back gives the same hash."""
-    policy = loaded.policy
-    header = (
-        f"# source: {loaded.source}\n"
-        f"# name:   {policy.name}\n"
-        f"# title:  {policy.title}\n"
-        f"# years:  {years_text(policy)}\n"
-        f"# hash:   {loaded.hash}\n"
-    )
-    body = yaml.dump(
-        effective_mapping(policy), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000
-    )
-    return header + body
-
-
 def _print_problems(err: PolicyError, console: Console) -> None:
     if console.is_terminal:
         table = Table(title=f"{err.source}: {len(err.problems)} problem(s)", title_justify="left")
@@ -132,6 +72,9 @@ def _print_problems(err: PolicyError, console: Console) -> None:
 
 
 def _load_or_exit(ref: str | None, console: Console) -> LoadedPolicy:
+    from mujun.engine.policy import PolicyError
+    from mujun.io.policy_files import load_policy
+
     try:
         return load_policy(ref)
     except PolicyError as err:
@@ -150,6 +93,10 @@ def show_cmd(ref: NameOrFile = None, as_json: JsonOption = False) -> None:
     Exit status: 0 shown; 1 the policy cannot be loaded (its problems go to standard error);
     2 wrong usage.
     """
+    from rich.syntax import Syntax
+
+    from mujun.cli.policy_yaml import effective_yaml
+
     loaded = _load_or_exit(ref, Console(stderr=True))
     out = Console(soft_wrap=True)
     if as_json:
@@ -197,6 +144,9 @@ def list_cmd(as_json: JsonOption = False,
 
     Exit status: 0; 1 the store cannot be read (--stored).
     """
+    from mujun.engine.policy import shipped_policy_names
+    from mujun.io.policy_files import load_policy
+
     if in_store:
         kept = _stored_rows(as_user)
         if as_json:
@@ -246,6 +196,8 @@ def store_cmd(
     Exit status: 0 stored; 1 problems found, the file cannot be read, or it equals the newest
     version; 2 wrong usage.
     """
+    from mujun.services.policies import stored
+
     loaded = _load_or_exit(path, Console(stderr=True))
     with store_session() as session:
         saved = stored.store_policy(session=session, actor=acting_user(session, as_user),
@@ -255,6 +207,8 @@ def store_cmd(
 
 
 def _stored_rows(as_user: str | None) -> list[dict[str, Any]]:
+    from mujun.services import policy_view
+
     with store_session() as session:
         return [{"name": s.name, "version": s.version, "title": s.title,
                  "years": f"{s.years_from}–{s.years_to or ''}", "hash": s.sha256,

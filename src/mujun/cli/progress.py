@@ -10,16 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 MODES = ("auto", "always", "never")
 ENV = "MUJUN_PROGRESS"
@@ -57,6 +53,15 @@ def bar() -> Progress:
 
     Standard output is not redirected, so a result printed meanwhile still goes to standard
     output; standard error (problems, warnings) is printed above the display."""
+    from rich.progress import (  # here: only the commands that draw progress need it
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     console = progress_console()
     return Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=20),

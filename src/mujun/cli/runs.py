@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,10 +14,12 @@ from mujun.cli.layout import add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
 from mujun.cli.progress import stages
 from mujun.engine.fields import FIELD_BY_KEY
-from mujun.services import appeals, run_views, runs
 from mujun.services.errors import InvalidInput
-from mujun.services.values import Value, parse_cli_value
-from mujun.store.models import Run
+
+if TYPE_CHECKING:  # the services are imported when a command runs
+    from mujun.services import run_views
+    from mujun.services.values import Value
+    from mujun.store.models import Run
 
 run_app = typer.Typer(help="""Evaluation runs: create, publish (公示), appeal, finalize, export.
 
@@ -53,6 +55,8 @@ def create_cmd(
     as_user: AsUser = None,
 ) -> None:
     """Freeze the year's inputs and the policy, evaluate and store every result (a draft)."""
+    from mujun.services import runs
+
     with store_session() as session, stages(f"run {year}: freezing the inputs, evaluating, "
                                             "storing the results"):
         run = runs.create_run(session=session, actor=acting_user(session, as_user), year=year,
@@ -64,6 +68,8 @@ def create_cmd(
 def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None,
              as_user: AsUser = None) -> None:
     """List the runs (newest first)."""
+    from mujun.services import run_views
+
     with store_session() as session:
         for run in run_views.list_runs(session=session, actor=acting_user(session, as_user),
                                        year=year):
@@ -73,6 +79,8 @@ def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None,
 @run_app.command("publish")
 def publish_cmd(run: RunRef, as_user: AsUser = None) -> None:
     """Open public notice (公示) for notice_days (the run's policy)."""
+    from mujun.services import runs
+
     with store_session() as session:
         found = runs.publish_run(session=session, actor=acting_user(session, as_user), run_id=run)
         console.print(_show(found))
@@ -81,6 +89,8 @@ def publish_cmd(run: RunRef, as_user: AsUser = None) -> None:
 @run_app.command("finalize")
 def finalize_cmd(run: RunRef, as_user: AsUser = None) -> None:
     """Close a run after its notice (no appeal may be pending)."""
+    from mujun.services import runs
+
     with store_session() as session:
         found = runs.finalize_run(session=session, actor=acting_user(session, as_user), run_id=run)
         console.print(_show(found))
@@ -94,6 +104,8 @@ def appeal_cmd(
     as_user: AsUser = None,
 ) -> None:
     """Record an enterprise's appeal (申诉) during public notice."""
+    from mujun.services import appeals
+
     with store_session() as session:
         appeal = appeals.file_appeal(session=session, actor=acting_user(session, as_user),
                                      run_id=run, uscc=uscc, reason=reason)
@@ -101,6 +113,8 @@ def appeal_cmd(
 
 
 def _corrections(pairs: list[str]) -> dict[str, Value]:
+    from mujun.services.values import parse_cli_value
+
     out: dict[str, Value] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
@@ -124,6 +138,8 @@ def resolve_cmd(
     as_user: AsUser = None,
 ) -> None:
     """Accept (correct the data, create a new run version) or reject an appeal."""
+    from mujun.services import appeals, runs
+
     with store_session() as session:
         done = appeals.resolve_appeal(session=session, actor=acting_user(session, as_user),
                                       appeal_id=appeal, accept=accept, note=note,
@@ -136,6 +152,8 @@ def resolve_cmd(
 @run_app.command("appeals")
 def appeals_cmd(run: RunRef, as_user: AsUser = None) -> None:
     """List a run's appeals."""
+    from mujun.services import run_views
+
     with store_session() as session:
         for a in run_views.run_appeals(session=session, actor=acting_user(session, as_user),
                                        run_id=run):
@@ -146,6 +164,8 @@ def appeals_cmd(run: RunRef, as_user: AsUser = None) -> None:
 @run_app.command("verify")
 def verify_cmd(run: RunRef) -> None:
     """Recompute from the frozen snapshot and policy; every stored result must be identical."""
+    from mujun.services import runs
+
     with store_session() as session:
         found = runs.get_run(session=session, ref=run)
         check = runs.verify_run(session=session, run=found)
@@ -164,6 +184,8 @@ def verify_cmd(run: RunRef) -> None:
 @run_app.command("diff")
 def diff_cmd(run_a: RunRef, run_b: RunRef) -> None:
     """List the enterprises whose class differs between two runs."""
+    from mujun.services import runs
+
     with store_session() as session:
         a = runs.get_run(session=session, ref=run_a)
         b = runs.get_run(session=session, ref=run_b)
@@ -188,6 +210,8 @@ def export_cmd(
     as_user: AsUser = None,
 ) -> None:
     """Write the 公示名单 (public notice list) of a run as a print-ready .xlsx."""
+    from mujun.services import run_views
+
     with store_session() as session:
         name, data = run_views.notice_list(session=session, actor=acting_user(session, as_user),
                                            run_id=run)

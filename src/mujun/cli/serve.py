@@ -11,7 +11,6 @@ import typer
 from mujun.cli._store import console, err_console, store_session, store_text
 from mujun.cli.main import app
 from mujun.cli.progress import stages
-from mujun.store.settings import get_settings
 
 if TYPE_CHECKING:
     from mujun.services.first_start import FirstStart
@@ -104,6 +103,7 @@ def serve_cmd(
 
     from mujun.services.first_start import prepare_sign_in
     from mujun.store.db import get_engine
+    from mujun.store.settings import get_settings
     from mujun.web.app import create_app
     from mujun.web.assets import echarts_path, missing_message
 

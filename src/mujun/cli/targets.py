@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from mujun.cli._store import AsUser, acting_user, console, store_session
 from mujun.cli.main import app
-from mujun.io.number_formats import MISSING, number, percent
-from mujun.services.targets.report import TargetPublic, TargetsPublic, targets
+
+if TYPE_CHECKING:
+    from mujun.services.targets.report import TargetPublic, TargetsPublic
 
 
 def _value(value: float | None, unit: str) -> str:
+    from mujun.io.number_formats import number
+
     return number(value, 0 if unit == "人" else 2)
 
 
 def _table(title: str, rows: list[TargetPublic]) -> Table:
+    from mujun.io.number_formats import MISSING, percent
+
     table = Table(title=title)
     # the keys stay whole (scripts read them); the other columns give way on a narrow terminal
     table.add_column("key", no_wrap=True, min_width=max((len(t.key) for t in rows), default=3))
@@ -62,6 +67,9 @@ def targets_cmd(
         mujun targets --year 2025
         mujun targets --year 2025 --json
     """
+    from mujun.io.number_formats import number
+    from mujun.services.targets.report import targets
+
     with store_session() as session:
         data = targets(session=session, actor=acting_user(session, as_user), year=year)
     if as_json:

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from mujun.cli.main import app
-from mujun.io.parcel_template import write_parcel_template
 from mujun.services.departments import DEPARTMENTS, write_department_template
 
 
@@ -41,6 +40,8 @@ def template_cmd(
         if dept.code != "land":
             typer.echo("error: --parcels is the land department's template (-d land)", err=True)
             raise typer.Exit(2)
+        from mujun.io.parcel_template import write_parcel_template
+
         typer.echo(f"wrote {write_parcel_template(out or Path('land-parcels.xlsx'))}")
         return
     path = out or Path(f"{dept.code}{f'-{year}' if year else ''}.xlsx")

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
-from sqlalchemy import select
 
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
 from mujun.cli.main import app
-from mujun.services.schemas import UserCreate, UserUpdate
-from mujun.services.users import add_account, update_user
-from mujun.store.models import Role, User
+from mujun.store.roles import Role
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from mujun.store.models import User
 
 user_app = typer.Typer(help="""Users and roles (admin, clerk, officer, enterprise, leader).
 
@@ -56,6 +57,11 @@ def add_cmd(username: str, role: Annotated[Role, typer.Option("--role")],
     """Add a user with a role (a clerk needs --department, an officer --town or --park, an
     enterprise user --uscc). Without --password it gets a one-time password, printed once;
     either way the user sets their own at the first sign-in."""
+    from pydantic import ValidationError
+
+    from mujun.services.schemas import UserCreate
+    from mujun.services.users import add_account
+
     try:
         user_in = UserCreate(username=username, role=role, department=department, town=town,
                              park=park, uscc=uscc, display_name=name, password=password)
@@ -77,6 +83,11 @@ def set_cmd(username: str, role: RoleOpt = None, department: Department = None,
             active: Annotated[bool | None, typer.Option("--active/--inactive")] = None,
             password: Password = None, as_user: AsUser = None) -> None:
     """Change a user's role, scope, state or password."""
+    from pydantic import ValidationError
+
+    from mujun.services.schemas import UserUpdate
+    from mujun.services.users import update_user
+
     given: dict[str, object] = {
         k: v for k, v in dict(role=role, department=department, town=town, park=park, uscc=uscc,
                               active=active, password=password).items() if v is not None}
@@ -94,6 +105,10 @@ def set_cmd(username: str, role: RoleOpt = None, department: Department = None,
 @user_app.command("list")
 def list_cmd() -> None:
     """List the users."""
+    from sqlalchemy import select
+
+    from mujun.store.models import User
+
     with store_session() as session:
         for user in session.scalars(select(User).order_by(User.username)):
             console.print(_describe(user))

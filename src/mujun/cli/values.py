@@ -9,8 +9,6 @@ from rich.table import Table
 
 from mujun.cli._store import AsUser, acting_user, console, store_session
 from mujun.cli.main import app
-from mujun.services.figures import remove_figure
-from mujun.services.value_history import value_history
 
 value_app = typer.Typer(help="""Stored values: their history; remove one, with a reason (audited).
 
@@ -35,6 +33,8 @@ def remove_cmd(
     as_user: AsUser = None,
 ) -> None:
     """Remove a stored value; the removal is kept in the value's history with the reason."""
+    from mujun.services.figures import remove_figure
+
     with store_session() as session:
         remove_figure(session=session, actor=acting_user(session, as_user), uscc=uscc,
                       year=year, field=field, reason=reason)
@@ -48,6 +48,8 @@ def history_cmd(
     as_user: AsUser = None,
 ) -> None:
     """Every value's history: who, when, which file, old → new, reason (newest first)."""
+    from mujun.services.value_history import value_history
+
     with store_session() as session:
         events = value_history(session=session, actor=acting_user(session, as_user), uscc=uscc)
     table = Table(title=f"{uscc} value history")

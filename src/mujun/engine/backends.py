@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
-DEFAULT_SPARK_MASTER = "local[*]"
+from mujun.engine.defaults import DEFAULT_SPARK_MASTER
 
 
 def duckdb() -> BaseBackend:

@@ -34,11 +34,11 @@ from pydantic import (
     model_validator,
 )
 
+from mujun.engine.defaults import DEFAULT_POLICY
 from mujun.engine.fields import BONUS_FLAGS, INCIDENT_TYPES, RATIO_FIELDS
 from mujun.engine.policy_errors import describe, kind_of, problems_from, shorten
 from mujun.engine.projects.stages import STAGES as PROJECT_STAGES
 
-DEFAULT_POLICY = "zhejiang-template"
 GROUPS = ("above", "below")
 CLASSES = ("A", "B", "C", "D")
 _GROUPS_KNOWN = "a policy has groups `above` (规上) and `below` (规下)"

@@ -34,8 +34,6 @@ from pathlib import Path
 
 from mujun.engine.fields import FIELDS
 from mujun.engine.texts import N_
-from mujun.io.project_template import write_project_template
-from mujun.io.templates import write_template
 
 
 @dataclass(frozen=True)
@@ -104,6 +102,10 @@ def department(code: str) -> Department:
 
 def write_department_template(path: str | Path, dept: Department, year: int | None = None) -> Path:
     """The department's import template: its figures and incidents, or (发改/商务) the projects."""
+    # imported here: the command line reads DEPARTMENTS for its help without loading the writers
+    from mujun.io.project_template import write_project_template
+    from mujun.io.templates import write_template
+
     if dept.projects:
         return write_project_template(path)
     return write_template(path, department_zh=dept.name_zh, fields=dept.fields,

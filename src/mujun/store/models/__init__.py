@@ -20,7 +20,8 @@ from mujun.store.models.projects import Project, ProjectStage
 from mujun.store.models.registry import Enterprise, EnterpriseTag, Lifecycle
 from mujun.store.models.runs import Appeal, AppealStatus, Run, RunResult, RunStatus
 from mujun.store.models.service_requests import RequestStatus, ServiceRequest
-from mujun.store.models.users import Role, User
+from mujun.store.models.users import User
+from mujun.store.roles import Role
 
 __all__ = [
     "Appeal",

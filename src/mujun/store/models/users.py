@@ -1,22 +1,13 @@
-"""Users and their roles (platform.md, Roles)."""
+"""Users (platform.md, Roles); their roles are ``mujun.store.roles``."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mujun.store.models.base import Base, Versioned, utcnow
-
-
-class Role(StrEnum):
-    ADMIN = "admin"  # 县经信局管理员
-    CLERK = "clerk"  # 部门填报员, with a department
-    OFFICER = "officer"  # 乡镇/园区专员, with a town or a park
-    ENTERPRISE = "enterprise"  # 企业用户, with a uscc
-    LEADER = "leader"  # 县领导, read-only
 
 
 class User(Versioned, Base):
