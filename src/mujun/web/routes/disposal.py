@@ -19,10 +19,10 @@ from mujun.services.labels import label_zh
 from mujun.services.land import candidates, case_views, cases
 from mujun.services.land.cases import CaseCorrection, CaseOpen, CaseUpdate
 from mujun.services.list_query import options
-from mujun.services.user_messages import form_problems
 from mujun.store.models import User
 from mujun.store.models.disposal import Method, Stage
-from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep, get_lang, get_translator
+from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
+from mujun.web.forms import submit
 from mujun.web.list_controls import controls
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
@@ -228,11 +228,6 @@ def _form(text: str) -> str | None:
     return text.strip() or None
 
 
-def _problem(request: Request, exc: Exception) -> str:
-    tr = get_translator(get_lang(request))
-    return form_problems(exc, tr) if isinstance(exc, ValidationError) else tr.error(exc)
-
-
 REFUSED = (ValidationError, InvalidInput, InvalidTransition, ConflictError)
 
 
@@ -268,16 +263,16 @@ def open_case_form(request: Request, session: SessionDep, user: CurrentUser, now
                    area_mu: FormText = "", description: FormText = "") -> Response:
     given = {"method": method, "officer_id": officer_id, "target_date": target_date,
              "area_mu": area_mu, "description": description}
-    try:
+    def write() -> Any:
         case_in = CaseOpen.model_validate({"year": year, "kind": kind, "key": key,
                                            **{k: _form(v) for k, v in given.items()}})
-        new = cases.open_case(session=session, actor=user, case_in=case_in, now=now)
-        session.commit()
-    except REFUSED as exc:
-        session.rollback()
-        return _new_page(request, session, user, now, year, kind, key, status_code=422,
-                         form=given, error=_problem(request, exc))
-    return RedirectResponse(f"/disposal/{new.id}?done=opened", status_code=303)
+        return cases.open_case(session=session, actor=user, case_in=case_in, now=now)
+    return submit(request, session, write, refused=REFUSED,
+                  done=lambda new: RedirectResponse(f"/disposal/{new.id}?done=opened",
+                                                    status_code=303),
+                  again=lambda _exc, error: _new_page(request, session, user, now, year, kind,
+                                                      key, status_code=422, form=given,
+                                                      error=error))
 
 
 def _case_page(request: Request, session: Session, user: User, now: datetime, case_id: int,
@@ -299,17 +294,17 @@ def case_page(request: Request, case_id: CaseId, session: SessionDep, user: Curr
 
 def _act(request: Request, session: Session, user: User, now: datetime, case_id: int,
          done: str, write: Any) -> Response:
-    """Run a page form's write: back to the case page, with the refusal when it was refused."""
-    try:
-        written = write()
-        session.commit()
-    except REFUSED as exc:
-        session.rollback()
+    """Run a page form's write: back to the case page (a correction: the new case's), with the
+    refusal when it was refused."""
+    def back(written: Any) -> Response:
+        target = (getattr(written, "corrects_case_id", None) and written.id) or case_id
+        return RedirectResponse(f"/disposal/{target}?done={done}", status_code=303)
+
+    def again(exc: Exception, error: str) -> Response:
         status = 409 if isinstance(exc, (InvalidTransition, ConflictError)) else 422
-        return _case_page(request, session, user, now, case_id, status_code=status,
-                          error=_problem(request, exc))
-    target = (getattr(written, "corrects_case_id", None) and written.id) or case_id
-    return RedirectResponse(f"/disposal/{target}?done={done}", status_code=303)
+        return _case_page(request, session, user, now, case_id, status_code=status, error=error)
+
+    return submit(request, session, write, refused=REFUSED, done=back, again=again)
 
 
 def _version(text: str) -> int | None:
