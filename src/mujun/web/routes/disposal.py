@@ -121,14 +121,20 @@ def _detail(session: Session, user: User, case_id: int, now: datetime) -> case_v
                                   today=now.date())
 
 
+def _written(session: Session, user: User, case_id: int,
+             now: datetime) -> case_views.CaseDetail:
+    """A write committed, and the case as it now is."""
+    session.commit()
+    return _detail(session, user, case_id, now)
+
+
 @api.post("/cases", response_model=case_views.CaseDetail, status_code=201,
           dependencies=[CsrfDep])
 def open_case(body: CaseOpen, session: SessionDep, user: CurrentUser,
               now: Now) -> case_views.CaseDetail:
     """立案 on a candidate of the year."""
     case = cases.open_case(session=session, actor=user, case_in=body, now=now)
-    session.commit()
-    return _detail(session, user, case.id, now)
+    return _written(session, user, case.id, now)
 
 
 @api.get("/cases/{case_id}", response_model=case_views.CaseDetail)
@@ -144,8 +150,7 @@ def update_case(case_id: CaseId, body: CaseChange, session: SessionDep, user: Cu
     changes = CaseUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
     cases.update_case(session=session, actor=user, case_id=case_id, changes=changes,
                       expected_version=body.version, now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/start", response_model=case_views.CaseDetail,
@@ -155,8 +160,7 @@ def start_case(case_id: CaseId, body: Version, session: SessionDep, user: Curren
     """立案 → 整治中."""
     cases.start_case(session=session, actor=user, case_id=case_id,
                      expected_version=body.version, now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/notes", response_model=case_views.CaseDetail, status_code=201,
@@ -166,8 +170,7 @@ def add_note(case_id: CaseId, body: NoteIn, session: SessionDep, user: CurrentUs
     """A dated progress note."""
     cases.add_note(session=session, actor=user, case_id=case_id, on=body.on, text=body.text,
                    now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/complete", response_model=case_views.CaseDetail,
@@ -178,8 +181,7 @@ def complete_case(case_id: CaseId, body: Completion, session: SessionDep, user: 
     cases.complete_case(session=session, actor=user, case_id=case_id,
                         completed_on=body.completed_on, area_mu=body.area_mu,
                         expected_version=body.version, now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/cancel", response_model=case_views.CaseDetail,
@@ -189,8 +191,7 @@ def cancel_case(case_id: CaseId, body: Cancellation, session: SessionDep, user: 
     """撤销, with the reason."""
     cases.cancel_case(session=session, actor=user, case_id=case_id, reason=body.reason,
                       expected_version=body.version, now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/corrections", response_model=case_views.CaseDetail,
@@ -200,8 +201,7 @@ def correct_case(case_id: CaseId, body: CaseCorrection, session: SessionDep, use
     """A completed case's correction: a new case naming it."""
     new = cases.correct_case(session=session, actor=user, case_id=case_id, correction=body,
                              now=now)
-    session.commit()
-    return _detail(session, user, new.id, now)
+    return _written(session, user, new.id, now)
 
 
 # --- pages ---------------------------------------------------------------------------------------
