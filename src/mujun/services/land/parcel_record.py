@@ -21,7 +21,7 @@ from mujun.services.land.parcels import (
     visible_parcel,
 )
 from mujun.services.land.review_access import may_view as may_view_reviews
-from mujun.services.land.reviews import reviews_for_parcel
+from mujun.services.land.reviews import ParcelReview, reviews_for_parcel
 from mujun.store.models import (
     Enterprise,
     ImportBatch,
@@ -70,19 +70,6 @@ class ChangePublic(BaseModel):
     at: datetime
 
 
-class ReviewPublic(BaseModel):
-    """The parcel's row of a published 达产复核 (``services/land/reviews``)."""
-
-    review_id: int
-    label: str
-    year: int
-    status: str
-    row_id: int
-    review_status: str
-    breaches: str | None
-    total_penalty_wan: float | None
-
-
 class ParcelRecord(BaseModel):
     parcel: ParcelRow
     owner: OwnerPublic | None
@@ -95,7 +82,8 @@ class ParcelRecord(BaseModel):
     import_file: str | None
     leases: list[LeasePublic]
     commitment: CommitmentPublic | None
-    reviews: list[ReviewPublic]
+    #: the parcel's rows of the published 达产复核
+    reviews: list[ParcelReview]
     #: whether the reviews link to their rows (the roles that see 达产复核)
     review_links: bool
     #: the disposal cases (处置项目) on the parcel; None for a role that does not see cases
@@ -132,10 +120,6 @@ def parcel_record(*, session: Session, actor: User, code: str, today: date) -> P
             .order_by(ParcelChange.at.desc(), ParcelChange.id.desc()))
     ]
     batch = session.get(ImportBatch, parcel.import_id) if parcel.import_id else None
-    reviews = [ReviewPublic(review_id=r.review_id, label=r.label, year=r.year, status=r.status,
-                            row_id=r.row_id, review_status=r.review_status, breaches=r.breaches,
-                            total_penalty_wan=r.total_penalty_wan)
-               for r in reviews_for_parcel(session, parcel.id)]
     cases = cases_of(session=session, actor=actor, parcel_id=parcel.id, today=today) \
         if allowed(actor, Action.CASES_VIEW) else None
     return ParcelRecord(
@@ -152,6 +136,6 @@ def parcel_record(*, session: Session, actor: User, code: str, today: date) -> P
             energy_tce_per_wan=commitment.energy_tce_per_wan,
             review_after_years=commitment.review_after_years, penalty=commitment.penalty,
         ) if commitment else None,
-        reviews=reviews, review_links=may_view_reviews(actor), cases=cases,
-        history=history,
+        reviews=reviews_for_parcel(session, parcel.id), review_links=may_view_reviews(actor),
+        cases=cases, history=history,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -345,9 +346,9 @@ def decide_penalty(*, session: Session, actor: User | None, penalty_id: int, col
 # --- the parcel page ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ParcelReview:
-    """A published (or superseded) review's row of one parcel, for the parcel page."""
+class ParcelReview(BaseModel):
+    """A published (or superseded) review's row of one parcel, for the parcel page
+    (``services/land/parcel_record``)."""
 
     review_id: int
     label: str
@@ -357,7 +358,6 @@ class ParcelReview:
     review_status: str
     breaches: str | None
     total_penalty_wan: float | None
-    row: dict[str, Any]
 
 
 def reviews_for_parcel(session: Session, parcel_id: int) -> list[ParcelReview]:
@@ -369,5 +369,6 @@ def reviews_for_parcel(session: Session, parcel_id: int) -> list[ParcelReview]:
         select(LandReview, LandReviewRow).join(LandReviewRow)
         .where(LandReviewRow.parcel_code == code, LandReview.status != ReviewStatus.DRAFT)
         .order_by(LandReview.year.desc(), LandReview.review_version.desc())).all()
-    return [ParcelReview(r.id, r.label, r.year, str(r.status), row.id, row.review_status,
-                         row.breaches, row.total_penalty_wan, row.row) for r, row in found]
+    return [ParcelReview(review_id=r.id, label=r.label, year=r.year, status=str(r.status),
+                         row_id=row.id, review_status=row.review_status, breaches=row.breaches,
+                         total_penalty_wan=row.total_penalty_wan) for r, row in found]

@@ -6,21 +6,36 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mujun.engine.texts import N_
 from mujun.io.problems import HasProblems, InputError, Problem
+from mujun.io.records import FileRecords
+from mujun.services import audit
 from mujun.services.errors import InvalidInput
-from mujun.store.models import Enterprise
+from mujun.store.models import Enterprise, User
 
 #: how many of a refused file's errors the message lists
 SHOWN = 10
 NOT_IN_REGISTRY = "统一社会信用代码不在企业库中 (not in the registry)"
 
 Found = TypeVar("Found", bound=HasProblems)
+
+
+class NamesEnterprise(Protocol):
+    """A row of a programme file: its line, and the credit code it names (or none)."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def uscc(self) -> str | None: ...
+
+
+Row = TypeVar("Row", bound=NamesEnterprise)
 
 
 @dataclass(frozen=True)
@@ -68,3 +83,26 @@ def check_known(file: str, column: str, rows: Iterable[tuple[int, str | None]],
     """Refuse the file when a row names an enterprise the registry does not hold."""
     refuse(file, [Problem(file, line, column, uscc, NOT_IN_REGISTRY)
                   for line, uscc in rows if uscc and uscc not in ids])
+
+
+def read_known(session: Session, read: Callable[[Path], FileRecords[Row]],
+               path: Path) -> tuple[FileRecords[Row], dict[str, int]]:
+    """The file read and checked, every credit code it names in the registry, and their ids
+    (``InvalidInput`` otherwise)."""
+    found = read_checked(read, path)
+    ids = enterprise_ids(session, (r.uscc for r in found.records))
+    check_known(path.name, "uscc", ((r.line, r.uscc) for r in found.records), ids)
+    return found, ids
+
+
+def imported(*, session: Session, actor: User | None, path: Path, rows: int, added: int,
+             changed: int, action: str, entity: str) -> ImportSummary:
+    """What an import of ``rows`` rows did (written: flushed), audited when it changed
+    anything."""
+    session.flush()
+    summary = ImportSummary(path.name, added, changed, rows - added - changed)
+    if added or changed:
+        after: dict[str, Any] = {"added": added, "changed": changed}
+        audit.record(session=session, actor=actor, action=action, entity=entity,
+                     summary=f"{path.name}: +{added}, ~{changed}", after=after)
+    return summary

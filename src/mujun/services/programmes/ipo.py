@@ -21,7 +21,7 @@ from mujun.io.programmes import read_ipo
 from mujun.services import audit
 from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.list_query import ListQuery, Option, Page, options, page_fields, sql_rows
-from mujun.services.programmes.files import ImportSummary, check_known, enterprise_ids, read_checked
+from mujun.services.programmes.files import ImportSummary, imported, read_known
 from mujun.services.programmes.scope import enterprises_in_scope, require_manage, require_view
 from mujun.store.models import Enterprise, IpoRecord, User
 
@@ -144,9 +144,7 @@ def import_pipeline(*, session: Session, actor: User | None, path: Path) -> Impo
     """Stages from a file (the registry file too: its ``ipo_stage`` column), all-or-nothing. A
     date left empty keeps the date already recorded; enterprises not in the file are kept."""
     require_manage(actor)
-    found = read_checked(read_ipo, path)
-    ids = enterprise_ids(session, (r.uscc for r in found.records))
-    check_known(path.name, "uscc", ((r.line, r.uscc) for r in found.records), ids)
+    found, ids = read_known(session, read_ipo, path)
     existing = {rec.enterprise_id: rec for rec in session.scalars(
         select(IpoRecord).where(IpoRecord.enterprise_id.in_(ids.values())))}
     added = changed = 0
@@ -165,10 +163,5 @@ def import_pipeline(*, session: Session, actor: User | None, path: Path) -> Impo
             rec.note = r.note
         if rec.id is not None and _snapshot(rec) != before:
             changed += 1
-    session.flush()
-    summary = ImportSummary(path.name, added, changed, len(found.records) - added - changed)
-    if added or changed:
-        audit.record(session=session, actor=actor, action="ipo.import", entity="enterprise",
-                     summary=f"{path.name}: +{added}, ~{changed}",
-                     after={"added": added, "changed": changed})
-    return summary
+    return imported(session=session, actor=actor, path=path, rows=len(found.records),
+                    added=added, changed=changed, action="ipo.import", entity="enterprise")

@@ -23,7 +23,7 @@ from mujun.services import audit
 from mujun.services.errors import InvalidInput, NotFound
 from mujun.services.list_query import ListQuery, Option, Page, options, page_fields, sql_rows
 from mujun.services.lists import like_pattern
-from mujun.services.programmes.files import ImportSummary, check_known, enterprise_ids, read_checked
+from mujun.services.programmes.files import ImportSummary, imported, read_known
 from mujun.services.programmes.scope import enterprises_in_scope, require_manage, require_view
 from mujun.store.models import Enterprise, IncentivePayment, User
 
@@ -160,9 +160,7 @@ def record_payment(*, session: Session, actor: User | None,
 def import_payments(*, session: Session, actor: User | None, path: Path) -> ImportSummary:
     """Payments from a file, all-or-nothing; rows not in the file are kept."""
     require_manage(actor)
-    found = read_checked(read_payments, path)
-    ids = enterprise_ids(session, (r.uscc for r in found.records))
-    check_known(path.name, "uscc", ((r.line, r.uscc) for r in found.records), ids)
+    found, ids = read_known(session, read_payments, path)
     years = sorted({r.year for r in found.records})
     existing = {(p.enterprise_id, p.year, p.programme): p for p in session.scalars(
         select(IncentivePayment).where(IncentivePayment.year.in_(years)))}
@@ -178,13 +176,8 @@ def import_payments(*, session: Session, actor: User | None, path: Path) -> Impo
         elif _values(payment) != (r.amount_wan, r.paid_on, r.note):
             payment.amount_wan, payment.paid_on, payment.note = r.amount_wan, r.paid_on, r.note
             changed += 1
-    session.flush()
-    summary = ImportSummary(path.name, added, changed, len(found.records) - added - changed)
-    if added or changed:
-        audit.record(session=session, actor=actor, action="payment.import", entity="enterprise",
-                     summary=f"{path.name}: +{added}, ~{changed}",
-                     after={"added": added, "changed": changed})
-    return summary
+    return imported(session=session, actor=actor, path=path, rows=len(found.records),
+                    added=added, changed=changed, action="payment.import", entity="enterprise")
 
 
 def incentive_payments(session: Session, years: Iterable[int]) -> float:

@@ -25,7 +25,7 @@ from mujun.io.programmes import read_talent
 from mujun.services import audit
 from mujun.services.errors import InvalidInput
 from mujun.services.list_query import ListQuery, Option, Page, options, page_fields, sql_rows
-from mujun.services.programmes.files import ImportSummary, check_known, enterprise_ids, read_checked
+from mujun.services.programmes.files import ImportSummary, enterprise_ids, imported, read_known
 from mujun.services.programmes.scope import require_manage, require_view, talent_in_scope
 from mujun.store.models import Enterprise, TalentPerson, User
 
@@ -152,9 +152,7 @@ def import_talent(*, session: Session, actor: User | None, path: Path) -> Import
     """The register from a file, all-or-nothing: new people are added, changed ones updated,
     people not in the file are kept (an import never deletes)."""
     require_manage(actor)
-    found = read_checked(read_talent, path)
-    ids = enterprise_ids(session, (r.uscc for r in found.records))
-    check_known(path.name, "uscc", ((r.line, r.uscc) for r in found.records), ids)
+    found, ids = read_known(session, read_talent, path)
     existing = {p.person_code: p for p in session.scalars(
         select(TalentPerson).where(TalentPerson.person_code.in_(
             [r.person_code for r in found.records])))}
@@ -170,13 +168,8 @@ def import_talent(*, session: Session, actor: User | None, path: Path) -> Import
             for key, value in values.items():
                 setattr(person, key, value)
             changed += 1
-    session.flush()
-    summary = ImportSummary(path.name, added, changed, len(found.records) - added - changed)
-    if added or changed:
-        audit.record(session=session, actor=actor, action="talent.import", entity="talent",
-                     summary=f"{path.name}: +{added}, ~{changed}",
-                     after={"added": added, "changed": changed})
-    return summary
+    return imported(session=session, actor=actor, path=path, rows=len(found.records),
+                    added=added, changed=changed, action="talent.import", entity="talent")
 
 
 def talent_by_category(session: Session, programme_from: int, year: int) -> dict[str, int]:

@@ -19,10 +19,10 @@ from mujun.services.labels import label_zh
 from mujun.services.land import candidates, case_views, cases
 from mujun.services.land.cases import CaseCorrection, CaseOpen, CaseUpdate
 from mujun.services.list_query import options
-from mujun.services.user_messages import form_problems
 from mujun.store.models import User
 from mujun.store.models.disposal import Method, Stage
-from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep, get_lang, get_translator
+from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
+from mujun.web.forms import submit
 from mujun.web.list_controls import controls
 from mujun.web.render import render
 from mujun.web.xlsx import download, workbook
@@ -121,14 +121,20 @@ def _detail(session: Session, user: User, case_id: int, now: datetime) -> case_v
                                   today=now.date())
 
 
+def _written(session: Session, user: User, case_id: int,
+             now: datetime) -> case_views.CaseDetail:
+    """A write committed, and the case as it now is."""
+    session.commit()
+    return _detail(session, user, case_id, now)
+
+
 @api.post("/cases", response_model=case_views.CaseDetail, status_code=201,
           dependencies=[CsrfDep])
 def open_case(body: CaseOpen, session: SessionDep, user: CurrentUser,
               now: Now) -> case_views.CaseDetail:
     """立案 on a candidate of the year."""
     case = cases.open_case(session=session, actor=user, case_in=body, now=now)
-    session.commit()
-    return _detail(session, user, case.id, now)
+    return _written(session, user, case.id, now)
 
 
 @api.get("/cases/{case_id}", response_model=case_views.CaseDetail)
@@ -144,8 +150,7 @@ def update_case(case_id: CaseId, body: CaseChange, session: SessionDep, user: Cu
     changes = CaseUpdate.model_validate(body.model_dump(exclude_unset=True, exclude={"version"}))
     cases.update_case(session=session, actor=user, case_id=case_id, changes=changes,
                       expected_version=body.version, now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/start", response_model=case_views.CaseDetail,
@@ -155,8 +160,7 @@ def start_case(case_id: CaseId, body: Version, session: SessionDep, user: Curren
     """立案 → 整治中."""
     cases.start_case(session=session, actor=user, case_id=case_id,
                      expected_version=body.version, now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/notes", response_model=case_views.CaseDetail, status_code=201,
@@ -166,8 +170,7 @@ def add_note(case_id: CaseId, body: NoteIn, session: SessionDep, user: CurrentUs
     """A dated progress note."""
     cases.add_note(session=session, actor=user, case_id=case_id, on=body.on, text=body.text,
                    now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/complete", response_model=case_views.CaseDetail,
@@ -178,8 +181,7 @@ def complete_case(case_id: CaseId, body: Completion, session: SessionDep, user: 
     cases.complete_case(session=session, actor=user, case_id=case_id,
                         completed_on=body.completed_on, area_mu=body.area_mu,
                         expected_version=body.version, now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/cancel", response_model=case_views.CaseDetail,
@@ -189,8 +191,7 @@ def cancel_case(case_id: CaseId, body: Cancellation, session: SessionDep, user: 
     """撤销, with the reason."""
     cases.cancel_case(session=session, actor=user, case_id=case_id, reason=body.reason,
                       expected_version=body.version, now=now)
-    session.commit()
-    return _detail(session, user, case_id, now)
+    return _written(session, user, case_id, now)
 
 
 @api.post("/cases/{case_id}/corrections", response_model=case_views.CaseDetail,
@@ -200,8 +201,7 @@ def correct_case(case_id: CaseId, body: CaseCorrection, session: SessionDep, use
     """A completed case's correction: a new case naming it."""
     new = cases.correct_case(session=session, actor=user, case_id=case_id, correction=body,
                              now=now)
-    session.commit()
-    return _detail(session, user, new.id, now)
+    return _written(session, user, new.id, now)
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -226,11 +226,6 @@ def candidates_page(request: Request, session: SessionDep, user: CurrentUser,
 
 def _form(text: str) -> str | None:
     return text.strip() or None
-
-
-def _problem(request: Request, exc: Exception) -> str:
-    tr = get_translator(get_lang(request))
-    return form_problems(exc, tr) if isinstance(exc, ValidationError) else tr.error(exc)
 
 
 REFUSED = (ValidationError, InvalidInput, InvalidTransition, ConflictError)
@@ -268,16 +263,16 @@ def open_case_form(request: Request, session: SessionDep, user: CurrentUser, now
                    area_mu: FormText = "", description: FormText = "") -> Response:
     given = {"method": method, "officer_id": officer_id, "target_date": target_date,
              "area_mu": area_mu, "description": description}
-    try:
+    def write() -> Any:
         case_in = CaseOpen.model_validate({"year": year, "kind": kind, "key": key,
                                            **{k: _form(v) for k, v in given.items()}})
-        new = cases.open_case(session=session, actor=user, case_in=case_in, now=now)
-        session.commit()
-    except REFUSED as exc:
-        session.rollback()
-        return _new_page(request, session, user, now, year, kind, key, status_code=422,
-                         form=given, error=_problem(request, exc))
-    return RedirectResponse(f"/disposal/{new.id}?done=opened", status_code=303)
+        return cases.open_case(session=session, actor=user, case_in=case_in, now=now)
+    return submit(request, session, write, refused=REFUSED,
+                  done=lambda new: RedirectResponse(f"/disposal/{new.id}?done=opened",
+                                                    status_code=303),
+                  again=lambda _exc, error: _new_page(request, session, user, now, year, kind,
+                                                      key, status_code=422, form=given,
+                                                      error=error))
 
 
 def _case_page(request: Request, session: Session, user: User, now: datetime, case_id: int,
@@ -299,17 +294,17 @@ def case_page(request: Request, case_id: CaseId, session: SessionDep, user: Curr
 
 def _act(request: Request, session: Session, user: User, now: datetime, case_id: int,
          done: str, write: Any) -> Response:
-    """Run a page form's write: back to the case page, with the refusal when it was refused."""
-    try:
-        written = write()
-        session.commit()
-    except REFUSED as exc:
-        session.rollback()
+    """Run a page form's write: back to the case page (a correction: the new case's), with the
+    refusal when it was refused."""
+    def back(written: Any) -> Response:
+        target = (getattr(written, "corrects_case_id", None) and written.id) or case_id
+        return RedirectResponse(f"/disposal/{target}?done={done}", status_code=303)
+
+    def again(exc: Exception, error: str) -> Response:
         status = 409 if isinstance(exc, (InvalidTransition, ConflictError)) else 422
-        return _case_page(request, session, user, now, case_id, status_code=status,
-                          error=_problem(request, exc))
-    target = (getattr(written, "corrects_case_id", None) and written.id) or case_id
-    return RedirectResponse(f"/disposal/{target}?done={done}", status_code=303)
+        return _case_page(request, session, user, now, case_id, status_code=status, error=error)
+
+    return submit(request, session, write, refused=REFUSED, done=back, again=again)
 
 
 def _version(text: str) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,14 +20,15 @@ from mujun.engine.programmes.registers import IPO_STAGES, PROGRAMMES, TALENT_CAT
 from mujun.io.number_formats import Kind
 from mujun.io.xlsx_table import Column
 from mujun.services.errors import InvalidInput, NotFound
+from mujun.services.list_query import ListQuery
 from mujun.services.programmes import ipo, payments, safety, talent
 from mujun.services.programmes.files import ImportSummary
 from mujun.services.programmes.overview import Overview, overview
 from mujun.services.programmes.scope import reach
 from mujun.services.uploads import safe_file_name
-from mujun.services.user_messages import form_problems
 from mujun.store.models import User
-from mujun.web.deps import CsrfDep, CurrentUser, SessionDep, get_lang, get_translator
+from mujun.web.deps import CsrfDep, CurrentUser, SessionDep, get_translator
+from mujun.web.forms import submit
 from mujun.web.render import render as render_page
 from mujun.web.xlsx import download, workbook
 
@@ -174,32 +176,30 @@ def render(request: Request, name: str, user: User, status_code: int = 200,
                        **context)
 
 
-def _problem(request: Request, exc: Exception) -> str:
-    tr = get_translator(get_lang(request))
-    if isinstance(exc, ValidationError):
-        return form_problems(exc, tr)
-    return tr.error(exc)
-
-
 Importer = Callable[..., ImportSummary]
+#: the entry forms' refusals: the input, or the service (an unknown credit code: NotFound)
+REFUSED = (ValidationError, InvalidInput, NotFound)
 
 
-async def _import_upload(session: Session, user: User, upload: UploadFile,
-                         importer: Importer) -> ImportSummary:
-    data = await upload.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise InvalidInput(f"文件超过 {MAX_UPLOAD // 2**20} MB 的上限")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / safe_file_name(upload.filename)
-        path.write_bytes(data)
-        summary = importer(session=session, actor=user, path=path)
-    session.commit()
-    return summary
+@dataclass(frozen=True)
+class _List:
+    """A programme list's page (``programmes/<name>.html``): its service, query and import, and
+    what its entry form chooses from."""
+
+    lister: Callable[..., Any]
+    query: type[ListQuery]
+    importer: Importer
+    choices: Callable[[], dict[str, Any]]
 
 
-def _done(where: str, summary: ImportSummary) -> RedirectResponse:
-    return RedirectResponse(f"/programmes/{where}?imported={summary.added},{summary.changed},"
-                            f"{summary.unchanged}", status_code=303)
+_LISTS = {
+    "talent": _List(talent.list_talent, talent.TalentQuery, talent.import_talent,
+                    lambda: {"categories": TALENT_CATEGORIES}),
+    "ipo": _List(ipo.list_pipeline, ipo.IpoQuery, ipo.import_pipeline,
+                 lambda: {"stages": IPO_STAGES, "today": date.today().isoformat()}),
+    "payments": _List(payments.list_payments, payments.PaymentQuery, payments.import_payments,
+                      lambda: {"programmes": PROGRAMMES}),
+}
 
 
 def _imported(request: Request) -> list[int] | None:
@@ -208,24 +208,60 @@ def _imported(request: Request) -> list[int] | None:
     return [int(p) for p in parts] if len(parts) == 3 and all(p.isdigit() for p in parts) else None
 
 
+def _list_page(request: Request, session: Session, user: User, name: str,
+               filters: ListQuery | None = None, status_code: int = 200,
+               **context: Any) -> Response:
+    """A programme list with its entry and import forms (a refused one: its error, what was
+    typed, on the list as it is unfiltered)."""
+    kind = _LISTS[name]
+    filters = filters or kind.query()
+    page = kind.lister(session=session, actor=user, filters=filters)
+    return render(request, f"programmes/{name}.html", user, status_code=status_code, page=page,
+                  filters=filters, imported=_imported(request), **kind.choices(),
+                  **{"form": {}, "error": None, **context})
+
+
+def _entry(request: Request, session: Session, user: User, name: str, given: dict[str, Any],
+           write: Callable[[], object], then: str) -> Response:
+    """An entry form's write, then ``then``; refused, the list again with the form as typed."""
+    return submit(request, session, write, refused=REFUSED,
+                  done=lambda _: RedirectResponse(then, status_code=303),
+                  again=lambda _exc, error: _list_page(request, session, user, name,
+                                                       status_code=422, form=given, error=error))
+
+
+async def _import(request: Request, session: Session, user: User, upload: UploadFile,
+                  name: str) -> Response:
+    """A list's file import, all or nothing: back to the list with the counts, or the list with
+    the file's errors."""
+    data = await upload.read(MAX_UPLOAD + 1)
+
+    def write() -> ImportSummary:
+        if len(data) > MAX_UPLOAD:
+            raise InvalidInput(f"文件超过 {MAX_UPLOAD // 2**20} MB 的上限")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / safe_file_name(upload.filename)
+            path.write_bytes(data)
+            return _LISTS[name].importer(session=session, actor=user, path=path)
+
+    return submit(request, session, write, refused=(InvalidInput,),
+                  done=lambda s: RedirectResponse(
+                      f"/programmes/{name}?imported={s.added},{s.changed},{s.unchanged}",
+                      status_code=303),
+                  again=lambda _exc, error: _list_page(request, session, user, name,
+                                                       status_code=422, import_error=error))
+
+
 @pages.get("/programmes")
 def overview_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     return render(request, "programmes/overview.html", user,
                   summary=overview(session=session, actor=user))
 
 
-def _talent_page(request: Request, session: Session, user: User, filters: talent.TalentQuery,
-                 status_code: int = 200, **context: Any) -> Response:
-    page = talent.list_talent(session=session, actor=user, filters=filters)
-    return render(request, "programmes/talent.html", user, status_code=status_code, page=page,
-                  filters=filters, categories=TALENT_CATEGORIES, imported=_imported(request),
-                  **{"form": {}, "error": None, **context})
-
-
 @pages.get("/programmes/talent")
 def talent_page(request: Request, session: SessionDep, user: CurrentUser,
                 filters: TalentFilters) -> Response:
-    return _talent_page(request, session, user, filters)
+    return _list_page(request, session, user, "talent", filters)
 
 
 @pages.post("/programmes/talent", dependencies=[CsrfDep])
@@ -235,82 +271,42 @@ def talent_form(request: Request, session: SessionDep, user: CurrentUser,
                 town: FormText = "") -> Response:
     given = {"person_code": person_code, "pseudonym": pseudonym, "category": category,
              "year": year, "employer_uscc": employer_uscc or None, "town": town or None}
-    try:
-        talent.add_person(session=session, actor=user,
-                          person_in=talent.PersonIn.model_validate(given))
-        session.commit()
-    except (ValidationError, InvalidInput) as exc:
-        session.rollback()
-        return _talent_page(request, session, user, talent.TalentQuery(), status_code=422,
-                            form=given, error=_problem(request, exc))
-    return RedirectResponse(f"/programmes/talent?year={year}&sort=-person_code", status_code=303)
+    return _entry(request, session, user, "talent", given, lambda: talent.add_person(
+        session=session, actor=user, person_in=talent.PersonIn.model_validate(given)),
+        f"/programmes/talent?year={year}&sort=-person_code")
 
 
 @pages.post("/programmes/talent/import", dependencies=[CsrfDep])
 async def talent_import(request: Request, session: SessionDep, user: CurrentUser,
                         file: Annotated[UploadFile, File()]) -> Response:
-    try:
-        summary = await _import_upload(session, user, file, talent.import_talent)
-    except InvalidInput as exc:
-        session.rollback()
-        return _talent_page(request, session, user, talent.TalentQuery(), status_code=422,
-                            import_error=_problem(request, exc))
-    return _done("talent", summary)
-
-
-def _ipo_page(request: Request, session: Session, user: User, filters: ipo.IpoQuery,
-              status_code: int = 200, **context: Any) -> Response:
-    page = ipo.list_pipeline(session=session, actor=user, filters=filters)
-    return render(request, "programmes/ipo.html", user, status_code=status_code, page=page,
-                  filters=filters, stages=IPO_STAGES, imported=_imported(request),
-                  today=date.today().isoformat(), **{"form": {}, "error": None, **context})
+    return await _import(request, session, user, file, "talent")
 
 
 @pages.get("/programmes/ipo")
 def ipo_page(request: Request, session: SessionDep, user: CurrentUser,
              filters: IpoFilters) -> Response:
-    return _ipo_page(request, session, user, filters)
+    return _list_page(request, session, user, "ipo", filters)
 
 
 @pages.post("/programmes/ipo", dependencies=[CsrfDep])
 def ipo_form(request: Request, session: SessionDep, user: CurrentUser, uscc: FormText = "",
              stage: FormText = "", on: FormText = "", note: FormText = "") -> Response:
     given = {"uscc": uscc, "stage": stage, "on": on or None, "note": note or None}
-    try:
-        ipo.set_stage(session=session, actor=user, stage_in=ipo.StageIn.model_validate(given))
-        session.commit()
-    except (ValidationError, InvalidInput, NotFound) as exc:
-        session.rollback()
-        return _ipo_page(request, session, user, ipo.IpoQuery(), status_code=422, form=given,
-                         error=_problem(request, exc))
-    return RedirectResponse(f"/programmes/ipo?stage={stage}", status_code=303)
+    return _entry(request, session, user, "ipo", given, lambda: ipo.set_stage(
+        session=session, actor=user, stage_in=ipo.StageIn.model_validate(given)),
+        f"/programmes/ipo?stage={stage}")
 
 
 @pages.post("/programmes/ipo/import", dependencies=[CsrfDep])
 async def ipo_import(request: Request, session: SessionDep, user: CurrentUser,
                      file: Annotated[UploadFile, File()]) -> Response:
-    try:
-        summary = await _import_upload(session, user, file, ipo.import_pipeline)
-    except InvalidInput as exc:
-        session.rollback()
-        return _ipo_page(request, session, user, ipo.IpoQuery(), status_code=422,
-                         import_error=_problem(request, exc))
-    return _done("ipo", summary)
-
-
-def _payments_page(request: Request, session: Session, user: User,
-                   filters: payments.PaymentQuery, status_code: int = 200,
-                   **context: Any) -> Response:
-    page = payments.list_payments(session=session, actor=user, filters=filters)
-    return render(request, "programmes/payments.html", user, status_code=status_code, page=page,
-                  filters=filters, programmes=PROGRAMMES, imported=_imported(request),
-                  **{"form": {}, "error": None, **context})
+    return await _import(request, session, user, file, "ipo")
 
 
 @pages.get("/programmes/payments")
 def payments_page(request: Request, session: SessionDep, user: CurrentUser,
                   filters: PaymentFilters) -> Response:
-    return _payments_page(request, session, user, filters)
+    return _list_page(request, session, user, "payments", filters)
 
 
 @pages.post("/programmes/payments", dependencies=[CsrfDep])
@@ -319,27 +315,15 @@ def payment_form(request: Request, session: SessionDep, user: CurrentUser, uscc:
                  paid_on: FormText = "", note: FormText = "") -> Response:
     given = {"uscc": uscc, "year": year, "programme": programme, "amount_wan": amount_wan,
              "paid_on": paid_on or None, "note": note or None}
-    try:
-        payments.record_payment(session=session, actor=user,
-                                payment_in=payments.PaymentIn.model_validate(given))
-        session.commit()
-    except (ValidationError, InvalidInput, NotFound) as exc:
-        session.rollback()
-        return _payments_page(request, session, user, payments.PaymentQuery(), status_code=422,
-                              form=given, error=_problem(request, exc))
-    return RedirectResponse(f"/programmes/payments?year={year}&saved=1", status_code=303)
+    return _entry(request, session, user, "payments", given, lambda: payments.record_payment(
+        session=session, actor=user, payment_in=payments.PaymentIn.model_validate(given)),
+        f"/programmes/payments?year={year}&saved=1")
 
 
 @pages.post("/programmes/payments/import", dependencies=[CsrfDep])
 async def payment_import(request: Request, session: SessionDep, user: CurrentUser,
                          file: Annotated[UploadFile, File()]) -> Response:
-    try:
-        summary = await _import_upload(session, user, file, payments.import_payments)
-    except InvalidInput as exc:
-        session.rollback()
-        return _payments_page(request, session, user, payments.PaymentQuery(), status_code=422,
-                              import_error=_problem(request, exc))
-    return _done("payments", summary)
+    return await _import(request, session, user, file, "payments")
 
 
 @pages.get("/programmes/safety")

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from mujun.engine.programmes.service_requests import CATEGORIES, RATING_MAX, RATING_MIN, STATUSES
 from mujun.io.number_formats import Kind
@@ -197,7 +198,9 @@ def request_page(request: Request, request_id: RequestId, session: SessionDep,
                   may_rate=may_rate, ratings=range(RATING_MAX, RATING_MIN - 1, -1))
 
 
-def _back(request_id: int) -> RedirectResponse:
+def _back(session: Session, request_id: int) -> RedirectResponse:
+    """The page form's write committed, back to the request."""
+    session.commit()
     return RedirectResponse(f"/requests/{request_id}", status_code=303)
 
 
@@ -206,8 +209,7 @@ def accept_page(request_id: RequestId, session: SessionDep, user: CurrentUser, n
                 version: Version = None) -> Response:
     requests.accept_request(session=session, actor=user, request_id=request_id,
                             today=requests.county_day(now), version=version)
-    session.commit()
-    return _back(request_id)
+    return _back(session, request_id)
 
 
 @pages.post("/requests/{request_id}/notes", dependencies=[CsrfDep])
@@ -215,8 +217,7 @@ def note_page(request_id: RequestId, session: SessionDep, user: CurrentUser, now
               text: Text, version: Version = None) -> Response:
     requests.add_note(session=session, actor=user, request_id=request_id, text=text,
                       today=requests.county_day(now), version=version)
-    session.commit()
-    return _back(request_id)
+    return _back(session, request_id)
 
 
 @pages.post("/requests/{request_id}/close", dependencies=[CsrfDep])
@@ -224,8 +225,7 @@ def close_page(request_id: RequestId, session: SessionDep, user: CurrentUser, no
                reply: Text, version: Version = None) -> Response:
     requests.close_request(session=session, actor=user, request_id=request_id, reply=reply,
                            today=requests.county_day(now), version=version)
-    session.commit()
-    return _back(request_id)
+    return _back(session, request_id)
 
 
 @pages.post("/requests/{request_id}/rate", dependencies=[CsrfDep])
@@ -234,5 +234,4 @@ def rate_page(request_id: RequestId, session: SessionDep, user: CurrentUser, now
               version: Version = None) -> Response:
     requests.rate_request(session=session, actor=user, request_id=request_id,
                           satisfaction=satisfaction, now=now, version=version)
-    session.commit()
-    return _back(request_id)
+    return _back(session, request_id)

@@ -3,20 +3,20 @@ and the pages. The services write and audit (services/users.py); these routes tr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from mujun.services import user_views, users
-from mujun.services.errors import InvalidInput
 from mujun.services.schemas import UserCreate, UserPublic, UserUpdate
-from mujun.services.user_messages import form_problems
 from mujun.store.models import User
-from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep, get_lang, get_translator
+from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
+from mujun.web.forms import submit
 from mujun.web.render import render
 
 api = APIRouter(prefix="/api/users", tags=["users"])
@@ -112,12 +112,6 @@ def _form_user(username: str, display_name: str, role: str, department: str, tow
             for k, v in given.items()}
 
 
-def _problem(request: Request, exc: ValidationError | InvalidInput) -> str:
-    """A refused form in the page's language."""
-    tr = get_translator(get_lang(request))
-    return form_problems(exc, tr) if isinstance(exc, ValidationError) else tr.error(exc)
-
-
 def _list_page(request: Request, session: Session, user: User, filters: user_views.UserFilter,
                status_code: int = 200, **context: Any) -> Response:
     page = user_views.list_users(session=session, actor=user, filters=filters)
@@ -137,6 +131,15 @@ def _edit_page(request: Request, session: Session, user: User, username: str,
                      "saved": request.query_params.get("saved"), **context})
 
 
+def _changed(request: Request, session: Session, user: User, username: str,
+             change: Callable[[], UserChange]) -> Response:
+    """An edit form's change, then the edit page (saved); refused, the edit page with why."""
+    return submit(request, session, lambda: _change(session, user, username, change()),
+                  done=lambda _: RedirectResponse(f"/users/{username}?saved=1", status_code=303),
+                  again=lambda _exc, error: _edit_page(request, session, user, username,
+                                                       status_code=422, error=error))
+
+
 @pages.get("/users")
 def users_page(request: Request, session: SessionDep, user: CurrentUser,
                filters: Filters) -> Response:
@@ -149,14 +152,14 @@ def add_user_form(request: Request, session: SessionDep, user: CurrentUser,
                   department: FormText = "", town: FormText = "", park: FormText = "",
                   uscc: FormText = "", lead_title: FormText = "") -> Response:
     given = _form_user(username, display_name, role, department, town, park, uscc, lead_title)
-    try:
-        added = _add(session, user, UserCreate.model_validate(given))
-    except (ValidationError, InvalidInput) as exc:
-        session.rollback()
-        return _list_page(request, session, user, user_views.UserFilter(), status_code=422,
-                          form=given, error=_problem(request, exc))
-    return _edit_page(request, session, user, added.user.username, status_code=201,
-                      one_time_password=added.one_time_password, created=True)
+    return submit(request, session,
+                  lambda: _add(session, user, UserCreate.model_validate(given)),
+                  done=lambda added: _edit_page(request, session, user, added.user.username,
+                                                status_code=201, created=True,
+                                                one_time_password=added.one_time_password),
+                  again=lambda _exc, error: _list_page(request, session, user,
+                                                       user_views.UserFilter(), status_code=422,
+                                                       form=given, error=error))
 
 
 @pages.get("/users/{username}")
@@ -173,26 +176,16 @@ def change_user_form(request: Request, username: Username, session: SessionDep,
                      uscc: FormText = "", lead_title: FormText = "") -> Response:
     form = _form_user(username, display_name, role, department, town, park, uscc, lead_title)
     given = {k: v for k, v in form.items() if k != "username" and (k != "role" or v)}
-    try:
-        _change(session, user, username, UserChange.model_validate({**given, "version": version}))
-    except (ValidationError, InvalidInput) as exc:
-        session.rollback()
-        return _edit_page(request, session, user, username, status_code=422,
-                          error=_problem(request, exc))
-    return RedirectResponse(f"/users/{username}?saved=1", status_code=303)
+    return _changed(request, session, user, username,
+                    lambda: UserChange.model_validate({**given, "version": version}))
 
 
 @pages.post("/users/{username}/active", dependencies=[CsrfDep])
 def set_active_form(request: Request, username: Username, session: SessionDep,
                     user: CurrentUser, active: Annotated[bool, Form()],
                     version: Annotated[int, Form()]) -> Response:
-    try:
-        _change(session, user, username, UserChange(active=active, version=version))
-    except InvalidInput as exc:
-        session.rollback()
-        return _edit_page(request, session, user, username, status_code=422,
-                          error=_problem(request, exc))
-    return RedirectResponse(f"/users/{username}?saved=1", status_code=303)
+    return _changed(request, session, user, username,
+                    lambda: UserChange(active=active, version=version))
 
 
 @pages.post("/users/{username}/password-reset", dependencies=[CsrfDep])
