@@ -15,7 +15,7 @@ from mujun.engine.texts import N_
 from mujun.io.problems import HasProblems, InputError, Problem
 from mujun.io.records import FileRecords
 from mujun.services import audit
-from mujun.services.errors import InvalidInput
+from mujun.services.errors import InvalidInput, NotFound
 from mujun.store.models import Enterprise, User
 
 #: how many of a refused file's errors the message lists
@@ -76,6 +76,15 @@ def enterprise_ids(session: Session, usccs: Iterable[str | None]) -> dict[str, i
         query = select(Enterprise.uscc, Enterprise.id).where(Enterprise.uscc.in_(chunk))
         ids.update({uscc: id_ for uscc, id_ in session.execute(query)})
     return ids
+
+
+def registered(session: Session, uscc: str) -> Enterprise:
+    """The enterprise an entry form names by its credit code (``NotFound`` when the registry
+    does not hold it)."""
+    ent = session.scalar(select(Enterprise).where(Enterprise.uscc == uscc.strip().upper()))
+    if ent is None:
+        raise NotFound(N_("企业库中没有 %(uscc)s"), uscc=uscc)
+    return ent
 
 
 def check_known(file: str, column: str, rows: Iterable[tuple[int, str | None]],

@@ -19,9 +19,9 @@ from mujun.engine.programmes.registers import IPO_STAGES
 from mujun.engine.texts import N_
 from mujun.io.programmes import read_ipo
 from mujun.services import audit
-from mujun.services.errors import InvalidInput, NotFound
+from mujun.services.errors import InvalidInput
 from mujun.services.list_query import ListQuery, Option, Page, options, page_fields, sql_rows
-from mujun.services.programmes.files import ImportSummary, imported, read_known
+from mujun.services.programmes.files import ImportSummary, imported, read_known, registered
 from mujun.services.programmes.scope import enterprises_in_scope, require_manage, require_view
 from mujun.store.models import Enterprise, IpoRecord, User
 
@@ -119,10 +119,7 @@ def set_stage(*, session: Session, actor: User | None, stage_in: StageIn) -> Ipo
     require_manage(actor)
     if stage_in.stage not in IPO_STAGES:
         raise InvalidInput(N_("未知的股改上市阶段 %(stage)s"), stage=stage_in.stage)
-    uscc = stage_in.uscc.strip().upper()
-    ent = session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
-    if ent is None:
-        raise NotFound(N_("企业库中没有 %(uscc)s"), uscc=stage_in.uscc)
+    ent = registered(session, stage_in.uscc)
     rec = stage_of(session=session, enterprise_id=ent.id)
     before = None if rec is None else _snapshot(rec)
     if rec is None:

@@ -20,10 +20,10 @@ from mujun.engine.programmes.registers import PROGRAMMES
 from mujun.engine.texts import N_
 from mujun.io.programmes import read_payments
 from mujun.services import audit
-from mujun.services.errors import InvalidInput, NotFound
+from mujun.services.errors import InvalidInput
 from mujun.services.list_query import ListQuery, Option, Page, options, page_fields, sql_rows
 from mujun.services.lists import like_pattern
-from mujun.services.programmes.files import ImportSummary, imported, read_known
+from mujun.services.programmes.files import ImportSummary, imported, read_known, registered
 from mujun.services.programmes.scope import enterprises_in_scope, require_manage, require_view
 from mujun.store.models import Enterprise, IncentivePayment, User
 
@@ -134,10 +134,7 @@ def record_payment(*, session: Session, actor: User | None,
     require_manage(actor)
     if payment_in.programme not in PROGRAMMES:
         raise InvalidInput(N_("未知的奖补项目 %(programme)s"), programme=payment_in.programme)
-    uscc = payment_in.uscc.strip().upper()
-    ent = session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
-    if ent is None:
-        raise NotFound(N_("企业库中没有 %(uscc)s"), uscc=payment_in.uscc)
+    ent = registered(session, payment_in.uscc)
     payment = session.scalar(select(IncentivePayment).where(
         IncentivePayment.enterprise_id == ent.id, IncentivePayment.year == payment_in.year,
         IncentivePayment.programme == payment_in.programme))
