@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 
 import openpyxl
 from fastapi.testclient import TestClient
@@ -91,6 +92,11 @@ def test_talent_import_on_the_page_refuses_a_bad_line_and_counts(sign_in: SignIn
     assert r.status_code == 422
     assert "talent.csv line 5, column 人才类别" in r.text and "未导入任何数据" in r.text
     assert admin.get("/api/programmes/talent").json()["total"] == 0
+    # a file without a header is named as the user named it, never by the server's folder
+    r = admin.post("/programmes/talent/import", data={"csrf_token": token},
+                   files={"file": ("名册.csv", "年份,数值\n2021,1\n".encode(), "text/csv")})
+    assert r.status_code == 422 and "名册.csv: 找不到表头" in r.text
+    assert "/tmp" not in r.text and tempfile.gettempdir() not in r.text
     r = admin.post("/programmes/talent/import", data={"csrf_token": token},
                    files={"file": ("talent.csv", good.encode(), "text/csv")})
     assert r.status_code == 200 and "新增 3 人" in r.text

@@ -4,7 +4,7 @@ each error named with its file, line and column; credit codes must be in the reg
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -63,7 +63,9 @@ def read_checked(read: Callable[[Path], Found], path: Path) -> Found:
     try:
         found = read(path)
     except InputError as exc:
-        raise InvalidInput(N_("%(problem)s"), problem=str(exc.problem)) from None
+        # the file as the user named it, never the server's temporary folder
+        problem = replace(exc.problem, file=path.name)
+        raise InvalidInput(N_("%(problem)s"), problem=str(problem)) from None
     refuse(path.name, found.errors)
     return found
 
