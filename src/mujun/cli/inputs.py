@@ -9,17 +9,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pyarrow as pa
 import typer
-from ibis.backends import BaseBackend
 from rich.console import Console
 
 from mujun.engine import backends
 from mujun.engine.policy import LoadedPolicy, PolicyError
 from mujun.io import InputError, Problem, read_enterprises, read_incidents
 from mujun.io.policy_files import load_policy
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
 
 BAD_INPUT = 2
 
@@ -80,9 +82,10 @@ def read_inputs(data: Path, incidents: Path | None, *, strict: bool) -> Inputs:
     )
 
 
-def backend(engine: str, spark_master: str) -> BaseBackend:
+def backend(engine: str, spark_master: str) -> BaseBackend | None:
+    """The backend to evaluate on; None for the embedded DuckDB (the engine's default)."""
     if engine == "duckdb":
-        return backends.duckdb()
+        return None
     if engine == "spark":
         try:
             return backends.spark(spark_master)
