@@ -8,7 +8,9 @@ the benchmark sums in input order (``Step.in_order``) is a setting of the whole 
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -20,8 +22,8 @@ from mujun.engine.tables import as_fetched, in_input_order, with_inputs
 _local = threading.local()
 
 
-def database() -> duckdb.DuckDBPyConnection:
-    """This thread's in-memory database."""
+def connection() -> duckdb.DuckDBPyConnection:
+    """This thread's connection to its own in-memory database."""
     db = getattr(_local, "db", None)
     if db is None:
         db = _local.db = duckdb.connect()
@@ -33,7 +35,7 @@ def run(
 ) -> tuple[pa.Table, pa.Table]:
     """The wide result (computed and passed-through columns) and the class columns, both in
     input order. ``con``: a DuckDB connection to run on (default: this thread's database)."""
-    cursor = (con if con is not None else database()).cursor()
+    cursor = (con if con is not None else connection()).cursor()
     try:
         cursor.register(ENTERPRISES, canonical)
         cursor.register(INCIDENTS, incidents)
@@ -55,15 +57,23 @@ def _fetch(cursor: Any, sql: str, schema: pa.Schema) -> pa.Table:
 
 
 def _create(cursor: Any, step: Step) -> None:
-    """Materialise a step; ``in_order`` on one thread, so that float sums add the rows in input
-    order and give the same bits on every run."""
+    """Materialise a step (``in_order``: see ``one_thread``)."""
     statement = f'CREATE TEMPORARY TABLE "{step.name}" AS {step.sql}'
-    if not step.in_order:
+    with one_thread(cursor, step.in_order):
         cursor.execute(statement)
+
+
+@contextlib.contextmanager
+def one_thread(con: Any, needed: bool = True) -> Iterator[None]:
+    """Run on one thread (when ``needed``), so that float sums add the rows in input order and
+    give the same bits on every run (partial sums of parallel threads are combined in whatever
+    order the threads finish)."""
+    if not needed:
+        yield
         return
-    threads = cursor.execute("SELECT current_setting('threads')").fetchone()[0]
-    cursor.execute("SET threads = 1")
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.execute("SET threads = 1")
     try:
-        cursor.execute(statement)
+        yield
     finally:
-        cursor.execute(f"SET threads = {int(threads)}")
+        con.execute(f"SET threads = {int(threads)}")

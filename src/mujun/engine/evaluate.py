@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mujun.engine import embedded, plan, tables
+from mujun.engine import embedded, plan, prepared, tables
 from mujun.engine.columns import (
     CLASS_COLUMNS,
     DETAIL_COLUMNS,
@@ -118,8 +118,11 @@ def evaluate(
     incident_table = tables.incidents_table(incidents)
     if backend is None or backend.name == "duckdb":
         compiled = plan.plan_for(policy, year, canonical.schema, incident_table.schema)
-        con = backend.con if backend is not None else None
-        result, classes = embedded.run(compiled, canonical, incident_table, con)
+        if backend is None and canonical.num_rows <= prepared.PREPARED_MAX_ROWS:
+            result, classes = prepared.run(compiled, canonical, incident_table)
+        else:
+            con = backend.con if backend is not None else None
+            result, classes = embedded.run(compiled, canonical, incident_table, con)
     else:
         from mujun.engine import backends
 
@@ -158,8 +161,9 @@ def summarize(ev: Evaluation) -> Summary:
     """The class mix per group, exemptions, low-efficiency land and warnings (columnar)."""
     detail = ev.detail
     groups: dict[str, GroupSummary] = {}
+    mix = detail.select(["group", "class", "vetoed"])
     for group in ev.policy.groups:
-        rows = detail.filter(pc.equal(detail["group"], group))
+        rows = mix.filter(pc.equal(mix["group"], group))
         classes = _count(rows["class"])
         groups[group] = GroupSummary(
             evaluated=rows.num_rows,

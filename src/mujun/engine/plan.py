@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -65,6 +66,8 @@ class Plan:
     middle: tuple[Step, ...]
     classes_sql: str
     classes_schema: pa.Schema
+    #: the key it is kept under (policy hash, year, input schemas, engine source)
+    key: str = ""
 
 
 _memory: OrderedDict[str, Plan] = OrderedDict()
@@ -83,7 +86,7 @@ def plan_for(
             return found
     found = _read(key)
     if found is None:
-        found = compile_plan(policy, year, enterprises, incidents)
+        found = dataclasses.replace(compile_plan(policy, year, enterprises, incidents), key=key)
         _write(key, found)
     with _lock:
         _memory[key] = found
