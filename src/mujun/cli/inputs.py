@@ -85,11 +85,12 @@ def read_inputs(data: Path, incidents: Path | None, *, strict: bool) -> Inputs:
     )
 
 
-def backend(engine: str, spark_master: str) -> BaseBackend:
+def backend(engine: str, spark_master: str) -> BaseBackend | None:
+    """The backend to evaluate on; None for the embedded DuckDB (the engine's default)."""
     from mujun.engine import backends
 
     if engine == "duckdb":
-        return backends.duckdb()
+        return None
     if engine == "spark":
         try:
             return backends.spark(spark_master)

@@ -1,7 +1,8 @@
 """Where the rules run: an embedded DuckDB by default, Apache Spark for province-scale work.
 
-The rules are ibis expressions, so the same code compiles to either backend; this module only
-connects and hands the input tables over.
+The rules are ibis expressions, so the same code compiles to either backend; this module
+connects, hands the input tables over and runs the queries of ``engine/query.py`` through ibis
+(DuckDB itself runs their compiled SQL: ``engine/plan.py``, ``engine/embedded.py``).
 """
 
 from __future__ import annotations
@@ -9,17 +10,24 @@ from __future__ import annotations
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
-from ibis.backends import BaseBackend
+
+from mujun.engine.policy import Policy
+from mujun.engine.tables import as_fetched, in_input_order, with_inputs
+
+if TYPE_CHECKING:
+    import ibis
+    from ibis.backends import BaseBackend
 
 from mujun.engine.defaults import DEFAULT_SPARK_MASTER
 
 
 def duckdb() -> BaseBackend:
+    import ibis
+
     return ibis.duckdb.connect()
 
 
@@ -41,6 +49,8 @@ def spark(master: str = DEFAULT_SPARK_MASTER, **conf: str) -> BaseBackend:
     )
     for key, value in conf.items():
         builder = builder.config(key, value)
+    import ibis
+
     return ibis.pyspark.connect(builder.getOrCreate())
 
 
@@ -66,10 +76,11 @@ class TableLoader:
         if is_spark(self.backend):
             return self.backend.to_pyarrow(expr)
         result = self._con().sql(self.backend.compile(expr)).to_arrow_table()
-        expected = expr.schema().to_pyarrow()
-        return result if result.schema == expected else result.cast(expected)
+        return as_fetched(result, expr.schema().to_pyarrow())
 
     def load(self, table: pa.Table, stem: str) -> ibis.Table:
+        import ibis
+
         name = f"mujun_{stem}_{uuid.uuid4().hex[:12]}"
         if not is_spark(self.backend):
             # DuckDB scans the Arrow memory in place: no copy of the input. DuckDB knows no row
@@ -98,6 +109,8 @@ class TableLoader:
             self.backend._session.catalog.cacheTable(name)
             self._stages.append(name)
             return self.backend.table(name)
+        import ibis
+
         sql = self.backend.compile(expr)
         con = self._con()
         threads = con.execute("SELECT current_setting('threads')").fetchone()[0] if in_order else 0
@@ -135,3 +148,25 @@ class TableLoader:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+def run(
+    backend: BaseBackend, canonical: pa.Table, incidents: pa.Table, policy: Policy, year: int
+) -> tuple[pa.Table, pa.Table]:
+    """The queries of ``engine/query.py`` through ibis on ``backend`` (as ``embedded.run``):
+    the wide result and the class columns, both in input order."""
+    from mujun.engine import query
+
+    loader = TableLoader(backend)
+    try:
+        ent = loader.load(canonical, "enterprises")
+        inc = loader.load(incidents, "incidents")
+        wide = query.wide_query(ent, inc, policy, year, loader.cache)
+        computed = in_input_order(loader.fetch(wide.expr))
+        result = with_inputs(computed, canonical, wide.passed_schema.to_pyarrow())
+        narrow = loader.load(result.select(wide.inputs), "scores")
+        classes = in_input_order(loader.fetch(query.class_query(narrow, wide.effects, policy,
+                                                                loader.cache)))
+    finally:
+        loader.close()
+    return result, classes

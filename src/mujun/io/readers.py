@@ -12,6 +12,7 @@ superset of the GBK that Chinese Excel writes.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import hashlib
@@ -127,16 +128,26 @@ def _decode_csv(data: bytes, file: str) -> bytes:
         raise _fail(file, "不是表格文件，应为 CSV、XLSX 或 Parquet (not a table: CSV, XLSX or "
                           "Parquet expected)")
     data = data.removeprefix(_UTF8_BOM)
-    try:
-        data.decode("utf-8")
+    if _is_utf8(data):
         return data
-    except UnicodeDecodeError:
-        pass
     try:
         return data.decode("gb18030").encode("utf-8")
     except UnicodeDecodeError:
         raise _fail(file, "无法识别文字编码，请另存为 UTF-8 (unknown text encoding; save as "
                           "UTF-8)") from None
+
+
+def _is_utf8(data: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether ``data`` is valid UTF-8, checked a megabyte at a time (decoding a large file
+    whole would hold a text twice its size in memory only to drop it)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), chunk):
+            decoder.decode(data[start:start + chunk])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -1,0 +1,226 @@
+"""The evaluation compiled once: the DuckDB SQL of ``engine/query.py`` for a policy and a year.
+
+Building the ibis expressions and compiling them costs far more than running them on a county
+(and importing ibis costs a second), so the SQL statements are kept per policy hash, year and
+input schema: in memory for the process, and on disk (``plans/`` in the cache folder) for the
+next process. The on-disk key also holds a digest of the engine's source and the versions of
+ibis and DuckDB, so a changed rule never runs stale SQL. The SQL reads the input tables by fixed
+names (``ENTERPRISES``, ``INCIDENTS``, then ``SCORES``); ``engine/embedded.py`` runs it.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from mujun.engine.policy import Policy, policy_hash
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+ENTERPRISES = "mujun_enterprises"
+INCIDENTS = "mujun_incidents"
+SCORES = "mujun_scores"
+#: plans kept in memory (a web process sees a few policies and years)
+MEMORY_PLANS = 32
+#: the cache folder; empty turns the plans on disk off
+CACHE_ENV = "MUJUN_CACHE_DIR"
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Step:
+    """``CREATE TEMPORARY TABLE name AS sql``; ``in_order`` runs it on one thread."""
+
+    name: str
+    sql: str
+    in_order: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    #: the benchmark and incident tables, before the wide query
+    prelude: tuple[Step, ...]
+    wide_sql: str
+    wide_schema: pa.Schema
+    #: input columns laid beside the wide result, with their types there
+    passed_schema: pa.Schema
+    #: the narrow columns registered as ``SCORES`` for the class query
+    inputs: tuple[str, ...]
+    wide: tuple[str, ...]
+    #: the rank table, before the class query
+    middle: tuple[Step, ...]
+    classes_sql: str
+    classes_schema: pa.Schema
+    #: the key it is kept under (policy hash, year, input schemas, engine source)
+    key: str = ""
+
+
+_memory: OrderedDict[str, Plan] = OrderedDict()
+_lock = threading.Lock()
+
+
+def plan_for(
+    policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema
+) -> Plan:
+    """The compiled plan: from memory, else from disk, else compiled (and kept in both)."""
+    key = _key(policy, year, enterprises, incidents)
+    with _lock:
+        found = _memory.get(key)
+        if found is not None:
+            _memory.move_to_end(key)
+            return found
+    found = _read(key)
+    if found is None:
+        found = dataclasses.replace(compile_plan(policy, year, enterprises, incidents), key=key)
+        _write(key, found)
+    with _lock:
+        _memory[key] = found
+        while len(_memory) > MEMORY_PLANS:
+            _memory.popitem(last=False)
+    return found
+
+
+def compile_plan(
+    policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema
+) -> Plan:
+    """Build the queries of ``engine/query.py`` on the named tables and compile them for DuckDB."""
+    import ibis
+
+    from mujun.engine import query
+
+    steps: list[Step] = []
+    names = iter(range(1 << 30))
+
+    def stage(expr: ir.Table, *, in_order: bool = False) -> ir.Table:
+        name = f"mujun_stage_{next(names)}"
+        steps.append(Step(name, _sql(expr), in_order))
+        return ibis.table(expr.schema(), name=name)
+
+    ent = ibis.table(ibis.Schema.from_pyarrow(enterprises), name=ENTERPRISES)
+    inc = ibis.table(ibis.Schema.from_pyarrow(incidents), name=INCIDENTS)
+    wide = query.wide_query(ent, inc, policy, year, stage)
+    prelude = tuple(steps)
+    steps.clear()
+    narrow = ibis.table(wide.inputs_schema, name=SCORES)
+    classes = query.class_query(narrow, wide.effects, policy, stage)
+    return Plan(
+        prelude=prelude,
+        wide_sql=_sql(wide.expr),
+        wide_schema=wide.expr.schema().to_pyarrow(),
+        passed_schema=wide.passed_schema.to_pyarrow(),
+        inputs=tuple(wide.inputs),
+        wide=tuple(wide.wide),
+        middle=tuple(steps),
+        classes_sql=_sql(classes),
+        classes_schema=classes.schema().to_pyarrow(),
+    )
+
+
+def _sql(expr: ir.Table) -> str:
+    import ibis
+
+    return str(ibis.to_sql(expr, dialect="duckdb"))
+
+
+# --- keys and the plans on disk ---------------------------------------------------------------
+
+
+def _key(policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema) -> str:
+    parts = [
+        str(_FORMAT),
+        policy_hash(policy),
+        str(year),
+        _schema_text(enterprises),
+        _schema_text(incidents),
+        _code_digest(),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _schema_text(schema: pa.Schema) -> str:
+    return base64.b64encode(schema.serialize().to_pybytes()).decode()
+
+
+def _read_schema(text: str) -> pa.Schema:
+    return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
+
+
+@cache
+def _code_digest() -> str:
+    """The engine's source (the rules and this compiler) and the compiler's versions."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for package in ("ibis-framework", "duckdb"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package} {metadata.version(package)}".encode())
+    return digest.hexdigest()
+
+
+def cache_folder() -> Path | None:
+    """``$MUJUN_CACHE_DIR``, else ``$XDG_CACHE_HOME/mujun``, else ``~/.cache/mujun``."""
+    given = os.environ.get(CACHE_ENV)
+    if given is not None:
+        return Path(given) if given else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mujun"
+
+
+def _path(key: str) -> Path | None:
+    folder = cache_folder()
+    return None if folder is None else folder / "plans" / f"{key}.json"
+
+
+_SCHEMAS = ("wide_schema", "passed_schema", "classes_schema")
+
+
+def _read(key: str) -> Plan | None:
+    """The plan stored under ``key``; None when there is none or it cannot be read."""
+    path = _path(key)
+    if path is None:
+        return None
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        for name in _SCHEMAS:
+            data[name] = _read_schema(data[name])
+        for name in ("prelude", "middle"):
+            data[name] = tuple(Step(**s) for s in data[name])
+        for name in ("inputs", "wide"):
+            data[name] = tuple(data[name])
+        return Plan(**data)
+    except (OSError, ValueError, TypeError, KeyError, pa.ArrowException):
+        return None
+
+
+def _write(key: str, plan: Plan) -> None:
+    """Store the plan for the next process; a folder that cannot be written is passed over."""
+    path = _path(key)
+    if path is None:
+        return
+    data = asdict(plan)
+    for name in _SCHEMAS:
+        data[name] = _schema_text(getattr(plan, name))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -1,0 +1,135 @@
+"""The compiled plan kept *prepared* on this thread's DuckDB connection, for small inputs.
+
+DuckDB parses, binds and optimises a statement each time it runs it: for the evaluation's large
+statements that costs more than running them on a county. A prepared statement skips it, but only
+while the tables it reads stay the same catalog entries, so the inputs and stages of a plan live
+in tables of their own (a schema per plan) that each evaluation empties and fills, never creates.
+For large inputs the copy into those tables costs more than the planning saves: there
+``engine/embedded.py`` scans the Arrow memory in place.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from mujun.engine.embedded import one_thread
+from mujun.engine.plan import ENTERPRISES, INCIDENTS, SCORES, Plan, Step
+from mujun.engine.tables import as_fetched, in_input_order, with_inputs
+
+#: inputs up to this many rows run prepared
+PREPARED_MAX_ROWS = 200_000
+_INPUT_VIEW = "mujun_input"
+#: optimisers that rewrite a plan after the statistics of the tables it reads
+_DATA_DEPENDENT = "statistics_propagation,compressed_materialization"
+
+
+@dataclass(frozen=True)
+class _Statements:
+    schema: str
+    tables: tuple[str, ...]
+
+
+_local = threading.local()
+
+
+def _connection() -> tuple[Any, dict[str, _Statements]]:
+    """This thread's connection to its own database (not the one of ``embedded``: the optimiser
+    settings below are the whole database's), and the plans prepared on it by key."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = duckdb.connect()
+        _local.prepared = {}
+        # a prepared plan must not depend on the data it was prepared (or bound again) with:
+        # the statistics of the empty tables would fold whole columns into constants
+        con.execute(f"SET disabled_optimizers = '{_DATA_DEPENDENT}'")
+    return con, _local.prepared
+
+
+def _quoted(schema: str, name: str) -> str:
+    return f'"{schema}"."{name}"'
+
+
+def _create_like(con: Any, target: str, schema: pa.Schema) -> None:
+    con.register(_INPUT_VIEW, pa.Table.from_batches([], schema=schema))
+    try:
+        con.execute(f"CREATE TABLE {target} AS SELECT * FROM {_INPUT_VIEW} LIMIT 0")
+    finally:
+        con.unregister(_INPUT_VIEW)
+
+
+def _narrow_schema(plan: Plan) -> pa.Schema:
+    fields = {f.name: f for f in (*plan.wide_schema, *plan.passed_schema)}
+    return pa.schema([fields[name] for name in plan.inputs])
+
+
+def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema) -> _Statements:
+    """The plan's tables (empty) in a schema of its own, and its statements prepared on them."""
+    schema = f"mujun_plan_{plan.key[:16]}"
+    con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    con.execute(f'CREATE SCHEMA "{schema}"')
+    con.execute(f"SET search_path = '{schema}'")
+    try:
+        _create_like(con, _quoted(schema, ENTERPRISES), enterprises)
+        _create_like(con, _quoted(schema, INCIDENTS), incidents)
+        _create_like(con, _quoted(schema, SCORES), _narrow_schema(plan))
+        for step in (*plan.prelude, *plan.middle):
+            con.execute(f"CREATE TABLE {_quoted(schema, step.name)} AS "
+                        f"SELECT * FROM ({step.sql}) LIMIT 0")
+            con.execute(f'PREPARE "{schema}_{step.name}" AS '
+                        f"INSERT INTO {_quoted(schema, step.name)} {step.sql}")
+        con.execute(f'PREPARE "{schema}_wide" AS {plan.wide_sql}')
+        con.execute(f'PREPARE "{schema}_classes" AS {plan.classes_sql}')
+    finally:
+        con.execute("RESET search_path")
+    names = (ENTERPRISES, INCIDENTS, SCORES, *(s.name for s in (*plan.prelude, *plan.middle)))
+    return _Statements(schema, names)
+
+
+def run(plan: Plan, canonical: pa.Table, incidents: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """As ``embedded.run``, on this thread's connection for prepared plans."""
+    con, known = _connection()
+    statements = known.get(plan.key)
+    if statements is None:
+        statements = known[plan.key] = _prepare(con, plan, canonical.schema, incidents.schema)
+    schema = statements.schema
+    # a statement prepared before a later change of the catalog (another plan's tables) is
+    # bound again when it runs next: its tables are found on the search path
+    con.execute(f"SET search_path = '{schema}'")
+    try:
+        _fill(con, _quoted(schema, ENTERPRISES), canonical)
+        _fill(con, _quoted(schema, INCIDENTS), incidents)
+        for step in plan.prelude:
+            _execute(con, f"{schema}_{step.name}", step)
+        computed = in_input_order(_fetch(con, f"{schema}_wide", plan.wide_schema))
+        result = with_inputs(computed, canonical, plan.passed_schema)
+        _fill(con, _quoted(schema, SCORES), result.select(list(plan.inputs)))
+        for step in plan.middle:
+            _execute(con, f"{schema}_{step.name}", step)
+        classes = in_input_order(_fetch(con, f"{schema}_classes", plan.classes_schema))
+    finally:
+        for name in statements.tables:  # the memory goes back; the catalog stays as it is
+            con.execute(f"TRUNCATE {_quoted(schema, name)}")
+        con.execute("RESET search_path")
+    return result, classes
+
+
+def _fill(con: Any, target: str, table: pa.Table) -> None:
+    con.register(_INPUT_VIEW, table)
+    try:
+        con.execute(f"INSERT INTO {target} SELECT * FROM {_INPUT_VIEW}")
+    finally:
+        con.unregister(_INPUT_VIEW)
+
+
+def _fetch(con: Any, statement: str, schema: pa.Schema) -> pa.Table:
+    return as_fetched(con.execute(f'EXECUTE "{statement}"').to_arrow_table(), schema)
+
+
+def _execute(con: Any, statement: str, step: Step) -> None:
+    with one_thread(con, step.in_order):
+        con.execute(f'EXECUTE "{statement}"')

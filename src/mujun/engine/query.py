@@ -1,0 +1,168 @@
+"""The evaluation as ibis expressions: the one rule code that every backend runs.
+
+Two queries, each over the previous one's materialised result: the *wide* query gives every
+per-enterprise column of §2–§3 (one pass over the input, after the small benchmark and incident
+tables), the *class* query the adjusted score (§4), rank and class (§5) and pricing (§6) on the
+narrow columns they need, read back from the wide result. ``stage`` materialises an intermediate
+table on the backend (``TableLoader.cache`` on Spark, a recorded SQL statement for the compiled
+DuckDB plan of ``engine/plan.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from mujun.engine import adjustments, classing, indicators, pricing, scope
+from mujun.engine.columns import CLASS_COLUMNS, DETAIL_COLUMNS, output_columns, ratio_columns
+from mujun.engine.fields import BONUS_FLAGS
+from mujun.engine.policy import Policy
+
+#: materialise an expression once (``in_order``: sums over the rows in input order, see
+#: ``TableLoader.cache``) and return a table expression reading the result
+Stage = Callable[..., ir.Table]
+
+
+def prepared(t: ir.Table, policy: Policy, year: int) -> ir.Table:
+    """Derived land and scope (§1–§2)."""
+    t = t.mutate(land_mu=scope.land_mu(t))
+    t = t.mutate(exempt_reason=scope.exempt_reason(t, policy, year))
+    return t.mutate(group=scope.group_of(t))
+
+
+def scored(t: ir.Table, effects: ir.Table, policy: Policy) -> ir.Table:
+    """Bonus, penalty, veto and the rounded score (§4), on the indicator scores (§3)."""
+    t = t.left_join(effects, t.uscc == effects.uscc).drop("uscc_right")
+    evaluated = t.group.notnull()
+    no_number = ibis.null("float64")
+    bonus = ibis.cases((evaluated, adjustments.bonus(t, policy)), else_=no_number)
+    penalty = ibis.cases((evaluated, t.penalty.fill_null(0.0)), else_=no_number)
+    raw_score = t.base_score + bonus - penalty
+    return t.mutate(
+        bonus=bonus,
+        penalty=penalty,
+        vetoed=ibis.cases((evaluated, t.vetoed.fill_null(False)), else_=ibis.null("boolean")),
+        veto_reason=ibis.cases((evaluated, t.veto_reason), else_=ibis.null("string")),
+        raw_score=raw_score,
+        score=adjustments.round_score(raw_score),
+    )
+
+
+def classing_inputs(policy: Policy) -> list[str]:
+    """The narrow set of columns the adjustments, ranking, classing, the upgrade path and pricing
+    need."""
+    tax = [
+        indicators.col(kind, g, classing.TAX_INDICATOR)
+        for g in policy.groups
+        if classing.TAX_INDICATOR in policy.groups[g].indicators
+        for kind in ("r", "b")
+    ]
+    pricing_inputs = ["electricity_kwh", "water_t", "land_use_tax_due", "land_owned_m2"]
+    return [
+        "_row",
+        "uscc",
+        "group",
+        "base_score",
+        *BONUS_FLAGS,
+        "land_mu",
+        "tax_paid",
+        *tax,
+        *pricing_inputs,
+    ]
+
+
+def ranked(t: ir.Table, policy: Policy) -> ir.Table:
+    """Rank and class (§5) on the narrow scored table."""
+    return classing.with_rank_and_class(t, policy)
+
+
+def classed(t: ir.Table, policy: Policy) -> ir.Table:
+    """Upgrade path (§5), pricing and low efficiency (§6) on the ranked narrow table."""
+    t = classing.with_upgrade_path(t, policy)
+    t = t.mutate(
+        **pricing.pricing_columns(t, policy), low_efficiency=pricing.low_efficiency(t, policy)
+    )
+    return t.select("_row", *CLASS_COLUMNS)
+
+
+def per_indicator(t: ir.Table, policy: Policy) -> ir.Table:
+    """The §8 value/benchmark/score columns and the ratios the explanation shows."""
+    no_number = ibis.null("float64")
+    ratios = {
+        f"ratio_{ind_id}": ibis.cases(
+            *(
+                (t.group == g, t[indicators.col("r", g, ind_id)])
+                for g in policy.groups
+                if ind_id in policy.groups[g].indicators
+            ),
+            else_=no_number,
+        )
+        for ind_id in policy.indicator_ids()
+    }
+    return t.mutate(**indicators.output_columns(t, policy), **ratios)
+
+
+@dataclass(frozen=True)
+class WideQuery:
+    """The wide query and what the class query needs from it."""
+
+    #: the computed columns (input columns passed through unchanged are not in it)
+    expr: ir.Table
+    #: input columns laid beside the result as they are, and their types in the result
+    passed: list[str]
+    passed_schema: ibis.Schema
+    #: the narrow columns the class query reads, and their types
+    inputs: list[str]
+    inputs_schema: ibis.Schema
+    #: the wide columns kept in the result, in order
+    wide: list[str]
+    effects: ir.Table
+
+
+def wide_query(
+    enterprises: ir.Table, incidents: ir.Table, policy: Policy, year: int, stage: Stage
+) -> WideQuery:
+    """Scope, benchmarks and indicator scores: one row per input row (``_row`` kept)."""
+    t = prepared(enterprises, policy, year)
+    group_wide, by_industry = indicators.benchmark_tables(t, policy)
+    # the benchmark sums run on one thread: the same bits on every run (see TableLoader.cache)
+    if group_wide is not None:
+        group_wide = stage(group_wide, in_order=True)
+    if by_industry is not None:
+        by_industry = stage(by_industry, in_order=True)
+    t = indicators.with_benchmarks(t, policy, group_wide, by_industry)
+    effects = stage(adjustments.incident_effects(incidents, policy, year))
+    inputs = classing_inputs(policy)
+    wide = [
+        c
+        for c in (*output_columns(policy), *DETAIL_COLUMNS, *ratio_columns(policy))
+        if c not in CLASS_COLUMNS and c != "extra_tax_to_next_class_wan"
+    ]
+    keep = list(dict.fromkeys([*wide, *inputs]))
+    full = per_indicator(indicators.with_indicator_scores(t, policy), policy)
+    # input columns passed through unchanged are taken from the input itself, not exported back
+    # from the query (the strings would be copied twice); ``_row`` keeps the order check
+    passed = [c for c in keep if c in enterprises.columns and c != "_row"]
+    return WideQuery(
+        expr=full.select(*(c for c in keep if c not in passed)),
+        passed=passed,
+        passed_schema=full.select(*passed).schema(),
+        inputs=inputs,
+        inputs_schema=full.select(*inputs).schema(),
+        wide=wide,
+        effects=effects,
+    )
+
+
+def class_query(narrow: ir.Table, effects: ir.Table, policy: Policy, stage: Stage) -> ir.Table:
+    """Adjusted score, rank, class, upgrade path and pricing, sorted by ``_row``."""
+    # materialised once, so that the upgrade path (which looks up the classes) reads a plain
+    # table and does not repeat the rank window
+    ranks = stage(ranked(scored(narrow, effects, policy), policy))
+    # sorted in the query: the window leaves the rows scrambled, and DuckDB's parallel sort
+    # of these narrow columns is cheaper than taking them in order afterwards
+    return classed(ranks, policy).order_by("_row")
+
