@@ -98,14 +98,16 @@ def _positions(headers: tuple[str, ...], file: str, header_line: int
 
 def _parquet(data: bytes, file: str) -> _Cells:
     try:
-        reader = pq.ParquetFile(pa.BufferReader(data))
-        names = tuple(reader.schema_arrow.names)
+        schema = pq.read_schema(pa.BufferReader(data))
+        names = tuple(schema.names)
         positions, problems = _positions(names, file, 1)
         chosen = [names[positions[key]] for key, _ in POWER_COLUMNS]
-        code_type = reader.schema_arrow.field(chosen[0]).type
-        dictionary = [chosen[0]] if pa.types.is_string(code_type) or pa.types.is_large_string(
-            code_type) else None
-        table = reader.read(columns=chosen, read_dictionary=dictionary)
+        # text columns read dictionary-encoded: codes and months repeat row after row
+        dictionary = [name for name in chosen[:2] if pa.types.is_string(schema.field(name).type)
+                      or pa.types.is_large_string(schema.field(name).type)] or None
+        # ParquetFile, not read_table: the latter imports pyarrow.dataset (and pandas), seconds
+        table = pq.ParquetFile(pa.BufferReader(data), read_dictionary=dictionary).read(
+            columns=chosen)
     except InputError:
         raise
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
@@ -140,28 +142,35 @@ def _text(path: str | Path, sheet: int | str) -> _Cells:
 def _distinct(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
     """Each row's position among the column's distinct values (-1 for an empty cell), and those
     values."""
-    encoded = (column if pa.types.is_dictionary(column.type)
-               else pc.dictionary_encode(column)).combine_chunks()
-    if isinstance(encoded, pa.ChunkedArray):  # a column of no chunks
-        encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array(
-            [], pa.dictionary(pa.int32(), pa.string()))
-    indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return indices, encoded.dictionary.to_pylist()
+    encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+    encoded = encoded.unify_dictionaries()  # one dictionary for every chunk
+    if encoded.num_chunks == 0:
+        return np.zeros(0, dtype=np.int64), []
+    parts = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+    return np.concatenate(parts).astype(np.int64), encoded.chunk(0).dictionary.to_pylist()
 
 
 def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str | None]]:
     """Each row's code number (-1: none), the normalized codes, which are valid, and the reason
-    each invalid one is invalid."""
-    indices, found = _distinct(cells.codes)
-    normalized: dict[str, int] = {}
-    remap = np.empty(len(found), dtype=np.int64)
-    for i, value in enumerate(found):
-        code = uscc.normalize(str(value))
-        remap[i] = normalized.setdefault(code, len(normalized))
-    codes = list(normalized)
-    valid = uscc.valid_mask(codes) if codes else np.zeros(0, dtype=bool)
-    reasons = [None if ok else f"{uscc.problem(c) or '统一社会信用代码为空'} (invalid credit code)"
-               for c, ok in zip(codes, valid, strict=True)]
+    each invalid one is invalid. Normalized on the distinct values, in Arrow."""
+    column = cells.codes
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column.cast(pa.string()))
+    column = column.unify_dictionaries()
+    if column.num_chunks == 0:
+        return np.zeros(0, dtype=np.int64), [], np.zeros(0, dtype=bool), []
+    found = column.chunk(0).dictionary.cast(pa.string())
+    # trimmed and upper-cased (uscc.normalize); two spellings of one code become one
+    normalized = pc.utf8_upper(pc.utf8_trim_whitespace(found)).dictionary_encode()
+    remap = normalized.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    codes_arrow = normalized.dictionary
+    valid = uscc.valid_mask_arrow(codes_arrow)
+    codes = codes_arrow.to_pylist()
+    reasons: list[str | None] = [None] * len(codes)
+    for i in np.flatnonzero(~valid):
+        reasons[i] = f"{uscc.problem(codes[i]) or '统一社会信用代码为空'} (invalid credit code)"
+    parts = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in column.chunks]
+    indices = np.concatenate(parts).astype(np.int64)
     number = np.where(indices >= 0, remap[np.maximum(indices, 0)] if len(remap) else -1, -1)
     return number, codes, valid, reasons
 
@@ -217,11 +226,20 @@ def _repeated(code: np.ndarray, month: np.ndarray, usable: np.ndarray, lines: np
 
     The first row of a pair counts even when its kWh is in error, as for the enterprise table's
     credit codes."""
-    key = pl.Series("key", np.where(usable, code * 32768 + month, -1 - np.arange(len(code))))
-    later = ~key.is_first_distinct().to_numpy()
-    if not later.any():
+    later = np.zeros(len(code), dtype=bool)
+    if not usable.any():
         return later, np.zeros(0, dtype=np.int64)
-    frame = pl.DataFrame({"key": key, "line": lines}).with_columns(
+    first_month = int(month[usable].min())
+    span = int(month[usable].max()) - first_month + 1
+    key = code * span + (month - first_month)
+    if int(code.max()) * span + span < 1 << 28:  # a count per possible pair: the usual file
+        counts = np.bincount(key[usable], minlength=0)
+        if counts.max(initial=0) <= 1:
+            return later, np.zeros(0, dtype=np.int64)
+    # some pair is repeated (or the pairs are too many to count): find which rows
+    keys = pl.Series("key", np.where(usable, key, -1 - np.arange(len(code))))
+    later = ~keys.is_first_distinct().to_numpy()
+    frame = pl.DataFrame({"key": keys, "line": lines}).with_columns(
         first=pl.col("line").first().over("key"))
     return later, frame.get_column("first").to_numpy()[later]
 
@@ -271,16 +289,24 @@ def _check(cells: _Cells) -> PowerInput:
     if n == 0:
         problems.append(Problem(file, None, None, None, "没有数据行 (no data rows)", "warning"))
 
-    rows = np.flatnonzero(kept)
-    dictionary = pa.array(codes, pa.string())
+    if not kept.all():
+        code, month, kwh = code[kept], month[kept], kwh[kept]
     table = pa.table({
-        "uscc": pa.DictionaryArray.from_arrays(pa.array(code[rows].astype(np.int32)),
-                                               dictionary),
-        # months since 1970-01 as datetime64[M], whose first day is the date
-        "month": pa.array((month[rows] - 1970 * 12).astype("datetime64[M]")
-                          .astype("datetime64[D]"), pa.date32()),
-        # + 0.0 turns a -0.0 into 0.0
-        "kwh": pa.array(kwh[rows] + 0.0, pa.float64()),
+        "uscc": pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32)),
+                                               pa.array(codes, pa.string())),
+        "month": pa.array(_first_days(month), pa.date32()),
+        "kwh": pa.array(kwh + 0.0, pa.float64()),  # + 0.0 turns a -0.0 into 0.0
     })
-    assert table.schema.field("kwh").type == READING_SCHEMA.field("kwh").type
-    return PowerInput(file, table, sort_problems(problems), n, cells.digest)
+    return PowerInput(file, table.cast(READING_SCHEMA.set(0, table.schema.field(0))),
+                      sort_problems(problems), n, cells.digest)
+
+
+def _first_days(month: np.ndarray) -> np.ndarray:
+    """The first day of each month index, as days since 1970-01-01 (a table of the few months
+    there are, then one lookup per row)."""
+    if len(month) == 0:
+        return np.zeros(0, dtype=np.int32)
+    first = int(month.min())
+    span = np.arange(first, int(month.max()) + 1) - 1970 * 12
+    days = span.astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
+    return days[month - first]

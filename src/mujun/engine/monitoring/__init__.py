@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from ibis.backends import BaseBackend
@@ -40,17 +41,35 @@ __all__ = [
 ]
 
 
-def _canonical(readings: pa.Table) -> pa.Table:
+def _keyed(readings: pa.Table) -> tuple[pa.Table, pa.Array]:
+    """The readings with each credit code replaced by its rank among the distinct codes (an
+    ``int32``), and the distinct codes in order: the backends group and sort whole numbers
+    instead of 18-character texts, and a key's code is ``codes[key]``."""
     table = readings.select(READING_SCHEMA.names)
-    schema = READING_SCHEMA
-    code_type = table.schema.field("uscc").type
-    if pa.types.is_dictionary(code_type) and pa.types.is_string(code_type.value_type):
-        # dictionary-encoded codes (io/power.py) are text to every backend: kept so, not copied
-        schema = schema.set(0, pa.field("uscc", code_type))
-    if table.schema != schema:
-        table = table.cast(schema)
+    column = table["uscc"]
+    if not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column.cast(pa.string()))
+    column = column.unify_dictionaries()
+    if column.num_chunks == 0:
+        column = pa.chunked_array([pa.array([], pa.string()).dictionary_encode()])
+    dictionary = column.chunk(0).dictionary.cast(pa.string())
+    if pc.count_distinct(dictionary).as_py() != len(dictionary):  # a code listed twice
+        column = pc.dictionary_encode(column.cast(pa.string()))
+        column = column.unify_dictionaries()
+        dictionary = column.chunk(0).dictionary
+    order = pc.sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    indices = [c.indices.to_numpy(zero_copy_only=False) for c in column.chunks]
+    keys = rank[np.concatenate(indices)] if indices else np.zeros(0, dtype=np.int32)
+    keyed = pa.table({
+        "uscc": pa.array(keys, pa.int32()),
+        "month": table["month"].cast(pa.date32()),
+        "kwh": table["kwh"].cast(pa.float64()),
+    })
     # DuckDB scans an Arrow table one record batch per task: slices let every thread work
-    return pa.Table.from_batches(table.to_batches(max_chunksize=_BATCH_ROWS), table.schema)
+    keyed = pa.Table.from_batches(keyed.to_batches(max_chunksize=_BATCH_ROWS), keyed.schema)
+    return keyed, dictionary.take(pa.array(order))
 
 
 def monitor(
@@ -60,16 +79,22 @@ def monitor(
     """The signals and level of every enterprise with a reading in or before ``as_of`` (a month
     index, ``months.index``), ordered by credit code; readings after ``as_of`` are ignored.
 
-    ``readings``: ``uscc``, ``month`` (a date; its month counts), ``kwh``, one row per enterprise
-    and month (``io/power.read_power`` gives such a table)."""
+    ``readings``: ``uscc`` (text, or dictionary-encoded text), ``month`` (a date; its month
+    counts), ``kwh``, one row per enterprise and month (``io/power.read_power`` gives such a
+    table)."""
     backend = backend or backends.duckdb()
+    if not backends.is_spark(backend):
+        backend.con.execute("SET enable_progress_bar = false")  # no bar on standard error
     loader = backends.TableLoader(backend)
+    keyed, codes = _keyed(readings)
     try:
-        t = loader.load(_canonical(readings), "power")
+        t = loader.load(keyed, "power")
         expr = signals(per_enterprise(t, as_of), rules).order_by("uscc")
         result = loader.fetch(expr)
     finally:
         loader.close()
+    # the key is the code's rank: ordered by key is ordered by code
+    result = result.set_column(0, "uscc", codes.take(result["uscc"]))
     return result.select(list(OUTPUT_COLUMNS)).cast(OUTPUT_SCHEMA)
 
 
