@@ -224,8 +224,8 @@ def _repeated(code: np.ndarray, month: np.ndarray, usable: np.ndarray, lines: np
               ) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose (code, month) pair an earlier usable row already gave, and that row's line.
 
-    The first row of a pair counts even when its kWh is in error, as for the enterprise table's
-    credit codes."""
+    Only rows that give a reading (code, month and kWh all fine) count: a row left out for a
+    bad kWh does not make a later, correct row of its pair a repeat."""
     later = np.zeros(len(code), dtype=bool)
     if not usable.any():
         return later, np.zeros(0, dtype=np.int64)
@@ -262,9 +262,10 @@ def _check(cells: _Cells) -> PowerInput:
     for p in cells.problems:  # a formula without its saved result refuses its row
         if p.is_error and p.line is not None:
             refused |= cells.lines == p.line
-    repeated, first = _repeated(code, month, code_ok & month_ok, cells.lines)
     kwh_ok = ~kwh_empty & ~kwh_bad & ~negative
-    kept = code_ok & month_ok & kwh_ok & ~repeated & ~refused
+    readable = code_ok & month_ok & kwh_ok & ~refused
+    repeated, first = _repeated(code, month, readable, cells.lines)
+    kept = readable & ~repeated
 
     code_header, month_header, kwh_header = cells.headers
     problems = list(cells.problems)
