@@ -29,7 +29,7 @@ from mujun.engine.monitoring import READING_SCHEMA, months
 from mujun.io.headers import header_index, map_columns
 from mujun.io.parsing import read_number
 from mujun.io.problems import HasProblems, InputError, Problem, sort_problems
-from mujun.io.readers import read_bytes, read_raw
+from mujun.io.readers import read_raw
 
 #: (key, Chinese header) of each column, in order
 POWER_COLUMNS = (("uscc", "统一社会信用代码"), ("month", "月份"), ("kwh", "用电量(千瓦时)"))
@@ -81,9 +81,15 @@ def read_power(path: str | Path, *, sheet: int | str = 0) -> PowerInput:
     """Read and check a power file. :class:`InputError` only when it cannot be used at all
     (unreadable, not a table, a column missing)."""
     file = str(path)
-    data = read_bytes(Path(path), file)
-    cells = _parquet(data, file) if data.startswith(_PARQUET_MAGIC) else _text(path, sheet)
-    return _check(cells)
+    source = Path(path)
+    try:
+        with source.open("rb") as f:
+            head = f.read(len(_PARQUET_MAGIC))
+    except OSError:
+        head = b""
+    if not head.startswith(_PARQUET_MAGIC):
+        return _check(_text(path, sheet))  # read_raw reports a missing or unreadable file
+    return _check(_parquet(source, file))
 
 
 def _positions(headers: tuple[str, ...], file: str, header_line: int
@@ -96,9 +102,13 @@ def _positions(headers: tuple[str, ...], file: str, header_line: int
     return mapped.positions, mapped.problems
 
 
-def _parquet(data: bytes, file: str) -> _Cells:
+def _parquet(source: Path, file: str) -> _Cells:
+    """A Parquet file read column by column from disk (never whole in memory: a province's file
+    is hundreds of MB), hashed as a stream."""
     try:
-        schema = pq.read_schema(pa.BufferReader(data))
+        with source.open("rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        schema = pq.read_schema(str(source))
         names = tuple(schema.names)
         positions, problems = _positions(names, file, 1)
         chosen = [names[positions[key]] for key, _ in POWER_COLUMNS]
@@ -106,15 +116,16 @@ def _parquet(data: bytes, file: str) -> _Cells:
         dictionary = [name for name in chosen[:2] if pa.types.is_string(schema.field(name).type)
                       or pa.types.is_large_string(schema.field(name).type)] or None
         # ParquetFile, not read_table: the latter imports pyarrow.dataset (and pandas), seconds
-        table = pq.ParquetFile(pa.BufferReader(data), read_dictionary=dictionary).read(
-            columns=chosen)
+        with pa.OSFile(str(source)) as f:
+            table = pq.ParquetFile(f, read_dictionary=dictionary).read(columns=chosen)
     except InputError:
         raise
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
         raise InputError(Problem(file, None, None, None,
                                  f"无法读取 Parquet 文件 (cannot read the Parquet file: {exc})")
                          ) from None
-    lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    lines = np.arange(2, table.num_rows + 2, dtype=np.int32 if table.num_rows < 1 << 30
+                      else np.int64)
     codes, month, kwh = table.columns
     # entirely empty rows are skipped, as in every table
     filled = pc.or_(pc.or_(pc.is_valid(codes), pc.is_valid(month)), pc.is_valid(kwh))
@@ -122,8 +133,7 @@ def _parquet(data: bytes, file: str) -> _Cells:
         codes, month, kwh = (pc.filter(c, filled) for c in (codes, month, kwh))
         lines = lines[filled.to_numpy(zero_copy_only=False)]
     headers = (chosen[0], chosen[1], chosen[2])
-    return _Cells(file, codes, month, kwh, lines, headers, problems,
-                  hashlib.sha256(data).hexdigest())
+    return _Cells(file, codes, month, kwh, lines, headers, problems, digest)
 
 
 def _text(path: str | Path, sheet: int | str) -> _Cells:
@@ -143,11 +153,12 @@ def _distinct(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
     """Each row's position among the column's distinct values (-1 for an empty cell), and those
     values."""
     encoded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
-    encoded = encoded.unify_dictionaries()  # one dictionary for every chunk
+    encoded = pa.chunked_array([encoded.combine_chunks()])  # one dictionary for all rows
     if encoded.num_chunks == 0:
         return np.zeros(0, dtype=np.int64), []
     parts = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
-    return np.concatenate(parts).astype(np.int64), encoded.chunk(0).dictionary.to_pylist()
+    return np.concatenate(parts).astype(np.int32, copy=False), \
+        encoded.chunk(0).dictionary.to_pylist()
 
 
 def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str | None]]:
@@ -156,13 +167,13 @@ def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str |
     column = cells.codes
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column.cast(pa.string()))
-    column = column.unify_dictionaries()
+    column = pa.chunked_array([column.combine_chunks()])  # one dictionary (unified)
     if column.num_chunks == 0:
         return np.zeros(0, dtype=np.int64), [], np.zeros(0, dtype=bool), []
     found = column.chunk(0).dictionary.cast(pa.string())
     # trimmed and upper-cased (uscc.normalize); two spellings of one code become one
     normalized = pc.utf8_upper(pc.utf8_trim_whitespace(found)).dictionary_encode()
-    remap = normalized.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    remap = normalized.indices.to_numpy(zero_copy_only=False).astype(np.int32)
     codes_arrow = normalized.dictionary
     valid = uscc.valid_mask_arrow(codes_arrow)
     codes = codes_arrow.to_pylist()
@@ -170,8 +181,12 @@ def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str |
     for i in np.flatnonzero(~valid):
         reasons[i] = f"{uscc.problem(codes[i]) or '统一社会信用代码为空'} (invalid credit code)"
     parts = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in column.chunks]
-    indices = np.concatenate(parts).astype(np.int64)
-    number = np.where(indices >= 0, remap[np.maximum(indices, 0)] if len(remap) else -1, -1)
+    indices = np.concatenate(parts).astype(np.int32, copy=False)
+    del parts, column
+    if len(remap) == 0:
+        return np.full(len(indices), -1, dtype=np.int32), codes, valid, reasons
+    number = remap[np.maximum(indices, 0)]
+    number[indices < 0] = -1
     return number, codes, valid, reasons
 
 
@@ -182,9 +197,9 @@ def _months(column: pa.ChunkedArray) -> np.ndarray:
         kind = kind.value_type
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
         found = column.cast(kind) if pa.types.is_dictionary(column.type) else column
-        year = pc.year(found).fill_null(-1).to_numpy().astype(np.int64)
-        month = pc.month(found).fill_null(1).to_numpy().astype(np.int64)
-        return np.where(year >= 0, year * 12 + month - 1, -1)
+        year = pc.year(found).fill_null(-1).to_numpy().astype(np.int32)
+        month = pc.month(found).fill_null(1).to_numpy().astype(np.int32)
+        return np.where(year >= 0, year * 12 + month - 1, -1).astype(np.int32)
     if pa.types.is_floating(kind):  # 202512.0 from a spreadsheet program
         whole = pc.equal(pc.floor(column), column)
         column = pc.if_else(whole, pc.cast(column, pa.int64(), safe=False), pa.scalar(None,
@@ -195,8 +210,12 @@ def _months(column: pa.ChunkedArray) -> np.ndarray:
         column = pc.cast(column, pa.string())
     indices, found = _distinct(column)
     parsed = np.array([-2 if (m := months.parse(str(v))) is None else m for v in found],
-                      dtype=np.int64)
-    return np.where(indices >= 0, parsed[np.maximum(indices, 0)] if len(parsed) else -2, -1)
+                      dtype=np.int32)
+    if len(parsed) == 0:
+        return np.full(len(indices), -1, dtype=np.int32)
+    result = parsed[np.maximum(indices, 0)]
+    result[indices < 0] = -1
+    return result
 
 
 def _kwh(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -231,13 +250,17 @@ def _repeated(code: np.ndarray, month: np.ndarray, usable: np.ndarray, lines: np
         return later, np.zeros(0, dtype=np.int64)
     first_month = int(month[usable].min())
     span = int(month[usable].max()) - first_month + 1
-    key = code * span + (month - first_month)
-    if int(code.max()) * span + span < 1 << 28:  # a count per possible pair: the usual file
-        counts = np.bincount(key[usable], minlength=0)
-        if counts.max(initial=0) <= 1:
+    if (int(code.max()) + 1) * span < 1 << 30:  # one slot per possible pair: the usual file
+        key = (code[usable] * span + (month[usable] - first_month)).astype(np.int32)
+        slot = np.full((int(code.max()) + 1) * span, -1, dtype=np.int32)
+        order = np.arange(len(key), dtype=np.int32)
+        slot[key] = order  # a pair given twice keeps one row's number: the others differ
+        if np.array_equal(slot[key], order):
             return later, np.zeros(0, dtype=np.int64)
+        del key, slot, order
     # some pair is repeated (or the pairs are too many to count): find which rows
-    keys = pl.Series("key", np.where(usable, key, -1 - np.arange(len(code))))
+    pairs = code.astype(np.int64) * 32768 + month
+    keys = pl.Series("key", np.where(usable, pairs, -1 - np.arange(len(code))))
     later = ~keys.is_first_distinct().to_numpy()
     frame = pl.DataFrame({"key": keys, "line": lines}).with_columns(
         first=pl.col("line").first().over("key"))
@@ -293,7 +316,7 @@ def _check(cells: _Cells) -> PowerInput:
     if not kept.all():
         code, month, kwh = code[kept], month[kept], kwh[kept]
     table = pa.table({
-        "uscc": pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32)),
+        "uscc": pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32, copy=False)),
                                                pa.array(codes, pa.string())),
         "month": pa.array(_first_days(month), pa.date32()),
         "kwh": pa.array(kwh + 0.0, pa.float64()),  # + 0.0 turns a -0.0 into 0.0

@@ -49,13 +49,13 @@ def _keyed(readings: pa.Table) -> tuple[pa.Table, pa.Array]:
     column = table["uscc"]
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column.cast(pa.string()))
-    column = column.unify_dictionaries()
+    column = pa.chunked_array([column.combine_chunks()])  # one dictionary (unified)
     if column.num_chunks == 0:
         column = pa.chunked_array([pa.array([], pa.string()).dictionary_encode()])
     dictionary = column.chunk(0).dictionary.cast(pa.string())
     if pc.count_distinct(dictionary).as_py() != len(dictionary):  # a code listed twice
         column = pc.dictionary_encode(column.cast(pa.string()))
-        column = column.unify_dictionaries()
+        column = pa.chunked_array([column.combine_chunks()])  # one dictionary (unified)
         dictionary = column.chunk(0).dictionary
     order = pc.sort_indices(dictionary).to_numpy()
     rank = np.empty(len(order), dtype=np.int32)
