@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 import yaml
 
 from mujun.engine.evaluate import Evaluation, evaluate
@@ -81,6 +82,19 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
             if key not in case:
                 raise ValueError(f"{path.name}: case {case['name']}: {key} is required")
     return cases
+
+
+def case_params(path: Path, keys: frozenset[str]) -> list[Any]:
+    """The cases of a rule's case file as pytest parameters (ids = names), each checked to have a
+    description and only ``keys`` (the land and monitoring case files)."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cases = doc["cases"]
+    names = [c["name"] for c in cases]
+    assert len(set(names)) == len(names), f"{path.name}: case names repeat"
+    for case in cases:
+        assert set(case) <= keys, f"{path.name}::{case['name']}: {set(case) - keys}"
+        assert case.get("description"), f"{path.name}::{case['name']}: no description"
+    return [pytest.param(c, id=c["name"]) for c in cases]
 
 
 # --- inputs ------------------------------------------------------------------------------------

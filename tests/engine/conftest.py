@@ -54,3 +54,15 @@ class CaseItem(pytest.Item):
 
     def reportinfo(self):  # type: ignore[override]
         return self.path, None, f"{self.path.name}::{self.name}"
+
+
+@pytest.fixture(scope="session")
+def spark_backend():
+    """One local Spark (two cores) for every Spark test of the session; skipped without the
+    'spark' extra."""
+    pytest.importorskip("pyspark")
+    from mujun.engine import backends
+
+    backend = backends.spark("local[2]")
+    yield backend
+    backend._session.stop()

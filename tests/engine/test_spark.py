@@ -12,7 +12,6 @@ import pytest
 from tests.reference.compare import differences
 
 from mujun.demo.generate import generate
-from mujun.engine import backends
 from mujun.engine.evaluate import evaluate
 from mujun.io import read_enterprises, read_incidents
 from mujun.io.policy_files import load_policy
@@ -20,14 +19,6 @@ from mujun.io.policy_files import load_policy
 pytestmark = pytest.mark.spark
 
 YEAR = 2024
-
-
-@pytest.fixture(scope="module")
-def spark_backend():
-    pytest.importorskip("pyspark")
-    backend = backends.spark("local[2]")
-    yield backend
-    backend._session.stop()
 
 
 @pytest.fixture(scope="module")

@@ -52,6 +52,7 @@ import mujun.cli.imports  # noqa: E402
 import mujun.cli.incidents  # noqa: E402
 import mujun.cli.land  # noqa: E402
 import mujun.cli.land_store  # noqa: E402
+import mujun.cli.monitor  # noqa: E402
 import mujun.cli.policy  # noqa: E402
 import mujun.cli.runs  # noqa: E402
 import mujun.cli.serve  # noqa: E402

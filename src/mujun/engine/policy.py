@@ -300,6 +300,15 @@ class LandRules(_Strict):
     plot_ratio_penalty_multiplier: Number = Field(ge=0)
 
 
+class MonitoringRules(_Strict):
+    """The ``monitoring:`` section (docs/monitoring.md): when a month's power readings raise a
+    stop or a decline."""
+
+    min_baseline_months: Whole = Field(ge=1, le=12)
+    stop_share: Number = Field(gt=0, le=1)
+    decline_share: Number = Field(gt=0, le=1)
+
+
 class Policy(_Strict):
     name: str = Field(min_length=1)
     title: str = ""
@@ -316,6 +325,7 @@ class Policy(_Strict):
     awards: Awards
     land: LandRules
     projects: Projects
+    monitoring: MonitoringRules
 
     @field_validator("groups")
     @classmethod
@@ -437,7 +447,7 @@ class LoadedPolicy:
 #: sections added after runs were first recorded with their policy hash: such a section counts in
 #: the hash only when it differs from the template's, so every earlier policy keeps the hash its
 #: runs recorded (and ``verify`` of those runs still passes)
-LATER_SECTIONS = ("land", "targets", "awards", "projects")
+LATER_SECTIONS = ("land", "targets", "awards", "projects", "monitoring")
 
 
 @functools.cache

@@ -240,6 +240,20 @@ PARAMS: dict[str, Param] = {
         "容积率违约金系数", "Plot ratio shortfall penalty multiplier", "倍", "times",
         "容积率未达承诺：违约金 = 出让价款 × 差额比例 × 系数",
         "plot ratio short: penalty = land price × shortfall share × this"),
+    "monitoring.min_baseline_months": _p(
+        "用电基线最少月数", "Least months of the power baseline", "个月", "months",
+        "用电基线（M−13 至 M−2 这 12 个月的月均用电量）至少要有这么多个月的读数",
+        "the baseline (mean kWh of the 12 months M−13 … M−2) needs at least this many readings"),
+    "monitoring.stop_share": _p(
+        "停产预警比例", "Stop warning share", "比例", "share",
+        "当月和上月用电量都低于基线的该比例时发出停产预警",
+        "a stop warning when the kWh of this month and of the last are each below this share "
+        "of the baseline"),
+    "monitoring.decline_share": _p(
+        "减产预警降幅", "Decline warning drop", "比例", "share",
+        "近三个月用电量比上年同期下降该比例或更多时发出减产预警",
+        "a decline warning when the last three months' kWh is this share or more below the "
+        "same months a year earlier"),
 }
 
 
@@ -313,7 +327,7 @@ def _parts(key: str, value: Any) -> tuple[Part, ...]:
 
 #: the top-level keys that hold a section of keys
 _SECTIONS = ("years", "scope", "benchmark", "adjustments", "low_efficiency", "pricing", "targets",
-             "awards", "land", "projects")
+             "awards", "land", "projects", "monitoring")
 
 
 def _rows_of(data: dict[str, Any], policy: Policy) -> list[ParamRow]:

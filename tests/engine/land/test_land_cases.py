@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from tests.engine.case_runner import case_params
 
 from mujun.engine.land import Commitment, EnterpriseYear, Parcel, idle_rows, review
 from mujun.engine.land.tables import idle_table, review_table
@@ -33,14 +33,7 @@ DEFAULT_PROJECTS = [["P", 900], ["P", 300]]
 
 
 def _cases(file: str) -> list[Any]:
-    doc = yaml.safe_load((CASES / file).read_text(encoding="utf-8"))
-    cases = doc["cases"]
-    names = [c["name"] for c in cases]
-    assert len(set(names)) == len(names), f"{file}: case names repeat"
-    for case in cases:
-        assert set(case) <= CASE_KEYS, f"{file}::{case['name']}: {set(case) - CASE_KEYS}"
-        assert case.get("description"), f"{file}::{case['name']}: no description"
-    return [pytest.param(c, id=c["name"]) for c in cases]
+    return case_params(CASES / file, CASE_KEYS)
 
 
 def _rules(case: dict[str, Any]) -> LandRules:

@@ -1,0 +1,96 @@
+"""The power reader (io/power.py, docs/monitoring.md "The power file") on every kind of file:
+typed Parquet columns, a workbook with Chinese headers and date cells, a title above the header,
+a missing column, and the columnar credit-code check against the one-by-one check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.engine.monitoring.support import code
+
+from mujun.engine import uscc
+from mujun.io import InputError
+from mujun.io.power import read_power
+
+A, B = code(1), code(2)
+
+
+def _readings(path: Path) -> list[tuple[str, str, float]]:
+    read = read_power(path)
+    return [(r["uscc"], r["month"].isoformat()[:7], r["kwh"]) for r in read.table.to_pylist()]
+
+
+def test_parquet_with_typed_columns(tmp_path: Path) -> None:
+    """Months as dates, as whole numbers YYYYMM and as timestamps; kWh as whole numbers."""
+    path = tmp_path / "power.parquet"
+    pq.write_table(pa.table({
+        "统一社会信用代码": [A, A, B],
+        "月份": pa.array([dt.date(2025, 11, 30), dt.date(2025, 12, 1), dt.date(2025, 12, 15)]),
+        "用电量(千瓦时)": pa.array([100, 200, 0], pa.int64()),
+    }), path)
+    assert _readings(path) == [(A, "2025-11", 100.0), (A, "2025-12", 200.0), (B, "2025-12", 0.0)]
+
+    pq.write_table(pa.table({"uscc": [A, A], "month": pa.array([202511, 202513], pa.int64()),
+                             "kwh": pa.array([1.5, None])}), path)
+    read = read_power(path)
+    assert [(p.line, p.column, p.reason) for p in read.problems] == [
+        (3, "month", read.problems[0].reason), (3, "kwh", "用电量为空 (kWh missing)")]
+    assert "not a month" in read.problems[0].reason
+    assert _readings(path) == [(A, "2025-11", 1.5)]
+
+    stamps = pa.array([dt.datetime(2025, 12, 31, 23, 0)], pa.timestamp("us"))
+    pq.write_table(pa.table({"uscc": [A], "month": stamps, "kwh": [float("nan")]}), path)
+    read = read_power(path)
+    assert [(p.line, p.column, p.value) for p in read.problems] == [(2, "kwh", "nan")]
+
+
+def test_workbook_with_chinese_headers_and_a_title(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2025年12月 企业用电量"])
+    sheet.append(["统一社会信用代码", "月份", "用电量（千瓦时）"])  # full-width brackets
+    sheet.append([A, dt.date(2025, 12, 1), 1200.5])
+    sheet.append([B, "2025/11", "1,000"])
+    sheet.append([B, "2025年11月", 5])
+    path = tmp_path / "用电.xlsx"
+    book.save(path)
+    read = read_power(path)
+    assert [(p.line, p.column, p.value) for p in read.problems] == [(5, "月份", "2025年11月")]
+    assert _readings(path) == [(A, "2025-12", 1200.5), (B, "2025-11", 1000.0)]
+
+
+def test_a_missing_column_is_refused_with_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "power.csv"
+    path.write_text(f"统一社会信用代码,月份\n{A},2025-12\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_power(path)
+    assert "用电量(千瓦时)（kwh）" in str(caught.value)
+
+
+def test_gbk_csv_and_empty_rows(tmp_path: Path) -> None:
+    path = tmp_path / "power.csv"
+    path.write_bytes(f"统一社会信用代码,月份,用电量(千瓦时)\n{A},2025-12,1\n,,\n{B},2025-12,2\n"
+                     .encode("gb18030"))
+    read = read_power(path)
+    assert read.problems == [] and read.rows_read == 2
+    assert [(p[0], p[2]) for p in _readings(path)] == [(A, 1.0), (B, 2.0)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(
+    st.just(A), st.just(A.lower()), st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOSZ",
+                                            min_size=17, max_size=19),
+    st.text(min_size=0, max_size=18)), max_size=30))
+def test_the_columnar_code_check_agrees_with_the_one_by_one_check(codes: list[str]) -> None:
+    expected = np.array([uscc.is_valid(c) and c == uscc.normalize(c) for c in codes], dtype=bool)
+    assert uscc.valid_mask_arrow(pa.array(codes, pa.string())).tolist() == expected.tolist()
+    assert uscc.valid_mask(codes).tolist() == expected.tolist()
