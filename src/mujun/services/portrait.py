@@ -95,7 +95,8 @@ class PortraitPublic(BaseModel):
     can_appeal: bool
 
 
-def _explanation(data: dict[str, Any]) -> Explanation:
+def stored_explanation(data: dict[str, Any]) -> Explanation:
+    """An explanation as a run stores it (``engine.explain.Explanation.to_dict``, through JSON)."""
     fields = dict(data)
     fields["indicators"] = [IndicatorLine(**i) for i in fields.get("indicators") or []]
     for key in ("bonus_flags", "penalties"):
@@ -108,7 +109,7 @@ def explanation_text(p: PortraitPublic, translate: Callable[[str], str]) -> str 
     """The year's explanation in the language of ``translate`` (a gettext function)."""
     if not p.explanation:
         return None
-    return render(_explanation(p.explanation), translate,
+    return render(stored_explanation(p.explanation), translate,
                   p.run.policy_title if p.run else None)
 
 
@@ -192,7 +193,7 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
         years=years,
         run=RunRef.model_validate(run) if run else None,
         explanation=explanation,
-        explanation_zh=render(_explanation(explanation), policy_title=title) if explanation
+        explanation_zh=render(stored_explanation(explanation), policy_title=title) if explanation
         else None,
         history=history,
         figures=figures,

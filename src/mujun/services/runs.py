@@ -19,12 +19,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+import polars as pl
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mujun.engine.evaluate import EvaluationError, evaluate
-from mujun.engine.explain import explain
+from mujun.engine.evaluate import Evaluation, EvaluationError, evaluate
+from mujun.engine.explain import explain_all
 from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy_text
 from mujun.engine.texts import N_
 from mujun.io.policy_files import load_policy
@@ -32,10 +33,12 @@ from mujun.services import access, audit
 from mujun.services.access import Action
 from mujun.services.county import county_figures_of
 from mujun.services.errors import ConflictError, InvalidInput, InvalidTransition, NotFound
+from mujun.services.import_results import Progress
 from mujun.services.policies.choice import named_policy, policy_for
 from mujun.services.policies.stored import latest_versions
 from mujun.services.snapshot import Snapshot, assemble
 from mujun.services.users import require_admin
+from mujun.store import bulk
 from mujun.store.models import Appeal, AppealStatus, Run, RunResult, RunStatus, User
 from mujun.store.models.base import utcnow
 
@@ -62,11 +65,6 @@ def normalized_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def results_hash(rows: list[dict[str, Any]]) -> str:
     text = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _explanation(ev: Any, uscc: str, incidents: Any) -> dict[str, Any]:
-    found = explain(ev, uscc, incidents)
-    return {} if found is None else json.loads(json.dumps(found.to_dict(), default=_jsonable))
 
 
 def _compute(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> tuple[list[dict[str, Any]],
@@ -113,6 +111,12 @@ def _policy(session: Session, year: int, policy: str | Path | None, policy_text:
         raise InvalidInput(str(exc)) from None
 
 
+#: the stages of creating a run, as its progress names them (done and total count rows)
+ASSEMBLE, EVALUATE, STORE = "assemble", "evaluate", "store"
+#: result rows written at a time (their explanations are built and serialised per batch)
+STORE_BATCH = 5_000
+
+
 def create_run(
     *,
     session: Session,
@@ -124,18 +128,23 @@ def create_run(
     supersedes: Run | None = None,
     note: str | None = None,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> Run:
     """Freeze the year's inputs and the policy, evaluate, and store every result row (a draft).
 
     ``policy`` is a shipped name or a file (the command line), ``policy_name`` a stored or shipped
     policy by name (the web), ``policy_text`` a frozen text (``policy_name`` then its source);
-    none of them: the policy that applies to ``year``."""
+    none of them: the policy that applies to ``year``. ``progress`` is told each stage
+    (:data:`ASSEMBLE`, :data:`EVALUATE`, :data:`STORE` with the rows stored so far)."""
     require_admin(actor)
+    report = progress or (lambda stage, done, total: None)
     now = now or utcnow()
     loaded = _policy(session, year, policy, policy_text, policy_name)
+    report(ASSEMBLE, 0, 0)
     snapshot = assemble(session, year)
     if snapshot.enterprises.num_rows == 0:
         raise InvalidInput(f"the store has no figures for {year}; import the departments' files")
+    report(EVALUATE, 0, snapshot.enterprises.num_rows)
     rows, ev = _compute(snapshot, loaded, year)
     enterprises_pq, incidents_pq = snapshot.to_parquet()
     number = (session.scalar(select(func.max(Run.run_version)).where(Run.year == year)) or 0) + 1
@@ -151,21 +160,48 @@ def create_run(
     )
     session.add(run)
     session.flush()
-    where = _towns_and_industries(snapshot)
-    session.execute(insert(RunResult), [
-        {"run_id": run.id, "row_no": i, "uscc": r["uscc"], "name": r.get("name"),
-         "town": where[r["uscc"]][0], "industry_code": where[r["uscc"]][1],
-         "group": r.get("group"), "exempt_reason": r.get("exempt_reason"),
-         "vetoed": r.get("vetoed"), "score": r.get("score"), "rank": r.get("rank"),
-         "class_": r.get("class"), "low_efficiency": r.get("low_efficiency"), "row": r,
-         "explanation": _explanation(ev, r["uscc"], snapshot.incidents)}
-        for i, r in enumerate(rows)
-    ])
+    _store_results(session, run, snapshot, ev, rows, report)
     audit.record(session=session, actor=actor, action="run.create", entity="run",
                  entity_id=run.id, at=now,
                  summary=f"run {run.label}: {len(rows)} results, policy {loaded.policy.name}",
                  after=_run_state(run))
     return run
+
+
+#: the result columns copied from the §8 table as they are (``class`` is the model's ``class_``)
+_RESULT_COLUMNS = ("uscc", "name", "group", "exempt_reason", "vetoed", "score", "rank", "class",
+                   "low_efficiency")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_jsonable)
+
+
+def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluation,
+                   rows: list[dict[str, Any]], report: Progress) -> None:
+    """Every result row with its explanation (``engine.explain.explain_all``: the same as
+    ``mujun explain`` gives for each enterprise), written in batches straight to the driver
+    (``store.bulk``): at 100,000 enterprises the per-row work of the ORM would dominate."""
+    where = _towns_and_industries(snapshot)
+    table = ev.table.select(list(_RESULT_COLUMNS))
+    explanations = explain_all(ev, snapshot.incidents)
+    total = len(rows)
+    report(STORE, 0, total)
+    for start in range(0, total, STORE_BATCH):
+        part = rows[start:start + STORE_BATCH]
+        frame = pl.from_arrow(table.slice(start, len(part)))
+        assert isinstance(frame, pl.DataFrame)
+        codes = frame.get_column("uscc").to_list()
+        frame = frame.with_columns(
+            pl.Series("row_no", range(start, start + len(part)), dtype=pl.Int64),
+            pl.Series("town", [where[u][0] for u in codes], dtype=pl.String),
+            pl.Series("industry_code", [where[u][1] for u in codes], dtype=pl.String),
+            pl.Series("row", [_dumps(r) for r in part], dtype=pl.String),
+            pl.Series("explanation", [_dumps(next(explanations).to_dict()) for _ in part],
+                      dtype=pl.String),
+        )
+        bulk.insert_frame(session, RunResult, frame, {"run_id": run.id})
+        report(STORE, start + len(part), total)
 
 
 def _towns_and_industries(snapshot: Snapshot) -> dict[str, tuple[str | None, str | None]]:
