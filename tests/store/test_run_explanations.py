@@ -14,11 +14,10 @@ from store_helpers import load_county, make_uscc, write_csv
 from typer.testing import CliRunner
 
 from mujun.cli.main import app
-from mujun.engine.explain import render_zh
+from mujun.engine.explain import Explanation, render_zh
 from mujun.services import runs
 from mujun.services.figures import set_figure
 from mujun.services.imports import import_file
-from mujun.services.portrait import stored_explanation
 from mujun.services.snapshot import Snapshot
 from mujun.store.models import RunResult, User
 
@@ -78,5 +77,5 @@ def test_stored_explanations_are_what_mujun_explain_prints(
                                            "--incidents", str(incidents), "--policy",
                                            str(policy), "--uscc", code])
         assert printed.exit_code == 0, printed.output
-        text = render_zh(stored_explanation(by_uscc[code].explanation))
+        text = render_zh(Explanation.from_dict(by_uscc[code].explanation))
         assert printed.stdout.rstrip("\n") == text

@@ -77,14 +77,23 @@ class Explanation:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """As :func:`dataclasses.asdict` gives it (a run stores every row's: written out here,
-        which is several times faster)."""
+        """As :func:`dataclasses.asdict` gives it: the form a run stores."""
         out = {name: getattr(self, name) for name in _EXPLANATION_FIELDS}
         out["indicators"] = [{name: getattr(i, name) for name in _LINE_FIELDS}
                              for i in self.indicators]
         for name in ("bonus_flags", "penalties", "veto_reason", "warnings"):
             out[name] = list(out[name])
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Explanation:
+        """The explanation of :meth:`to_dict` (also as it comes back from JSON: lists for
+        tuples; keys it does not know are left out)."""
+        values = {k: v for k, v in data.items() if k in _EXPLANATION_FIELDS}
+        values["indicators"] = [IndicatorLine(**i) for i in values.get("indicators") or []]
+        for key in ("bonus_flags", "penalties"):
+            values[key] = [tuple(x) for x in values.get(key) or []]
+        return cls(**values)
 
 
 _EXPLANATION_FIELDS = tuple(f.name for f in fields(Explanation))
@@ -112,16 +121,22 @@ def explain(ev: Evaluation, uscc: str, incidents: pa.Table | None = None) -> Exp
     row = ev.row(uscc)
     if row is None:
         return None
-    return _Explainer(ev).of(row, _year_incidents(incidents, uscc, ev.year))
+    return Explanation.from_dict(
+        _Explainer(ev).as_dict(row, _year_incidents(incidents, uscc, ev.year)))
 
 
-def explain_all(ev: Evaluation, incidents: pa.Table | None = None) -> Iterator[Explanation]:
-    """The explanation of every row of ``ev``, in the table's order: the same as :func:`explain`
-    for each enterprise, in one pass over the table (a run stores them all)."""
+def explain_all(ev: Evaluation, incidents: pa.Table | None = None) -> Iterator[dict[str, Any]]:
+    """The explanation of every row of ``ev`` in the table's order, as :meth:`Explanation.to_dict`
+    gives it: what :func:`explain` gives for each enterprise, in one pass over the table and
+    without the objects (a run stores every row's)."""
     explainer = _Explainer(ev)
     by_uscc = _incidents_by_uscc(incidents, ev.year)
     for row in ev.detail.to_pylist():
-        yield explainer.of(row, by_uscc.get(row["uscc"], []))
+        yield explainer.as_dict(row, by_uscc.get(row["uscc"], []))
+
+
+#: the explanation of an enterprise outside the groups (exempt), after its first fields
+_EXEMPT = Explanation("", None, 0, "", "", None, None).to_dict()
 
 
 class _Explainer:
@@ -131,59 +146,43 @@ class _Explainer:
     def __init__(self, ev: Evaluation) -> None:
         self.ev = ev
         self.hash = policy_hash(ev.policy)
-        self.indicators = {g: ev.policy.resolved(g) for g in ev.policy.groups}
+        self.indicators = {
+            g: [(ind.id, {"id": ind.id, "title": ind.title, "unit": indicator_unit(ind),
+                          "numerator": ind.numerator, "denominator": ind.denominator},
+                 {"cap": ind.cap, "weight": ind.weight})
+                for ind in ev.policy.resolved(g)]
+            for g in ev.policy.groups
+        }
+        adj = ev.policy.adjustments
+        self.bonus = [(f, float(adj.bonus[f])) for f in BONUS_FLAGS if f in adj.bonus]
+        self.penalty = {t: float(p) for t, p in adj.penalty_per_incident.items()}
+        self.bonus_cap = float(adj.bonus_cap)
 
-    def of(self, row: dict[str, Any], incident_types: list[str]) -> Explanation:
-        """The explanation of one row of the evaluation's detail table."""
-        ev = self.ev
-        base = dict(
-            uscc=row["uscc"],
-            name=row["name"],
-            year=ev.year,
-            policy_name=ev.policy.name,
-            policy_hash=self.hash,
-            group=row["group"],
-            exempt_reason=row["exempt_reason"],
-        )
+    def as_dict(self, row: dict[str, Any], incident_types: list[str]) -> dict[str, Any]:
+        """The explanation of one row of the evaluation's detail table, as
+        :meth:`Explanation.to_dict` gives it."""
         group = row["group"]
+        out = {**_EXEMPT, "uscc": row["uscc"], "name": row["name"], "year": self.ev.year,
+               "policy_name": self.ev.policy.name, "policy_hash": self.hash, "group": group,
+               "exempt_reason": row["exempt_reason"]}
         if group is None:
-            return Explanation(**base)
+            return {**out, **{k: list(v) for k, v in out.items() if isinstance(v, list)}}
         warnings = row["warnings"].split("; ") if row["warnings"] else []
         lines = []
-        for ind in self.indicators[group]:
-            warning = "; ".join(w for w in warnings if w.startswith(f"{ind.id}:")) or None
-            lines.append(
-                IndicatorLine(
-                    id=ind.id,
-                    title=ind.title,
-                    unit=indicator_unit(ind),
-                    numerator=ind.numerator,
-                    denominator=ind.denominator,
-                    value=row[f"value_{ind.id}"],
-                    benchmark=row[f"benchmark_{ind.id}"],
-                    ratio=row[f"ratio_{ind.id}"],
-                    cap=ind.cap,
-                    weight=ind.weight,
-                    points=row[f"score_{ind.id}"],
-                    warning=warning,
-                )
-            )
-        adj = ev.policy.adjustments
-        flags = [(f, float(adj.bonus[f])) for f in BONUS_FLAGS if f in adj.bonus and row.get(f)]
-        penalties = [
-            (t, float(adj.penalty_per_incident[t]))
-            for t in incident_types
-            if t in adj.penalty_per_incident
-        ]
+        for ind_id, head, tail in self.indicators[group]:
+            warning = "; ".join(w for w in warnings if w.startswith(f"{ind_id}:")) or None
+            lines.append({**head, "value": row[f"value_{ind_id}"],
+                          "benchmark": row[f"benchmark_{ind_id}"],
+                          "ratio": row[f"ratio_{ind_id}"], **tail,
+                          "points": row[f"score_{ind_id}"], "warning": warning})
         extra = row["extra_tax_to_next_class_wan"]
-        return Explanation(
-            **base,
+        out.update(
             indicators=lines,
             base_score=row["base_score"],
-            bonus_flags=flags,
+            bonus_flags=[(f, points) for f, points in self.bonus if row.get(f)],
             bonus=row["bonus"],
-            bonus_cap=float(adj.bonus_cap),
-            penalties=penalties,
+            bonus_cap=self.bonus_cap,
+            penalties=[(t, self.penalty[t]) for t in incident_types if t in self.penalty],
             penalty=row["penalty"],
             raw_score=row["raw_score"],
             score=row["score"],
@@ -202,6 +201,7 @@ class _Explainer:
             land_mu=row["land_mu"],
             warnings=warnings,
         )
+        return out
 
 
 def _n(x: float | None, digits: int = 4) -> str:

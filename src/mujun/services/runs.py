@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -73,7 +75,14 @@ def _compute(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> tuple[list[
         ev = evaluate(snapshot.enterprises, snapshot.incidents, policy, year)
     except EvaluationError as exc:
         raise InvalidInput(str(exc)) from None
-    return normalized_rows(ev.table.to_pylist()), ev
+    rows = ev.table.to_pylist()
+    return (rows if _all_finite(ev.table) else normalized_rows(rows)), ev
+
+
+def _all_finite(table: pa.Table) -> bool:
+    """Whether no number of ``table`` is NaN or infinite (then its rows need no normalizing)."""
+    return all(pc.all(pc.is_finite(table.column(f.name))).as_py() is not False
+               for f in table.schema if pa.types.is_floating(f.type))
 
 
 def get_run(*, session: Session, ref: str | int) -> Run:
@@ -183,23 +192,29 @@ def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluatio
     ``mujun explain`` gives for each enterprise), written in batches straight to the driver
     (``store.bulk``): at 100,000 enterprises the per-row work of the ORM would dominate."""
     where = _towns_and_industries(snapshot)
-    table = ev.table.select(list(_RESULT_COLUMNS))
+    # every row as JSON at once (Polars; the same values as the rows read back), unless a number
+    # is not finite: then the normalized rows (``_jsonable``)
+    table = pl.from_arrow(ev.table)
+    assert isinstance(table, pl.DataFrame)
+    table = table.with_columns(pl.struct(pl.all()).struct.json_encode().alias("row"))
+    finite = _all_finite(ev.table)
     explanations = explain_all(ev, snapshot.incidents)
     total = len(rows)
     report(STORE, 0, total)
     for start in range(0, total, STORE_BATCH):
         part = rows[start:start + STORE_BATCH]
-        frame = pl.from_arrow(table.slice(start, len(part)))
-        assert isinstance(frame, pl.DataFrame)
+        frame = table.slice(start, len(part)).select(*_RESULT_COLUMNS, "row")
         codes = frame.get_column("uscc").to_list()
         frame = frame.with_columns(
             pl.Series("row_no", range(start, start + len(part)), dtype=pl.Int64),
             pl.Series("town", [where[u][0] for u in codes], dtype=pl.String),
             pl.Series("industry_code", [where[u][1] for u in codes], dtype=pl.String),
-            pl.Series("row", [_dumps(r) for r in part], dtype=pl.String),
-            pl.Series("explanation", [_dumps(next(explanations).to_dict()) for _ in part],
+            pl.Series("explanation", [_dumps(next(explanations)) for _ in part],
                       dtype=pl.String),
         )
+        if not finite:
+            frame = frame.with_columns(pl.Series("row", [_dumps(r) for r in part],
+                                                 dtype=pl.String))
         bulk.insert_frame(session, RunResult, frame, {"run_id": run.id})
         report(STORE, start + len(part), total)
 
