@@ -131,8 +131,9 @@ def explain_all(ev: Evaluation, incidents: pa.Table | None = None) -> Iterator[d
     without the objects (a run stores every row's)."""
     explainer = _Explainer(ev)
     by_uscc = _incidents_by_uscc(incidents, ev.year)
-    for row in ev.detail.to_pylist():
-        yield explainer.as_dict(row, by_uscc.get(row["uscc"], []))
+    for batch in ev.detail.to_batches(max_chunksize=5_000):  # not every row as objects at once
+        for row in batch.to_pylist():
+            yield explainer.as_dict(row, by_uscc.get(row["uscc"], []))
 
 
 #: the explanation of an enterprise outside the groups (exempt), after its first fields

@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import metadata
@@ -64,19 +65,37 @@ def normalized_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: _jsonable(v) for k, v in row.items()} for row in rows]
 
 
-def results_hash(rows: list[dict[str, Any]]) -> str:
-    text = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+def results_hash(rows: Iterable[dict[str, Any]]) -> str:
+    """SHA-256 of the rows as one JSON list (sorted keys, no spaces), written a row at a time
+    (the same text as ``json.dumps`` of the whole list gives)."""
+    digest = hashlib.sha256(b"[")
+    for i, row in enumerate(rows):
+        text = json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest.update((b"," if i else b"") + text.encode())
+    digest.update(b"]")
+    return digest.hexdigest()
+
+
+def _evaluation(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> Evaluation:
+    try:
+        return evaluate(snapshot.enterprises, snapshot.incidents, policy, year)
+    except EvaluationError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _rows(ev: Evaluation, batch: int = 5_000) -> Iterator[list[dict[str, Any]]]:
+    """The §8 rows as a JSON column gives them back, ``batch`` at a time (a province's rows
+    as Python objects at once would take a gigabyte)."""
+    finite = _all_finite(ev.table)
+    for start in range(0, ev.table.num_rows, batch):
+        rows = ev.table.slice(start, batch).to_pylist()
+        yield rows if finite else normalized_rows(rows)
 
 
 def _compute(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> tuple[list[dict[str, Any]],
                                                                           Any]:
-    try:
-        ev = evaluate(snapshot.enterprises, snapshot.incidents, policy, year)
-    except EvaluationError as exc:
-        raise InvalidInput(str(exc)) from None
-    rows = ev.table.to_pylist()
-    return (rows if _all_finite(ev.table) else normalized_rows(rows)), ev
+    ev = _evaluation(snapshot, policy, year)
+    return [row for part in _rows(ev) for row in part], ev
 
 
 def _all_finite(table: pa.Table) -> bool:
@@ -154,7 +173,8 @@ def create_run(
     if snapshot.enterprises.num_rows == 0:
         raise InvalidInput(f"the store has no figures for {year}; import the departments' files")
     report(EVALUATE, 0, snapshot.enterprises.num_rows)
-    rows, ev = _compute(snapshot, loaded, year)
+    ev = _evaluation(snapshot, loaded, year)
+    n_results = ev.table.num_rows
     enterprises_pq, incidents_pq = snapshot.to_parquet()
     number = (session.scalar(select(func.max(Run.run_version)).where(Run.year == year)) or 0) + 1
     run = Run(
@@ -163,16 +183,17 @@ def create_run(
         policy_name=loaded.policy.name, policy_text=loaded.text, policy_hash=loaded.hash,
         engine_version=engine_version(), enterprises_parquet=enterprises_pq,
         incidents_parquet=incidents_pq, snapshot_hash=snapshot.hash,
-        results_hash=results_hash(rows), n_results=len(rows),
+        results_hash=results_hash(row for part in _rows(ev) for row in part),
+        n_results=n_results,
         county_figures=county_figures_of(session=session, year=year), note=note, created_at=now,
         created_by_id=actor.id if actor else None,
     )
     session.add(run)
     session.flush()
-    _store_results(session, run, snapshot, ev, rows, report)
+    _store_results(session, run, snapshot, ev, report)
     audit.record(session=session, actor=actor, action="run.create", entity="run",
                  entity_id=run.id, at=now,
-                 summary=f"run {run.label}: {len(rows)} results, policy {loaded.policy.name}",
+                 summary=f"run {run.label}: {n_results} results, policy {loaded.policy.name}",
                  after=_run_state(run))
     return run
 
@@ -187,7 +208,7 @@ def _dumps(value: Any) -> str:
 
 
 def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluation,
-                   rows: list[dict[str, Any]], report: Progress) -> None:
+                   report: Progress) -> None:
     """Every result row with its explanation (``engine.explain.explain_all``: the same as
     ``mujun explain`` gives for each enterprise), written in batches straight to the driver
     (``store.bulk``): at 100,000 enterprises the per-row work of the ORM would dominate."""
@@ -199,24 +220,24 @@ def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluatio
     table = table.with_columns(pl.struct(pl.all()).struct.json_encode().alias("row"))
     finite = _all_finite(ev.table)
     explanations = explain_all(ev, snapshot.incidents)
-    total = len(rows)
+    unusual = _rows(ev, STORE_BATCH) if not finite else None
+    total = ev.table.num_rows
     report(STORE, 0, total)
     for start in range(0, total, STORE_BATCH):
-        part = rows[start:start + STORE_BATCH]
-        frame = table.slice(start, len(part)).select(*_RESULT_COLUMNS, "row")
+        frame = table.slice(start, STORE_BATCH).select(*_RESULT_COLUMNS, "row")
         codes = frame.get_column("uscc").to_list()
         frame = frame.with_columns(
-            pl.Series("row_no", range(start, start + len(part)), dtype=pl.Int64),
+            pl.Series("row_no", range(start, start + frame.height), dtype=pl.Int64),
             pl.Series("town", [where[u][0] for u in codes], dtype=pl.String),
             pl.Series("industry_code", [where[u][1] for u in codes], dtype=pl.String),
-            pl.Series("explanation", [_dumps(next(explanations)) for _ in part],
+            pl.Series("explanation", [_dumps(next(explanations)) for _ in codes],
                       dtype=pl.String),
         )
-        if not finite:
-            frame = frame.with_columns(pl.Series("row", [_dumps(r) for r in part],
+        if unusual is not None:
+            frame = frame.with_columns(pl.Series("row", [_dumps(r) for r in next(unusual)],
                                                  dtype=pl.String))
         bulk.insert_frame(session, RunResult, frame, {"run_id": run.id})
-        report(STORE, start + len(part), total)
+        report(STORE, start + frame.height, total)
 
 
 def _towns_and_industries(snapshot: Snapshot) -> dict[str, tuple[str | None, str | None]]:
