@@ -111,6 +111,8 @@ def main() -> None:
         for kind in options.store:
             with tempfile.TemporaryDirectory() as tmp, fresh_store(kind, Path(tmp)) as url:
                 env = {**os.environ, "MUJUN_DATABASE_URL": url, "MUJUN_PROGRESS": "never"}
+                # as a user's install: the first command writes the bytecode the next ones read
+                env.pop("PYTHONDONTWRITEBYTECODE", None)
                 mujun(env, "db", "upgrade")
                 data, events = write_files(Path(tmp), rows)
                 # statistics first: the department whose file adds the enterprises
