@@ -78,3 +78,17 @@ def test_backup_and_restore_name_their_stage(sqlite_store: str, tmp_path: Path) 
     assert invoke(["backup", str(tmp_path / "c.zip")]).stderr == ""
     restored = invoke(["--progress", "restore", str(file), "--yes"])
     assert "restoring" in restored.stderr and "restored" in restored.stdout
+
+
+def test_run_create_names_its_stages_and_counts_the_stored_results(
+        sqlite_store: str, small: Path) -> None:
+    invoke(["db", "upgrade"])
+    for department in ("stats", "tax", "land"):
+        invoke(["import", "--year", "2024", "--department", department, str(small)])
+    forced = invoke(["--progress", "run", "create", "--year", "2024"])
+    for stage in ("freezing the year's inputs", "evaluating 60 enterprises",
+                  "storing the results and their explanations (0/60)", "(60/60)", "committing"):
+        assert stage in forced.stderr, stage
+    assert "60 results" in forced.stdout and ESC not in forced.stdout
+    piped = invoke(["run", "create", "--year", "2024"])
+    assert piped.stderr == "" and "2024-v2" in piped.stdout

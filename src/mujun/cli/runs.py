@@ -12,7 +12,7 @@ from rich.table import Table
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
 from mujun.cli.layout import add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
-from mujun.cli.progress import stages
+from mujun.cli.progress import bar
 from mujun.engine.fields import FIELD_BY_KEY
 from mujun.services.errors import InvalidInput
 
@@ -57,10 +57,23 @@ def create_cmd(
     """Freeze the year's inputs and the policy, evaluate and store every result (a draft)."""
     from mujun.services import runs
 
-    with store_session() as session, stages(f"run {year}: freezing the inputs, evaluating, "
-                                            "storing the results"):
+    texts = {runs.ASSEMBLE: "freezing the year's inputs",
+             runs.EVALUATE: "evaluating {total:,} enterprises",
+             runs.STORE: "storing the results and their explanations ({done:,}/{total:,})"}
+    # the display closes after the session, so that it shows the commit too
+    with bar() as progress, store_session() as session:
+        task = progress.add_task(f"run {year}", total=None)
+
+        def report(stage: str, done: int, total: int) -> None:
+            text = texts[stage].format(done=done, total=total)
+            progress.update(task, description=f"run {year}: {text}",
+                            completed=done if stage == runs.STORE else 0,
+                            total=total if stage == runs.STORE else None)
+            progress.refresh()
+
         run = runs.create_run(session=session, actor=acting_user(session, as_user), year=year,
-                              policy=policy)
+                              policy=policy, progress=report)
+        progress.update(task, description=f"run {year}: committing")
     console.print(_show(run))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -84,9 +85,16 @@ class Evaluation:
 
     def row(self, uscc: str) -> dict[str, Any] | None:
         """The §8 row and detail of one enterprise, merged, or None when it is not in the table."""
-        mask = pc.equal(self.detail["uscc"], uscc)
-        hit = self.detail.filter(mask)
-        return hit.to_pylist()[0] if hit.num_rows else None
+        at = self._positions.get(uscc)
+        return None if at is None else self.detail.slice(at, 1).to_pylist()[0]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        """Each credit code's first row (built once: a lookup per enterprise, not a scan)."""
+        positions: dict[str, int] = {}
+        for at, code in enumerate(self.detail["uscc"].to_pylist()):
+            positions.setdefault(code, at)
+        return positions
 
 
 def table_hash(table: pa.Table) -> str:

@@ -8,8 +8,8 @@ The same :class:`Explanation` is stored with every run result and shown on the p
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import pyarrow as pa
@@ -77,14 +77,43 @@ class Explanation:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """As :func:`dataclasses.asdict` gives it: the form a run stores."""
+        out = {name: getattr(self, name) for name in _EXPLANATION_FIELDS}
+        out["indicators"] = [{name: getattr(i, name) for name in _LINE_FIELDS}
+                             for i in self.indicators]
+        for name in ("bonus_flags", "penalties", "veto_reason", "warnings"):
+            out[name] = list(out[name])
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Explanation:
+        """The explanation of :meth:`to_dict` (also as it comes back from JSON: lists for
+        tuples; keys it does not know are left out)."""
+        values = {k: v for k, v in data.items() if k in _EXPLANATION_FIELDS}
+        values["indicators"] = [IndicatorLine(**i) for i in values.get("indicators") or []]
+        for key in ("bonus_flags", "penalties"):
+            values[key] = [tuple(x) for x in values.get(key) or []]
+        return cls(**values)
+
+
+_EXPLANATION_FIELDS = tuple(f.name for f in fields(Explanation))
+_LINE_FIELDS = tuple(f.name for f in fields(IndicatorLine))
 
 
 def _year_incidents(incidents: pa.Table | None, uscc: str, year: int) -> list[str]:
+    return _incidents_by_uscc(incidents, year).get(uscc, [])
+
+
+def _incidents_by_uscc(incidents: pa.Table | None, year: int) -> dict[str, list[str]]:
+    """The year's incident types of each enterprise, in the table's order."""
+    out: dict[str, list[str]] = {}
     if incidents is None or incidents.num_rows == 0:
-        return []
-    rows = incidents.select(["uscc", "year", "type"]).to_pylist()
-    return [r["type"] for r in rows if r["uscc"] == uscc and r["year"] == year]
+        return out
+    columns = incidents.select(["uscc", "year", "type"]).to_pydict()
+    for code, when, kind in zip(columns["uscc"], columns["year"], columns["type"], strict=True):
+        if when == year:
+            out.setdefault(code, []).append(kind)
+    return out
 
 
 def explain(ev: Evaluation, uscc: str, incidents: pa.Table | None = None) -> Explanation | None:
@@ -92,71 +121,88 @@ def explain(ev: Evaluation, uscc: str, incidents: pa.Table | None = None) -> Exp
     row = ev.row(uscc)
     if row is None:
         return None
-    base = dict(
-        uscc=row["uscc"],
-        name=row["name"],
-        year=ev.year,
-        policy_name=ev.policy.name,
-        policy_hash=policy_hash(ev.policy),
-        group=row["group"],
-        exempt_reason=row["exempt_reason"],
-    )
-    group = row["group"]
-    if group is None:
-        return Explanation(**base)
-    warnings = row["warnings"].split("; ") if row["warnings"] else []
-    lines = []
-    for ind in ev.policy.resolved(group):
-        warning = "; ".join(w for w in warnings if w.startswith(f"{ind.id}:")) or None
-        lines.append(
-            IndicatorLine(
-                id=ind.id,
-                title=ind.title,
-                unit=indicator_unit(ind),
-                numerator=ind.numerator,
-                denominator=ind.denominator,
-                value=row[f"value_{ind.id}"],
-                benchmark=row[f"benchmark_{ind.id}"],
-                ratio=row[f"ratio_{ind.id}"],
-                cap=ind.cap,
-                weight=ind.weight,
-                points=row[f"score_{ind.id}"],
-                warning=warning,
-            )
+    return Explanation.from_dict(
+        _Explainer(ev).as_dict(row, _year_incidents(incidents, uscc, ev.year)))
+
+
+def explain_all(ev: Evaluation, incidents: pa.Table | None = None) -> Iterator[dict[str, Any]]:
+    """The explanation of every row of ``ev`` in the table's order, as :meth:`Explanation.to_dict`
+    gives it: what :func:`explain` gives for each enterprise, in one pass over the table and
+    without the objects (a run stores every row's)."""
+    explainer = _Explainer(ev)
+    by_uscc = _incidents_by_uscc(incidents, ev.year)
+    for batch in ev.detail.to_batches(max_chunksize=5_000):  # not every row as objects at once
+        for row in batch.to_pylist():
+            yield explainer.as_dict(row, by_uscc.get(row["uscc"], []))
+
+
+#: the explanation of an enterprise outside the groups (exempt), after its first fields
+_EXEMPT = Explanation("", None, 0, "", "", None, None).to_dict()
+
+
+class _Explainer:
+    """What every row of one evaluation shares (the policy's hash, its indicators per group),
+    worked out once."""
+
+    def __init__(self, ev: Evaluation) -> None:
+        self.ev = ev
+        self.hash = policy_hash(ev.policy)
+        self.indicators = {
+            g: [(ind.id, {"id": ind.id, "title": ind.title, "unit": indicator_unit(ind),
+                          "numerator": ind.numerator, "denominator": ind.denominator},
+                 {"cap": ind.cap, "weight": ind.weight})
+                for ind in ev.policy.resolved(g)]
+            for g in ev.policy.groups
+        }
+        adj = ev.policy.adjustments
+        self.bonus = [(f, float(adj.bonus[f])) for f in BONUS_FLAGS if f in adj.bonus]
+        self.penalty = {t: float(p) for t, p in adj.penalty_per_incident.items()}
+        self.bonus_cap = float(adj.bonus_cap)
+
+    def as_dict(self, row: dict[str, Any], incident_types: list[str]) -> dict[str, Any]:
+        """The explanation of one row of the evaluation's detail table, as
+        :meth:`Explanation.to_dict` gives it."""
+        group = row["group"]
+        out = {**_EXEMPT, "uscc": row["uscc"], "name": row["name"], "year": self.ev.year,
+               "policy_name": self.ev.policy.name, "policy_hash": self.hash, "group": group,
+               "exempt_reason": row["exempt_reason"]}
+        if group is None:
+            return {**out, **{k: list(v) for k, v in out.items() if isinstance(v, list)}}
+        warnings = row["warnings"].split("; ") if row["warnings"] else []
+        lines = []
+        for ind_id, head, tail in self.indicators[group]:
+            warning = "; ".join(w for w in warnings if w.startswith(f"{ind_id}:")) or None
+            lines.append({**head, "value": row[f"value_{ind_id}"],
+                          "benchmark": row[f"benchmark_{ind_id}"],
+                          "ratio": row[f"ratio_{ind_id}"], **tail,
+                          "points": row[f"score_{ind_id}"], "warning": warning})
+        extra = row["extra_tax_to_next_class_wan"]
+        out.update(
+            indicators=lines,
+            base_score=row["base_score"],
+            bonus_flags=[(f, points) for f, points in self.bonus if row.get(f)],
+            bonus=row["bonus"],
+            bonus_cap=self.bonus_cap,
+            penalties=[(t, self.penalty[t]) for t in incident_types if t in self.penalty],
+            penalty=row["penalty"],
+            raw_score=row["raw_score"],
+            score=row["score"],
+            vetoed=row["vetoed"],
+            veto_reason=row["veto_reason"].split(";") if row["veto_reason"] else [],
+            rank=row["rank"],
+            population_size=row["population_size"],
+            klass=row["class"],
+            next_class=row["next_class"],
+            extra_tax_wan=float(extra) if extra not in (None, UNREACHABLE) else None,
+            unreachable=extra == UNREACHABLE,
+            electricity_surcharge_wan=row["electricity_surcharge_wan"],
+            water_surcharge_wan=row["water_surcharge_wan"],
+            land_tax_reduction_wan=row["land_tax_reduction_wan"],
+            low_efficiency=row["low_efficiency"],
+            land_mu=row["land_mu"],
+            warnings=warnings,
         )
-    adj = ev.policy.adjustments
-    flags = [(f, float(adj.bonus[f])) for f in BONUS_FLAGS if f in adj.bonus and row.get(f)]
-    types = _year_incidents(incidents, uscc, ev.year)
-    penalties = [
-        (t, float(adj.penalty_per_incident[t])) for t in types if t in adj.penalty_per_incident
-    ]
-    extra = row["extra_tax_to_next_class_wan"]
-    return Explanation(
-        **base,
-        indicators=lines,
-        base_score=row["base_score"],
-        bonus_flags=flags,
-        bonus=row["bonus"],
-        bonus_cap=float(adj.bonus_cap),
-        penalties=penalties,
-        penalty=row["penalty"],
-        raw_score=row["raw_score"],
-        score=row["score"],
-        vetoed=row["vetoed"],
-        veto_reason=row["veto_reason"].split(";") if row["veto_reason"] else [],
-        rank=row["rank"],
-        population_size=row["population_size"],
-        klass=row["class"],
-        next_class=row["next_class"],
-        extra_tax_wan=float(extra) if extra not in (None, UNREACHABLE) else None,
-        unreachable=extra == UNREACHABLE,
-        electricity_surcharge_wan=row["electricity_surcharge_wan"],
-        water_surcharge_wan=row["water_surcharge_wan"],
-        land_tax_reduction_wan=row["land_tax_reduction_wan"],
-        low_efficiency=row["low_efficiency"],
-        land_mu=row["land_mu"],
-        warnings=warnings,
-    )
+        return out
 
 
 def _n(x: float | None, digits: int = 4) -> str:

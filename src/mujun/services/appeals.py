@@ -30,6 +30,7 @@ from mujun.services.errors import (
     PermissionDenied,
 )
 from mujun.services.figures import set_figure
+from mujun.services.import_results import Progress
 from mujun.services.locking import check_version, conflicts
 from mujun.services.runs import create_run, delete_draft, get_run, notice_end, require_manage
 from mujun.services.values import Value, jsonable
@@ -117,7 +118,7 @@ def file_appeal(
 
 
 def _accept(*, session: Session, actor: User | None, appeal: Appeal, run: Run,
-            corrections: dict[str, Value], now: datetime) -> None:
+            corrections: dict[str, Value], now: datetime, progress: Progress | None) -> None:
     """Apply the corrections and (re)build the run's one corrected draft version."""
     appeal.corrections = {k: jsonable(v) for k, v in corrections.items()} or None
     for field, value in corrections.items():
@@ -135,7 +136,7 @@ def _accept(*, session: Session, actor: User | None, appeal: Appeal, run: Run,
         delete_draft(session=session, actor=actor, run=draft)
     new = create_run(session=session, actor=actor, year=run.year, policy_text=run.policy_text,
                      policy_name=run.policy_name, supersedes=run, now=now,
-                     note=f"申诉 #{appeal.id} 更正后重新评价")
+                     note=f"申诉 #{appeal.id} 更正后重新评价", progress=progress)
     appeal.new_run_id = new.id
     for other in session.scalars(select(Appeal).where(Appeal.run_id == run.id,
                                                       Appeal.status == AppealStatus.ACCEPTED)):
@@ -168,8 +169,10 @@ def resolve_appeal(
     corrections: dict[str, Value] | None = None,
     expected_version: int | None = None,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> Appeal:
-    """Accept (apply ``corrections``, create the new run version) or reject, with a note.
+    """Accept (apply ``corrections``, create the new run version) or reject, with a note;
+    ``progress`` follows the new version's creation (``services.runs.create_run``).
 
     The decision is written first: of two admins deciding the same appeal at once, the second
     gets a ``ConflictError`` before anything else is done.
@@ -203,7 +206,7 @@ def resolve_appeal(
     if accept:
         try:
             _accept(session=session, actor=actor, appeal=appeal, run=run,
-                    corrections=corrections or {}, now=now)
+                    corrections=corrections or {}, now=now, progress=progress)
         except IntegrityError:  # runs (year, run_version): a concurrent acceptance made it first
             raise raced from None
     session.flush()

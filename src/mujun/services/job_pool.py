@@ -30,7 +30,9 @@ from mujun.services.job_worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, work
 
 log = logging.getLogger(__name__)
 _forks = multiprocessing.get_context("forkserver")
-_forks.set_forkserver_preload(["mujun.services.job_worker"])
+# the worker's modules, and the engine's DuckDB backend (which ibis imports on first use: a run
+# or an accepted appeal would otherwise import it in every job)
+_forks.set_forkserver_preload(["mujun.services.job_worker", "ibis.backends.duckdb"])
 
 #: how often the pool looks for queued jobs of other web processes and for ended workers (s)
 POLL = 0.5

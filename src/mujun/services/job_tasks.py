@@ -22,6 +22,7 @@ from mujun.io.error_report import write_error_report
 from mujun.io.problems import Problem
 from mujun.services import appeals, departments, import_views, jobs, runs
 from mujun.services.errors import InvalidInput, InvalidTransition, PermissionDenied
+from mujun.services.import_results import Progress
 from mujun.services.imports import ImportResult, import_file
 from mujun.services.uploads import display_name, safe_file_name
 from mujun.services.users import may_import
@@ -147,16 +148,31 @@ def import_summary(result: ImportResult, problems: list[Problem],
 # --- runs -----------------------------------------------------------------------------------------
 
 
-def _create_run(session: Session, actor: User, params: dict[str, Any]) -> Any:
+def _create_run(session: Session, actor: User, params: dict[str, Any],
+                progress: Progress) -> Any:
     """The run use case, as a job calls it."""
     return runs.create_run(session=session, actor=actor, year=int(params["year"]),
                            policy_name=params.get("policy_name"), note=params.get("note"),
-                           now=_when(params))
+                           now=_when(params), progress=progress)
+
+
+#: a run's stages (``services.runs``) as a job reports them: message, start and end fraction
+_RUN_STAGES = {runs.ASSEMBLE: (N_("读取本年度数据"), 0.05, 0.1),
+               runs.EVALUATE: (N_("计算评价结果"), 0.1, 0.4),
+               runs.STORE: (N_("保存评价结果和评价说明"), 0.4, 0.95)}
+
+
+def _run_progress(report: Report) -> Progress:
+    def progress(stage: str, done: int, total: int) -> None:
+        label, start, end = _RUN_STAGES[stage]
+        report(start + (end - start) * (done / total if total and stage == runs.STORE else 0.0),
+               label)
+
+    return progress
 
 
 def run_create(session: Session, job: Job, actor: User, report: Report) -> Outcome:
-    report(0.1, N_("计算评价结果"))
-    run = _create_run(session, actor, job.params)
+    run = _create_run(session, actor, job.params, _run_progress(report))
     session.commit()
     return {"run_id": run.id, "label": run.label, "results": run.n_results}, None
 
@@ -166,18 +182,19 @@ def _typed(corrections: dict[str, Any] | None) -> dict[str, Value] | None:
     return parse_corrections(corrections)
 
 
-def _accept_appeal(session: Session, actor: User, params: dict[str, Any]) -> Any:
+def _accept_appeal(session: Session, actor: User, params: dict[str, Any],
+                   progress: Progress) -> Any:
     """Accepting an appeal (corrections applied, a new run version computed), as a job calls it."""
     return appeals.resolve_appeal(session=session, actor=actor,
                                   appeal_id=int(params["appeal_id"]), accept=True,
                                   note=params["note"],
                                   corrections=_typed(params.get("corrections")),
-                                  now=_when(params))
+                                  now=_when(params), progress=progress)
 
 
 def appeal_accept(session: Session, job: Job, actor: User, report: Report) -> Outcome:
-    report(0.1, N_("更正数据并重新计算"))
-    appeal = _accept_appeal(session, actor, job.params)
+    report(0.02, N_("更正数据并重新计算"))
+    appeal = _accept_appeal(session, actor, job.params, _run_progress(report))
     session.commit()
     new = session.get(Run, appeal.new_run_id) if appeal.new_run_id else None
     return {"appeal_id": appeal.id, "status": str(appeal.status), "run_id": appeal.run_id,

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mujun.engine.explain import Explanation, IndicatorLine, render
+from mujun.engine.explain import Explanation, render
 from mujun.services import access
 from mujun.services.industries import industry_label
 from mujun.services.land_status import flagged_status
@@ -95,20 +95,11 @@ class PortraitPublic(BaseModel):
     can_appeal: bool
 
 
-def _explanation(data: dict[str, Any]) -> Explanation:
-    fields = dict(data)
-    fields["indicators"] = [IndicatorLine(**i) for i in fields.get("indicators") or []]
-    for key in ("bonus_flags", "penalties"):
-        fields[key] = [tuple(x) for x in fields.get(key) or []]
-    known = Explanation.__dataclass_fields__
-    return Explanation(**{k: v for k, v in fields.items() if k in known})
-
-
 def explanation_text(p: PortraitPublic, translate: Callable[[str], str]) -> str | None:
     """The year's explanation in the language of ``translate`` (a gettext function)."""
     if not p.explanation:
         return None
-    return render(_explanation(p.explanation), translate,
+    return render(Explanation.from_dict(p.explanation), translate,
                   p.run.policy_title if p.run else None)
 
 
@@ -192,7 +183,7 @@ def portrait(*, session: Session, actor: User, uscc: str, year: int | None = Non
         years=years,
         run=RunRef.model_validate(run) if run else None,
         explanation=explanation,
-        explanation_zh=render(_explanation(explanation), policy_title=title) if explanation
+        explanation_zh=render(Explanation.from_dict(explanation), policy_title=title) if explanation
         else None,
         history=history,
         figures=figures,

@@ -13,18 +13,22 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mujun.engine.evaluate import EvaluationError, evaluate
-from mujun.engine.explain import explain
+from mujun.engine.evaluate import Evaluation, EvaluationError, evaluate
+from mujun.engine.explain import explain_all
 from mujun.engine.policy import LoadedPolicy, PolicyError, load_policy_text
 from mujun.engine.texts import N_
 from mujun.io.policy_files import load_policy
@@ -32,10 +36,12 @@ from mujun.services import access, audit
 from mujun.services.access import Action
 from mujun.services.county import county_figures_of
 from mujun.services.errors import ConflictError, InvalidInput, InvalidTransition, NotFound
+from mujun.services.import_results import Progress
 from mujun.services.policies.choice import named_policy, policy_for
 from mujun.services.policies.stored import latest_versions
 from mujun.services.snapshot import Snapshot, assemble
 from mujun.services.users import require_admin
+from mujun.store import bulk
 from mujun.store.models import Appeal, AppealStatus, Run, RunResult, RunStatus, User
 from mujun.store.models.base import utcnow
 
@@ -59,23 +65,43 @@ def normalized_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: _jsonable(v) for k, v in row.items()} for row in rows]
 
 
-def results_hash(rows: list[dict[str, Any]]) -> str:
-    text = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+def results_hash(rows: Iterable[dict[str, Any]]) -> str:
+    """SHA-256 of the rows as one JSON list (sorted keys, no spaces), written a row at a time
+    (the same text as ``json.dumps`` of the whole list gives)."""
+    digest = hashlib.sha256(b"[")
+    for i, row in enumerate(rows):
+        text = json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest.update((b"," if i else b"") + text.encode())
+    digest.update(b"]")
+    return digest.hexdigest()
 
 
-def _explanation(ev: Any, uscc: str, incidents: Any) -> dict[str, Any]:
-    found = explain(ev, uscc, incidents)
-    return {} if found is None else json.loads(json.dumps(found.to_dict(), default=_jsonable))
+def _evaluation(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> Evaluation:
+    try:
+        return evaluate(snapshot.enterprises, snapshot.incidents, policy, year)
+    except EvaluationError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _rows(ev: Evaluation, batch: int = 5_000) -> Iterator[list[dict[str, Any]]]:
+    """The §8 rows as a JSON column gives them back, ``batch`` at a time (a province's rows
+    as Python objects at once would take a gigabyte)."""
+    finite = _all_finite(ev.table)
+    for start in range(0, ev.table.num_rows, batch):
+        rows = ev.table.slice(start, batch).to_pylist()
+        yield rows if finite else normalized_rows(rows)
 
 
 def _compute(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> tuple[list[dict[str, Any]],
                                                                           Any]:
-    try:
-        ev = evaluate(snapshot.enterprises, snapshot.incidents, policy, year)
-    except EvaluationError as exc:
-        raise InvalidInput(str(exc)) from None
-    return normalized_rows(ev.table.to_pylist()), ev
+    ev = _evaluation(snapshot, policy, year)
+    return [row for part in _rows(ev) for row in part], ev
+
+
+def _all_finite(table: pa.Table) -> bool:
+    """Whether no number of ``table`` is NaN or infinite (then its rows need no normalizing)."""
+    return all(pc.all(pc.is_finite(table.column(f.name))).as_py() is not False
+               for f in table.schema if pa.types.is_floating(f.type))
 
 
 def get_run(*, session: Session, ref: str | int) -> Run:
@@ -113,6 +139,12 @@ def _policy(session: Session, year: int, policy: str | Path | None, policy_text:
         raise InvalidInput(str(exc)) from None
 
 
+#: the stages of creating a run, as its progress names them (done and total count rows)
+ASSEMBLE, EVALUATE, STORE = "assemble", "evaluate", "store"
+#: result rows written at a time (their explanations are built and serialised per batch)
+STORE_BATCH = 5_000
+
+
 def create_run(
     *,
     session: Session,
@@ -124,19 +156,25 @@ def create_run(
     supersedes: Run | None = None,
     note: str | None = None,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> Run:
     """Freeze the year's inputs and the policy, evaluate, and store every result row (a draft).
 
     ``policy`` is a shipped name or a file (the command line), ``policy_name`` a stored or shipped
     policy by name (the web), ``policy_text`` a frozen text (``policy_name`` then its source);
-    none of them: the policy that applies to ``year``."""
+    none of them: the policy that applies to ``year``. ``progress`` is told each stage
+    (:data:`ASSEMBLE`, :data:`EVALUATE`, :data:`STORE` with the rows stored so far)."""
     require_admin(actor)
+    report = progress or (lambda stage, done, total: None)
     now = now or utcnow()
     loaded = _policy(session, year, policy, policy_text, policy_name)
+    report(ASSEMBLE, 0, 0)
     snapshot = assemble(session, year)
     if snapshot.enterprises.num_rows == 0:
         raise InvalidInput(f"the store has no figures for {year}; import the departments' files")
-    rows, ev = _compute(snapshot, loaded, year)
+    report(EVALUATE, 0, snapshot.enterprises.num_rows)
+    ev = _evaluation(snapshot, loaded, year)
+    n_results = ev.table.num_rows
     enterprises_pq, incidents_pq = snapshot.to_parquet()
     number = (session.scalar(select(func.max(Run.run_version)).where(Run.year == year)) or 0) + 1
     run = Run(
@@ -145,27 +183,61 @@ def create_run(
         policy_name=loaded.policy.name, policy_text=loaded.text, policy_hash=loaded.hash,
         engine_version=engine_version(), enterprises_parquet=enterprises_pq,
         incidents_parquet=incidents_pq, snapshot_hash=snapshot.hash,
-        results_hash=results_hash(rows), n_results=len(rows),
+        results_hash=results_hash(row for part in _rows(ev) for row in part),
+        n_results=n_results,
         county_figures=county_figures_of(session=session, year=year), note=note, created_at=now,
         created_by_id=actor.id if actor else None,
     )
     session.add(run)
     session.flush()
-    where = _towns_and_industries(snapshot)
-    session.execute(insert(RunResult), [
-        {"run_id": run.id, "row_no": i, "uscc": r["uscc"], "name": r.get("name"),
-         "town": where[r["uscc"]][0], "industry_code": where[r["uscc"]][1],
-         "group": r.get("group"), "exempt_reason": r.get("exempt_reason"),
-         "vetoed": r.get("vetoed"), "score": r.get("score"), "rank": r.get("rank"),
-         "class_": r.get("class"), "low_efficiency": r.get("low_efficiency"), "row": r,
-         "explanation": _explanation(ev, r["uscc"], snapshot.incidents)}
-        for i, r in enumerate(rows)
-    ])
+    _store_results(session, run, snapshot, ev, report)
     audit.record(session=session, actor=actor, action="run.create", entity="run",
                  entity_id=run.id, at=now,
-                 summary=f"run {run.label}: {len(rows)} results, policy {loaded.policy.name}",
+                 summary=f"run {run.label}: {n_results} results, policy {loaded.policy.name}",
                  after=_run_state(run))
     return run
+
+
+#: the result columns copied from the §8 table as they are (``class`` is the model's ``class_``)
+_RESULT_COLUMNS = ("uscc", "name", "group", "exempt_reason", "vetoed", "score", "rank", "class",
+                   "low_efficiency")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_jsonable)
+
+
+def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluation,
+                   report: Progress) -> None:
+    """Every result row with its explanation (``engine.explain.explain_all``: the same as
+    ``mujun explain`` gives for each enterprise), written in batches straight to the driver
+    (``store.bulk``): at 100,000 enterprises the per-row work of the ORM would dominate."""
+    where = _towns_and_industries(snapshot)
+    # every row as JSON at once (Polars; the same values as the rows read back), unless a number
+    # is not finite: then the normalized rows (``_jsonable``)
+    table = pl.from_arrow(ev.table)
+    assert isinstance(table, pl.DataFrame)
+    table = table.with_columns(pl.struct(pl.all()).struct.json_encode().alias("row"))
+    finite = _all_finite(ev.table)
+    explanations = explain_all(ev, snapshot.incidents)
+    unusual = _rows(ev, STORE_BATCH) if not finite else None
+    total = ev.table.num_rows
+    report(STORE, 0, total)
+    for start in range(0, total, STORE_BATCH):
+        frame = table.slice(start, STORE_BATCH).select(*_RESULT_COLUMNS, "row")
+        codes = frame.get_column("uscc").to_list()
+        frame = frame.with_columns(
+            pl.Series("row_no", range(start, start + frame.height), dtype=pl.Int64),
+            pl.Series("town", [where[u][0] for u in codes], dtype=pl.String),
+            pl.Series("industry_code", [where[u][1] for u in codes], dtype=pl.String),
+            pl.Series("explanation", [_dumps(next(explanations)) for _ in codes],
+                      dtype=pl.String),
+        )
+        if unusual is not None:
+            frame = frame.with_columns(pl.Series("row", [_dumps(r) for r in next(unusual)],
+                                                 dtype=pl.String))
+        bulk.insert_frame(session, RunResult, frame, {"run_id": run.id})
+        report(STORE, start + frame.height, total)
 
 
 def _towns_and_industries(snapshot: Snapshot) -> dict[str, tuple[str | None, str | None]]:

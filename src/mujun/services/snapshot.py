@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from sqlalchemy.orm import Session
 
 from mujun.engine.evaluate import table_hash
-from mujun.engine.fields import FIELDS, FieldType
+from mujun.engine.fields import FIELDS, Field, FieldType
 from mujun.io import ENTERPRISE_SCHEMA
 from mujun.store import bulk
 
@@ -57,38 +57,57 @@ def to_parquet(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
+def _year_values(session: Session, year: int, fields: list[Field]) -> pl.DataFrame:
+    """Each field's value of the year as one column per enterprise (``enterprise_id``; the store
+    holds at most one value per enterprise, year and field). PostgreSQL pivots (one row per
+    enterprise to read); SQLite, where the query runs in this process, is read one row per value
+    and pivoted here, which costs it less."""
+    schema = {f.key: pl.Float64 if f.type is FieldType.NUMBER else pl.String for f in fields}
+    if bulk.is_postgresql(session):
+        pivot = ", ".join(
+            f"MAX(CASE WHEN f.field = '{f.key}' THEN f.value_"
+            f"{'num' if f.type is FieldType.NUMBER else 'text'} END) AS \"{f.key}\""
+            for f in fields)
+        return bulk.select_frame(
+            session, f"SELECT f.enterprise_id, {pivot} FROM figures f WHERE f.year = ? "
+            "GROUP BY f.enterprise_id", [year], {"enterprise_id": pl.Int64, **schema})
+    long = bulk.select_frame(
+        session, "SELECT enterprise_id, field, value_num, value_text FROM figures WHERE year = ?",
+        [year], {"enterprise_id": pl.Int64, "field": pl.String, "num": pl.Float64,
+                 "text": pl.String})
+    wide = long.select("enterprise_id").unique()
+    numbers = [f.key for f in fields if f.type is FieldType.NUMBER]
+    for keys, value in ((numbers, "num"), ([k for k in schema if k not in numbers], "text")):
+        part = long.filter(pl.col("field").is_in(keys))
+        if part.height:
+            wide = wide.join(part.pivot(on="field", index="enterprise_id", values=value,
+                                        aggregate_function="first"),
+                             on="enterprise_id", how="left")
+    return wide.with_columns(pl.lit(None, dtype).alias(k) for k, dtype in schema.items()
+                             if k not in wide.columns).select("enterprise_id", *schema)
+
+
 def assemble(session: Session, year: int) -> Snapshot:
-    figures = bulk.select_frame(
-        session,
-        "SELECT e.uscc, f.field, f.value_num, f.value_text FROM figures f "
-        "JOIN enterprises e ON e.id = f.enterprise_id WHERE f.year = ?",
-        [year], {"uscc": pl.String, "field": pl.String, "num": pl.Float64, "text": pl.String},
-    )
+    fields = [f for f in FIELDS if f.key != "uscc"]
+    figures = _year_values(session, year, fields)
     registry = bulk.select_frame(
-        session, "SELECT uscc, name, town, industry_code FROM enterprises", [],
-        {"uscc": pl.String, "reg_name": pl.String, "reg_town": pl.String,
-         "reg_industry_code": pl.String},
+        session, "SELECT id, uscc, name, town, industry_code FROM enterprises", [],
+        {"enterprise_id": pl.Int64, "uscc": pl.String, "reg_name": pl.String,
+         "reg_town": pl.String, "reg_industry_code": pl.String},
     )
-    codes = figures.select("uscc").unique().sort("uscc")
-    columns: list[pl.Series] = []
-    for field in FIELDS:
-        if field.key == "uscc":
-            columns.append(codes.get_column("uscc"))
-            continue
-        part = figures.filter(pl.col("field") == field.key)
-        value = "num" if field.type is FieldType.NUMBER else "text"
-        joined = codes.join(part.select("uscc", pl.col(value).alias("v")), on="uscc", how="left")
-        values = joined.get_column("v")
+    values = figures.join(registry, on="enterprise_id", how="left").sort("uscc")
+    columns: list[pl.Series] = [values.get_column("uscc")]
+    for field in fields:
+        column = values.get_column(field.key)
         if field.type is FieldType.BOOL:
-            values = (values == "true").fill_null(False)
+            column = (column == "true").fill_null(False)
         elif field.type is FieldType.DATE:
-            values = values.str.to_date("%Y-%m-%d", strict=False)
+            column = column.str.to_date("%Y-%m-%d", strict=False)
         elif field.empty_is_zero:
-            values = values.fill_null(0.0)
+            column = column.fill_null(0.0)
         elif field.type is FieldType.STR:
-            fallback = codes.join(registry, on="uscc", how="left").get_column(f"reg_{field.key}")
-            values = values.fill_null(fallback)
-        columns.append(values.alias(field.key))
+            column = column.fill_null(values.get_column(f"reg_{field.key}"))
+        columns.append(column.alias(field.key))
     enterprises = pl.DataFrame(columns).to_arrow().cast(ENTERPRISE_SCHEMA)
     incidents = bulk.select_frame(
         session,

@@ -31,8 +31,11 @@ def _raw(session: Session) -> Any:
     return session.connection().connection.driver_connection
 
 
-def _is_pg(session: Session) -> bool:
+def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+_is_pg = is_postgresql
 
 
 def stamp(moment: datetime) -> datetime:
@@ -150,13 +153,31 @@ def _pg_type(table: Table, column: str) -> str:
 
 def select_frame(session: Session, sql: str, params: Sequence[Any],
                  schema: dict[str, Any]) -> pl.DataFrame:
-    """Run a plain ``SELECT`` (``?`` placeholders) and return its rows as a Polars frame."""
+    """Run a plain ``SELECT`` (``?`` placeholders) and return its rows as a Polars frame.
+
+    On PostgreSQL the rows come as CSV through ``COPY … TO STDOUT`` and are parsed by Polars (no
+    Python object per value: a run reads every figure of a year, 2 million at 100,000
+    enterprises); text, integer and number columns only."""
     cursor = _raw(session).cursor()
     try:
         if _is_pg(session):
             sql = sql.replace("?", "%s")
+            if all(t in _COPIED_TYPES for t in schema.values()):
+                buffer = io.BytesIO()
+                query = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+                with cursor.copy(query, tuple(params)) as copy:
+                    for chunk in copy:
+                        buffer.write(chunk)
+                if not buffer.tell():
+                    return pl.DataFrame(schema=schema)
+                buffer.seek(0)
+                return pl.read_csv(buffer, has_header=False, schema=schema)
         cursor.execute(sql, tuple(params))
         rows = cursor.fetchall()
     finally:
         cursor.close()
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+#: the column types :func:`select_frame` reads from PostgreSQL's CSV
+_COPIED_TYPES = (pl.String, pl.Int64, pl.Float64)
