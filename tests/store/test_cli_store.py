@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 from store_helpers import make_uscc
 from typer.testing import CliRunner
 
 from mujun.cli.main import app
+from mujun.store.models import RunResult
 
 runner = CliRunner()
 
@@ -68,3 +71,30 @@ def test_users_and_acting_as_a_clerk(cli_env: str, tmp_path: Path) -> None:
     assert ok.exit_code == 0, ok.output
     listed = runner.invoke(app, ["user", "list"]).output
     assert "tax1 [clerk tax]" in listed
+
+
+def test_run_verify_holds_then_names_a_tampered_result(cli_env: str, engine: Engine,
+                                                        tmp_path: Path) -> None:
+    from store_helpers import write_stats, write_tax
+
+    for dept, path in (("stats", write_stats(tmp_path / "s.csv", 3)),
+                       ("tax", write_tax(tmp_path / "t.csv", 3))):
+        loaded = runner.invoke(app, ["import", "--year", "2024", "-d", dept, str(path)])
+        assert loaded.exit_code == 0, loaded.output
+    created = runner.invoke(app, ["--quiet", "run", "create", "--year", "2024"])
+    assert created.exit_code == 0, created.output
+    verified = runner.invoke(app, ["run", "verify", "2024-v1"])
+    assert verified.exit_code == 0, verified.output
+    assert ("verified: run 2024-v1, 3 results identical (snapshot and policy hashes match)"
+            in " ".join(verified.output.split()))
+    with Session(engine) as session:
+        row = session.scalars(select(RunResult).order_by(RunResult.row_no)).first()
+        assert row is not None
+        row.row = {**row.row, "score": 99.0}
+        uscc = row.row["uscc"]
+        session.commit()
+    broken = runner.invoke(app, ["run", "verify", "2024-v1"])
+    assert broken.exit_code == 1
+    text = " ".join(broken.output.split())
+    assert "run 2024-v1 does not verify: snapshot ok, policy ok" in text
+    assert f"row 0 ({uscc}): score stored 99.0 recomputed" in text

@@ -65,3 +65,20 @@ def acting_user(session: Session, username: str | None) -> User:
     if name == SYSTEM_ADMIN:
         return ensure_admin(session=session)
     return get_user(session=session, username=name)
+
+
+def report_verification(what: str, *, rows: int, unit: str, hashes: dict[str, bool],
+                        mismatches: list[str]) -> None:
+    """A stored record's verification (``mujun run verify``, ``mujun land review-verify``):
+    one line when it holds, else what changed and the first differences, exit status 1."""
+    from rich.markup import escape
+
+    if all(hashes.values()) and not mismatches:
+        console.print(f"verified: {what}, {rows} {unit} identical "
+                      f"({' and '.join(hashes)} hashes match)")
+        return
+    err_console.print(f"[red]{escape(what)} does not verify[/red]: " + ", ".join(
+        f"{name} {'ok' if good else 'CHANGED'}" for name, good in hashes.items()))
+    for line in mismatches[:20]:
+        err_console.print(f"  {escape(line)}")
+    raise typer.Exit(1)

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
+from mujun.cli._store import (
+    AsUser,
+    acting_user,
+    console,
+    report_verification,
+    store_session,
+)
 from mujun.cli.land import land_app
 
 if TYPE_CHECKING:
@@ -89,13 +95,6 @@ def verify_cmd(review: ReviewRef) -> None:
 
     with store_session() as session:
         check = reviews.verify_review(session=session, review_id=review)
-    if check.ok:
-        console.print(f"verified: land review {check.review}, {check.rows_compared} rows "
-                      "identical (inputs and policy hashes match)")
-        return
-    err_console.print(f"[red]land review {check.review} does not verify[/red]: inputs "
-                      f"{'ok' if check.inputs_ok else 'CHANGED'}, policy "
-                      f"{'ok' if check.policy_ok else 'CHANGED'}")
-    for line in check.mismatches[:20]:
-        err_console.print(f"  {escape(line)}")
-    raise typer.Exit(1)
+    report_verification(f"land review {check.review}", rows=check.rows_compared, unit="rows",
+                        hashes={"inputs": check.inputs_ok, "policy": check.policy_ok},
+                        mismatches=check.mismatches)

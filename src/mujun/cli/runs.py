@@ -9,7 +9,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
+from mujun.cli._store import (
+    AsUser,
+    acting_user,
+    console,
+    report_verification,
+    store_session,
+)
 from mujun.cli.layout import add_code_column, add_fixed_column, add_text_column
 from mujun.cli.main import app
 from mujun.cli.progress import bar
@@ -182,16 +188,9 @@ def verify_cmd(run: RunRef) -> None:
     with store_session() as session:
         found = runs.get_run(session=session, ref=run)
         check = runs.verify_run(session=session, run=found)
-    if check.ok:
-        console.print(f"verified: run {check.run}, {check.rows_compared} results identical "
-                      "(snapshot and policy hashes match)")
-        return
-    err_console.print(f"[red]run {check.run} does not verify[/red]: snapshot "
-                      f"{'ok' if check.snapshot_ok else 'CHANGED'}, policy "
-                      f"{'ok' if check.policy_ok else 'CHANGED'}")
-    for line in check.mismatches[:20]:
-        err_console.print(f"  {line}")
-    raise typer.Exit(1)
+    report_verification(f"run {check.run}", rows=check.rows_compared, unit="results",
+                        hashes={"snapshot": check.snapshot_ok, "policy": check.policy_ok},
+                        mismatches=check.mismatches)
 
 
 @run_app.command("diff")

@@ -41,6 +41,7 @@ from mujun.services.policies.choice import named_policy, policy_for
 from mujun.services.policies.stored import latest_versions
 from mujun.services.snapshot import Snapshot, assemble
 from mujun.services.users import require_admin
+from mujun.services.verification import row_mismatches
 from mujun.store import bulk
 from mujun.store.models import Appeal, AppealStatus, Run, RunResult, RunStatus, User
 from mujun.store.models.base import utcnow
@@ -416,13 +417,7 @@ def verify_run(*, session: Session, run: Run) -> Verification:
     rows, _ = _compute(snapshot, loaded, run.year)
     stored = stored_rows(session, run)
     check.rows_compared = len(stored)
-    if len(rows) != len(stored):
-        check.mismatches.append(f"{len(stored)} stored rows, {len(rows)} recomputed")
-    for i, (new, old) in enumerate(zip(rows, stored, strict=False)):
-        if new != old:
-            keys = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
-            check.mismatches.append(f"row {i} ({old.get('uscc')}): " + ", ".join(
-                f"{k} stored {old.get(k)!r} recomputed {new.get(k)!r}" for k in keys[:5]))
+    check.mismatches += row_mismatches(stored, rows, "uscc")
     if results_hash(stored) != run.results_hash:
         check.mismatches.append("the stored rows do not match the run's results hash")
     return check

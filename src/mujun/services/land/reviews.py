@@ -39,6 +39,7 @@ from mujun.services.land.review_inputs import (
 )
 from mujun.services.policies.choice import named_policy, policy_for
 from mujun.services.runs import engine_version
+from mujun.services.verification import row_mismatches
 from mujun.store.models import (
     LandReview,
     LandReviewAnswer,
@@ -261,13 +262,7 @@ def verify_review(*, session: Session, review_id: int | str) -> Verification:
     rows = compute(inputs, loaded, rec.year)
     stored = stored_rows(session, rec)
     check.rows_compared = len(stored)
-    if len(rows) != len(stored):
-        check.mismatches.append(f"{len(stored)} stored rows, {len(rows)} recomputed")
-    for i, (new, old) in enumerate(zip(rows, stored, strict=False)):
-        if new != old:
-            keys = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
-            check.mismatches.append(f"row {i} ({old.get('parcel_id')}): " + ", ".join(
-                f"{k} stored {old.get(k)!r} recomputed {new.get(k)!r}" for k in keys[:5]))
+    check.mismatches += row_mismatches(stored, rows, "parcel_id")
     if canonical_hash(stored) != rec.rows_hash:
         check.mismatches.append("the stored rows do not match the review's rows hash")
     return check
