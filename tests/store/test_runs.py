@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -18,7 +18,7 @@ from mujun.services import appeals, run_views, runs
 from mujun.services.errors import InvalidTransition
 from mujun.services.figures import set_figure
 from mujun.services.snapshot import Snapshot, assemble
-from mujun.store.models import AuditRecord, RunResult, RunStatus, User
+from mujun.store.models import AuditRecord, Enterprise, Incident, RunResult, RunStatus, User
 from mujun.store.models.runs import FrozenRunError
 
 T0 = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
@@ -43,6 +43,23 @@ def test_run_stores_the_engines_results_and_verifies(county: Session, admin: Use
     assert {r.class_ for r in stored if r.group} <= {"A", "B", "C", "D"}
     assert all(r.explanation.get("uscc") == r.uscc for r in stored)
     assert runs.verify_run(session=county, run=run).ok
+
+
+def test_a_run_with_empty_cells_in_its_incidents_verifies(county: Session, admin: User) -> None:
+    """An incident without a date or a note leaves empty cells, whose bytes Parquet does not
+    keep: the run must hash what it froze, or it could never verify."""
+    first, second = county.scalars(select(Enterprise).order_by(Enterprise.id).limit(2))
+    county.add(Incident(enterprise_id=first.id, year=2024, type="safety_general",
+                        department="safety"))
+    county.add(Incident(enterprise_id=second.id, year=2024, type="env_major", department="env",
+                        date=date(2024, 5, 1), note="整改中"))
+    county.flush()
+    run = runs.create_run(session=county, actor=admin, year=2024, now=T0)
+    county.commit()
+    snap = Snapshot.from_parquet(run.enterprises_parquet, run.incidents_parquet)
+    assert snap.incidents.num_rows == 2 and snap.incidents.column("note").null_count == 1
+    check = runs.verify_run(session=county, run=run)
+    assert check.snapshot_ok and check.ok, check.mismatches
 
 
 def test_verify_detects_a_tampered_result(county: Session, admin: User) -> None:

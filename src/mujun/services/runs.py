@@ -170,13 +170,16 @@ def create_run(
     now = now or utcnow()
     loaded = _policy(session, year, policy, policy_text, policy_name)
     report(ASSEMBLE, 0, 0)
-    snapshot = assemble(session, year)
+    enterprises_pq, incidents_pq = assemble(session, year).to_parquet()
+    # the run evaluates and hashes its frozen form itself, as verify reads it back: a table's
+    # bytes under its empty cells are not kept by Parquet, so the assembled table would hash
+    # differently wherever a cell is empty (an incident without a note or a date)
+    snapshot = Snapshot.from_parquet(enterprises_pq, incidents_pq)
     if snapshot.enterprises.num_rows == 0:
         raise InvalidInput(f"the store has no figures for {year}; import the departments' files")
     report(EVALUATE, 0, snapshot.enterprises.num_rows)
     ev = _evaluation(snapshot, loaded, year)
     n_results = ev.table.num_rows
-    enterprises_pq, incidents_pq = snapshot.to_parquet()
     number = (session.scalar(select(func.max(Run.run_version)).where(Run.year == year)) or 0) + 1
     run = Run(
         year=year, run_version=number, status=RunStatus.DRAFT,
