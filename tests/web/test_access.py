@@ -7,9 +7,18 @@ odd-numbered enterprises 01, 03, …); ``ent`` (enterprise 01) and ``ent2`` (ent
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from tests.web.conftest import SignIn
+from fastapi.testclient import TestClient
+from tests.web import county
+from tests.web.conftest import Clock, SignIn, signing_in
 from tests.web.county import CODES, NAMES
+
+from mujun.store import db
+from mujun.web.app import create_app
 
 ROLES = ("admin", "clerk", "officer", "ent", "ent2", "leader")
 OWN, OTHER = CODES[0], CODES[1]  # 01 is in 西屏街道 (the officer's town), 02 in 水南街道
@@ -196,10 +205,27 @@ def _leaks(role: str, body: str) -> list[str]:
     return [n for n in NAMES if n in body]
 
 
+@pytest.fixture(scope="module")
+def readers(county_file: Path, tmp_path_factory: pytest.TempPathFactory,
+            ) -> Iterator[dict[str, TestClient]]:
+    """One client per role, signed in once, over one copy of the county for every GET row:
+    a GET changes nothing another row could see (the POST rows each have their own copy)."""
+    path = tmp_path_factory.mktemp("access") / "store.db"
+    shutil.copy(county_file, path)
+    engine = db.make_engine(f"sqlite:///{path}")
+    sign_in = next(signing_in(create_app(engine=engine, clock=Clock(county.T0))))
+    clients = {role: sign_in(role) for role in ROLES}
+    yield clients
+    for c in clients.values():
+        c.close()
+    engine.dispose()
+
+
 @pytest.mark.parametrize(("url", "expected"), GET_API + PAGES, ids=[u for u, _ in GET_API + PAGES])
-def test_get_routes_by_role(sign_in: SignIn, url: str, expected: dict[str, int]) -> None:
+def test_get_routes_by_role(readers: dict[str, TestClient], url: str,
+                            expected: dict[str, int]) -> None:
     for role in ROLES:
-        r = sign_in(role).get(url, follow_redirects=False)
+        r = readers[role].get(url, follow_redirects=False)
         assert r.status_code == expected[role], (role, url, r.text[:200])
         if r.status_code >= 400:
             assert _leaks(role, r.text) == [], (role, url)

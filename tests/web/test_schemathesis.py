@@ -25,7 +25,7 @@ from mujun.web.app import create_app
 # signing in or out would change the session the other requests use
 schema = (schemathesis.openapi.from_dict(create_app(engine=db.make_engine("sqlite://")).openapi())
           .exclude(path="/api/auth/login").exclude(path="/api/auth/logout"))
-SETTINGS = settings(max_examples=examples(10), deadline=None,
+SETTINGS = settings(max_examples=examples(5), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                            HealthCheck.function_scoped_fixture])
 

@@ -387,8 +387,7 @@ class Crawl:
                 self.problem(href, f"pager from {url}: {len(there)} rows, the same as before: "
                                    f"{there == here}")
             self.exports_on_page(self.page.url)
-        self.page.goto(url)
-        self.page.wait_for_load_state("networkidle")
+        self._goto(url)
 
     def _paged_table(self) -> Any:
         """The table the pager pages: the first table of the pager's section."""
@@ -428,9 +427,9 @@ class Crawl:
         self._goto(url)
 
     def _goto(self, url: str) -> None:
-        """Back to a page already checked (its errors were reported then)."""
+        """Back to a page already checked (its errors were reported then): its forms and links
+        are in the page as served, so the load event is enough (no wait for its charts' data)."""
         self.page.goto(url)
-        self.page.wait_for_load_state("networkidle")
         self._errors.clear()
 
     def _result_rows(self, form: Any) -> tuple[list[str], list[list[str]]]:
