@@ -84,10 +84,9 @@ def _evaluation(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> Evaluati
         raise InvalidInput(str(exc)) from None
 
 
-def _rows(ev: Evaluation, batch: int = 5_000) -> Iterator[list[dict[str, Any]]]:
+def _rows(ev: Evaluation, finite: bool, batch: int = 5_000) -> Iterator[list[dict[str, Any]]]:
     """The §8 rows as a JSON column gives them back, ``batch`` at a time (a province's rows
-    as Python objects at once would take a gigabyte)."""
-    finite = _all_finite(ev.table)
+    as Python objects at once would take a gigabyte); ``finite``: ``_all_finite(ev.table)``."""
     for start in range(0, ev.table.num_rows, batch):
         rows = ev.table.slice(start, batch).to_pylist()
         yield rows if finite else normalized_rows(rows)
@@ -96,7 +95,7 @@ def _rows(ev: Evaluation, batch: int = 5_000) -> Iterator[list[dict[str, Any]]]:
 def _compute(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> tuple[list[dict[str, Any]],
                                                                           Any]:
     ev = _evaluation(snapshot, policy, year)
-    return [row for part in _rows(ev) for row in part], ev
+    return [row for part in _rows(ev, _all_finite(ev.table)) for row in part], ev
 
 
 def _all_finite(table: pa.Table) -> bool:
@@ -180,6 +179,7 @@ def create_run(
     report(EVALUATE, 0, snapshot.enterprises.num_rows)
     ev = _evaluation(snapshot, loaded, year)
     n_results = ev.table.num_rows
+    finite = _all_finite(ev.table)
     number = (session.scalar(select(func.max(Run.run_version)).where(Run.year == year)) or 0) + 1
     run = Run(
         year=year, run_version=number, status=RunStatus.DRAFT,
@@ -187,14 +187,14 @@ def create_run(
         policy_name=loaded.policy.name, policy_text=loaded.text, policy_hash=loaded.hash,
         engine_version=engine_version(), enterprises_parquet=enterprises_pq,
         incidents_parquet=incidents_pq, snapshot_hash=snapshot.hash,
-        results_hash=results_hash(row for part in _rows(ev) for row in part),
+        results_hash=results_hash(row for part in _rows(ev, finite) for row in part),
         n_results=n_results,
         county_figures=county_figures_of(session=session, year=year), note=note, created_at=now,
         created_by_id=actor.id if actor else None,
     )
     session.add(run)
     session.flush()
-    _store_results(session, run, snapshot, ev, report)
+    _store_results(session, run, snapshot, ev, finite, report)
     audit.record(session=session, actor=actor, action="run.create", entity="run",
                  entity_id=run.id, at=now,
                  summary=f"run {run.label}: {n_results} results, policy {loaded.policy.name}",
@@ -212,7 +212,7 @@ def _dumps(value: Any) -> str:
 
 
 def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluation,
-                   report: Progress) -> None:
+                   finite: bool, report: Progress) -> None:
     """Every result row with its explanation (``engine.explain.explain_all``: the same as
     ``mujun explain`` gives for each enterprise), written in batches straight to the driver
     (``store.bulk``): at 100,000 enterprises the per-row work of the ORM would dominate."""
@@ -222,9 +222,8 @@ def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluatio
     table = pl.from_arrow(ev.table)
     assert isinstance(table, pl.DataFrame)
     table = table.with_columns(pl.struct(pl.all()).struct.json_encode().alias("row"))
-    finite = _all_finite(ev.table)
     explanations = explain_all(ev, snapshot.incidents)
-    unusual = _rows(ev, STORE_BATCH) if not finite else None
+    unusual = _rows(ev, finite, STORE_BATCH) if not finite else None
     total = ev.table.num_rows
     report(STORE, 0, total)
     for start in range(0, total, STORE_BATCH):

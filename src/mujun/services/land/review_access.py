@@ -50,9 +50,14 @@ def review_scope(user: User) -> ColumnElement[bool]:
     return true() if user.role == Role.ADMIN else LandReview.status != ReviewStatus.DRAFT
 
 
+def sees_every_row(user: User) -> bool:
+    """The admin and the leader see every row; the others their own town's or enterprise's."""
+    return user.role in (Role.ADMIN, Role.LEADER)
+
+
 def row_scope(user: User) -> ColumnElement[bool]:
     """A WHERE clause over ``LandReviewRow`` selecting the rows the user may see."""
-    if user.role in (Role.ADMIN, Role.LEADER):
+    if sees_every_row(user):
         return true()
     if user.role == Role.OFFICER:
         terms = []

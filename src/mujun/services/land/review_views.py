@@ -14,14 +14,7 @@ from sqlalchemy.orm import Session
 from mujun.engine.land import MEASURES
 from mujun.services.land import review_access
 from mujun.services.list_query import ListQuery, Option, Page, list_rows, options, page_fields
-from mujun.store.models import (
-    LandReview,
-    LandReviewAnswer,
-    LandReviewPenalty,
-    LandReviewRow,
-    Role,
-    User,
-)
+from mujun.store.models import LandReview, LandReviewAnswer, LandReviewPenalty, LandReviewRow, User
 from mujun.store.models.land_reviews import ReviewStatus
 
 Measure = Literal["investment_intensity", "plot_ratio", "tax_per_mu", "energy_per_va"]
@@ -160,7 +153,7 @@ def reviews(*, session: Session, actor: User, filters: ReviewQuery | None = None
         query = query.where(LandReview.status == f.status)
     found = [_summary(r, _visible_rows(session, actor, r.id))
              for r in session.scalars(query.order_by(LandReview.year, LandReview.review_version))]
-    if actor.role not in (Role.ADMIN, Role.LEADER):
+    if not review_access.sees_every_row(actor):
         # an officer or an enterprise sees its own rows: a review without any is not its own
         found = [s for s in found if s.n_rows]
     total, items = list_rows(found, f, _REVIEW_KEYS, paged=paged)
