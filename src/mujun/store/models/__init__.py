@@ -14,6 +14,15 @@ from mujun.store.models.land_reviews import (
     LandReviewPenalty,
     LandReviewRow,
 )
+from mujun.store.models.monitoring import (
+    Alert,
+    AlertClosure,
+    AlertStatus,
+    MonitoredMonth,
+    PowerReading,
+    PowerReadingChange,
+    PowerSignal,
+)
 from mujun.store.models.policies import StoredPolicy
 from mujun.store.models.programmes import IncentivePayment, IpoRecord, TalentPerson
 from mujun.store.models.projects import Project, ProjectStage
@@ -24,6 +33,9 @@ from mujun.store.models.users import User
 from mujun.store.roles import Role
 
 __all__ = [
+    "Alert",
+    "AlertClosure",
+    "AlertStatus",
     "Appeal",
     "AppealStatus",
     "AuditRecord",
@@ -47,8 +59,12 @@ __all__ = [
     "LandReviewRow",
     "Lease",
     "Lifecycle",
+    "MonitoredMonth",
     "Parcel",
     "ParcelChange",
+    "PowerReading",
+    "PowerReadingChange",
+    "PowerSignal",
     "Project",
     "ProjectStage",
     "RequestStatus",
