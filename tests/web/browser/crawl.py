@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from openpyxl import load_workbook
+from tests.web.browser.pages import settle
 
 USCC = r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}"
 #: texts an error page shows (the error card, FastAPI's default bodies, an unformatted 422)
@@ -229,7 +230,7 @@ class Crawl:
             self.problem(url, f"HTTP {status}")
             ok = False
         try:
-            self.page.wait_for_load_state("networkidle")
+            settle(self.page)
         except Exception as exc:  # a page that never settles is a finding
             self.problem(url, f"never settles: {exc}")
         for error in self._errors:

@@ -86,7 +86,7 @@ def test_each_role_walks_its_pages(new_page, live_store) -> None:  # type: ignor
         for path in paths:
             response = page.goto(path)
             assert response.status == 200, (role, path)
-            page.wait_for_load_state("networkidle")
+            pages.settle(page)
             _no_error(page)
             with Session(live_store) as session:
                 _check(page, session, pages.user(session, role), path)
@@ -211,7 +211,7 @@ def test_screenshots_of_the_other_pages(new_page, shot) -> None:  # type: ignore
     for name, path in (("enterprises", "/enterprises"), ("land", "/land"), ("runs", "/runs"),
                        ("policies", "/policies")):
         page.goto(path)
-        page.wait_for_load_state("networkidle")
+        pages.settle(page)
         shot(page, name)
     login = new_page()
     login.goto("/login")

@@ -29,7 +29,7 @@ def test_no_page_is_wider_than_a_phone(new_page, shot) -> None:  # type: ignore[
         page = new_page(role, WIDTH, HEIGHT)
         for path in paths:
             assert page.goto(path).status == 200, (role, path)
-            page.wait_for_load_state("networkidle")
+            pages.settle(page)
             assert _width(page) <= WIDTH, (role, path, _width(page))
             for chart in page.locator(".chart").all():  # each chart drawn, within the screen
                 box = chart.bounding_box()

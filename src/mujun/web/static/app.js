@@ -49,10 +49,23 @@ window.Mujun = (function () {
       series,
     });
   }
+  // While a page's data is on its way, the page says it is busy (aria-busy on <html>: screen
+  // readers wait, the pointer shows progress, and the browser tests know when the page is drawn).
+  let pending = 0;
+  function busy(step) {
+    pending += step;
+    if (pending > 0) document.documentElement.setAttribute("aria-busy", "true");
+    else document.documentElement.removeAttribute("aria-busy");
+  }
   async function json(url) {
-    const r = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (!r.ok) throw new Error(url + ": " + r.status);
-    return r.json();
+    busy(1);
+    try {
+      const r = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return await r.json();
+    } finally {
+      busy(-1);
+    }
   }
   return { COLORS, TEXT, read, esc, num, ready, chart, narrow, stackedClasses, json };
 })();
