@@ -16,6 +16,7 @@ from mujun.demo.county import ZONE_BY_CODE
 from mujun.demo.incidents import Incident
 from mujun.demo.model import DM2_PER_M2, Holding, Lease
 from mujun.demo.parcels import Commitment, feature
+from mujun.demo.power import MonthlyPower
 from mujun.demo.programmes import (
     PAYMENT_PROGRAMMES,
     REQUEST_STATUS,
@@ -132,3 +133,11 @@ def write_requests(path: Path, requests: list[ServiceRequest]) -> Path:
 def write_investment(path: Path, investment: dict[int, float]) -> Path:
     return write_csv(path, ("year", "industrial_investment_wan"),
                      ((str(y), v) for y, v in sorted(investment.items())))
+
+
+#: the power company's headers (io/power.POWER_COLUMNS; a test keeps them equal)
+POWER_HEADERS = ("统一社会信用代码", "月份", "用电量(千瓦时)")
+
+
+def write_power(path: Path, power: MonthlyPower) -> Path:
+    return write_csv(path, POWER_HEADERS, power.rows())
