@@ -58,13 +58,6 @@ class MonthlyPower:
     def __len__(self) -> int:
         return len(self.kwh)
 
-    def rows(self) -> list[tuple[str, str, str]]:
-        # not engine/monitoring/months.text: importing the engine takes seconds
-        texts = {m: f"{m // MONTHS:04d}-{m % MONTHS + 1:02d}"
-                 for m in np.unique(self.month).tolist()}
-        return [(u, texts[m], str(k)) for u, m, k in
-                zip(self.uscc.tolist(), self.month.tolist(), self.kwh.tolist(), strict=True)]
-
 
 def _festival(year: int) -> np.ndarray:
     """Each month's factor for the days of the year's Spring Festival slowdown it holds."""
