@@ -20,7 +20,7 @@ import numpy as np
 
 from mujun.demo.county import YEARS
 from mujun.demo.model import Enterprise
-from mujun.demo.power_events import Events, plant_events
+from mujun.demo.power_events import plant_events
 
 MONTHS = 12
 #: the usual month of a factory, January … December: a summer peak (cooling), a year-end push
@@ -141,6 +141,7 @@ def _tilt(kwh: np.ndarray) -> np.ndarray:
 
 
 def draw_power(rng: np.random.Generator, enterprises: list[Enterprise]) -> MonthlyPower:
+    """Every enterprise's readings; ``enterprises`` are read, never changed."""
     kwh = yearly_kwh(enterprises)
     tea = np.array([e.industry == TEA for e in enterprises])
     small = np.array([not any(f.above_scale for f in e.figures.values()) for e in enterprises])
@@ -148,7 +149,7 @@ def draw_power(rng: np.random.Generator, enterprises: list[Enterprise]) -> Month
     noise = np.exp(rng.normal(0.0, 1.0, size=active.shape)
                    * np.where(small, NOISE[1], NOISE[0])[:, None, None])
     tilt = _tilt(kwh)
-    events: Events = plant_events(rng, enterprises, kwh, active)
+    events = plant_events(rng, enterprises, kwh, active)
     read = active & ~events.lost & ~np.isnan(kwh)[:, :, None]
     weight = calendar_factors(tea) * noise * tilt * factor * events.factor * read
     monthly = spread(kwh, weight)

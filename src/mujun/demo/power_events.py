@@ -3,7 +3,7 @@
 
 As of 2025-12: about ten plants stopped in the last months of 2025 (停产预警), a few dozen whose
 last quarter fell well below 2024's (减产预警), a few meters without data for November and December
-(数据中断); each of the demo officer's town has one stop and one decline. Before that, every year
+(数据中断); the demo officer's town has one stop and one decline at least. Before that, every year
 2021–2025 has a few temporary stops (停产整顿, repairs) and slumps of a few months that recover,
 and a couple of meters that lose two months of data at the year's end. The demo enterprise
 account's enterprise (one of the first 规上 of the officer's town) is left alone.
