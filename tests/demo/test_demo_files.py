@@ -39,7 +39,8 @@ def test_same_seed_same_bytes_other_seed_other_bytes(demo_dir: Path, other_dir: 
     assert [p.name for p in paths] == list(OUTPUT_FILES)
     for p in paths:
         assert p.read_bytes() == (demo_dir / p.name).read_bytes(), p.name
-    for name in ("enterprises-2024.csv", "registry.csv", "parcels.geojson", "projects.csv"):
+    for name in ("enterprises-2024.csv", "registry.csv", "parcels.geojson", "projects.csv",
+                 "power-monthly.csv"):
         assert (other_dir / name).read_bytes() != (demo_dir / name).read_bytes(), name
 
 

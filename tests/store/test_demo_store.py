@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mujun.demo.generate import generate
+from mujun.engine.monitoring import monitor, months
+from mujun.io.policy_files import load_policy
+from mujun.io.power import read_power
 from mujun.services import runs
 from mujun.services.demo import is_demo_store, load_demo
+from mujun.services.demo_enterprise import demo_town, demo_uscc
 from mujun.store.models import (
     Appeal,
     Enterprise,
@@ -59,3 +64,13 @@ def test_demo_county_loads(session: Session, admin: User, demo_files: Path) -> N
         select(Appeal).where(Appeal.run_id == run_2025.id)))
     assert appeal_states == ["pending", "rejected"]
     assert runs.verify_run(session=session, run=run_2025).ok
+    # the demo's power readings as of 2025-12 (docs/demo-data.md): the officer's town has a
+    # stopped and a declining enterprise, the demo enterprise account's own is normal
+    result = monitor(read_power(demo_files / "power-monthly.csv").table,
+                     months.index(2025, 12), load_policy(None).policy.monitoring)
+    levels = dict(zip(result["uscc"].to_pylist(), result["level"].to_pylist(), strict=True))
+    town = demo_town(session)
+    members = set(session.scalars(select(Enterprise.uscc).where(Enterprise.town == town)))
+    assert {"stopped", "declining"} <= {levels[u] for u in members if u in levels}
+    own = result.filter(pc.equal(result["uscc"], demo_uscc(session, town))).to_pylist()
+    assert own[0]["level"] == "normal" and own[0]["yoy_3m"] is not None

@@ -30,6 +30,7 @@ from mujun.demo.parcels import (
     lay_out,
 )
 from mujun.demo.population import build_population
+from mujun.demo.power import MonthlyPower, draw_power
 from mujun.demo.programmes import (
     Payment,
     Person,
@@ -47,7 +48,7 @@ OUTPUT_FILES: tuple[str, ...] = (
     *(f"enterprises-{year}.csv" for year in YEARS),
     "incidents.csv", "registry.csv", "parcels.geojson", "leases.csv", "standard_land.csv",
     "projects.csv", "talent.csv", "service_requests.csv", "industrial_investment.csv",
-    "incentive_payments.csv", "README.md",
+    "incentive_payments.csv", "power-monthly.csv", "README.md",
 )
 
 
@@ -68,6 +69,7 @@ class County:
     payments: list[Payment]
     requests: list[ServiceRequest]
     investment: dict[int, float]
+    power: MonthlyPower
 
 
 def build(seed: int = DEFAULT_SEED) -> County:
@@ -98,6 +100,7 @@ def build(seed: int = DEFAULT_SEED) -> County:
         payments=draw_payments(stream(seed, "payments"), enterprises, talent),
         requests=draw_requests(stream(seed, "requests"), enterprises),
         investment=industrial_investment(stream(seed, "investment")),
+        power=draw_power(stream(seed, "power"), enterprises),
     )
 
 
@@ -127,6 +130,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, *,
         "service_requests.csv": (writer.write_requests, county.requests),
         "industrial_investment.csv": (writer.write_investment, county.investment),
         "incentive_payments.csv": (writer.write_payments, county.payments),
+        "power-monthly.csv": (writer.write_power, county.power),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -16,6 +16,7 @@ from mujun.demo.county import ZONE_BY_CODE
 from mujun.demo.incidents import Incident
 from mujun.demo.model import DM2_PER_M2, Holding, Lease
 from mujun.demo.parcels import Commitment, feature
+from mujun.demo.power import MonthlyPower
 from mujun.demo.programmes import (
     PAYMENT_PROGRAMMES,
     REQUEST_STATUS,
@@ -132,3 +133,19 @@ def write_requests(path: Path, requests: list[ServiceRequest]) -> Path:
 def write_investment(path: Path, investment: dict[int, float]) -> Path:
     return write_csv(path, ("year", "industrial_investment_wan"),
                      ((str(y), v) for y, v in sorted(investment.items())))
+
+
+#: the power company's headers (io/power.POWER_COLUMNS; a test keeps them equal)
+POWER_HEADERS = ("统一社会信用代码", "月份", "用电量(千瓦时)")
+
+
+def write_power(path: Path, power: MonthlyPower) -> Path:
+    """The readings as text in one pass (a cell never needs quoting: codes, months and whole kWh);
+    months ``YYYY-MM`` (not engine/monitoring/months.text: importing the engine takes seconds)."""
+    texts = {m: f"{m // 12:04d}-{m % 12 + 1:02d}" for m in set(power.month.tolist())}
+    body = "".join([f"{code},{texts[m]},{kwh}\n" for code, m, kwh in
+                    zip(power.uscc.tolist(), power.month.tolist(), power.kwh.tolist(),
+                        strict=True)])
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(",".join(POWER_HEADERS) + "\n" + body)
+    return path
