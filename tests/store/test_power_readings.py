@@ -10,10 +10,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from store_helpers import make_uscc, store_fingerprint, write_power
+from typer.testing import CliRunner
 
+from mujun.cli.main import app
 from mujun.services import users
 from mujun.services.errors import PermissionDenied
 from mujun.services.monitoring.readings import UNKNOWN_CODE, import_readings
@@ -26,6 +28,7 @@ from mujun.store.models.monitoring import (
 )
 
 A, B, STRANGER = make_uscc(1), make_uscc(2), make_uscc(99)
+runner = CliRunner()
 
 
 @pytest.fixture
@@ -186,3 +189,35 @@ def test_an_import_monitors_its_new_months(county: Session, admin: User,
          {"silent": 0, "stopped": 0, "declining": 0, "normal": 2})]
     months = county.scalars(select(MonitoredMonth.month).order_by(MonitoredMonth.month)).all()
     assert months == [*(date(2024, m, 1) for m in range(1, 13)), date(2025, 1, 1)]
+
+
+def test_the_command_imports_and_prints_each_month_monitored(
+        cli_env: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with Session(engine) as session:
+        session.add_all([Enterprise(uscc=A, name="甲厂", version=1),
+                         Enterprise(uscc=B, name="乙厂", version=1)])
+        session.commit()
+    rows: list[list[object]] = [[code, f"{y}-{m:02d}", 100] for code in (A, B)
+                                for y in (2023, 2024) for m in range(1, 13)]
+    rows += [[A, "2025-01", 100], [B, "2025-01", 5], [A, "2025-02", 100], [B, "2025-02", 5]]
+    path = write_power(Path("用电量.csv"), rows)
+    result = runner.invoke(app, ["power", "import", str(path), "--first-month", "2025-01"],
+                           env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    out = [" ".join(line.split()) for line in result.output.splitlines()]
+    assert "imported 用电量.csv (power readings, import #1): 52 new, 0 changed, 0 unchanged; " \
+           "months 2023-01 … 2025-02" in " ".join(out)
+    # B: 100 + 100 + 5 against 300 in January (declining), both months below 10 in February
+    assert "│ 2025-01 │ 0 │ 0 │ 1 │ 1 │ 1 │ 0 │" in out
+    assert "│ 2025-02 │ 0 │ 1 │ 0 │ 1 │ 0 │ 0 │" in out
+    again = runner.invoke(app, ["power", "import", str(path)])
+    assert again.exit_code == 0 and "no change" in again.output
+    bad = write_power(tmp_path / "bad.csv", [[A, "2025-03", "-1"]])
+    refused = runner.invoke(app, ["power", "import", str(bad)])
+    assert refused.exit_code == 1
+    assert (tmp_path / "bad.csv.errors.xlsx").exists()
+    assert runner.invoke(app, ["user", "add", "tax1", "--role", "clerk", "--department",
+                               "tax", "--password", "Xq7!vL9#pR2$"]).exit_code == 0
+    denied = runner.invoke(app, ["power", "import", str(path), "--as", "tax1"])
+    assert denied.exit_code == 1 and "无权导入供电部门的月度用电数据" in denied.output
