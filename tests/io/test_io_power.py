@@ -94,3 +94,16 @@ def test_the_columnar_code_check_agrees_with_the_one_by_one_check(codes: list[st
     expected = np.array([uscc.is_valid(c) and c == uscc.normalize(c) for c in codes], dtype=bool)
     assert uscc.valid_mask_arrow(pa.array(codes, pa.string())).tolist() == expected.tolist()
     assert uscc.valid_mask(codes).tolist() == expected.tolist()
+
+
+def test_each_reading_keeps_its_file_line(tmp_path: Path) -> None:
+    """The store's import names the line of a reading it refuses (an unknown credit code), so
+    every kept row carries its line: bad and empty rows are skipped, not counted away."""
+    path = tmp_path / "power.csv"
+    path.write_text("统一社会信用代码,月份,用电量(千瓦时)\n"
+                    f"{A},2025-01,1\n{A},2025-13,2\n,,\n{B},2025-01,3\n{B},2025-02,4\n",
+                    encoding="utf-8")
+    read = read_power(path)
+    assert [p.line for p in read.errors] == [3]
+    assert read.lines.tolist() == [2, 5, 6]
+    assert [r["kwh"] for r in read.table.to_pylist()] == [1.0, 3.0, 4.0]

@@ -108,3 +108,11 @@ def load_county(
                              path=path, department_code=dept, year=year)
         assert result.ok, result.errors[:3]
     session.commit()
+
+
+POWER_HEADER = ["统一社会信用代码", "月份", "用电量(千瓦时)"]
+
+
+def write_power(path: Path, rows: list[list[object]]) -> Path:
+    """A monthly power file (docs/monitoring.md, "The power file"): code, month, kWh."""
+    return write_csv(path, POWER_HEADER, rows)

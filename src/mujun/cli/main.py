@@ -28,8 +28,8 @@ def main(
     """亩均论英雄 — per-mu efficiency evaluation of industrial enterprises (mujun).
 
     Without a store: demo-data, evaluate, explain, whatif, policy. With the store (SQLite file
-    mujun.db here, or MUJUN_DATABASE_URL): serve, demo, import, run, targets, backup, restore,
-    user.
+    mujun.db here, or MUJUN_DATABASE_URL): serve, demo, import, power, run, targets, backup,
+    restore, user.
     Long commands draw progress on standard error when it is a terminal.
 
     Examples:
@@ -54,6 +54,7 @@ import mujun.cli.land  # noqa: E402
 import mujun.cli.land_store  # noqa: E402
 import mujun.cli.monitor  # noqa: E402
 import mujun.cli.policy  # noqa: E402
+import mujun.cli.power  # noqa: E402
 import mujun.cli.runs  # noqa: E402
 import mujun.cli.serve  # noqa: E402
 import mujun.cli.targets  # noqa: E402

@@ -14,7 +14,7 @@ columns (no detour through text), and the credit codes stay dictionary-encoded t
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,9 @@ class PowerInput(HasProblems):
     #: data rows in the file (entirely empty rows not counted)
     rows_read: int
     input_hash: str
+    #: the file line of each row of ``table`` (the store's import names the line of a row it
+    #: refuses, such as an unknown credit code)
+    lines: np.ndarray = field(compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -313,8 +316,9 @@ def _check(cells: _Cells) -> PowerInput:
     if n == 0:
         problems.append(Problem(file, None, None, None, "没有数据行 (no data rows)", "warning"))
 
+    lines = cells.lines
     if not kept.all():
-        code, month, kwh = code[kept], month[kept], kwh[kept]
+        code, month, kwh, lines = code[kept], month[kept], kwh[kept], lines[kept]
     table = pa.table({
         "uscc": pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32, copy=False)),
                                                pa.array(codes, pa.string())),
@@ -322,7 +326,7 @@ def _check(cells: _Cells) -> PowerInput:
         "kwh": pa.array(kwh + 0.0, pa.float64()),  # + 0.0 turns a -0.0 into 0.0
     })
     return PowerInput(file, table.cast(READING_SCHEMA.set(0, table.schema.field(0))),
-                      sort_problems(problems), n, cells.digest)
+                      sort_problems(problems), n, cells.digest, lines)
 
 
 def _first_days(month: np.ndarray) -> np.ndarray:

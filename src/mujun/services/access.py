@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from mujun.engine.texts import N_
-from mujun.services.departments import DEPARTMENTS
+from mujun.services.departments import DEPARTMENTS, POWER_DEPARTMENT
 from mujun.services.errors import NotFound, PermissionDenied
 from mujun.store.models import Enterprise, Role, User
 
@@ -51,13 +51,14 @@ class Action(StrEnum):
     REQUESTS_STATS = "requests.stats"  # the per-department statistics
     PROGRAMMES = "programmes.view"  # talent, 股改上市, payments, safety award (services/programmes)
     PROGRAMMES_MANAGE = "programmes.manage"  # record and import them
+    POWER_IMPORT = "power.import"  # monthly power readings (docs/monitoring.md): the power clerk
 
 
 _ALLOWED: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.CLERK: frozenset({Action.IMPORTS, Action.POLICIES_VIEW, Action.REQUESTS_VIEW,
                            Action.REQUESTS_HANDLE, Action.REQUESTS_STATS, Action.TARGETS,
-                           Action.AWARDS}),
+                           Action.AWARDS, Action.POWER_IMPORT}),
     Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW,
                              Action.CASES_VIEW, Action.CASES_MANAGE, Action.REQUESTS_VIEW,
                              Action.PROGRAMMES, Action.TARGETS, Action.AWARDS}),
@@ -133,6 +134,13 @@ def may_import_department(user: User, department: str) -> bool:
     if department not in DEPARTMENTS or not DEPARTMENTS[department].imports:
         return False
     return user.role == Role.ADMIN or user.department == department
+
+
+def may_import_power(user: User) -> bool:
+    """The monthly power readings (docs/monitoring.md, "In the store"): the admin and the
+    clerks of the power department (供电)."""
+    return allowed(user, Action.POWER_IMPORT) and (user.role == Role.ADMIN
+                                                   or user.department == POWER_DEPARTMENT)
 
 
 def departments_for(user: User, all_codes: list[str]) -> list[str]:

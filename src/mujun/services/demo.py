@@ -29,6 +29,7 @@ from mujun.services.errors import InvalidInput
 from mujun.services.imports import import_file
 from mujun.services.land.demo_cases import load_demo_cases
 from mujun.services.land.demo_reviews import load_demo_reviews
+from mujun.services.monitoring.demo import POWER_FILE, load_demo_power
 from mujun.services.policies.stored import store_policy
 from mujun.services.programmes.demo import load_programmes
 from mujun.services.programmes.demo_requests import load_requests
@@ -204,6 +205,9 @@ def load_demo(*, session: Session, actor: User | None, folder: Path, say: Say,
     load_requests(session=session, actor=actor, now=now,
                   found=_read(read_service_requests, folder / "service_requests.csv"))
     load_demo_cases(session=session, actor=actor)
+    if (folder / POWER_FILE).exists():
+        say("电力监测 power monitoring 2021-01 … 2025-12")
+        load_demo_power(session=session, actor=actor, folder=folder)
     say("达产复核 2024 and 2025")
     load_demo_reviews(session=session, actor=actor, now=now)
     mark_demo_store(session=session, actor=actor)

@@ -83,6 +83,9 @@ DEPARTMENTS: dict[str, Department] = {
     )
 }
 
+#: the department whose clerk imports the monthly power readings (docs/monitoring.md)
+POWER_DEPARTMENT = "power"
+
 #: field key → owning department code
 FIELD_OWNER: dict[str, str] = {f: d.code for d in DEPARTMENTS.values() for f in d.fields}
 #: incident type → owning department code

@@ -8,6 +8,7 @@ shipped template, the one covering the year that starts latest — the demo's ``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -67,7 +68,11 @@ def named_policy(session: Session, name: str) -> LoadedPolicy:
 
 def policy_for(session: Session, year: int) -> LoadedPolicy:
     """The policy that applies to ``year``: the county's stored policies and the template."""
-    candidates = [loaded(s) for s in latest_versions(session)]
-    candidates.append(load_shipped_policy(DEFAULT_POLICY))
-    found = policy_for_year(year, candidates)
-    return found if found is not None else load_shipped_policy(DEFAULT_POLICY)
+    return policies_for(session, [year])[year]
+
+
+def policies_for(session: Session, years: Iterable[int]) -> dict[int, LoadedPolicy]:
+    """:func:`policy_for` of each year, the policies read once (monitoring applies many months)."""
+    template = load_shipped_policy(DEFAULT_POLICY)
+    candidates = [*(loaded(s) for s in latest_versions(session)), template]
+    return {year: policy_for_year(year, candidates) or template for year in years}
