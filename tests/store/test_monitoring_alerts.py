@@ -170,7 +170,7 @@ def test_new_months_are_applied_in_order_from_the_first_chosen(county: Session,
         AuditRecord.action == "monitoring.month").order_by(AuditRecord.id)).all()
     assert [a[:7] for a in audited] == [f"2025-{n:02d}" for n in range(1, 11)]
     assert audited[1] == ("2025-02 (zhejiang-template): silent 1, stopped 1, declining 0, "
-                          "normal 1; alerts opened 1, closed (recovered) 0")
+                          "normal 1; alerts opened 1, closed 0")
 
 
 def test_by_default_the_newest_twelve_months(county: Session) -> None:
@@ -214,11 +214,11 @@ def test_closing_by_a_visit_and_never_twice(county: Session, admin: User) -> Non
     assert alert.closed_at is not None
     with pytest.raises(InvalidTransition, match="已关闭"):
         alerts.close(county, alert, reason="recovered", month=_month(3))
-    # the enterprise is still not normal in March: a new alert opens
+    # March: S declining, which the visit to its stop has seen: no new alert
     alerts.apply_month(county, _month(3))
     assert [(a.status, a.opened_month) for a in county.scalars(
         select(Alert).where(Alert.enterprise_id == alert.enterprise_id).order_by(Alert.id))] == [
-        ("closed", _month(1)), ("open", _month(3))]
+        ("closed", _month(1))]
 
 
 def test_months_in_one_pass_equal_one_month_at_a_time() -> None:
@@ -254,3 +254,61 @@ def test_months_in_one_pass_equal_one_month_at_a_time() -> None:
         expected = expected.select(pl.col("uscc").cast(pl.Int64).alias("enterprise_id"),
                                    *month_signals.SIGNAL_COLUMNS)
         assert got.to_dicts() == expected.to_dicts(), months.text(target)
+
+
+def _alerts_of(session: Session, code: str) -> list[tuple[object, ...]]:
+    return [(a.status, a.opened_month.month, a.level, a.closed_reason) for a in session.scalars(
+        select(Alert).join(Enterprise, Enterprise.id == Alert.enterprise_id)
+        .where(Enterprise.uscc == code).order_by(Alert.id))]
+
+
+def test_after_a_visit_the_same_level_opens_no_new_alert_until_a_normal_month(
+        county: Session, admin: User) -> None:
+    alerts.apply_new_months(county, first=_month(1), until=_month(3))
+    (alert,) = county.scalars(select(Alert).join(Enterprise).where(Enterprise.uscc == S))
+    assert alert.level == "declining"
+    alerts.close(county, alert, reason="visited", actor=admin, note="订单减少，已对接",
+                 visited_on=date(2025, 4, 2))
+    county.commit()
+    # April: S is still declining, as the visit saw it: no new alert
+    alerts.apply_month(county, _month(4))
+    assert _alerts_of(county, S) == [("closed", 1, "declining", "visited")]
+    # May … August normal; September declining again: a new alert
+    alerts.apply_new_months(county, until=_month(8))
+    assert _alerts_of(county, S) == [("closed", 1, "declining", "visited")]
+    alerts.apply_month(county, _month(9))
+    assert _alerts_of(county, S) == [("closed", 1, "declining", "visited"),
+                                     ("open", 9, "declining", None)]
+
+
+def test_after_a_visit_another_level_opens_a_new_alert(county: Session, admin: User) -> None:
+    alerts.apply_new_months(county, first=_month(1), until=_month(1))
+    (alert,) = county.scalars(select(Alert).join(Enterprise).where(Enterprise.uscc == S))
+    alerts.close(county, alert, reason="visited", actor=admin, note="已走访",
+                 visited_on=date(2025, 2, 3))
+    county.commit()
+    alerts.apply_month(county, _month(2))  # S stopped: not what the visit saw
+    assert _alerts_of(county, S) == [("closed", 1, "declining", "visited"),
+                                     ("open", 2, "stopped", None)]
+
+
+def test_an_enterprise_that_left_opens_no_alert_and_its_open_one_closes(
+        county: Session) -> None:
+    alerts.apply_month(county, _month(1))  # S declining: an alert
+    for code, year in ((S, 2025), (R, 2025)):
+        e = county.scalars(select(Enterprise).where(Enterprise.uscc == code)).one()
+        e.lifecycle, e.left_year = "moved_out" if code == S else "deregistered", year
+    county.commit()
+    applied = alerts.apply_month(county, _month(2))  # S stopped, R silent: both have left
+    assert (applied.counts["stopped"], applied.counts["silent"]) == (1, 1)  # still counted
+    assert (applied.opened, applied.closed) == (0, 1)
+    assert _alerts_of(county, S) == [("closed", 1, "declining", "left")]
+    assert _alerts_of(county, R) == []
+
+
+def test_an_enterprise_leaving_in_a_later_year_is_still_watched(county: Session) -> None:
+    e = county.scalars(select(Enterprise).where(Enterprise.uscc == R)).one()
+    e.lifecycle, e.left_year = "deregistered", 2026
+    county.commit()
+    alerts.apply_new_months(county, first=_month(1), until=_month(2))
+    assert _alerts_of(county, R) == [("open", 2, "silent", None)]

@@ -9,7 +9,14 @@ applied to the alerts:
 - a level other than ``normal`` opens an alert when the enterprise has none open, else sets the
   open alert's level and month and its run of normal months back to 0;
 - a ``normal`` month adds one to the open alert's run; the second in a row closes it
-  (``recovered``).
+  (``recovered``);
+- after the officer has closed an alert with a visit note, the enterprise opens a new one only
+  when its level is one the visit did not see (``SEEN_BY_VISIT``: a decline that has become a
+  stop), or after a ``normal`` month: the same stop month after month is not sent back to the
+  officer who has just been there;
+- an enterprise the registry says has left the county (迁出 or 注销, in or before M's year) opens
+  no alert, and its open alert closes (``left``): its meter falls ``silent`` for good, and there
+  is nobody to visit. Its signals are kept as for every enterprise.
 
 Months are monitored one after the other, never again: an alert's run of normal months counts
 monitored months in a row, so a month skipped or recomputed later would change what the next
@@ -37,7 +44,7 @@ from mujun.services.errors import ConflictError, InvalidInput, InvalidTransition
 from mujun.services.monitoring import month_signals
 from mujun.services.policies.choice import policies_for
 from mujun.store import bulk
-from mujun.store.models import User
+from mujun.store.models import Enterprise, Lifecycle, User
 from mujun.store.models.base import utcnow
 from mujun.store.models.monitoring import (
     Alert,
@@ -54,6 +61,13 @@ RECOVERY_MONTHS = 2
 #: months monitored by default when none has been: the newest month with readings and the eleven
 #: before it
 DEFAULT_MONTHS = 12
+#: the levels a visit that saw a level has seen (a stop's months become its own yardstick, so a
+#: stop that goes on turns from ``stopped`` to ``declining`` with nothing new to visit for)
+SEEN_BY_VISIT: dict[str | None, frozenset[str]] = {
+    "stopped": frozenset({"stopped", "declining"}),
+    "declining": frozenset({"declining"}),
+    "silent": frozenset({"silent"}),
+}
 #: the longest visit note kept
 NOTE_MAX = 2000
 
@@ -61,7 +75,7 @@ NOTE_MAX = 2000
 @dataclass(frozen=True)
 class MonthApplied:
     """A month just monitored: its policy, the count per level (rule order) and the alerts it
-    opened and closed (``recovered``)."""
+    opened and closed (``recovered`` or ``left``)."""
 
     month: date
     policy: str
@@ -176,6 +190,8 @@ class _Monitor:
         self.now = now or utcnow()
         self.open = {a.enterprise_id: a for a in session.scalars(
             select(Alert).where(Alert.status == AlertStatus.OPEN))}
+        self.visited = _seen_by_visit(session)
+        self.left = _left_year(session)
 
     def run(self, todo: list[date]) -> list[MonthApplied]:
         indices = [months.of_date(m) for m in todo]
@@ -219,7 +235,7 @@ class _Monitor:
             entity="monitored_month", entity_id=record.id, at=self.now,
             summary=f"{_text(month)} ({record.policy}): "
                     + ", ".join(f"{level} {counts[level]}" for level in LEVELS)
-                    + f"; alerts opened {opened}, closed (recovered) {closed}",
+                    + f"; alerts opened {opened}, closed {closed}",
             after={"month": _text(month), "policy": record.policy, **counts,
                    "opened": opened, "closed": closed},
         )
@@ -228,9 +244,19 @@ class _Monitor:
     def _alerts(self, month: date, signals: pl.DataFrame) -> tuple[int, int]:
         """§3 on the open alerts: (opened, closed)."""
         flagged = signals.filter(pl.col("level") != NORMAL)
-        opened = 0
+        opened = closed = 0
         for enterprise_id, level in flagged.select("enterprise_id", "level").iter_rows():
             alert = self.open.get(enterprise_id)
+            if self.left.get(enterprise_id, month.year + 1) <= month.year:
+                if alert is not None:
+                    close(self.session, alert, reason=AlertClosure.LEFT, month=month,
+                          now=self.now)
+                    del self.open[enterprise_id]
+                    closed += 1
+                continue
+            if alert is None and level in SEEN_BY_VISIT.get(self.visited.get(enterprise_id), ()):
+                continue  # as the officer's visit saw it
+            self.visited.pop(enterprise_id, None)
             if alert is None:
                 alert = Alert(enterprise_id=enterprise_id, status=AlertStatus.OPEN,
                               opened_month=month, opened_level=level, last_month=month,
@@ -242,7 +268,8 @@ class _Monitor:
                 alert.level, alert.last_month, alert.normal_months = level, month, 0
         normal = set(signals.filter(pl.col("level") == NORMAL)
                      .get_column("enterprise_id").to_list())
-        closed = 0
+        for enterprise_id in normal.intersection(self.visited):
+            del self.visited[enterprise_id]
         for enterprise_id, alert in list(self.open.items()):
             if enterprise_id not in normal:
                 continue
@@ -254,3 +281,28 @@ class _Monitor:
                 del self.open[enterprise_id]
                 closed += 1
         return opened, closed
+
+
+def _seen_by_visit(session: Session) -> dict[int, str]:
+    """The level each enterprise's latest alert had when the officer closed it with a visit note,
+    for the enterprises not ``normal`` in any month monitored since."""
+    latest = (select(func.max(Alert.id).label("id")).group_by(Alert.enterprise_id)
+              .subquery())
+    visited = (select(Alert.enterprise_id, Alert.level, Alert.closed_month)
+               .join(latest, Alert.id == latest.c.id)
+               .where(Alert.closed_reason == AlertClosure.VISITED).subquery())
+    recovered_since = set(session.scalars(
+        select(visited.c.enterprise_id).join(
+            PowerSignal, (PowerSignal.enterprise_id == visited.c.enterprise_id)
+            & (PowerSignal.month > visited.c.closed_month)
+            & (PowerSignal.level == NORMAL)).distinct()))
+    return {enterprise_id: level for enterprise_id, level, _ in session.execute(select(visited))
+            if enterprise_id not in recovered_since}
+
+
+def _left_year(session: Session) -> dict[int, int]:
+    """The year each enterprise the registry marks as gone (迁出, 注销) left the county (0 when
+    the registry does not say: gone all along, as far as the alerts are concerned)."""
+    gone = (Lifecycle.MOVED_OUT.value, Lifecycle.DEREGISTERED.value)
+    return {enterprise_id: year or 0 for enterprise_id, year in session.execute(
+        select(Enterprise.id, Enterprise.left_year).where(Enterprise.lifecycle.in_(gone)))}

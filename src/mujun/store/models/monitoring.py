@@ -92,6 +92,8 @@ class AlertClosure(StrEnum):
     RECOVERED = "recovered"
     #: the officer visited and wrote a note
     VISITED = "visited"
+    #: the registry says the enterprise has left the county (迁出/注销): nobody to visit
+    LEFT = "left"
 
 
 class Alert(Versioned, Base):
@@ -113,7 +115,7 @@ class Alert(Versioned, Base):
     #: monitored months in a row, up to ``last_month``, in which the enterprise was normal
     normal_months: Mapped[int] = mapped_column(default=0)
     closed_month: Mapped[date | None]
-    #: recovered or visited (AlertClosure)
+    #: recovered, visited or left (AlertClosure)
     closed_reason: Mapped[str | None] = mapped_column(String(16))
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None]
