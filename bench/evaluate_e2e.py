@@ -1,6 +1,7 @@
 """Evaluation as users meet it, every figure side by side in one run.
 
     python bench/evaluate_e2e.py [--sizes 10000,100000,1000000] [--repeats 3] [--no-docs]
+    python bench/evaluate_e2e.py --e2e-only [--baseline ../main/src]   # end to end only
 
 1. **End to end**: ``mujun evaluate --year 2024 --data e.csv --incidents i.csv --out r.parquet``
    as a subprocess, for a synthetic county of each size (``bench/synthetic.py``, seed 0) written as
@@ -14,6 +15,11 @@
    warm: one evaluation, and the web's what-if (政策模拟) without the database and the page: both
    policies parsed from their text, the run's snapshot read from its Parquet bytes, evaluated under
    each, compared (``services/run_views.what_if`` does these steps).
+
+``--e2e-only`` measures the end-to-end runs alone and prints their table (docs/ left alone);
+``--baseline SRC`` also runs the command from another source tree (a checkout's ``src``, on this
+environment's packages) and alternates the two, so a change and what it replaces are measured
+under the same load.
 
 The load average is noted at the start and the end (wall time follows it on a shared machine; CPU
 time much less so). The Markdown section is printed and written to docs/benchmarks.md under
@@ -90,15 +96,40 @@ def timed_command(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
             "rss_mb": usage.ru_maxrss / 1024}
 
 
-def end_to_end(size: int, folder: Path, repeats: int, env: dict[str, str]) -> dict[str, Any]:
+def _from_source(src: Path) -> list[str]:
+    """``mujun`` run from the source tree ``src`` with this environment's packages."""
+    return [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+            "sys.argv[0] = 'mujun'; from mujun.cli.main import app; app()", str(src)]
+
+
+def end_to_end(size: int, folder: Path, repeats: int, env: dict[str, str],
+               baseline: Path | None = None) -> list[dict[str, Any]]:
+    """The median of each command (this tree's, and ``baseline``'s when given, alternated)."""
     data, inc = write_county(size, folder)
-    out = folder / f"result-{size}.parquet"
-    cmd = [*_mujun(), "evaluate", "--year", str(YEAR), "--data", str(data), "--incidents",
-           str(inc), "--out", str(out)]
-    timed_command(cmd, env)  # warm-up: bytecode, the compiled plan, the file in the page cache
-    runs = [timed_command(cmd, env) for _ in range(repeats)]
-    median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    return {"size": size, **median, "cmd": "mujun " + " ".join(cmd[1:])}
+    args = ["evaluate", "--year", str(YEAR), "--data", str(data), "--incidents", str(inc)]
+    commands = {"this tree": _mujun()} | ({"baseline": _from_source(baseline)} if baseline else {})
+    cmds = {who: [*c, *args, "--out", str(folder / f"result-{size}-{i}.parquet")]
+            for i, (who, c) in enumerate(commands.items())}
+    for cmd in cmds.values():  # warm-up: bytecode, the compiled plan, the file in the page cache
+        timed_command(cmd, env)
+    runs: dict[str, list[dict[str, float]]] = {who: [] for who in cmds}
+    for _ in range(repeats):
+        for who, cmd in cmds.items():
+            runs[who].append({**timed_command(cmd, env), "load": os.getloadavg()[0]})
+    return [{"size": size, "who": who, "cmd": "mujun " + " ".join(args),
+             **{k: statistics.median(r[k] for r in done) for k in done[0]}}
+            for who, done in runs.items()]
+
+
+def e2e_markdown(e2e: list[dict[str, Any]], repeats: int) -> str:
+    out = [f"`mujun evaluate … --out r.parquet`, the whole process, median of {repeats} after a "
+           "warm-up:", "",
+           "| rows | command | wall (s) | CPU user + sys (s) | peak RSS (MB) | load average |",
+           "|---:|---|---:|---:|---:|---:|"]
+    out += [f"| {r['size']:,} | {r['who']} | {_s(r['wall_s'])} | {_s(r['cpu_s'])} "
+            f"({_s(r['user_s'])} + {_s(r['sys_s'])}) | {r['rss_mb']:,.0f} | {r['load']:.1f} |"
+            for r in e2e]
+    return "\n".join(out)
 
 
 def demo_county(repeats: int) -> dict[str, float]:
@@ -172,7 +203,7 @@ def markdown(e2e: list[dict[str, Any]], engine: list[dict[str, Any]], demo: dict
         "| rows | wall (s) | CPU user + sys (s) | peak RSS (MB) |",
         "|---:|---:|---:|---:|",
     ]
-    for r in e2e:
+    for r in (r for r in e2e if r["who"] == "this tree"):
         out.append(f"| {r['size']:,} | {_s(r['wall_s'])} | {_s(r['cpu_s'])} "
                    f"({_s(r['user_s'])} + {_s(r['sys_s'])}) | {r['rss_mb']:,.0f} |")
     out += [
@@ -228,6 +259,8 @@ def main() -> None:
     ap.add_argument("--demo-repeats", type=int, default=20)
     ap.add_argument("--check-size", type=int, default=10000)
     ap.add_argument("--no-docs", action="store_true", help="print only, leave docs/ alone")
+    ap.add_argument("--e2e-only", action="store_true", help="the end-to-end runs alone")
+    ap.add_argument("--baseline", type=Path, help="another source tree to compare (its src)")
     ap.add_argument("--write-county", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.write_county:
@@ -243,8 +276,11 @@ def main() -> None:
         env["COLUMNS"] = "100"
         for size in sizes:
             print(f"{size:>9,} end to end ...", end=" ", flush=True, file=sys.stderr)
-            e2e.append(end_to_end(size, Path(tmp), args.repeats, env))
+            e2e += end_to_end(size, Path(tmp), args.repeats, env, args.baseline)
             print(f"{e2e[-1]['wall_s']:.2f} s", file=sys.stderr)
+    if args.e2e_only:
+        print(e2e_markdown(e2e, args.repeats))
+        return
     for size in sizes:
         for impl in engine_bench.IMPLEMENTATIONS:
             repeats = 1 if impl == "rowwise" else args.repeats

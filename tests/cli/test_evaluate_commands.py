@@ -75,6 +75,16 @@ def test_evaluate_strict_fails_with_exit_code_2_and_writes_nothing(
     assert "line 7" in result.stderr
 
 
+def test_a_cell_that_reads_like_console_markup_is_reported_as_written(tmp_path: Path) -> None:
+    data = tmp_path / "e.csv"
+    data.write_text(HEADER + f"{code(1)},甲,是,2015-01-01,2000,[/red]12,30,3000\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--year", "2024", "--data", str(data),
+                                 "--out", str(tmp_path / "r.csv")])
+    assert result.exit_code == 0, result.output
+    assert 'line 2, column tax_paid = "[/red]12": 不是数字' in result.stderr
+
+
 @pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
 def test_evaluate_other_formats(data: Path, tmp_path: Path, suffix: str) -> None:
     out = tmp_path / f"r{suffix}"

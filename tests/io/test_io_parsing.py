@@ -11,7 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.hypothesis_profiles import examples
 
-from mujun.io.parsing import parse_bool, parse_date, parse_number, parse_year, read_number
+from mujun.io.parsing import (
+    BOOL,
+    DATE,
+    NUMBER,
+    parse_bool,
+    parse_date,
+    parse_number,
+    parse_year,
+    read_columns,
+    read_number,
+)
 
 
 def parsed(parser, cells):  # type: ignore[no-untyped-def]
@@ -107,3 +117,39 @@ def test_the_fast_number_path_agrees_when_there_is_no_comma(values) -> None:  # 
         fast=read_number(pl.col("x"), thousands=False),
     )
     assert out.get_column("slow").to_list() == out.get_column("fast").to_list()
+
+
+#: spellings near the edge of what the quick readers take
+EDGE_CELLS = [
+    "true", "TRUE", "True", "tRUE", " true", "1", "0", "是", "否", "Y", "n", "yes",
+    "2021-03-05", "2021-3-5", "2021-02-30", "+2021-03-05", "02021-03-05", "2021-03-05 ",
+    "2021-03-05 00:00:00", "20210305", "2021/03/05", "１２", "1234.5", " 12", "1,234", "1e999",
+    "inf", "-inf", "NaN", "nan", "Infinity", "1e5", ".5", "5.", "+7", "-0", "0x10", "1_000", "",
+    "  ",
+]
+mixed = st.lists(st.one_of(
+    st.none(), st.sampled_from(EDGE_CELLS), st.text(),
+    st.text(alphabet="0123456789-./:,eE+ TtrueRUEfalsFALSnNyY是否年"),
+), max_size=40)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(mixed)
+def test_the_quick_readers_give_what_the_full_readers_give(values) -> None:  # type: ignore[no-untyped-def]
+    series = pl.Series("x", values, dtype=pl.String)
+    read, bad = read_columns(series.to_frame(),
+                             {"b": ("x", BOOL), "d": ("x", DATE), "n": ("x", NUMBER)})
+    for name, parser in (("b", parse_bool), ("d", parse_date), ("n", parse_number)):
+        full = parser(series)
+        got = read.get_column(name)
+        if name == "b":
+            got = got.fill_null(False)  # parse_bool's meaning of an empty cell
+        assert got.to_list() == full.values.to_list(), name
+        assert bad.get_column(name).to_list() == full.bad.to_list(), name
+
+
+def test_the_quick_pass_leaves_odd_cells_to_the_full_readers() -> None:
+    frame = pl.DataFrame({"x": ["1,234.5", "inf", " 7 ", "12", None]})
+    read, bad = read_columns(frame, {"n": ("x", NUMBER)})
+    assert read.get_column("n").to_list() == [1234.5, None, 7.0, 12.0, None]
+    assert bad.get_column("n").to_list() == [False, True, False, False, False]

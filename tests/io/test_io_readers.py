@@ -37,6 +37,20 @@ def test_whitespace_only_rows_are_skipped_and_lines_stay_true(tmp_path: Path) ->
     assert raw.lines.to_list() == [4, 5]
 
 
+@pytest.mark.parametrize("end", ["\n", ""])
+@pytest.mark.parametrize(("body", "lines"), [
+    ('"X","甲"\n"Y","乙"', [2, 3]),  # quoted, every record one line
+    ('"X","甲\n分厂"\n"Y","乙"', [2, 4]),  # a break in a cell pushes the next record down
+    ('"X","甲"\n"Y","乙\n分厂"', [2, 3]),  # a break in the last record pushes nothing
+    ('"X","甲"\n\n"Y","乙"', [2, 4]),  # an empty line
+])
+def test_records_start_on_their_own_lines(tmp_path: Path, body: str, lines: list[int],
+                                          end: str) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(f"uscc,name\n{body}{end}", encoding="utf-8")
+    assert read_raw(path).lines.to_list() == lines
+
+
 def test_unnamed_empty_columns_are_dropped(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("uscc,name,,\nX,甲,,\n", encoding="utf-8")

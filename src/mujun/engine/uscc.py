@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from itertools import compress
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,7 +14,6 @@ _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 _LOOKUP = np.full(256, -1, dtype=np.int16)
 for _ch, _v in _VALUE.items():
     _LOOKUP[ord(_ch)] = _v
-_WEIGHTS = np.array(WEIGHTS, dtype=np.int64)  # the matmul widens the int16 values
 
 
 def normalize(code: str) -> str:
@@ -51,21 +47,10 @@ def problem(code: str) -> str | None:
     return None
 
 
-def valid_mask(codes: Sequence[str]) -> np.ndarray:
-    """Vectorised check of many normalized codes: a boolean array, True where valid."""
-    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
-    ok = lengths == 18
-    if not ok.any():
-        return ok
-    # one ASCII buffer of the 18-character codes; any other character becomes '?' (invalid)
-    joined = "".join(compress(codes, ok)).encode("ascii", errors="replace")
-    ok[ok] = _valid_rows(np.frombuffer(joined, dtype=np.uint8).reshape(-1, 18))
-    return ok
-
-
 def valid_mask_arrow(codes: pa.Array) -> np.ndarray:
-    """:func:`valid_mask` of an Arrow text array (nulls invalid), read from its bytes directly: a
-    province's million codes without a Python string each."""
+    """Vectorised check of normalized codes in an Arrow text array: True where valid (nulls are
+    not), read from its bytes directly — a province's million codes without a Python string
+    each."""
     codes = codes.cast(pa.string())
     ok = pc.fill_null(pc.equal(pc.binary_length(codes), 18), False).to_numpy(
         zero_copy_only=False)
@@ -83,8 +68,11 @@ def valid_mask_arrow(codes: pa.Array) -> np.ndarray:
 
 def _valid_rows(chars: np.ndarray) -> np.ndarray:
     """The check of codes given as rows of 18 bytes."""
-    values = _LOOKUP[chars]
-    c = 31 - (values[:, :17] @ _WEIGHTS) % 31
+    values = _LOOKUP[chars.T]  # one contiguous row per position: the weighted sum adds rows
+    total = np.zeros(values.shape[1], dtype=np.int32)
+    for position, weight in zip(values[:17], WEIGHTS, strict=True):
+        total += position * np.int16(weight)  # at most 30 × 30, an int16 still
+    c = 31 - total % 31
     c[c == 31] = 0
-    result: np.ndarray = (values >= 0).all(axis=1) & (values[:, 17] == c)
+    result: np.ndarray = (values.min(axis=0) >= 0) & (values[17] == c)
     return result

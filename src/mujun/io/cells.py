@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import xlsxwriter
+
+if TYPE_CHECKING:  # imported when a workbook is written: a third of a second that CSV and
+    import xlsxwriter  # Parquet results need not pay
 
 #: what makes Excel, LibreOffice or WPS read a CSV cell as a formula (CR and tab included)
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -21,6 +23,8 @@ _TEXT_STAYS_TEXT = {"strings_to_formulas": False, "strings_to_urls": False,
 def new_workbook(target: str | Path | BytesIO, options: dict[str, Any] | None = None
                  ) -> xlsxwriter.Workbook:
     """An xlsxwriter workbook whose ``write()`` writes every string as a text cell."""
+    import xlsxwriter
+
     if isinstance(target, BytesIO):
         options = {"in_memory": True, **(options or {})}
     return xlsxwriter.Workbook(target if isinstance(target, BytesIO) else str(target),

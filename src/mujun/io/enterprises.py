@@ -21,7 +21,7 @@ import pyarrow as pa
 from mujun.engine import uscc
 from mujun.engine.fields import FIELDS, Field, FieldType
 from mujun.io.headers import ENTERPRISE_HEADERS, map_columns
-from mujun.io.parsing import clean_expr, filled_expr, read_bool, read_date, read_number
+from mujun.io.parsing import BOOL, DATE, NUMBER, Reader, clean_expr, read_columns
 from mujun.io.problems import HasProblems, InputError, Problem, Severity, sort_problems
 from mujun.io.readers import RawTable, read_raw
 
@@ -39,7 +39,7 @@ _NOT_READABLE = {
     FieldType.DATE: "不是日期，应如 2021-03-05、2021/3/5、2021.3.5 或 20210305 (not a date)",
     FieldType.NUMBER: "不是数字 (not a number)",
 }
-_READERS = {FieldType.BOOL: read_bool, FieldType.DATE: read_date}
+_READERS = {FieldType.BOOL: BOOL, FieldType.DATE: DATE, FieldType.NUMBER: NUMBER}
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,10 @@ def validate_raw(
         problems.append(Problem(raw.file, None, None, None, "没有数据行 (no data rows)",
                                 "warning"))
     kept = ~rejected
-    table = parsed.select(f.key for f in FIELDS).filter(kept).to_arrow().cast(ENTERPRISE_SCHEMA)
+    table = parsed.select(f.key for f in FIELDS)
+    if not kept.all():  # a copy of every column only when a row goes
+        table = table.filter(kept)
+    table = table.to_arrow().cast(ENTERPRISE_SCHEMA)
     return EnterpriseInput(
         file=raw.file, table=table, problems=sort_problems(problems),
         lines=raw.lines.filter(kept).to_list(), rows_read=n, input_hash=raw.sha256,
@@ -136,45 +139,32 @@ def _bad_name(key: str) -> str:
 def _parse_all(raw: RawTable, positions: dict[str, int]) -> pl.DataFrame:
     """Every field typed, and a ``<key>:bad`` mask per parsed field.
 
-    All columns are read in one ``select`` (Polars runs them in parallel); the masks and the meaning
-    of empty cells come in a second, cheap pass over the materialised columns.
+    The text fields are read in one ``select`` (Polars runs them in parallel), the typed ones by
+    ``read_columns`` (a quick pass, the full readers only where it leaves a filled cell unread);
+    then the meaning of empty cells.
     """
-    read: list[pl.Expr] = []
-    finish: list[pl.Expr] = []
-    with_commas = _columns_with_commas(raw, positions)
+    text: list[pl.Expr] = []
+    typed: dict[str, tuple[str, Reader]] = {}
     for field in FIELDS:
         key = field.key
         if key not in positions:
-            read.append(_absent(field).alias(key))
-            continue
-        cells = pl.col(f"c{positions[key]}")
-        if key == "uscc":
-            read.append(cells.str.strip_chars().str.to_uppercase().fill_null("").alias(key))
+            text.append(_absent(field).alias(key))
+        elif key == "uscc":
+            cells = pl.col(f"c{positions[key]}")
+            text.append(cells.str.strip_chars().str.to_uppercase().fill_null("").alias(key))
         elif field.type is FieldType.STR:
-            read.append(clean_expr(cells).alias(key))
+            text.append(clean_expr(pl.col(f"c{positions[key]}")).alias(key))
         else:
-            if field.type is FieldType.NUMBER:
-                value = read_number(cells, thousands=key in with_commas)
-            else:
-                value = _READERS[field.type](cells)
-            read += [value.alias(key), filled_expr(cells).alias(_bad_name(key))]
-            finish.append((pl.col(_bad_name(key)) & pl.col(key).is_null()).alias(_bad_name(key)))
-            if field.type is FieldType.BOOL:
-                finish.append(pl.col(key).fill_null(False))
-            elif field.empty_is_zero:
-                finish.append(pl.col(key).fill_null(0.0))  # unreadable too, but the row goes
-    return raw.cells.select(read).with_columns(finish)
-
-
-def _columns_with_commas(raw: RawTable, positions: dict[str, int]) -> set[str]:
-    """Number fields with a comma somewhere; only they need the slower thousands-separator path."""
-    keys = [f.key for f in FIELDS if f.type is FieldType.NUMBER and f.key in positions]
-    if not keys:
-        return set()
-    found = raw.cells.select(
-        pl.col(f"c{positions[k]}").str.contains(",", literal=True).any().alias(k) for k in keys
-    ).row(0)
-    return {k for k, comma in zip(keys, found, strict=True) if comma}
+            typed[key] = (f"c{positions[key]}", _READERS[field.type])
+    values, bad = read_columns(raw.cells, typed)
+    empty: list[pl.Expr] = []
+    for field in FIELDS:
+        if field.key in typed and field.type is FieldType.BOOL:
+            empty.append(pl.col(field.key).fill_null(False))
+        elif field.key in typed and field.empty_is_zero:
+            empty.append(pl.col(field.key).fill_null(0.0))  # unreadable too, but the row goes
+    parsed = raw.cells.select(text).hstack(values.with_columns(empty))
+    return parsed.hstack(bad.rename(_bad_name))
 
 
 def _absent(field: Field) -> pl.Expr:
@@ -207,7 +197,7 @@ def check_uscc(
     codes: pl.Series, cells: pl.Series, raw: RawTable, header: str
 ) -> tuple[pl.Series, list[Problem]]:
     """Credit codes (already trimmed and upper-cased) must pass the GB 32100-2015 check (§7)."""
-    bad = pl.Series(~uscc.valid_mask(codes.to_list()))
+    bad = pl.Series(~uscc.valid_mask_arrow(codes.to_arrow()))
     reasons: list[str] = []
     for code in codes.filter(bad).to_list():
         why = "统一社会信用代码为空" if code == "" else uscc.problem(code)

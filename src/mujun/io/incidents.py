@@ -123,7 +123,7 @@ def check_uscc(
 ) -> tuple[pl.Series, list[Problem]]:
     """The credit code must pass the GB 32100-2015 check."""
     codes = parsed.get_column("uscc")
-    bad = pl.Series(~uscc.valid_mask(codes.to_list()))
+    bad = pl.Series(~uscc.valid_mask_arrow(codes.to_arrow()))
     reasons = [f"{'统一社会信用代码为空' if c == '' else uscc.problem(c)} (invalid credit code)"
                for c in codes.filter(bad).to_list()]
     return bad, _problems(raw, bad, "uscc", pos, reasons)

@@ -15,7 +15,8 @@ caller parse many columns in one Polars pass. Parsers never raise on any text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import polars as pl
@@ -85,6 +86,98 @@ def read_number(cells: pl.Expr, *, thousands: bool = True) -> pl.Expr:
         s = pl.when(s.str.contains(_NUMBER)).then(s.str.replace_all(",", "", literal=True))
     number = s.cast(pl.Float64, strict=False)
     return pl.when(number.is_finite()).then(number)
+
+
+# Quick readers for the spellings a program writes (``true``, ``2021-03-05``, ``1234.5``): where
+# one gives a value, the full reader above gives the same (tests/io/test_io_parsing.py checks
+# it); ``read_columns`` sends only the filled cells a quick reader leaves unread to the full one.
+
+_TRUE_EXACT = ("1", "true", "TRUE", "True", "是", "y", "Y")
+_FALSE_EXACT = ("0", "false", "FALSE", "False", "否", "n", "N")
+_DATE_ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def quick_bool(cells: pl.Expr) -> pl.Expr:
+    return pl.when(cells.is_in(_TRUE_EXACT)).then(True).when(cells.is_in(_FALSE_EXACT)).then(False)
+
+
+def quick_date(cells: pl.Expr) -> pl.Expr:
+    return pl.when(cells.str.contains(_DATE_ISO)).then(cells.str.to_date("%Y-%m-%d", strict=False))
+
+
+def quick_number(cells: pl.Expr) -> pl.Expr:
+    """Polars' float parser alone; an infinite or NaN value is not settled (see ``Reader``)."""
+    return cells.cast(pl.Float64, strict=False)
+
+
+def _not_null(values: pl.Expr) -> pl.Expr:
+    return values.is_not_null()
+
+
+def _finite(values: pl.Expr) -> pl.Expr:
+    return values.is_finite().fill_null(False)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A cell type's full reader, its quick reader, and which quick values are settled."""
+
+    full: Callable[[pl.Expr], pl.Expr]
+    quick: Callable[[pl.Expr], pl.Expr]
+    settled: Callable[[pl.Expr], pl.Expr] = _not_null
+
+
+def read_columns(
+    cells: pl.DataFrame, columns: Mapping[str, tuple[str, Reader]]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Typed values (null when empty or unreadable) and bad masks for ``name -> (cell column,
+    reader)``: both frames have one column per name, in that order.
+
+    Every cell gets what its full reader gives; the full reader runs only on the filled cells
+    without a settled quick value, so a million cleanly written rows cost one quick pass.
+    """
+    values = cells.select(r.quick(pl.col(c)).alias(n) for n, (c, r) in columns.items())
+    read: list[pl.Series] = []
+    bad: list[pl.Series] = []
+    pending = _pending(cells, values, columns)
+    for name, (column, reader) in columns.items():
+        value = values.get_column(name)
+        unread = pl.repeat(False, cells.height, dtype=pl.Boolean, eager=True).alias(name)
+        if name in pending:
+            at = pending[name].arg_true()
+            full = cells.select(pl.col(column).gather(at)).select(
+                reader.full(pl.col(column)).alias("value"),
+                filled_expr(pl.col(column)).alias("filled"),
+            )
+            got = full.get_column("value")
+            value = value.scatter(at, got)  # a non-finite quick number becomes null here
+            unread = unread.scatter(at, full.get_column("filled") & got.is_null())
+        read.append(value)
+        bad.append(unread)
+    return pl.DataFrame(read), pl.DataFrame(bad)
+
+
+def _pending(
+    cells: pl.DataFrame, values: pl.DataFrame, columns: Mapping[str, tuple[str, Reader]]
+) -> dict[str, pl.Series]:
+    """For each name with any, the rows of filled cells the quick reader left unsettled."""
+    if not columns:
+        return {}
+    both = values.with_columns(cells.get_column(c).alias(f"{n}\0cell")
+                               for n, (c, _) in columns.items())
+    unsettled = {n: pl.col(f"{n}\0cell").is_not_null() & ~r.settled(pl.col(n))
+                 for n, (_, r) in columns.items()}
+    found = both.select(e.any().alias(n) for n, e in unsettled.items()).row(0, named=True)
+    names = [n for n, anywhere in found.items() if anywhere]
+    if not names:
+        return {}
+    masks = both.select(unsettled[n].alias(n) for n in names)
+    return {n: masks.get_column(n) for n in names}
+
+
+BOOL = Reader(read_bool, quick_bool)
+DATE = Reader(read_date, quick_date)
+NUMBER = Reader(read_number, quick_number, _finite)
 
 
 def read_year(cells: pl.Expr) -> pl.Expr:
