@@ -36,15 +36,15 @@ DEMO_NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)
 #: the demo accounts (services/demo_accounts.py) and the pages each reaches from its navigation
 #: (services/access.py); the enterprise's own portrait stands for "我的企业"
 NAV = {
-    "admin": ["/cockpit", "/enterprises", "/land", "/disposal", "/land/reviews", "/projects",
-              "/runs", "/imports", "/parcels", "/requests", "/programmes", "/policies",
-              "/targets", "/users"],
+    "admin": ["/cockpit", "/enterprises", "/land", "/alerts", "/disposal", "/land/reviews",
+              "/projects", "/runs", "/imports", "/parcels", "/requests", "/programmes",
+              "/policies", "/targets", "/users"],
     "clerk-tax": ["/imports", "/policies", "/targets"],
     "clerk-finance": ["/requests", "/policies", "/targets"],
     "clerk-econ": ["/requests", "/policies", "/targets"],
     "clerk-devreform": ["/projects", "/imports", "/policies", "/targets"],
-    "officer": ["/enterprises", "/land", "/disposal", "/land/reviews", "/projects", "/parcels",
-                "/requests", "/programmes", "/policies", "/targets"],
+    "officer": ["/enterprises", "/land", "/alerts", "/disposal", "/land/reviews", "/projects",
+                "/parcels", "/requests", "/programmes", "/policies", "/targets"],
     "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/projects", "/parcels", "/requests",
                    "/programmes", "/policies", "/targets/awards"],
     "leader": ["/cockpit", "/disposal", "/land/reviews", "/projects", "/parcels",
