@@ -1,5 +1,6 @@
 """预警: the officer's worklist of power alerts, one alert with its visit form, an enterprise's
-monthly power use (its portrait's section), and the power department's monthly import."""
+monthly power use (its portrait's section). The monthly import's upload is on the imports page
+(``routes/imports.py``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from mujun.io.number_formats import Kind
 from mujun.io.xlsx_table import Column
 from mujun.services.errors import InvalidInput, InvalidTransition
 from mujun.services.labels import label_zh
+from mujun.services.list_query import options
 from mujun.services.monitoring import views, visits
 from mujun.store.models import User
 from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
@@ -101,7 +103,7 @@ def alerts_page(request: Request, session: SessionDep, user: CurrentUser,
                 filters: AlertFilters) -> Response:
     page = views.alert_list(session=session, actor=user, filters=filters)
     return render(request, "monitoring/alerts.html", user, page=page, filters=filters,
-                  levels=list(views.ALERT_LEVELS))
+                  levels=options(views.ALERT_LEVELS))
 
 
 def _alert_page(request: Request, session: Session, user: User, now: datetime, alert_id: int,
