@@ -183,13 +183,9 @@ def get_alert(*, session: Session, actor: User, alert_id: int) -> Alert:
     access.require(actor, Action.ALERTS_VIEW)
     alert = session.get(Alert, alert_id)
     ent = session.get(Enterprise, alert.enterprise_id) if alert is not None else None
-    if ent is None or not _sees(actor, ent):
+    if alert is None or ent is None or not access.may_see_enterprise(actor, ent):
         raise NotFound(N_("没有您可查看的预警 #%(id)s"), id=alert_id)
-    return alert  # type: ignore[return-value]
-
-
-def _sees(actor: User, ent: Enterprise) -> bool:
-    return access.allowed(actor, Action.ALERTS_VIEW) and access.may_see_enterprise(actor, ent)
+    return alert
 
 
 class SignalRow(BaseModel):
