@@ -1,7 +1,8 @@
 """A small county for the web tests, loaded through the store's own services.
 
 Twelve enterprises in two towns, figures for 2020 and 2021 imported department by department,
-a parcel each (with a GeoJSON rectangle), five users (one per role), the 2020 run final and the
+a parcel each (with a GeoJSON rectangle), monthly power readings with four alerts
+(``monitoring_data.py``), five users (one per role), the 2020 run final and the
 2021 run in public notice.
 """
 
@@ -12,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
+from tests.web import monitoring_data
 
 from mujun.engine.uscc import ALPHABET, check_char
 from mujun.services import runs, users
@@ -96,6 +98,7 @@ def load(session: Session, folder: Path) -> None:
         session.add(Parcel(parcel_code=f"331124-T-{i + 1:03d}", area_m2=6000 + 1000 * i,
                            owner_id=ent.id, town=town_of(i), zone="测试园区", use="工业",
                            geometry=rectangle(i)))
+    monitoring_data.load(session, CODES)
     # sold to an enterprise of the other town and never built on since its agreed start (more
     # than two years before today): reclaimable (land.md §2; reserve land is never idle)
     owner = session.query(Enterprise).filter_by(uscc=CODES[3]).one()

@@ -53,6 +53,16 @@ GET_API = [
     ("/api/disposal/cases", expect(admin=200, officer=200, leader=200)),
     ("/api/disposal/cases.xlsx", expect(admin=200, officer=200, leader=200)),
     ("/api/disposal/cases/999", expect(admin=404, officer=404, leader=404)),
+    # 用电预警 (tests/web/test_monitoring.py): alert 1 is of the officer's town, 2 of the other
+    ("/api/alerts", expect(admin=200, officer=200)),
+    ("/api/alerts?status=closed", expect(admin=200, officer=200)),
+    ("/api/alerts.xlsx", expect(admin=200, officer=200)),
+    ("/api/alerts/1", expect(admin=200, officer=200)),
+    ("/api/alerts/2", expect(admin=200, officer=404)),
+    ("/api/alerts/999", expect(admin=404, officer=404)),
+    # an enterprise's monthly power use and alerts: whoever sees the enterprise
+    (f"/api/enterprises/{OWN}/power", expect(admin=200, officer=200, ent=200, ent2=404)),
+    (f"/api/enterprises/{OTHER}/power", expect(admin=200, officer=404, ent=404, ent2=200)),
     # 招商项目 (tests/web/test_projects.py: each project by role)
     ("/api/projects", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
     ("/api/projects/pipeline", expect(admin=200, officer=200, ent=200, ent2=200, leader=200)),
@@ -130,6 +140,11 @@ PAGES = [
     ("/disposal/999", expect(admin=404, officer=404, leader=404)),
     (f"/disposal/new?year=2020&kind=enterprise&key={OWN}", expect(admin=200, officer=200)),
     (f"/disposal/new?year=2020&kind=enterprise&key={CODES[9]}", expect(admin=200, officer=404)),
+    ("/alerts", expect(admin=200, officer=200)),
+    ("/alerts?status=closed", expect(admin=200, officer=200)),
+    ("/alerts/1", expect(admin=200, officer=200)),
+    ("/alerts/2", expect(admin=200, officer=404)),
+    ("/alerts/3", expect(admin=200, officer=200)),  # closed (recovered)
     ("/land/reviews", expect(others=200, clerk=403)),
     ("/parcels", expect(others=200, clerk=403)),
     ("/parcels/331124-T-002", expect(admin=200, officer=404, ent=404, ent2=200, leader=200)),
@@ -185,6 +200,14 @@ POSTS = [
      expect(admin=404, officer=404)),
     ("/api/disposal/cases/999/cancel", {"reason": "x"}, expect(admin=404, officer=404)),
     ("/api/disposal/cases/999/corrections", {"reason": "x"}, expect(admin=404, officer=404)),
+    # closing an alert with a visit: its town's officer or the admin (an alert of the other town
+    # is not even confirmed to the officer); the note is required
+    ("/api/alerts/2/visit", {"visited_on": "2022-04-20", "note": "走访：订单减少"},
+     expect(admin=200, officer=404)),
+    ("/api/alerts/1/visit", {"visited_on": "2022-04-20", "note": " "},
+     expect(admin=422, officer=422)),
+    ("/api/alerts/999/visit", {"visited_on": "2022-04-20", "note": "x"},
+     expect(admin=404, officer=404)),
     ("/api/requests", {"category": "finance", "summary": "续贷", "uscc": OWN},
      expect(admin=201, ent=201, ent2=404)),
     ("/api/requests/999/accept", None, expect(admin=404, clerk=404)),

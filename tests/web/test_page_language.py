@@ -39,7 +39,7 @@ LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
 #: Latin a Chinese page may show: the class letters, units, formats, the switch to English
 LATIN_IN_ZH = {"A", "B", "C", "D", "Excel", "xlsx", "csv", "YAML", "yaml", "English", "mujun",
                "UTC", "GB", "T", "kWh", "m", "tce", "B/C/D", "A/B/C/D", "PNG", "ECharts",
-               "GeoJSON"}
+               "GeoJSON", "parquet"}
 #: commands and paths a note for the administrator quotes (without ECharts, the charts' note)
 QUOTED = {"npm ci", "src/mujun/web/frontend"}
 #: a department file with row errors (a bad credit code, a number that is not one)

@@ -19,8 +19,8 @@ from mujun.web import assets
 from mujun.web.app import create_app
 
 COCKPIT_CHARTS = ["chart-groups", "chart-trend", "chart-targets", "chart-map", "chart-towns",
-                  "chart-industries"]
-PORTRAIT_CHARTS = ["chart-indicators", "chart-history"]
+                  "chart-industries", "chart-county-kwh"]
+PORTRAIT_CHARTS = ["chart-indicators", "chart-history", "chart-power"]
 NOTE_ZH = ("图表未显示：服务器未安装 ECharts 图表库。请管理员在 src/mujun/web/frontend 目录运行 "
            "npm ci 后重启服务。")
 NOTE_EN = ("Chart not shown: the server has no ECharts chart library. An administrator runs npm ci "

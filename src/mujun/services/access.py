@@ -5,9 +5,12 @@
 | admin | everything (the only one to manage users) |
 | clerk | its department's templates, imports and 三服务 requests (no other enterprise data) |
 | officer | enterprises of its town or park (lists, portraits, low-efficiency land, requests);
-  the disposal cases and candidates there, which it opens and works on |
-| enterprise | its own enterprise only (its appeals, its requests and their ratings) |
-| leader | the cockpit and other aggregates (the requests' statistics), disposal cases: read-only |
+  the disposal cases and candidates there, which it opens and works on; the power alerts (预警)
+  there, which it closes with the note of a visit |
+| enterprise | its own enterprise only (its appeals, its requests and their ratings, its monthly
+  power use and alerts on its portrait) |
+| leader | the cockpit and other aggregates (the requests' statistics, alerts counted by town and
+  industry), disposal cases: read-only |
 
 The county's targets (docs/targets.md) are for every role but the enterprise (admin, clerk, officer,
 leader); the 亩均效益领跑者 awards, a public honour, for every role.
@@ -52,6 +55,8 @@ class Action(StrEnum):
     PROGRAMMES = "programmes.view"  # talent, 股改上市, payments, safety award (services/programmes)
     PROGRAMMES_MANAGE = "programmes.manage"  # record and import them
     POWER_IMPORT = "power.import"  # monthly power readings (docs/monitoring.md): the power clerk
+    ALERTS_VIEW = "alerts.view"  # 预警: the worklist of open and closed alerts, filtered by scope
+    ALERTS_CLOSE = "alerts.close"  # close an alert in scope with the note of a visit
 
 
 _ALLOWED: dict[str, frozenset[Action]] = {
@@ -61,7 +66,8 @@ _ALLOWED: dict[str, frozenset[Action]] = {
                            Action.AWARDS, Action.POWER_IMPORT}),
     Role.OFFICER: frozenset({Action.ENTERPRISES, Action.LAND, Action.POLICIES_VIEW,
                              Action.CASES_VIEW, Action.CASES_MANAGE, Action.REQUESTS_VIEW,
-                             Action.PROGRAMMES, Action.TARGETS, Action.AWARDS}),
+                             Action.PROGRAMMES, Action.TARGETS, Action.AWARDS,
+                             Action.ALERTS_VIEW, Action.ALERTS_CLOSE}),
     Role.ENTERPRISE: frozenset({Action.ENTERPRISES, Action.APPEAL, Action.POLICIES_VIEW,
                                 Action.REQUESTS_VIEW, Action.REQUESTS_SUBMIT, Action.PROGRAMMES,
                                 Action.AWARDS}),

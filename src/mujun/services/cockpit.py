@@ -26,6 +26,7 @@ from mujun.services.access import Action, require
 from mujun.services.industries import industry_label
 from mujun.services.land.case_stats import DisposalSummary, disposal_summary
 from mujun.services.land_status import flagged_status
+from mujun.services.monitoring.summary import AlertSummary, alert_summary
 from mujun.services.published import RunRef, published_runs
 from mujun.services.targets import sources as target_sources
 from mujun.services.targets.report import TargetPublic
@@ -101,6 +102,9 @@ class CockpitPublic(BaseModel):
     bottom: list[RankRow]
     #: 腾笼换鸟 disposal cases (not cached: cases change without a run or an import)
     disposal: DisposalSummary | None = None
+    #: power alerts by town and industry, the county's monthly kWh (not cached either: a visit
+    #: closes an alert without an import)
+    monitoring: AlertSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -209,7 +213,8 @@ def cockpit(*, session: Session, actor: User, year: int | None = None,
     key = ("cockpit", year, data_version(session), target_sources.version(session))
     data: CockpitPublic = _cached(session, key, lambda: _compute(session, year))
     disposal = disposal_summary(session=session, actor=actor, today=today or date.today())
-    return data.model_copy(update={"disposal": disposal})
+    alerts = alert_summary(session=session, actor=actor)
+    return data.model_copy(update={"disposal": disposal, "monitoring": alerts})
 
 
 def _compute(session: Session, year: int | None) -> CockpitPublic:

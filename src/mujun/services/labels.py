@@ -17,6 +17,7 @@ from mujun.engine.land.labels import (
     MEASURE_ZH,
     REVIEW_STATUS_ZH,
 )
+from mujun.engine.monitoring.labels import LEVEL_ZH
 from mujun.engine.programmes.registers import IPO_STAGE_ZH, PROGRAMME_ZH, TALENT_ZH
 from mujun.engine.programmes.service_requests import CATEGORIES, STATUS_ZH
 from mujun.engine.projects.stages import STAGE_NAMES
@@ -78,6 +79,11 @@ LABELS: dict[str, dict[str, str]] = {
     "measure": MEASURE_ZH,
     "measure_status": MEASURE_STATUS_ZH,
     "penalty": {"pending": N_("待收缴"), "collected": N_("已收缴"), "waived": N_("已免除")},
+    # power monitoring (docs/monitoring.md): a month's level, an alert's state and how it closed
+    "power_level": LEVEL_ZH,
+    "alert_status": {"open": N_("未关闭"), "closed": N_("已关闭")},
+    "alert_closure": {"recovered": N_("连续两个月恢复正常"), "visited": N_("已走访"),
+                      "left": N_("企业已迁出或注销")},
     #: the records a target counts (docs/targets.md), named when the store keeps none
     "target_source": {"service_requests": N_("三服务诉求"), "projects": N_("投资项目"),
                       "talent": N_("人才库"), "land_cases": N_("低效用地处置"),

@@ -48,6 +48,7 @@ from mujun.web.routes import (
     jobs,
     land,
     land_reviews,
+    monitoring,
     parcels,
     policies,
     programmes,
@@ -191,8 +192,9 @@ def create_app(*, engine: Engine | None = None, database_url: str | None = None,
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(assets.router)
-    for module in (auth, cockpit, enterprises, land, land_reviews, disposal, parcels, projects,
-                   runs, imports, jobs, policies, service_requests, programmes, targets, users):
+    for module in (auth, cockpit, enterprises, land, land_reviews, disposal, monitoring, parcels,
+                   projects, runs, imports, jobs, policies, service_requests, programmes, targets,
+                   users):
         app.include_router(module.api)
         app.include_router(module.pages)
     if not assets.echarts_path(app.state.frontend).exists():

@@ -45,6 +45,8 @@ def nav_for(user: User, path: str) -> list[NavItem]:
         items.append(("/enterprises", N_("企业列表")))
     if allowed(user, Action.LAND):
         items.append(("/land", N_("低效用地")))
+    if allowed(user, Action.ALERTS_VIEW):
+        items.append(("/alerts", N_("用电预警")))
     if allowed(user, Action.CASES_VIEW):
         items.append(("/disposal", N_("处置项目")))
     if may_view_reviews(user):

@@ -95,6 +95,11 @@ EXPECTED: dict[str, list[Expect]] = {
                        Expect("#case-history tbody tr td:first-child", r"^\d{4}-\d\d-\d\d ")],
     "/disposal/new": [Expect("#subject"), Expect("#candidate dd"),
                       Expect("#open-case select[name=method], #already-open", "")],
+    # 用电预警 (docs/monitoring.md): a county may have no open alert
+    "/alerts": [Expect("#alerts tbody tr td:first-child", r"^#\d+$|^暂无预警$"),
+                Expect("#alert-counts .kpi b", r"^\d[\d,]*$", 3)],
+    "/alerts/{id}": [Expect("#alert-status"), Expect("#alert-facts dd"),
+                     Expect("#visit :is(#visit-form, #closure)", "")],
     # 三服务2.0 (docs/programmes.md)
     "/requests": [Expect("#requests tbody tr td:first-child", r"^SF\d{4}-\d{4}$|^暂无$")],
     "/requests/{id}": [Expect("#request-no", r"^SF\d{4}-\d{4}$"), Expect("#request-status"),
@@ -131,6 +136,7 @@ TOTALS = {"/enterprises": ("#total", "#enterprises"),
           "/programmes/payments": ("#total", "#payments"),
           "/programmes/safety": ("#total", "#safety"),
           "/land/idle": ("#total", "#idle"), "/disposal": ("#total", "#cases"),
+          "/alerts": ("#total", "#alerts"),
           "/disposal/candidates": ("#total", "#candidates"),
           "/projects": ("#total", "#projects"), "/projects/mine": ("#total", "#projects")}
 
@@ -142,7 +148,7 @@ FILTER_COLUMN = {"klass": "档次", "group": "组别", "town": "乡镇街道", "
                  "zone": "园区", "category": "类别", "standard_land": "标准地", "stage": "阶段",
                  "programme": "奖补项目", "eligible": "评定结果",
                  "method": "处置方式", "overdue": "逾期", "lead": "牵头领导", "behind": "滞后",
-                 "signed_year": "签约日期"}
+                 "signed_year": "签约日期", "level": "预警等级"}
 
 #: a GET form's control → the element that must name the value chosen (a year, the other run)
 FILTER_SHOWN = {"year": "h1", "other": "#diff-result h2"}

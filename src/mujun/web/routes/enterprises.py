@@ -12,6 +12,7 @@ from mujun.io.number_formats import Kind
 from mujun.io.xlsx_table import Column
 from mujun.services import lists, portrait, value_history
 from mujun.services.list_query import options
+from mujun.services.monitoring.views import enterprise_power
 from mujun.services.programmes.honours import honours
 from mujun.web.deps import BlankIsNone, CurrentUser, Now, SessionDep, Year, get_lang
 from mujun.web.i18n import Translator
@@ -87,7 +88,8 @@ def portrait_page(request: Request, uscc: UsccPath, session: SessionDep, user: C
                   now: Now, year: YearQuery = None) -> Response:
     data = portrait.portrait(session=session, actor=user, uscc=uscc, year=year, now=now)
     values = value_history.history_for_page(session=session, actor=user, uscc=uscc)
-    return render(request, "portrait.html", user, p=data, e=data.explanation,
+    power = enterprise_power(session=session, actor=user, uscc=uscc)
+    return render(request, "portrait.html", user, p=data, e=data.explanation, power=power,
                   honours=honours(session=session, actor=user, uscc=uscc, year=data.year),
                   explanation=portrait.explanation_text(data, Translator(get_lang(request))),
                   value_history=values, history_link=f"/enterprises/{uscc}/history")

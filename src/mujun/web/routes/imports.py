@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from mujun.services import import_views, job_tasks, jobs
 from mujun.services.errors import InvalidInput
+from mujun.services.import_views import ImportQuery
 from mujun.services.list_query import Page, options
+from mujun.services.monitoring import power_import
 from mujun.store.models import Job, User
-from mujun.web.deps import CsrfDep, CurrentUser, SessionDep
+from mujun.web.deps import CsrfDep, CurrentUser, Now, SessionDep
 from mujun.web.render import render
 from mujun.web.routes.jobs import JobId, JobPublic, accepted, job_public, queued
 from mujun.web.xlsx import download
@@ -25,7 +27,7 @@ MAX_UPLOAD = 64 * 1024 * 1024
 Department = Annotated[str, Path(max_length=16, description="tax, stats, power, land, env, safety")]
 YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
 #: the history's query as one model: empty fields count as not given (list_query.ListQuery)
-Filters = Annotated[import_views.ImportQuery, Query()]
+Filters = Annotated[ImportQuery, Query()]
 
 
 def _queue(request: Request, session: Session, user: User, upload: UploadFile,
@@ -96,15 +98,41 @@ def accept_changes(request: Request, job_id: JobId, body: Acceptance, session: S
     return accepted(_queue_acceptance(request, session, user, job_id, body.reason))
 
 
-@pages.get("/imports")
-def imports_page(request: Request, session: SessionDep, user: CurrentUser,
-                 filters: Filters) -> Response:
+def _imports_page(request: Request, session: Session, user: User, filters: ImportQuery,
+                  status_code: int = 200, **power: Any) -> Response:
     departments = import_views.departments(actor=user)
-    return render(request, "imports.html", user, departments=departments,
+    return render(request, "imports.html", user, status_code=status_code,
+                  departments=departments,
                   history=import_views.history(session=session, actor=user, filters=filters),
                   filters=filters, department_codes=options([d.code for d in departments]),
                   jobs=[job_public(j) for j in jobs.list_jobs(session=session, actor=user)
-                        if j.kind == job_tasks.IMPORT])
+                        if j.kind == job_tasks.IMPORT],
+                  may_import_power=power_import.may_import(user),
+                  **{"power": None, **power})
+
+
+@pages.get("/imports")
+def imports_page(request: Request, session: SessionDep, user: CurrentUser,
+                 filters: Filters) -> Response:
+    return _imports_page(request, session, user, filters)
+
+
+@pages.post("/imports/power", dependencies=[CsrfDep])
+def power_upload_page(request: Request, session: SessionDep, user: CurrentUser, now: Now,
+                      file: Annotated[UploadFile, File()]) -> Response:
+    """The power department's monthly readings (docs/monitoring.md): stored and the new months
+    monitored at once; the imports page shows what the file did, or why it was refused."""
+    data = file.file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise InvalidInput(f"文件超过 {MAX_UPLOAD // 2**20} MB 的上限")
+    outcome = power_import.upload(session=session, actor=user, data=data,
+                                  file_name=file.filename, now=now)
+    if outcome.ok:
+        session.commit()
+    else:
+        session.rollback()
+    return _imports_page(request, session, user, ImportQuery(),
+                         status_code=200 if outcome.ok else 422, power=outcome)
 
 
 @pages.post("/imports", dependencies=[CsrfDep])

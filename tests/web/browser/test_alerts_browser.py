@@ -1,0 +1,57 @@
+"""用电预警 in the browser (issue 13, point 5): an alert of the officer's town reaches the
+officer's worklist, the officer opens it, sees its months drawn, closes it with the note of a
+visit, and the alert then shows as closed with the note — on its page, in the closed view and on
+the enterprise's portrait; the leader's cockpit counts one open alert fewer."""
+
+from __future__ import annotations
+
+from tests.web.browser import pages
+from tests.web.county import CODES, NAMES, T0
+
+NOTE = "走访企业负责人：设备检修停产，预计五月复产，已协调电力部门跟踪。"
+
+
+def _open_count(page) -> str:  # type: ignore[no-untyped-def]
+    page.goto("/cockpit")
+    page.wait_for_load_state("networkidle")
+    return str(page.locator("#monitoring-total").inner_text())
+
+
+def test_officer_closes_an_alert_of_its_town_with_a_visit_note(new_page) -> None:  # type: ignore[no-untyped-def]
+    leader = new_page("leader")
+    assert _open_count(leader) == "3"
+    assert leader.locator("#chart-county-kwh canvas").count() == 1
+    page = new_page("officer")
+    page.click("header nav a[href='/alerts']")
+    page.wait_for_load_state("networkidle")
+    assert pages.cells(page, "#alerts")[0][:5] == ["#1", NAMES[0], "西屏街道",
+                                                   "31 黑色金属冶炼和压延加工业", "停产预警"]
+    assert page.locator("#alerts tbody tr[data-alert='2']").count() == 0  # the other town's
+    with page.expect_navigation():
+        page.click("#alerts tbody tr[data-alert='1'] a[href='/alerts/1']")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#alert-status").inner_text() == "未关闭"
+    assert page.locator("#chart-alert-kwh canvas").count() == 1
+    assert page.locator("#visit-form input[name=visited_on]").input_value() == T0.date().isoformat()
+    # the note is required: the browser does not send the form without it
+    page.click("#visit-form button[type=submit]")
+    assert page.locator("#visit-form").count() == 1 and page.url.endswith("/alerts/1")
+    page.fill("#visit-form textarea[name=note]", NOTE)
+    pages.submit(page, "#visit-form button[type=submit]")
+    assert page.locator("#alert-done").count() == 1
+    assert page.locator("#alert-status").inner_text() == "已关闭"
+    assert page.locator("#closed-reason").inner_text() == "已走访"
+    assert page.locator("#visit-note").inner_text() == NOTE
+    assert page.locator("#visited-on").inner_text() == T0.date().isoformat()
+    assert page.locator("#closed-by").inner_text() == "officer"
+    assert page.locator("#visit-form").count() == 0
+    # off the worklist, in the closed view, on the portrait
+    page.goto("/alerts")
+    assert page.locator("#alerts tbody tr[data-alert='1']").count() == 0
+    page.goto("/alerts?status=closed")
+    row = pages.cells(page, "#alerts")
+    assert [row[0][0], row[0][-1]] == ["#1", "已走访 · officer"]
+    page.goto(f"/enterprises/{CODES[0]}")
+    assert pages.cells(page, "#power-alerts")[0][4:] == ["已关闭", "已走访",
+                                                         T0.date().isoformat()]
+    assert _open_count(leader) == "2"
