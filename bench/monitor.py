@@ -158,6 +158,7 @@ def engine_rules(power: Path, engine: str) -> dict[str, Any]:
 def _timed(cmd: list[str]) -> dict[str, Any]:
     """Run ``cmd`` under /usr/bin/time -v: wall, user + sys and peak RSS (MB) of the process
     and its children, and the JSON its last output line may hold."""
+    load = os.getloadavg()[0]
     proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
                           cwd=ROOT, env={**os.environ, "MUJUN_PROGRESS": "never"})
     if proc.returncode != 0:
@@ -176,6 +177,7 @@ def _timed(cmd: list[str]) -> dict[str, Any]:
         "cpu_s": float(field("User time (seconds)")) + float(field("System time (seconds)")),
         "rss_mb": int(field("Maximum resident set size (kbytes)")) / 1024,
         "stdout": proc.stdout,
+        "load": (load, os.getloadavg()[0]),
     }
     last = proc.stdout.strip().splitlines()[-1:] if proc.stdout.strip() else []
     if last and last[0].startswith("{"):
@@ -261,8 +263,8 @@ def markdown(results: list[dict[str, Any]], load: tuple[float, float]) -> str:
         "| enterprises | readings | implementation | whole: wall (s) | whole: CPU (s) "
         "| whole: peak RSS (MB) | rules: wall (s) | rules: CPU (s) "
         "| faster than row-by-row, wall (whole / rules) "
-        "| less CPU than row-by-row (whole / rules) |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| less CPU than row-by-row (whole / rules) | load average (1 min) before / after |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     labels = {"duckdb": "`mujun monitor` (embedded DuckDB)",
               "spark": "`mujun monitor --engine spark` (local[2])",
@@ -283,7 +285,8 @@ def markdown(results: list[dict[str, Any]], load: tuple[float, float]) -> str:
                     cpu = f"{base['cpu_s'] / m['cpu_s']:.1f}× / — (JVM not counted)"
             out.append(f"| {r['size']:,} | {r['rows']:,} | {labels[impl]} | {m['wall_s']:.1f} "
                        f"| {m['cpu_s']:.1f} | {m['rss_mb']:,.0f} | {m['rules_s']:.2f} "
-                       f"| {m['rules_cpu_s']:.2f} | {speed} | {cpu} |")
+                       f"| {m['rules_cpu_s']:.2f} | {speed} | {cpu} "
+                       f"| {m['load'][0]:.1f} / {m['load'][1]:.1f} |")
     out += ["", "Results and levels:", ""]
     for r in results:
         compared = [i for i in ("duckdb", "spark", "rowwise") if i in r]
