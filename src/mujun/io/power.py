@@ -115,12 +115,12 @@ def _parquet(source: Path, file: str) -> _Cells:
         names = tuple(schema.names)
         positions, problems = _positions(names, file, 1)
         chosen = [names[positions[key]] for key, _ in POWER_COLUMNS]
-        # text columns read dictionary-encoded: codes and months repeat row after row
-        dictionary = [name for name in chosen[:2] if pa.types.is_string(schema.field(name).type)
-                      or pa.types.is_large_string(schema.field(name).type)] or None
+        # months read dictionary-encoded (a few distinct texts repeated row after row)
+        dictionary = [chosen[1]] if _is_text(schema.field(chosen[1]).type) else None
         # ParquetFile, not read_table: the latter imports pyarrow.dataset (and pandas), seconds
         with pa.OSFile(str(source)) as f:
-            table = pq.ParquetFile(f, read_dictionary=dictionary).read(columns=chosen)
+            table = pq.ParquetFile(f, read_dictionary=dictionary).read(columns=chosen[1:])
+        table = table.add_column(0, chosen[0], _code_column(source, chosen[0]))
     except InputError:
         raise
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
@@ -137,6 +137,40 @@ def _parquet(source: Path, file: str) -> _Cells:
         lines = lines[filled.to_numpy(zero_copy_only=False)]
     headers = (chosen[0], chosen[1], chosen[2])
     return _Cells(file, codes, month, kwh, lines, headers, problems, digest)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _code_column(source: Path, name: str) -> pa.ChunkedArray:
+    """The credit codes of a Parquet file, in file order, read by DuckDB.
+
+    A province's file holds tens of millions of codes written as plain texts (a million
+    distinct codes overflow Parquet's dictionary pages): DuckDB decodes them several times
+    faster than pyarrow's reader, which builds a dictionary per row group that must then be
+    unified (docs/benchmarks.md, "Monitoring")."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        relation = con.read_parquet(str(source)).select(duckdb.ColumnExpression(name))
+        column = relation.to_arrow_table().column(0)
+    finally:
+        con.close()
+    if not _is_text(column.type):
+        return column
+    # codes repeat row after row: one dictionary for all rows. Every chunk of a chunked
+    # encoding carries the same, final dictionary: one array, without unifying them again
+    encoded = pc.dictionary_encode(column.cast(pa.string()))
+    if encoded.num_chunks == 0:
+        return encoded
+    indices = pa.concat_arrays([c.indices for c in encoded.chunks])
+    dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(indices, dictionary)])
 
 
 def _text(path: str | Path, sheet: int | str) -> _Cells:

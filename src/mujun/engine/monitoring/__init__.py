@@ -43,8 +43,10 @@ __all__ = [
 
 def _keyed(readings: pa.Table) -> tuple[pa.Table, pa.Array]:
     """The readings with each credit code replaced by its rank among the distinct codes (an
-    ``int32``), and the distinct codes in order: the backends group and sort whole numbers
-    instead of 18-character texts, and a key's code is ``codes[key]``."""
+    ``int32``) and each month by its index (``months.index``), and the distinct codes in order:
+    the backends group and sort whole numbers instead of 18-character texts, count months back
+    by a subtraction instead of taking a date apart row by row, and a key's code is
+    ``codes[key]``."""
     table = readings.select(READING_SCHEMA.names)
     column = table["uscc"]
     if not pa.types.is_dictionary(column.type):
@@ -64,12 +66,28 @@ def _keyed(readings: pa.Table) -> tuple[pa.Table, pa.Array]:
     keys = rank[np.concatenate(indices)] if indices else np.zeros(0, dtype=np.int32)
     keyed = pa.table({
         "uscc": pa.array(keys, pa.int32()),
-        "month": table["month"].cast(pa.date32()),
+        "month": _month_indices(table["month"].cast(pa.date32())),
         "kwh": table["kwh"].cast(pa.float64()),
     })
     # DuckDB scans an Arrow table one record batch per task: slices let every thread work
     keyed = pa.Table.from_batches(keyed.to_batches(max_chunksize=_BATCH_ROWS), keyed.schema)
     return keyed, dictionary.take(pa.array(order))
+
+
+def _month_indices(days: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The month index of each date (null stays null): a table of the few days the readings
+    span, then one look-up per row."""
+    span = pc.min_max(days).as_py()
+    if span["min"] is None:
+        return pa.chunked_array([pa.array([], pa.int32())])
+    first = months.of_date(span["min"])
+    last = months.of_date(span["max"])
+    starts = np.array([months.first_day(m) for m in range(first, last + 2)], "datetime64[D]")
+    offsets = np.arange(starts[0], starts[-1], dtype="datetime64[D]")
+    # the month of each day from the first month's first day, by counting the month starts
+    table = (np.searchsorted(starts, offsets, side="right") - 1 + first).astype(np.int32)
+    start = pa.scalar(int(starts[0].astype(np.int64)), pa.int32())
+    return pa.array(table).take(pc.subtract(days.cast(pa.int32()), start))
 
 
 def monitor(

@@ -33,18 +33,13 @@ def _col(back: int) -> str:
     return f"k{back}"
 
 
-def month_index(t: ir.Table) -> ir.IntegerValue:
-    """The month index (``year × 12 + month − 1``, ``engine/monitoring/months.py``) of the
-    ``month`` column (a date: the first day of its month)."""
-    return t.month.year().cast("int64") * 12 + t.month.month().cast("int64") - 1
-
-
 def per_enterprise(t: ir.Table, as_of: int) -> ir.Table:
     """One row per enterprise with a reading in or before M: its readings of M … M−14 (null =
-    missing) and ``earlier``, the count of its readings before M−1. Expects one reading per
-    (uscc, month), as the power reader (``io/power.py``) guarantees."""
-    m = month_index(t)
-    t = t.mutate(_back=ibis.literal(as_of, "int64") - m).filter(lambda r: r._back >= 0)
+    missing) and ``earlier``, the count of its readings before M−1. ``t.month`` is the month
+    index (``engine/monitoring/months.py``). Expects one reading per (uscc, month), as the
+    power reader (``io/power.py``) guarantees."""
+    t = t.filter(t.month <= as_of)
+    t = t.mutate(_back=ibis.literal(as_of, "int64") - t.month.cast("int64"))
     pivot = {_col(b): t.kwh.max(where=t._back == b) for b in range(WINDOW)}
     return t.group_by("uscc").aggregate(earlier=t._back.count(where=t._back > 1), **pivot)
 
