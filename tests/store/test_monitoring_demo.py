@@ -16,10 +16,11 @@ from mujun.store.models import Enterprise, User
 from mujun.store.models.monitoring import Alert, MonitoredMonth
 
 CODES = [make_uscc(i) for i in range(12)]
-#: the first month each of the first four uses 5 kWh (a stop), to the end
-STOPS = {CODES[0]: date(2024, 6, 1), CODES[1]: date(2024, 6, 1), CODES[2]: date(2024, 7, 1),
-         CODES[3]: date(2024, 9, 1)}
 SEASON = [0.7, 0.8, 1.0, 1.0, 1.0, 1.1, 1.2, 1.2, 1.0, 1.0, 1.0, 1.0]
+#: from the month given on, each of the first four uses this share of its usual month (0: the
+#: meter gives no reading)
+CHANGES = {CODES[0]: (date(2024, 6, 1), 0.6), CODES[1]: (date(2024, 9, 1), 0.5),
+           CODES[2]: (date(2024, 11, 1), 0.0), CODES[3]: (date(2024, 9, 1), 0.0005)}
 
 
 def _demo_folder(folder: Path) -> Path:
@@ -27,8 +28,10 @@ def _demo_folder(folder: Path) -> Path:
     for code in CODES:
         for y in range(2020, 2026):
             for m in range(1, 13):
-                stopped = code in STOPS and date(y, m, 1) >= STOPS[code]
-                rows.append([code, f"{y}-{m:02d}", 5 if stopped else 10_000 * SEASON[m - 1]])
+                since, share = CHANGES.get(code, (date(2100, 1, 1), 1.0))
+                kwh = 10_000 * SEASON[m - 1] * (share if date(y, m, 1) >= since else 1.0)
+                if kwh:
+                    rows.append([code, f"{y}-{m:02d}", kwh])
     write_power(folder / POWER_FILE, rows)
     return folder
 
@@ -45,24 +48,30 @@ def test_the_demo_months_and_visits(session: Session, admin: User, tmp_path: Pat
                            ).all() == expected
     by_code = {e.id: e.uscc for e in session.scalars(select(Enterprise))}
     alerts = session.scalars(select(Alert).order_by(Alert.id)).all()
-    visited = [a for a in alerts if a.closed_reason == "visited"]
-    # the three oldest open after 2024-12: the stops of June and July, not October's
-    assert [(by_code[a.enterprise_id], a.opened_month, a.closed_month, a.visited_on,
-             a.visit_note, a.closed_by_id) for a in visited] == [
-        (CODES[0], date(2024, 6, 1), date(2024, 12, 1), *VISITS[0], admin.id),
-        (CODES[1], date(2024, 6, 1), date(2024, 12, 1), *VISITS[1], admin.id),
-        (CODES[2], date(2024, 7, 1), date(2024, 12, 1), *VISITS[2], admin.id),
-    ]
-    # still stopped in 2025: the visits saw the stop, so no new alert opens, neither while the
-    # level is `stopped` nor once a year of stop, its own yardstick, shows it as `declining`.
-    # The September stop: July–September 24 005 against 34 000 is −29.4 %, not yet a decline;
-    # October is the second month below the line; it recovers once its stop is a year old.
+    # Worked by hand (the same months of the year before at full use):
+    # - 0 at 60 % from June 2024: July (1.0 + 0.66 + 0.72) / 3.3 is −27.9 %, August −40 %:
+    #   declining from August;
+    # - 1 at 50 % from September: September −14.7 %, October (1.2 + 0.5 + 0.5) / 3.2 −31.3 %;
+    # - 2 without readings from November: silent in December (November and December missing);
+    # - 3 at 5 kWh from September: below the line in September and October: stopped in October.
+    # The visits of January 2025 close the oldest alert of their level (two declines, the
+    # silent meter). In 2025 nothing new opens: 0 and 1 decline further until their use of a
+    # year before is as low, then are normal; 2 stays silent, which its visit saw; 3's stop
+    # becomes its own yardstick and its alert recovers in December 2025.
     assert [(by_code[a.enterprise_id], a.opened_month, a.opened_level, a.status,
              a.closed_month, a.closed_reason) for a in alerts] == [
-        (CODES[0], date(2024, 6, 1), "declining", "closed", date(2024, 12, 1), "visited"),
-        (CODES[1], date(2024, 6, 1), "declining", "closed", date(2024, 12, 1), "visited"),
-        (CODES[2], date(2024, 7, 1), "declining", "closed", date(2024, 12, 1), "visited"),
+        (CODES[0], date(2024, 8, 1), "declining", "closed", date(2024, 12, 1), "visited"),
+        (CODES[1], date(2024, 10, 1), "declining", "closed", date(2024, 12, 1), "visited"),
         (CODES[3], date(2024, 10, 1), "stopped", "closed", date(2025, 12, 1), "recovered"),
+        (CODES[2], date(2024, 12, 1), "silent", "closed", date(2024, 12, 1), "visited"),
+    ]
+    visited = sorted((a for a in alerts if a.closed_reason == "visited"),
+                     key=lambda a: a.visited_on)
+    assert [(by_code[a.enterprise_id], a.level, a.visited_on, a.visit_note, a.closed_by_id)
+            for a in visited] == [
+        (CODES[0], "declining", VISITS[0][1], VISITS[0][2], admin.id),
+        (CODES[1], "declining", VISITS[1][1], VISITS[1][2], admin.id),
+        (CODES[2], "silent", VISITS[2][1], VISITS[2][2], admin.id),
     ]
 
 

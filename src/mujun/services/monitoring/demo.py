@@ -23,14 +23,15 @@ POWER_FILE = "power-monthly.csv"
 FIRST_MONTH = date(2021, 1, 1)
 #: the months up to this one are monitored before the visits, the rest after
 VISITS_AFTER = date(2024, 12, 1)
-#: (day of the visit, note): the oldest alerts still open after ``VISITS_AFTER``
+#: (level, day of the visit, note): each closes the oldest alert of its level still open after
+#: ``VISITS_AFTER``
 VISITS = (
-    (date(2025, 1, 8), "走访核实：企业去年下半年更换生产线，设备调试期间用电减少，"
-                       "新线已于本月投产，列入季度回访。"),
-    (date(2025, 1, 15), "走访核实：主要客户订单转移，企业正在开拓新市场；已对接经信局"
-                        "技改政策和金融服务中心融资需求。"),
-    (date(2025, 1, 22), "走访核实：企业厂区搬迁合并，电表户号变更导致数据中断，"
-                        "已请供电公司核对新户号。"),
+    ("declining", date(2025, 1, 8), "走访核实：企业去年下半年更换生产线，设备调试期间用电减少，"
+                                    "新线已于本月投产，列入季度回访。"),
+    ("declining", date(2025, 1, 15), "走访核实：主要客户订单转移，企业正在开拓新市场；已对接经信局"
+                                     "技改政策和金融服务中心融资需求。"),
+    ("silent", date(2025, 1, 22), "走访核实：企业厂区搬迁合并，电表户号变更导致数据中断，"
+                                  "已请供电公司核对新户号。"),
 )
 
 
@@ -51,14 +52,19 @@ def load_demo_power(*, session: Session, actor: User | None, folder: Path
 
 
 def close_demo_visits(*, session: Session, actor: User | None) -> list[Alert]:
-    """Close the oldest open alerts with the demo's visit notes, one each."""
-    oldest = session.scalars(select(Alert).where(Alert.status == AlertStatus.OPEN)
-                             .order_by(Alert.opened_month, Alert.id).limit(len(VISITS))).all()
-    for alert, (day, note) in zip(oldest, VISITS, strict=False):
+    """Close, for each of the demo's visit notes, the oldest open alert of its level."""
+    closed: list[Alert] = []
+    for level, day, note in VISITS:
+        alert = session.scalars(
+            select(Alert).where(Alert.status == AlertStatus.OPEN, Alert.level == level)
+            .order_by(Alert.opened_month, Alert.id).limit(1)).first()
+        if alert is None:
+            continue
         close(session, alert, reason=AlertClosure.VISITED, actor=actor, note=note,
               visited_on=day)
         audit.record(session=session, actor=actor, action="alert.close", entity="alert",
                      entity_id=alert.id, summary=f"visited {day}: {note}"[:500],
                      after={"reason": AlertClosure.VISITED, "visited_on": day.isoformat()})
-    session.flush()
-    return list(oldest)
+        session.flush()
+        closed.append(alert)
+    return closed
