@@ -39,14 +39,13 @@ DETAIL_COLUMNS = (
     *BONUS_FLAGS,
 )
 
-#: columns computed on the narrow table: the adjusted score (§4), class (§5) and pricing (§6)
+#: the adjusted score (§4), computed in the wide query and passed on to the class query
+SCORED_COLUMNS = ("vetoed", "veto_reason", "score", "bonus", "penalty", "raw_score")
+
+#: columns of the class query (on the narrow table): the adjusted score (§4, passed on), class
+#: (§5) and pricing (§6)
 CLASS_COLUMNS = (
-    "vetoed",
-    "veto_reason",
-    "score",
-    "bonus",
-    "penalty",
-    "raw_score",
+    *SCORED_COLUMNS,
     "rank",
     "class",
     "population_size",
