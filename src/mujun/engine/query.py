@@ -151,7 +151,8 @@ def wide_query(
 
 def class_query(narrow: ir.Table, effects: ir.Table, policy: Policy, stage: Stage) -> ir.Table:
     """Adjusted score, rank, class, upgrade path and pricing (rows in any order: ``_row`` kept)."""
-    # materialised once: the rank window and the class query both read it
-    scores = stage(scored(narrow, effects, policy).drop("uscc", *BONUS_FLAGS))
+    # not materialised: writing the scored table costs more than computing it twice (for the
+    # rank window, on the few columns it needs, and for the class query)
+    scores = scored(narrow, effects, policy).drop("uscc", *BONUS_FLAGS)
     ranks = stage(classing.ranks(scores))
     return classed(classing.with_rank_and_class(scores, ranks, policy), policy)
