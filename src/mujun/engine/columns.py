@@ -39,13 +39,14 @@ DETAIL_COLUMNS = (
     *BONUS_FLAGS,
 )
 
-#: the adjusted score (§4), computed in the wide query and passed on to the class query
-SCORED_COLUMNS = ("vetoed", "veto_reason", "score", "bonus", "penalty", "raw_score")
-
-#: columns of the class query (on the narrow table): the adjusted score (§4, passed on), class
-#: (§5) and pricing (§6)
+#: columns computed on the narrow table: the adjusted score (§4), class (§5) and pricing (§6)
 CLASS_COLUMNS = (
-    *SCORED_COLUMNS,
+    "vetoed",
+    "veto_reason",
+    "score",
+    "bonus",
+    "penalty",
+    "raw_score",
     "rank",
     "class",
     "population_size",
