@@ -12,22 +12,31 @@ NEXT_CLASS = {"B": "A", "C": "B", "D": "C"}
 TAX_INDICATOR = "tax_per_mu"
 
 
-def _population(t: ir.Table) -> ir.BooleanValue:
+def population(t: ir.Table) -> ir.BooleanValue:
     """The group's evaluated enterprises that are not vetoed."""
     return t.group.notnull() & ~t.vetoed.fill_null(False)
 
 
-def with_rank_and_class(t: ir.Table, policy: Policy) -> ir.Table:
-    """Adds ``rank`` (1 + how many score strictly higher), ``population_size`` and ``class``."""
-    t = t.mutate(_pop=_population(t))
-    # one window pass over the whole table, partitioned by (group, in the population): the rank
-    # among the population's rows is the same as on the population alone, with no join back
-    # (the count's frame is the whole partition, under the rank's order: one sort serves both)
-    by = [t.group, t._pop]
-    ranked = ibis.window(group_by=by, order_by=ibis.desc(t.score))
-    members = ibis.window(group_by=by, order_by=ibis.desc(t.score), rows=(None, None))
-    t = t.mutate(_rank=ibis.rank().over(ranked) + 1, _n=t._row.count().over(members))
-    rank = ibis.cases((t._pop, t._rank), else_=ibis.null("int64"))
+def ranks(t: ir.Table) -> ir.Table:
+    """``_row``, ``_rank`` (1 + how many score strictly higher) and ``_n`` (the population's
+    size) of each population member (``_pop``), per group.
+
+    The window reads these four columns alone and only the population's rows: a window
+    materialises and sorts every column it is given, and the rest of the table is joined back by
+    ``_row`` (``with_rank_and_class``), which costs less than sorting it."""
+    pop = t.filter(t._pop).select("_row", "group", "score")
+    ranked = ibis.window(group_by=pop.group, order_by=ibis.desc(pop.score))
+    # the count's frame is the whole partition, under the rank's order: one sort serves both
+    members = ibis.window(group_by=pop.group, order_by=ibis.desc(pop.score), rows=(None, None))
+    return pop.select(
+        "_row", _rank=ibis.rank().over(ranked) + 1, _n=pop._row.count().over(members)
+    )
+
+
+def with_rank_and_class(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Table:
+    """Adds ``rank``, ``population_size`` and ``class`` to the scored table (with ``_pop``), from
+    its ``ranks``."""
+    t = t.left_join(ranked, t._row == ranked._row).drop("_row_right")
     by_group = []
     for group, spec in policy.groups.items():
         c = spec.classification
@@ -46,10 +55,8 @@ def with_rank_and_class(t: ir.Table, policy: Policy) -> ir.Table:
         *by_group,
         else_=ibis.null("string"),
     )
-    population_size = ibis.cases((t._pop, t._n), else_=ibis.null("int64"))
-    return t.mutate(rank=rank, population_size=population_size, **{"class": cls}).drop(
-        "_rank", "_n"
-    )
+    # ``_rank`` and ``_n`` are null outside the population (no row of ``ranks``)
+    return t.mutate(**{"class": cls}).rename(rank="_rank", population_size="_n")
 
 
 def with_upgrade_path(t: ir.Table, policy: Policy) -> ir.Table:

@@ -22,11 +22,18 @@ from mujun.engine.tables import as_fetched, in_input_order, with_inputs
 _local = threading.local()
 
 
+#: DuckDB knows no row count for an Arrow scan and may build a join's hash table on a million
+#: input rows rather than on the few thousand of the other side; every join of the plan is
+#: written with the smaller table on the right, where it is built with this optimiser off
+KEEP_JOIN_SIDES = "build_side_probe_side"
+
+
 def connection() -> duckdb.DuckDBPyConnection:
     """This thread's connection to its own in-memory database."""
     db = getattr(_local, "db", None)
     if db is None:
         db = _local.db = duckdb.connect()
+        db.execute(f"SET disabled_optimizers = '{KEEP_JOIN_SIDES}'")
     return db
 
 

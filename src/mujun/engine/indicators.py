@@ -48,13 +48,14 @@ def _benchmark_aggregates(t: ir.Table, policy: Policy, *, industry: bool) -> dic
             usable = _usable(t, group, ind)
             name = col("bi" if industry else "bg", group, ind.id)
             if ind.method == "aggregate":
-                total_num = _if(usable, t[ind.numerator]).sum()
-                total_den = _if(usable, t[ind.denominator]).sum()
+                # ``where`` (a FILTER clause on DuckDB) skips the other rows before the sum
+                total_num = t[ind.numerator].sum(where=usable)
+                total_den = t[ind.denominator].sum(where=usable)
                 out[name] = ind.scale * total_num / total_den
             elif ind.method == "mean":
-                out[name] = _if(usable, _value(t, ind)).mean()
+                out[name] = _value(t, ind).mean(where=usable)
             else:
-                out[name] = _if(usable, _value(t, ind)).median()
+                out[name] = _value(t, ind).median(where=usable)
         if industry:
             out[col("peers", group, "")] = _in_group(t, group).cast("int64").sum()
     return out
@@ -171,12 +172,19 @@ def with_indicator_scores(t: ir.Table, policy: Policy) -> ir.Table:
     return t.mutate(base_score=ibis.cases(*base_by_group, else_=NULL_F))
 
 
+def merged(t: ir.Table, policy: Policy, kind: str, ind_id: str) -> ir.Value:
+    """One indicator's per-group column ``kind`` merged across the groups that have it.
+
+    Each per-group column is null outside its group, so the row's own group's value is the first
+    non-null one (a ``coalesce``, far cheaper than a ``CASE`` on the group per row)."""
+    cols = [t[col(kind, g, ind_id)] for g in policy.groups if ind_id in policy.groups[g].indicators]
+    return cols[0] if len(cols) == 1 else ibis.coalesce(*cols)
+
+
 def output_columns(t: ir.Table, policy: Policy) -> dict[str, ir.Value]:
     """``value_<id>``, ``benchmark_<id>``, ``score_<id>`` for every indicator id in §8 order."""
-    out: dict[str, ir.Value] = {}
-    for ind_id in policy.indicator_ids():
-        groups = [g for g in policy.groups if ind_id in policy.groups[g].indicators]
-        for prefix, kind in (("value", "x"), ("benchmark", "b"), ("score", "s")):
-            cases = [(_in_group(t, g), t[col(kind, g, ind_id)]) for g in groups]
-            out[f"{prefix}_{ind_id}"] = ibis.cases(*cases, else_=NULL_F)
-    return out
+    return {
+        f"{prefix}_{ind_id}": merged(t, policy, kind, ind_id)
+        for ind_id in policy.indicator_ids()
+        for prefix, kind in (("value", "x"), ("benchmark", "b"), ("score", "s"))
+    }

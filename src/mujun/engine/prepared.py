@@ -17,15 +17,16 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from mujun.engine.embedded import one_thread
-from mujun.engine.plan import ENTERPRISES, INCIDENTS, SCORES, Plan, Step
+from mujun.engine.embedded import KEEP_JOIN_SIDES
+from mujun.engine.plan import ENTERPRISES, INCIDENTS, SCORES, Plan
 from mujun.engine.tables import as_fetched, in_input_order, with_inputs
 
 #: inputs up to this many rows run prepared
 PREPARED_MAX_ROWS = 200_000
 _INPUT_VIEW = "mujun_input"
-#: optimisers that rewrite a plan after the statistics of the tables it reads
-_DATA_DEPENDENT = "statistics_propagation,compressed_materialization"
+#: optimisers that rewrite a plan after the statistics of the tables it reads (and the join
+#: sides: see ``embedded.KEEP_JOIN_SIDES``; prepared on empty tables, they would be guesses)
+_DATA_DEPENDENT = f"statistics_propagation,compressed_materialization,{KEEP_JOIN_SIDES}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ def _connection() -> tuple[Any, dict[str, _Statements]]:
         # a prepared plan must not depend on the data it was prepared (or bound again) with:
         # the statistics of the empty tables would fold whole columns into constants
         con.execute(f"SET disabled_optimizers = '{_DATA_DEPENDENT}'")
+        # one thread: at these sizes a second one about doubled the CPU time and gained no wall
+        # time on the shared 2-CPU machine (docs/benchmarks.md); it also keeps every sum in
+        # input order (``Step.in_order``) without switching
+        con.execute("SET threads = 1")
     return con, _local.prepared
 
 
@@ -104,12 +109,12 @@ def run(plan: Plan, canonical: pa.Table, incidents: pa.Table) -> tuple[pa.Table,
         _fill(con, _quoted(schema, ENTERPRISES), canonical)
         _fill(con, _quoted(schema, INCIDENTS), incidents)
         for step in plan.prelude:
-            _execute(con, f"{schema}_{step.name}", step)
+            _execute(con, f"{schema}_{step.name}")
         computed = in_input_order(_fetch(con, f"{schema}_wide", plan.wide_schema))
         result = with_inputs(computed, canonical, plan.passed_schema)
         _fill(con, _quoted(schema, SCORES), result.select(list(plan.inputs)))
         for step in plan.middle:
-            _execute(con, f"{schema}_{step.name}", step)
+            _execute(con, f"{schema}_{step.name}")
         classes = in_input_order(_fetch(con, f"{schema}_classes", plan.classes_schema))
     finally:
         for name in statements.tables:  # the memory goes back; the catalog stays as it is
@@ -130,6 +135,5 @@ def _fetch(con: Any, statement: str, schema: pa.Schema) -> pa.Table:
     return as_fetched(con.execute(f'EXECUTE "{statement}"').to_arrow_table(), schema)
 
 
-def _execute(con: Any, statement: str, step: Step) -> None:
-    with one_thread(con, step.in_order):
-        con.execute(f'EXECUTE "{statement}"')
+def _execute(con: Any, statement: str) -> None:
+    con.execute(f'EXECUTE "{statement}"')

@@ -3,9 +3,10 @@
 Two queries, each over the previous one's materialised result: the *wide* query gives every
 per-enterprise column of §2–§3 (one pass over the input, after the small benchmark and incident
 tables), the *class* query the adjusted score (§4), rank and class (§5) and pricing (§6) on the
-narrow columns they need, read back from the wide result. ``stage`` materialises an intermediate
-table on the backend (``TableLoader.cache`` on Spark, a recorded SQL statement for the compiled
-DuckDB plan of ``engine/plan.py``).
+narrow columns they need, read back from the wide result; the rank window runs before it, on the
+population's ``_row``, group and score alone, and is joined back by ``_row``. ``stage``
+materialises an intermediate table on the backend (``TableLoader.cache`` on Spark, a recorded SQL
+statement for the compiled DuckDB plan of ``engine/plan.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ import ibis
 import ibis.expr.types as ir
 
 from mujun.engine import adjustments, classing, indicators, pricing, scope
-from mujun.engine.columns import CLASS_COLUMNS, DETAIL_COLUMNS, output_columns, ratio_columns
+from mujun.engine.columns import (
+    CLASS_COLUMNS,
+    DETAIL_COLUMNS,
+    output_columns,
+    ratio_columns,
+)
 from mujun.engine.fields import BONUS_FLAGS
 from mujun.engine.policy import Policy
 
@@ -34,21 +40,24 @@ def prepared(t: ir.Table, policy: Policy, year: int) -> ir.Table:
 
 
 def scored(t: ir.Table, effects: ir.Table, policy: Policy) -> ir.Table:
-    """Bonus, penalty, veto and the rounded score (§4), on the indicator scores (§3)."""
+    """Bonus, penalty, veto and the rounded score (§4), on the indicator scores (§3), and
+    ``_pop``: whether the row is in its group's population (§5)."""
     t = t.left_join(effects, t.uscc == effects.uscc).drop("uscc_right")
     evaluated = t.group.notnull()
     no_number = ibis.null("float64")
     bonus = ibis.cases((evaluated, adjustments.bonus(t, policy)), else_=no_number)
     penalty = ibis.cases((evaluated, t.penalty.fill_null(0.0)), else_=no_number)
-    raw_score = t.base_score + bonus - penalty
-    return t.mutate(
+    t = t.mutate(
         bonus=bonus,
         penalty=penalty,
         vetoed=ibis.cases((evaluated, t.vetoed.fill_null(False)), else_=ibis.null("boolean")),
         veto_reason=ibis.cases((evaluated, t.veto_reason), else_=ibis.null("string")),
-        raw_score=raw_score,
-        score=adjustments.round_score(raw_score),
     )
+    # one projection per step, each reading the previous one's columns (written inline, the
+    # score would repeat the raw score, and that the bonus, several times over)
+    t = t.mutate(raw_score=t.base_score + t.bonus - t.penalty)
+    t = t.mutate(score=adjustments.round_score(t.raw_score))
+    return t.mutate(_pop=classing.population(t))
 
 
 def classing_inputs(policy: Policy) -> list[str]:
@@ -74,11 +83,6 @@ def classing_inputs(policy: Policy) -> list[str]:
     ]
 
 
-def ranked(t: ir.Table, policy: Policy) -> ir.Table:
-    """Rank and class (§5) on the narrow scored table."""
-    return classing.with_rank_and_class(t, policy)
-
-
 def classed(t: ir.Table, policy: Policy) -> ir.Table:
     """Upgrade path (§5), pricing and low efficiency (§6) on the ranked narrow table."""
     t = classing.with_upgrade_path(t, policy)
@@ -90,18 +94,7 @@ def classed(t: ir.Table, policy: Policy) -> ir.Table:
 
 def per_indicator(t: ir.Table, policy: Policy) -> ir.Table:
     """The §8 value/benchmark/score columns and the ratios the explanation shows."""
-    no_number = ibis.null("float64")
-    ratios = {
-        f"ratio_{ind_id}": ibis.cases(
-            *(
-                (t.group == g, t[indicators.col("r", g, ind_id)])
-                for g in policy.groups
-                if ind_id in policy.groups[g].indicators
-            ),
-            else_=no_number,
-        )
-        for ind_id in policy.indicator_ids()
-    }
+    ratios = {f"ratio_{i}": indicators.merged(t, policy, "r", i) for i in policy.indicator_ids()}
     return t.mutate(**indicators.output_columns(t, policy), **ratios)
 
 
@@ -158,11 +151,9 @@ def wide_query(
 
 
 def class_query(narrow: ir.Table, effects: ir.Table, policy: Policy, stage: Stage) -> ir.Table:
-    """Adjusted score, rank, class, upgrade path and pricing, sorted by ``_row``."""
-    # materialised once, so that the upgrade path (which looks up the classes) reads a plain
-    # table and does not repeat the rank window
-    ranks = stage(ranked(scored(narrow, effects, policy), policy))
-    # sorted in the query: the window leaves the rows scrambled, and DuckDB's parallel sort
-    # of these narrow columns is cheaper than taking them in order afterwards
-    return classed(ranks, policy).order_by("_row")
-
+    """Adjusted score, rank, class, upgrade path and pricing (rows in any order: ``_row`` kept)."""
+    # not materialised: writing the scored table costs more than computing it twice (for the
+    # rank window, on the few columns it needs, and for the class query)
+    scores = scored(narrow, effects, policy).drop("uscc", *BONUS_FLAGS)
+    ranks = stage(classing.ranks(scores))
+    return classed(classing.with_rank_and_class(scores, ranks, policy), policy)
