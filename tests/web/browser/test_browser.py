@@ -10,6 +10,7 @@ from tests.web.browser import pages
 from tests.web.browser.parcel_pages import check_parcels
 from tests.web.county import CODES, NAMES
 
+from mujun.services.monitoring import views as monitoring_views
 from mujun.store.models import User
 
 JOB_TIMEOUT_MS = pages.JOB_TIMEOUT_MS
@@ -17,11 +18,12 @@ JOB_TIMEOUT_MS = pages.JOB_TIMEOUT_MS
 MAIN_PAGES = {
     "admin": ["/cockpit", "/enterprises", f"/enterprises/{CODES[0]}", "/land", "/land/reviews",
               "/disposal", "/projects", "/runs", "/runs/2", "/imports", "/parcels", "/requests",
-              "/programmes", "/policies", "/targets", "/users"],
+              "/programmes", "/policies", "/targets", "/users", "/alerts"],
     "leader": ["/cockpit", "/disposal", "/land/reviews", "/projects", "/parcels",
                "/requests/statistics", "/programmes", "/policies", "/targets"],
     "officer": ["/enterprises", f"/enterprises/{CODES[0]}", "/land", "/disposal", "/land/reviews",
-                "/projects", "/parcels", "/requests", "/programmes", "/policies", "/targets"],
+                "/projects", "/parcels", "/requests", "/programmes", "/policies", "/targets",
+                "/alerts"],
     "ent": [f"/enterprises/{CODES[0]}", "/land/reviews", "/projects", "/parcels", "/requests",
             "/programmes", "/policies", "/targets/awards"],
     "clerk": ["/imports", "/policies", "/targets"],
@@ -74,6 +76,11 @@ def _check(page, session: Session, who: User, path: str) -> None:  # type: ignor
         assert page.locator("#request-stats tbody tr").count() >= 1, path
     elif path == "/programmes":
         assert page.locator("#programme-tabs a").count() >= 2, path
+    elif path == "/alerts":  # the open alerts the role sees, as the store has them
+        found = monitoring_views.alert_list(session=session, actor=who)
+        assert page.locator("#total").inner_text() == str(found.total), path
+        assert page.locator("#alerts tbody tr[data-alert]").evaluate_all(
+            "trs => trs.map(t => t.dataset.alert)") == [str(r.id) for r in found.items], path
     else:
         raise AssertionError(f"no check for {path}")
 
