@@ -11,12 +11,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mujun.services import audit
 from mujun.services.errors import InvalidInput
-from mujun.services.monitoring.alerts import MonthApplied, apply_new_months, close
+from mujun.services.monitoring.alerts import MonthApplied, apply_new_months
 from mujun.services.monitoring.readings import import_readings
+from mujun.services.monitoring.visits import record_visit
 from mujun.store.models import User
-from mujun.store.models.monitoring import Alert, AlertClosure, AlertStatus
+from mujun.store.models.monitoring import Alert, AlertStatus
 
 #: written by ``mujun demo-data`` (``demo/power.py``)
 POWER_FILE = "power-monthly.csv"
@@ -60,11 +60,5 @@ def close_demo_visits(*, session: Session, actor: User | None) -> list[Alert]:
             .order_by(Alert.opened_month, Alert.id).limit(1)).first()
         if alert is None:
             continue
-        close(session, alert, reason=AlertClosure.VISITED, actor=actor, note=note,
-              visited_on=day)
-        audit.record(session=session, actor=actor, action="alert.close", entity="alert",
-                     entity_id=alert.id, summary=f"visited {day}: {note}"[:500],
-                     after={"reason": AlertClosure.VISITED, "visited_on": day.isoformat()})
-        session.flush()
-        closed.append(alert)
+        closed.append(record_visit(session, alert, actor=actor, note=note, visited_on=day))
     return closed

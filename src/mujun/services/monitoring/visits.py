@@ -36,6 +36,14 @@ def close_by_visit(session: Session, alert_id: int, *, actor: User, note: str,
                            day=visited_on.isoformat(), month=alert.opened_month.strftime("%Y-%m"))
     if visited_on > now.date():
         raise InvalidInput(N_("走访日期 %(day)s 晚于今天"), day=visited_on.isoformat())
+    return record_visit(session, alert, actor=actor, note=note, visited_on=visited_on, now=now)
+
+
+def record_visit(session: Session, alert: Alert, *, actor: User | None, note: str,
+                 visited_on: date, now: datetime | None = None) -> Alert:
+    """Close ``alert`` as visited and audit it, without the checks of who may and when (the
+    demo's visits use this as they are; the officer's go through ``close_by_visit``)."""
+    now = now or utcnow()
     alerts.close(session, alert, reason=AlertClosure.VISITED, actor=actor, note=note,
                  visited_on=visited_on, now=now)
     audit.record(session=session, actor=actor, action="alert.visit", entity=ENTITY,
