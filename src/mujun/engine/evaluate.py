@@ -124,13 +124,13 @@ def evaluate(
         )
     canonical = tables.canonical(enterprises)
     incident_table = tables.incidents_table(incidents)
-    if backend is None or backend.name == "duckdb":
+    if backend is None and canonical.num_rows <= prepared.PREPARED_MAX_ROWS:
+        compiled = prepared.plan_for(policy, year, canonical.schema, incident_table.schema)
+        result, classes = prepared.run(compiled, canonical, incident_table)
+    elif backend is None or backend.name == "duckdb":
         compiled = plan.plan_for(policy, year, canonical.schema, incident_table.schema)
-        if backend is None and canonical.num_rows <= prepared.PREPARED_MAX_ROWS:
-            result, classes = prepared.run(compiled, canonical, incident_table)
-        else:
-            con = backend.con if backend is not None else None
-            result, classes = embedded.run(compiled, canonical, incident_table, con)
+        con = backend.con if backend is not None else None
+        result, classes = embedded.run(compiled, canonical, incident_table, con)
     else:
         from mujun.engine import backends
 

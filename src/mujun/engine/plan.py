@@ -53,7 +53,7 @@ class Step:
 
 @dataclass(frozen=True)
 class Plan:
-    #: the benchmark and incident tables, before the wide query
+    #: the benchmark and incident tables, before the wide query (none when they are inlined)
     prelude: tuple[Step, ...]
     wide_sql: str
     wide_schema: pa.Schema
@@ -75,10 +75,15 @@ _lock = threading.Lock()
 
 
 def plan_for(
-    policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema
+    policy: Policy,
+    year: int,
+    enterprises: pa.Schema,
+    incidents: pa.Schema,
+    *,
+    inline_prelude: bool = False,
 ) -> Plan:
     """The compiled plan: from memory, else from disk, else compiled (and kept in both)."""
-    key = _key(policy, year, enterprises, incidents)
+    key = _key(policy, year, enterprises, incidents, inline_prelude)
     with _lock:
         found = _memory.get(key)
         if found is not None:
@@ -86,7 +91,8 @@ def plan_for(
             return found
     found = _read(key)
     if found is None:
-        found = dataclasses.replace(compile_plan(policy, year, enterprises, incidents), key=key)
+        compiled = compile_plan(policy, year, enterprises, incidents, inline_prelude=inline_prelude)
+        found = dataclasses.replace(compiled, key=key)
         _write(key, found)
     with _lock:
         _memory[key] = found
@@ -96,17 +102,31 @@ def plan_for(
 
 
 def compile_plan(
-    policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema
+    policy: Policy,
+    year: int,
+    enterprises: pa.Schema,
+    incidents: pa.Schema,
+    *,
+    inline_prelude: bool = False,
 ) -> Plan:
-    """Build the queries of ``engine/query.py`` on the named tables and compile them for DuckDB."""
+    """Build the queries of ``engine/query.py`` on the named tables and compile them for DuckDB.
+
+    ``inline_prelude``: the benchmark and incident tables are subqueries of the statements that
+    read them rather than tables of their own. Only for a connection on one thread (the benchmark
+    sums must add the rows in input order, ``Step.in_order``): ``engine/prepared.py``, where
+    writing a table costs more than the query that fills it (DuckDB allocates each column's
+    storage) and one statement less saves its fixed cost."""
     import ibis
 
     from mujun.engine import query
 
     steps: list[Step] = []
     names = iter(range(1 << 30))
+    inline = inline_prelude  # the prelude's steps only: the rank table stays a table
 
     def stage(expr: ir.Table, *, in_order: bool = False) -> ir.Table:
+        if inline:
+            return expr
         name = f"mujun_stage_{next(names)}"
         steps.append(Step(name, _sql(expr), in_order))
         return ibis.table(expr.schema(), name=name)
@@ -116,6 +136,7 @@ def compile_plan(
     wide = query.wide_query(ent, inc, policy, year, stage)
     prelude = tuple(steps)
     steps.clear()
+    inline = False
     narrow = ibis.table(wide.inputs_schema, name=SCORES)
     classes = query.class_query(narrow, wide.effects, policy, stage)
     return Plan(
@@ -140,9 +161,12 @@ def _sql(expr: ir.Table) -> str:
 # --- keys and the plans on disk ---------------------------------------------------------------
 
 
-def _key(policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema) -> str:
+def _key(
+    policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema, inline_prelude: bool
+) -> str:
     parts = [
         str(_FORMAT),
+        "inline prelude" if inline_prelude else "staged",
         policy_hash(policy),
         str(year),
         _schema_text(enterprises),

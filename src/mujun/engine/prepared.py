@@ -3,15 +3,18 @@
 DuckDB parses, binds and optimises a statement each time it runs it: for the evaluation's large
 statements that costs more than running them on a county. A prepared statement skips it, but only
 while the tables it reads stay the same catalog entries, so the inputs and stages of a plan live
-in tables of their own (a schema per plan) that each evaluation empties and fills, never creates.
-For large inputs the copy into those tables costs more than the planning saves: there
-``engine/embedded.py`` scans the Arrow memory in place.
+in tables of their own (a schema per plan) that each evaluation fills, never creates. An
+evaluation is one transaction, rolled back at the end: its rows never leave the transaction's own
+storage, and the rollback empties every table at once (a ``TRUNCATE`` per table and a commit per
+statement cost more). The plan's benchmark and incident tables are subqueries of the statements
+that read them (``plan.compile_plan``'s ``inline_prelude``): writing a table costs more than its
+query on these sizes. For large inputs the copy into the input tables costs more than the
+planning saves: there ``engine/embedded.py`` scans the Arrow memory in place.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -19,6 +22,8 @@ import pyarrow as pa
 
 from mujun.engine.embedded import KEEP_JOIN_SIDES
 from mujun.engine.plan import ENTERPRISES, INCIDENTS, SCORES, Plan
+from mujun.engine.plan import plan_for as compiled_plan
+from mujun.engine.policy import Policy
 from mujun.engine.tables import as_fetched, in_input_order, with_inputs
 
 #: inputs up to this many rows run prepared
@@ -29,18 +34,13 @@ _INPUT_VIEW = "mujun_input"
 _DATA_DEPENDENT = f"statistics_propagation,compressed_materialization,{KEEP_JOIN_SIDES}"
 
 
-@dataclass(frozen=True)
-class _Statements:
-    schema: str
-    tables: tuple[str, ...]
-
-
 _local = threading.local()
 
 
-def _connection() -> tuple[Any, dict[str, _Statements]]:
+def _connection() -> tuple[Any, dict[str, str]]:
     """This thread's connection to its own database (not the one of ``embedded``: the optimiser
-    settings below are the whole database's), and the plans prepared on it by key."""
+    settings below are the whole database's), and the schemas of the plans prepared on it by
+    key."""
     con = getattr(_local, "con", None)
     if con is None:
         con = _local.con = duckdb.connect()
@@ -72,7 +72,7 @@ def _narrow_schema(plan: Plan) -> pa.Schema:
     return pa.schema([fields[name] for name in plan.inputs])
 
 
-def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema) -> _Statements:
+def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema) -> str:
     """The plan's tables (empty) in a schema of its own, and its statements prepared on them."""
     schema = f"mujun_plan_{plan.key[:16]}"
     con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -91,20 +91,20 @@ def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema)
         con.execute(f'PREPARE "{schema}_classes" AS {plan.classes_sql}')
     finally:
         con.execute("RESET search_path")
-    names = (ENTERPRISES, INCIDENTS, SCORES, *(s.name for s in (*plan.prelude, *plan.middle)))
-    return _Statements(schema, names)
+    return schema
 
 
 def run(plan: Plan, canonical: pa.Table, incidents: pa.Table) -> tuple[pa.Table, pa.Table]:
-    """As ``embedded.run``, on this thread's connection for prepared plans."""
+    """As ``embedded.run``, on this thread's connection for prepared plans (a plan compiled with
+    ``inline_prelude``, see ``plan_for``)."""
     con, known = _connection()
-    statements = known.get(plan.key)
-    if statements is None:
-        statements = known[plan.key] = _prepare(con, plan, canonical.schema, incidents.schema)
-    schema = statements.schema
+    schema = known.get(plan.key)
+    if schema is None:
+        schema = known[plan.key] = _prepare(con, plan, canonical.schema, incidents.schema)
     # a statement prepared before a later change of the catalog (another plan's tables) is
     # bound again when it runs next: its tables are found on the search path
     con.execute(f"SET search_path = '{schema}'")
+    con.execute("BEGIN TRANSACTION")
     try:
         _fill(con, _quoted(schema, ENTERPRISES), canonical)
         _fill(con, _quoted(schema, INCIDENTS), incidents)
@@ -117,10 +117,17 @@ def run(plan: Plan, canonical: pa.Table, incidents: pa.Table) -> tuple[pa.Table,
             _execute(con, f"{schema}_{step.name}")
         classes = in_input_order(_fetch(con, f"{schema}_classes", plan.classes_schema))
     finally:
-        for name in statements.tables:  # the memory goes back; the catalog stays as it is
-            con.execute(f"TRUNCATE {_quoted(schema, name)}")
+        # the rows go with the transaction; the catalog stays as it is
+        con.execute("ROLLBACK")
         con.execute("RESET search_path")
     return result, classes
+
+
+def plan_for(
+    policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema
+) -> Plan:
+    """The plan this module runs: its benchmark and incident tables inlined (one thread)."""
+    return compiled_plan(policy, year, enterprises, incidents, inline_prelude=True)
 
 
 def _fill(con: Any, target: str, table: pa.Table) -> None:
