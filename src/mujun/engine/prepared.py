@@ -14,7 +14,10 @@ planning saves: there ``engine/embedded.py`` scans the Arrow memory in place.
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -34,13 +37,19 @@ _INPUT_VIEW = "mujun_input"
 _DATA_DEPENDENT = f"statistics_propagation,compressed_materialization,{KEEP_JOIN_SIDES}"
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    schema: str
+    #: the enterprise columns the statements read; the others stay empty (null) in its table
+    reads: tuple[str, ...]
+
+
 _local = threading.local()
 
 
-def _connection() -> tuple[Any, dict[str, str]]:
+def _connection() -> tuple[Any, dict[str, _Prepared]]:
     """This thread's connection to its own database (not the one of ``embedded``: the optimiser
-    settings below are the whole database's), and the schemas of the plans prepared on it by
-    key."""
+    settings below are the whole database's), and the plans prepared on it by key."""
     con = getattr(_local, "con", None)
     if con is None:
         con = _local.con = duckdb.connect()
@@ -72,7 +81,34 @@ def _narrow_schema(plan: Plan) -> pa.Schema:
     return pa.schema([fields[name] for name in plan.inputs])
 
 
-def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema) -> str:
+def _columns_read(
+    con: Any, statements: Iterable[str], table: str, every: Sequence[str]
+) -> tuple[str, ...]:
+    """The columns of ``table`` that DuckDB's plans of ``statements`` scan (after its projection
+    pushdown), in table order; every column when a plan does not say which plainly."""
+    read: set[str] = set()
+    for sql in statements:
+        try:
+            nodes = json.loads(con.execute(f"EXPLAIN (FORMAT json) {sql}").fetchall()[0][1])
+        except (duckdb.Error, ValueError, IndexError, TypeError):
+            return tuple(every)
+        stack = list(nodes)
+        while stack:
+            node = stack.pop()
+            stack.extend(node.get("children", []))
+            info = node.get("extra_info")
+            if not isinstance(info, dict) or str(info.get("Table", "")).split(".")[-1] != table:
+                continue
+            columns = info.get("Projections")
+            columns = [columns] if isinstance(columns, str) else columns
+            # a filter pushed into the scan may read columns it does not list
+            if "Filters" in info or not isinstance(columns, list):
+                return tuple(every)
+            read.update(columns)
+    return tuple(c for c in every if c in read) if read <= set(every) else tuple(every)
+
+
+def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema) -> _Prepared:
     """The plan's tables (empty) in a schema of its own, and its statements prepared on them."""
     schema = f"mujun_plan_{plan.key[:16]}"
     con.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -89,24 +125,29 @@ def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema)
                         f"INSERT INTO {_quoted(schema, step.name)} {step.sql}")
         con.execute(f'PREPARE "{schema}_wide" AS {plan.wide_sql}')
         con.execute(f'PREPARE "{schema}_classes" AS {plan.classes_sql}')
+        # copying a column the statements never read (the name, the town, …) is wasted work
+        steps = (*plan.prelude, *plan.middle)
+        statements = (plan.wide_sql, plan.classes_sql, *(step.sql for step in steps))
+        reads = _columns_read(con, statements, ENTERPRISES, enterprises.names)
     finally:
         con.execute("RESET search_path")
-    return schema
+    return _Prepared(schema, reads)
 
 
 def run(plan: Plan, canonical: pa.Table, incidents: pa.Table) -> tuple[pa.Table, pa.Table]:
     """As ``embedded.run``, on this thread's connection for prepared plans (a plan compiled with
     ``inline_prelude``, see ``plan_for``)."""
     con, known = _connection()
-    schema = known.get(plan.key)
-    if schema is None:
-        schema = known[plan.key] = _prepare(con, plan, canonical.schema, incidents.schema)
+    statements = known.get(plan.key)
+    if statements is None:
+        statements = known[plan.key] = _prepare(con, plan, canonical.schema, incidents.schema)
+    schema = statements.schema
     # a statement prepared before a later change of the catalog (another plan's tables) is
     # bound again when it runs next: its tables are found on the search path
     con.execute(f"SET search_path = '{schema}'")
     con.execute("BEGIN TRANSACTION")
     try:
-        _fill(con, _quoted(schema, ENTERPRISES), canonical)
+        _fill(con, _quoted(schema, ENTERPRISES), canonical.select(list(statements.reads)))
         _fill(con, _quoted(schema, INCIDENTS), incidents)
         for step in plan.prelude:
             _execute(con, f"{schema}_{step.name}")
@@ -131,9 +172,11 @@ def plan_for(
 
 
 def _fill(con: Any, target: str, table: pa.Table) -> None:
+    """Insert ``table`` into ``target`` by column name (columns it lacks stay null)."""
     con.register(_INPUT_VIEW, table)
     try:
-        con.execute(f"INSERT INTO {target} SELECT * FROM {_INPUT_VIEW}")
+        columns = ", ".join(f'"{name}"' for name in table.column_names)
+        con.execute(f"INSERT INTO {target} ({columns}) SELECT * FROM {_INPUT_VIEW}")
     finally:
         con.unregister(_INPUT_VIEW)
 
