@@ -207,14 +207,28 @@ def check_uscc(
 
 def _spread(reasons: list[str], where: pl.Series) -> pl.Series:
     """Put reasons computed for the rows where ``where`` holds back at their rows."""
-    out = pl.Series([None] * len(where), dtype=pl.String)
+    out = pl.repeat(None, len(where), dtype=pl.String, eager=True)
     if reasons:
         out = out.scatter(where.arg_true(), reasons)
     return out
 
 
+def _repeated_valid(codes: pl.Series, invalid: pl.Series) -> pl.Series:
+    """True on every row whose valid code another valid row also has.
+
+    The codes' 64-bit hashes sieve first (a repeated code has a repeated hash; comparing hashes
+    takes a fifth of the time of comparing a million texts); the texts then decide among the
+    few rows the sieve leaves, so a collision of hashes never makes a repeat.
+    """
+    candidates = codes.hash().is_duplicated() & ~invalid
+    if not candidates.any():
+        return candidates
+    at = candidates.arg_true()
+    return candidates.scatter(at, codes.gather(at).is_duplicated())
+
+
 def _spread_series(values: pl.Series, where: pl.Series) -> pl.Series:
-    out = pl.Series([None] * len(where), dtype=values.dtype)
+    out = pl.repeat(None, len(where), dtype=values.dtype, eager=True)
     return out.scatter(where.arg_true(), values) if len(values) else out
 
 
@@ -242,17 +256,16 @@ def check_repeated(
 
     The first row counts even when it has another error; invalid codes are reported only as such.
     """
-    frame = pl.DataFrame({"code": codes, "line": raw.lines}).with_columns(
-        pl.when(~invalid).then(pl.col("code")).alias("code")
-    )
-    shared = frame.get_column("code").is_duplicated() & ~invalid
+    shared = _repeated_valid(codes, invalid)
     if not shared.any():
         return shared, []
-    marked = frame.filter(shared).select(
+    frame = pl.DataFrame({"code": codes.filter(shared), "line": raw.lines.filter(shared)})
+    marked = frame.select(
         first_line=pl.col("line").first().over("code"),
         repeated=~pl.col("code").is_first_distinct(),
     )
-    repeated = shared.scatter(shared.arg_true(), marked.get_column("repeated"))
+    # a copy: ``scatter`` changes its series in place, and ``shared`` still places the reasons
+    repeated = shared.clone().scatter(shared.arg_true(), marked.get_column("repeated"))
     reasons = marked.select(pl.format(
         "统一社会信用代码重复，首次出现在第 {} 行 (credit code repeated, first on line {})",
         "first_line", "first_line",
