@@ -117,12 +117,8 @@ def validate_raw(
         problems.append(Problem(raw.file, None, None, None, "没有数据行 (no data rows)",
                                 "warning"))
     kept = ~rejected
-    table = parsed.select(f.key for f in FIELDS)
-    if not kept.all():  # a copy of every column only when a row goes
-        table = table.filter(kept)
-    table = table.to_arrow().cast(ENTERPRISE_SCHEMA)
     return EnterpriseInput(
-        file=raw.file, table=table, problems=sort_problems(problems),
+        file=raw.file, table=_arrow_table(parsed, kept), problems=sort_problems(problems),
         lines=raw.lines.filter(kept).to_list(), rows_read=n, input_hash=raw.sha256,
         strict=strict,
     )
@@ -130,6 +126,25 @@ def validate_raw(
 
 #: the name the department imports first imported; kept so it keeps working
 _validate = validate_raw
+
+
+def _arrow_table(parsed: pl.DataFrame, kept: pl.Series) -> pa.Table:
+    """The contract's columns of the kept rows as Arrow, taken out of ``parsed`` one at a time.
+
+    Each column leaves ``parsed`` as it is converted, so the table is never held twice: a
+    ``select`` of every column (which joins the reader's chunks into a copy) and then its Arrow
+    copy held ≈ 250 MB more at a million rows (docs/benchmarks.md, "Around the engine").
+    """
+    every = bool(kept.all())
+    columns: list[pa.Array] = []
+    for field in ENTERPRISE_SCHEMA:
+        series = parsed.drop_in_place(field.name)
+        if not every:  # a copy of every column only when a row goes
+            series = series.filter(kept)
+        column = series.to_arrow(compat_level=pl.CompatLevel.oldest())
+        del series  # the Polars chunks go before the next column is converted
+        columns.append(column if column.type == field.type else column.cast(field.type))
+    return pa.Table.from_arrays(columns, schema=ENTERPRISE_SCHEMA)
 
 
 def _bad_name(key: str) -> str:
