@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -197,3 +198,14 @@ def test_table_types_follow_the_contract() -> None:
         if f.type == "bool" or f.empty_is_zero:
             assert table.column(f.key).null_count == 0, f.key
     assert table.schema.field("production_start").type == pa.date32()
+
+
+def test_each_repeated_code_names_its_own_first_line(tmp_path: Path) -> None:
+    """Two codes repeated: each repeat names the first line of its own code."""
+    path = tmp_path / "e.csv"
+    path.write_text(f"uscc,name\n{A},a\n{A},b\n{B},c\n{B},d\n", encoding="utf-8")
+    found = [(p.line, p.value, p.reason) for p in read_enterprises(path).problems]
+    assert found == [
+        (3, A, "统一社会信用代码重复，首次出现在第 2 行 (credit code repeated, first on line 2)"),
+        (5, B, "统一社会信用代码重复，首次出现在第 4 行 (credit code repeated, first on line 4)"),
+    ]

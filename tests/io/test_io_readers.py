@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from io_helpers import golden
 
-from mujun.io import InputError, read_raw
+from mujun.io import InputError, read_raw, readers
 
 
 def test_csv_cells_stay_text_with_leading_zeros_and_dates(tmp_path: Path) -> None:
@@ -90,3 +90,28 @@ def test_raw_cells_are_strings() -> None:
     raw = read_raw(golden("typed.parquet"))
     assert all(dtype == pl.String for dtype in raw.cells.dtypes)
     assert raw.column(1).to_list() == ["123", None]
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"uscc,name\n", "企业,松阳\n".encode(), "é".encode() + b"\n",
+    "企业".encode("gb18030"),  # GBK bytes: not UTF-8
+    b"\xff", b"\xc0\xaf",  # never UTF-8; an overlong slash
+    b"\xed\xa0\x80",  # a UTF-16 surrogate written as UTF-8
+    "中".encode()[:2], b"ok," + "中".encode()[:2] + b"\n",  # a character cut short
+    b"\xf4\x90\x80\x80",  # beyond U+10FFFF
+])
+def test_utf8_check_agrees_with_pythons_decoder(data: bytes) -> None:
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert readers._is_utf8(data) is valid
+
+
+def test_a_gb18030_file_is_read_as_gb18030(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes("uscc,企业名称\n91331124MA2A00010Q,松阳企业\n".encode("gb18030"))
+    raw = read_raw(path)
+    assert raw.headers == ("uscc", "企业名称")
+    assert raw.column(1).to_list() == ["松阳企业"]

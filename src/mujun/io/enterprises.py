@@ -117,12 +117,8 @@ def validate_raw(
         problems.append(Problem(raw.file, None, None, None, "没有数据行 (no data rows)",
                                 "warning"))
     kept = ~rejected
-    table = parsed.select(f.key for f in FIELDS)
-    if not kept.all():  # a copy of every column only when a row goes
-        table = table.filter(kept)
-    table = table.to_arrow().cast(ENTERPRISE_SCHEMA)
     return EnterpriseInput(
-        file=raw.file, table=table, problems=sort_problems(problems),
+        file=raw.file, table=_arrow_table(parsed, kept), problems=sort_problems(problems),
         lines=raw.lines.filter(kept).to_list(), rows_read=n, input_hash=raw.sha256,
         strict=strict,
     )
@@ -130,6 +126,25 @@ def validate_raw(
 
 #: the name the department imports first imported; kept so it keeps working
 _validate = validate_raw
+
+
+def _arrow_table(parsed: pl.DataFrame, kept: pl.Series) -> pa.Table:
+    """The contract's columns of the kept rows as Arrow, taken out of ``parsed`` one at a time.
+
+    Each column leaves ``parsed`` as it is converted, so the table is never held twice: a
+    ``select`` of every column (which joins the reader's chunks into a copy) and then its Arrow
+    copy held ≈ 250 MB more at a million rows (docs/benchmarks.md, "Around the engine").
+    """
+    every = bool(kept.all())
+    columns: list[pa.Array] = []
+    for field in ENTERPRISE_SCHEMA:
+        series = parsed.drop_in_place(field.name)
+        if not every:  # a copy of every column only when a row goes
+            series = series.filter(kept)
+        column = series.to_arrow(compat_level=pl.CompatLevel.oldest())
+        del series  # the Polars chunks go before the next column is converted
+        columns.append(column if column.type == field.type else column.cast(field.type))
+    return pa.Table.from_arrays(columns, schema=ENTERPRISE_SCHEMA)
 
 
 def _bad_name(key: str) -> str:
@@ -207,14 +222,28 @@ def check_uscc(
 
 def _spread(reasons: list[str], where: pl.Series) -> pl.Series:
     """Put reasons computed for the rows where ``where`` holds back at their rows."""
-    out = pl.Series([None] * len(where), dtype=pl.String)
+    out = pl.repeat(None, len(where), dtype=pl.String, eager=True)
     if reasons:
         out = out.scatter(where.arg_true(), reasons)
     return out
 
 
+def _repeated_valid(codes: pl.Series, invalid: pl.Series) -> pl.Series:
+    """True on every row whose valid code another valid row also has.
+
+    The codes' 64-bit hashes sieve first (a repeated code has a repeated hash; comparing hashes
+    takes a fifth of the time of comparing a million texts); the texts then decide among the
+    few rows the sieve leaves, so a collision of hashes never makes a repeat.
+    """
+    candidates = codes.hash().is_duplicated() & ~invalid
+    if not candidates.any():
+        return candidates
+    at = candidates.arg_true()
+    return candidates.scatter(at, codes.gather(at).is_duplicated())
+
+
 def _spread_series(values: pl.Series, where: pl.Series) -> pl.Series:
-    out = pl.Series([None] * len(where), dtype=values.dtype)
+    out = pl.repeat(None, len(where), dtype=values.dtype, eager=True)
     return out.scatter(where.arg_true(), values) if len(values) else out
 
 
@@ -242,17 +271,16 @@ def check_repeated(
 
     The first row counts even when it has another error; invalid codes are reported only as such.
     """
-    frame = pl.DataFrame({"code": codes, "line": raw.lines}).with_columns(
-        pl.when(~invalid).then(pl.col("code")).alias("code")
-    )
-    shared = frame.get_column("code").is_duplicated() & ~invalid
+    shared = _repeated_valid(codes, invalid)
     if not shared.any():
         return shared, []
-    marked = frame.filter(shared).select(
+    frame = pl.DataFrame({"code": codes.filter(shared), "line": raw.lines.filter(shared)})
+    marked = frame.select(
         first_line=pl.col("line").first().over("code"),
         repeated=~pl.col("code").is_first_distinct(),
     )
-    repeated = shared.scatter(shared.arg_true(), marked.get_column("repeated"))
+    # a copy: ``scatter`` changes its series in place, and ``shared`` still places the reasons
+    repeated = shared.clone().scatter(shared.arg_true(), marked.get_column("repeated"))
     reasons = marked.select(pl.format(
         "统一社会信用代码重复，首次出现在第 {} 行 (credit code repeated, first on line {})",
         "first_line", "first_line",

@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,11 +138,14 @@ def _decode_csv(data: bytes, file: str) -> bytes:
 
 
 def _is_utf8(data: bytes) -> bool:
-    """Whether ``data`` is valid UTF-8 (Polars' vectorised check on a copy of the bytes, freed at
-    once: Python's decoder takes ten times longer on a province's file)."""
+    """Whether ``data`` is valid UTF-8: Arrow's vectorised check on the bytes in place (one text
+    value over the file's buffer, no copy; Python's decoder takes three times longer on a
+    province's file, and a Polars series first copies the whole file)."""
+    offsets = pa.py_buffer(struct.pack("<2q", 0, len(data)))
+    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
     try:
-        pl.Series([data], dtype=pl.Binary).cast(pl.String)
-    except pl.exceptions.ComputeError:
+        whole.cast(pa.large_string())
+    except pa.ArrowInvalid:
         return False
     return True
 
