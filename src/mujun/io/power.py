@@ -146,12 +146,21 @@ def _is_text(kind: pa.DataType) -> bool:
 
 
 def _code_column(source: Path, name: str) -> pa.ChunkedArray:
-    """The credit codes of a Parquet file, in file order, read by DuckDB.
+    """The credit codes of a Parquet file, in file order, dictionary-encoded when they are text.
 
-    A province's file holds tens of millions of codes written as plain texts (a million
-    distinct codes overflow Parquet's dictionary pages): DuckDB decodes them several times
-    faster than pyarrow's reader, which builds a dictionary per row group that must then be
-    unified (docs/benchmarks.md, "Monitoring")."""
+    A county's file usually keeps its codes in the file's dictionary pages: pyarrow reads those
+    as they are (a dictionary per row group, unified at the cost of the distinct codes). A
+    province's file holds tens of millions of codes written as plain texts (a million distinct
+    codes overflow Parquet's dictionary pages): DuckDB decodes them several times faster than
+    pyarrow's reader, and one dictionary is built for all rows (docs/benchmarks.md,
+    "Monitoring"). The two give the same codes."""
+    with pa.OSFile(str(source)) as f:
+        parquet = pq.ParquetFile(f, read_dictionary=[name])
+        if _in_dictionary_pages(parquet.metadata, name):
+            column = parquet.read(columns=[name]).column(0)
+            if pa.types.is_dictionary(column.type) and column.num_chunks > 1:
+                column = pa.chunked_array(column.unify_dictionaries())
+            return _one_dictionary(column) if pa.types.is_dictionary(column.type) else column
     import duckdb
 
     con = duckdb.connect()
@@ -165,7 +174,29 @@ def _code_column(source: Path, name: str) -> pa.ChunkedArray:
         return column
     # codes repeat row after row: one dictionary for all rows. Every chunk of a chunked
     # encoding carries the same, final dictionary: one array, without unifying them again
-    encoded = pc.dictionary_encode(column.cast(pa.string()))
+    return _one_dictionary(pc.dictionary_encode(column.cast(pa.string())))
+
+
+#: below this many bytes a value in the file, a text column is held in dictionary pages (an
+#: 18-character code written plain takes 22)
+_DICTIONARY_BYTES = 12
+
+
+def _in_dictionary_pages(metadata: pq.FileMetaData, name: str) -> bool:
+    values = size = 0
+    for i in range(metadata.num_row_groups):
+        group = metadata.row_group(i)
+        for j in range(group.num_columns):
+            chunk = group.column(j)
+            if chunk.path_in_schema == name:
+                values += chunk.num_values
+                size += chunk.total_uncompressed_size
+    return values > 0 and size < _DICTIONARY_BYTES * values
+
+
+def _one_dictionary(encoded: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary-encoded column whose chunks share one dictionary (the last chunk's holds
+    every value) as one chunk."""
     if encoded.num_chunks == 0:
         return encoded
     indices = pa.concat_arrays([c.indices for c in encoded.chunks])
