@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -27,9 +26,7 @@ import pyarrow.parquet as pq
 from mujun.engine import uscc
 from mujun.engine.monitoring import READING_SCHEMA, months
 from mujun.io.headers import header_index, map_columns
-from mujun.io.parsing import read_number
 from mujun.io.problems import HasProblems, InputError, Problem, sort_problems
-from mujun.io.readers import read_raw
 
 #: (key, Chinese header) of each column, in order
 POWER_COLUMNS = (("uscc", "统一社会信用代码"), ("month", "月份"), ("kwh", "用电量(千瓦时)"))
@@ -205,6 +202,8 @@ def _one_dictionary(encoded: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _text(path: str | Path, sheet: int | str) -> _Cells:
+    from mujun.io.readers import read_raw  # polars: not imported on the Parquet path
+
     raw = read_raw(path, sheet=sheet, known=frozenset(POWER_HEADERS))
     positions, problems = _positions(raw.headers, raw.file, raw.header_line)
     columns = [raw.column(positions[key]) for key, _ in POWER_COLUMNS]
@@ -295,6 +294,10 @@ def _kwh(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         number = values.fill_null(np.nan).to_numpy()
         bad = ~empty & ~np.isfinite(number)
         return number, empty, bad
+    import polars as pl  # not imported for a Parquet file's numbers
+
+    from mujun.io.parsing import read_number
+
     text = pl.Series("kwh", pc.cast(column, pa.string()))
     frame = text.to_frame().select(
         value=read_number(pl.col("kwh"), thousands=bool(text.str.contains(",", literal=True)
@@ -327,6 +330,8 @@ def _repeated(code: np.ndarray, month: np.ndarray, usable: np.ndarray, lines: np
             return later, np.zeros(0, dtype=np.int64)
         del key, slot, order
     # some pair is repeated (or the pairs are too many to count): find which rows
+    import polars as pl
+
     pairs = code.astype(np.int64) * 32768 + month
     keys = pl.Series("key", np.where(usable, pairs, -1 - np.arange(len(code))))
     later = ~keys.is_first_distinct().to_numpy()
