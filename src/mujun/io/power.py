@@ -194,7 +194,7 @@ def _in_dictionary_pages(metadata: pq.FileMetaData, name: str) -> bool:
 def _one_dictionary(encoded: pa.ChunkedArray) -> pa.ChunkedArray:
     """A dictionary-encoded column whose chunks share one dictionary (the last chunk's holds
     every value) as one chunk."""
-    if encoded.num_chunks == 0:
+    if encoded.num_chunks <= 1:
         return encoded
     indices = pa.concat_arrays([c.indices for c in encoded.chunks])
     dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
@@ -223,9 +223,14 @@ def _distinct(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
     encoded = pa.chunked_array([encoded.combine_chunks()])  # one dictionary for all rows
     if encoded.num_chunks == 0:
         return np.zeros(0, dtype=np.int64), []
-    parts = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
-    return np.concatenate(parts).astype(np.int32, copy=False), \
-        encoded.chunk(0).dictionary.to_pylist()
+    return _indices(encoded), encoded.chunk(0).dictionary.to_pylist()
+
+
+def _indices(encoded: pa.ChunkedArray) -> np.ndarray:
+    """The dictionary indices of every row (``int32``), -1 for an empty cell."""
+    parts = [(c.indices.fill_null(-1) if c.null_count else c.indices)
+             .to_numpy(zero_copy_only=False) for c in encoded.chunks]
+    return np.concatenate(parts).astype(np.int32, copy=False)
 
 
 def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str | None]]:
@@ -247,9 +252,8 @@ def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str |
     reasons: list[str | None] = [None] * len(codes)
     for i in np.flatnonzero(~valid):
         reasons[i] = f"{uscc.problem(codes[i]) or '统一社会信用代码为空'} (invalid credit code)"
-    parts = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in column.chunks]
-    indices = np.concatenate(parts).astype(np.int32, copy=False)
-    del parts, column
+    indices = _indices(column)
+    del column
     if len(remap) == 0:
         return np.full(len(indices), -1, dtype=np.int32), codes, valid, reasons
     number = remap[np.maximum(indices, 0)]
@@ -290,8 +294,12 @@ def _kwh(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     kind = column.type
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         values = pc.cast(column, pa.float64(), safe=False)
-        empty = pc.is_null(values).to_numpy(zero_copy_only=False)
-        number = values.fill_null(np.nan).to_numpy()
+        if values.null_count:
+            empty = pc.is_null(values).to_numpy(zero_copy_only=False)
+            number = values.fill_null(np.nan).to_numpy()
+        else:  # the usual file: no empty cell to look for
+            empty = np.zeros(len(values), dtype=bool)
+            number = values.to_numpy()
         bad = ~empty & ~np.isfinite(number)
         return number, empty, bad
     import polars as pl  # not imported for a Parquet file's numbers
@@ -319,16 +327,20 @@ def _repeated(code: np.ndarray, month: np.ndarray, usable: np.ndarray, lines: np
     later = np.zeros(len(code), dtype=bool)
     if not usable.any():
         return later, np.zeros(0, dtype=np.int64)
-    first_month = int(month[usable].min())
-    span = int(month[usable].max()) - first_month + 1
-    if (int(code.max()) + 1) * span < 1 << 30:  # one slot per possible pair: the usual file
-        key = (code[usable] * span + (month[usable] - first_month)).astype(np.int32)
-        slot = np.full((int(code.max()) + 1) * span, -1, dtype=np.int32)
-        order = np.arange(len(key), dtype=np.int32)
-        slot[key] = order  # a pair given twice keeps one row's number: the others differ
-        if np.array_equal(slot[key], order):
+    every = bool(usable.all())
+    used_code, used_month = (code, month) if every else (code[usable], month[usable])
+    first_month = int(used_month.min())
+    span = int(used_month.max()) - first_month + 1
+    slots = (int(used_code.max()) + 1) * span
+    if slots < 1 << 30:  # one slot per possible pair: the usual file
+        key = used_code.astype(np.int32, copy=False) * np.int32(span) + (
+            used_month.astype(np.int32, copy=False) - np.int32(first_month))
+        seen = np.zeros(slots, dtype=bool)
+        seen[key] = True  # a pair given twice fills one slot for two rows
+        if np.count_nonzero(seen) == len(key):
             return later, np.zeros(0, dtype=np.int64)
-        del key, slot, order
+        del key, seen
+    del used_code, used_month
     # some pair is repeated (or the pairs are too many to count): find which rows
     import polars as pl
 
