@@ -355,32 +355,38 @@ def markdown(results: list[dict[str, Any]], load: tuple[float, float]) -> str:
 #: where the time goes: profiled by hand (``py-spy``, CPU time of each step, DuckDB's ``EXPLAIN
 #: ANALYZE``), not re-measured by this script
 PROFILE = """\
-Where the time goes at 1,000,000 enterprises (34,950,007 readings), CPU seconds of each step in
-one process (`time.process_time`), measured by hand under a load average of 9–13 on the 2 CPUs,
-before → after the changes of issue 13 point 4:
+Where the time goes at 100,000 enterprises (3,496,550 readings), CPU seconds of each step of the
+command in one process (`time.process_time`, the rules' SQL kept, bytecode written), measured by
+hand under a load average of 8–10 on the 2 CPUs, before → after the plan cache (issue 13 point 4,
+second round):
 
-- reading the Parquet file 21.4 → 13.7: pyarrow decoded the 35 million credit codes (plain
-  texts: a million distinct codes overflow Parquet's dictionary pages) into a dictionary per row
-  group; DuckDB now decodes them (4.5) and pyarrow encodes them once (5.6), months and kWh are
-  read by pyarrow (2.7), the file hashed (0.6);
-- checking the credit codes (`io/power._codes`) 5.0 → 3.7: the per-row-group dictionaries
-  were unified first; now there is one, and its million codes are tidied and checked;
-- the query (`engine/monitoring`, DuckDB) 9.9 → 6.9: the backends get month indices instead of
-  dates, which DuckDB took apart with `year()` and `month()` 35 million times; the one
-  `GROUP BY` over 1,000,000 credit-code ranks with 15 filtered `max` is the rest;
-- the whole command, before and after, one right after the other on the same file (load
-  average 5–8): 76.9 s wall, 47.4 s CPU, 3,166 MB → 69.4 s wall, 41.9 s CPU, 2,901 MB, the same
-  result file; the steps' savings above overstate the whole's, measured under other loads;
-- unchanged: imports 2.5–3.4 (ibis, sqlglot, polars, pyarrow, duckdb), repeated pairs 2.2–2.6,
-  keying 1.5–2.2, the ibis expression built and compiled 0.6, writing 0.3.
+- imports 0.7–0.9 → 0.4 before the file is read (2.4 when no bytecode is written: this
+  machine's environment sets `PYTHONDONTWRITEBYTECODE=1`, which the benchmark before this
+  change left in), and 0.3 more when pyarrow and DuckDB first take Arrow data (each imports
+  pandas, DuckDB pyarrow.dataset too): ibis and sqlglot are no longer imported (the rules'
+  SQL is read from the cache folder, `engine/monitoring/plan.py`), nor polars (`mujun.io`
+  imports its readers when first used; the Parquet path needs none);
+- the ibis expression built and compiled 0.3–0.6 → 0 (the first run still compiles it: the
+  cold-cache row above);
+- the policy 0.25 → 0.01: libyaml parses the shipped template (`engine/policy.py`);
+- reading and checking the file 1.8 → 0.5: a county's Parquet file keeps its codes in
+  dictionary pages, which pyarrow now reads as they are (0.1) instead of DuckDB decoding 3.5
+  million texts and pyarrow hashing them again (0.7); repeated pairs are found with one
+  boolean slot per pair (0.07, was 0.19 with a slot of row numbers);
+- the rules 0.8–1.2 → 0.45: keying 0.1, then DuckDB's `GROUP BY` 0.25–0.3 on the 1,460,000
+  readings of M−14 … M only (with one earlier reading of an enterprise that has one; was all
+  3.5 million);
+- what is left is fixed: the interpreter, typer, rich, pydantic, numpy, pyarrow, pandas and
+  DuckDB imported cost 0.6–0.8 of CPU before any work; 20× the row-by-row program's CPU at
+  this size is 0.8.
 
-What is left is hashing: 35 million 18-character codes into a million groups costs about 5 s of
-CPU in every library tried here (pyarrow `dictionary_encode` 5.3 s, DuckDB `GROUP BY` 2.2 s on
-two threads but 13 s more to join the ranks back to the rows, polars `Categorical` 15.6 s), and
-fresh memory is dear on this virtual machine (a first touch of 800 MB costs 0.7 s of system
-time; reading the 1,000,000-enterprise file spends 10 s in the kernel). At 3,496,550 readings
-the engine's fixed costs (imports, building and compiling the ibis expression) alone are over a
-twentieth of the row-by-row program.
+At 1,000,000 enterprises (34,950,007 readings, codes written as plain texts), main (0ecc9f5)
+against this branch, one right after the other on the same file with the same interpreter and
+bytecode, load average 9.4–10: 87.7 s wall, 30.8 s CPU, 2,990 MB → 62.5 s wall, 23.3 s CPU,
+2,929 MB, the same result file. What is left there is hashing 35 million 18-character codes
+(about 5 s of CPU in every library tried: pyarrow `dictionary_encode`, DuckDB `GROUP BY`,
+polars `Categorical`) and fresh memory, dear on this virtual machine (a first touch of 800 MB
+costs 0.7 s of system time).
 """
 
 
