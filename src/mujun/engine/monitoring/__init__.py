@@ -66,7 +66,7 @@ def _keyed(readings: pa.Table, as_of: int) -> tuple[pa.Table, pa.Array]:
     older = np.flatnonzero(back_np >= WINDOW)
     if len(older) or not window.all():
         marker = np.full(len(codes), -1, dtype=np.int64)
-        marker[keys[older]] = older  # one reading (any) of each enterprise that has one
+        marker[keys[older]] = older  # one reading (any) before M−14 of each enterprise
         rows = np.concatenate([np.flatnonzero(window), marker[marker >= 0]])
         keys, back_np, kwh = keys[rows], back_np[rows], kwh.take(pa.array(rows))
     keyed = pa.table([pa.array(keys, pa.int32()), pa.array(back_np, pa.int32()), kwh],
