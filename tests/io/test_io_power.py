@@ -5,6 +5,7 @@ a missing column, and the columnar credit-code check against the one-by-one chec
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -136,3 +137,15 @@ def test_codes_in_dictionary_pages_read_as_codes_written_plain(tmp_path: Path) -
         (p.line, p.column, p.value, p.reason) for p in second.problems]
     assert [p.line for p in first.errors] == [19, 32, len(rows) + 1]
     assert first.lines.tolist() == second.lines.tolist()
+
+
+def test_a_parquet_file_is_hashed_only_when_asked(tmp_path: Path) -> None:
+    """The store's import records the file's SHA-256; ``mujun monitor`` keeps no record and
+    does not read the file again for it."""
+    path = tmp_path / "power.parquet"
+    pq.write_table(pa.table({"uscc": [A, B], "month": ["2025-11", "2025-12"],
+                             "kwh": [1.0, 2.0]}), path)
+    hashed, unhashed = read_power(path), read_power(path, hashed=False)
+    assert hashed.input_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert unhashed.input_hash == ""
+    assert unhashed.table.equals(hashed.table)

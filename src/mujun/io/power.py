@@ -53,6 +53,8 @@ class PowerInput(HasProblems):
     problems: list[Problem]
     #: data rows in the file (entirely empty rows not counted)
     rows_read: int
+    #: SHA-256 of the file; empty when the caller did not ask for it (``read_power(hashed=
+    #: False)``: ``mujun monitor`` keeps no record of its input)
     input_hash: str
     #: the file line of each row of ``table`` (the store's import names the line of a row it
     #: refuses, such as an unknown credit code)
@@ -77,9 +79,11 @@ class _Cells:
     digest: str
 
 
-def read_power(path: str | Path, *, sheet: int | str = 0) -> PowerInput:
+def read_power(path: str | Path, *, sheet: int | str = 0, hashed: bool = True) -> PowerInput:
     """Read and check a power file. :class:`InputError` only when it cannot be used at all
-    (unreadable, not a table, a column missing)."""
+    (unreadable, not a table, a column missing). ``hashed=False``: a Parquet file is not read a
+    second time for its SHA-256 (``input_hash`` is then empty; a province's file is hundreds of
+    MB)."""
     file = str(path)
     source = Path(path)
     try:
@@ -89,7 +93,7 @@ def read_power(path: str | Path, *, sheet: int | str = 0) -> PowerInput:
         head = b""
     if not head.startswith(_PARQUET_MAGIC):
         return _check(_text(path, sheet))  # read_raw reports a missing or unreadable file
-    return _check(_parquet(source, file))
+    return _check(_parquet(source, file, hashed))
 
 
 def _positions(headers: tuple[str, ...], file: str, header_line: int
@@ -102,12 +106,14 @@ def _positions(headers: tuple[str, ...], file: str, header_line: int
     return mapped.positions, mapped.problems
 
 
-def _parquet(source: Path, file: str) -> _Cells:
+def _parquet(source: Path, file: str, hashed: bool) -> _Cells:
     """A Parquet file read column by column from disk (never whole in memory: a province's file
-    is hundreds of MB), hashed as a stream."""
+    is hundreds of MB), hashed as a stream when ``hashed``."""
     try:
-        with source.open("rb") as f:
-            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        digest = ""
+        if hashed:
+            with source.open("rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
         schema = pq.read_schema(str(source))
         names = tuple(schema.names)
         positions, problems = _positions(names, file, 1)
