@@ -5,6 +5,7 @@ a missing column, and the columnar credit-code check against the one-by-one chec
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from tests.engine.monitoring.support import code
 
 from mujun.engine import uscc
 from mujun.io import InputError
-from mujun.io.power import read_power
+from mujun.io.power import _in_dictionary_pages, read_power
 
 A, B = code(1), code(2)
 
@@ -106,3 +107,45 @@ def test_each_reading_keeps_its_file_line(tmp_path: Path) -> None:
     assert [p.line for p in read.errors] == [3]
     assert read.lines.tolist() == [2, 5, 6]
     assert [r["kwh"] for r in read.table.to_pylist()] == [1.0, 3.0, 4.0]
+
+
+def test_codes_in_dictionary_pages_read_as_codes_written_plain(tmp_path: Path) -> None:
+    """A Parquet file's codes are read from its dictionary pages by pyarrow, or as plain texts
+    by DuckDB (io/power._code_column): the same readings, problems and lines either way, over
+    several row groups, with codes to tidy, an invalid code, an empty one and a repeated
+    pair."""
+    codes = [code(i) for i in range(1, 41)]
+    rows = [(c, f"2025-{m:02d}", float(i * 12 + m)) for m in range(1, 13)
+            for i, c in enumerate(codes)]
+    rows[5] = (f" {rows[5][0].lower()} ", rows[5][1], rows[5][2])  # tidied to its code
+    rows[17] = ("91330000X00000000X", rows[17][1], rows[17][2])  # a wrong check character
+    rows[30] = (None, rows[30][1], rows[30][2])  # type: ignore[assignment]
+    rows.append(rows[3])  # the pair of line 5 again
+    table = pa.table({"uscc": [r[0] for r in rows], "month": [r[1] for r in rows],
+                      "kwh": [r[2] for r in rows]})
+    dictionary, plain = tmp_path / "dictionary.parquet", tmp_path / "plain.parquet"
+    pq.write_table(table, dictionary, row_group_size=100)
+    pq.write_table(table, plain, row_group_size=100, use_dictionary=False)
+    assert pq.ParquetFile(dictionary).metadata.num_row_groups == 5
+    # the two ways in: pyarrow for the first file, DuckDB for the second
+    assert _in_dictionary_pages(pq.ParquetFile(dictionary).metadata, "uscc")
+    assert not _in_dictionary_pages(pq.ParquetFile(plain).metadata, "uscc")
+    first, second = read_power(dictionary), read_power(plain)
+    assert first.table.to_pylist() == second.table.to_pylist()
+    assert first.table.num_rows == len(rows) - 3
+    assert [(p.line, p.column, p.value, p.reason) for p in first.problems] == [
+        (p.line, p.column, p.value, p.reason) for p in second.problems]
+    assert [p.line for p in first.errors] == [19, 32, len(rows) + 1]
+    assert first.lines.tolist() == second.lines.tolist()
+
+
+def test_a_parquet_file_is_hashed_only_when_asked(tmp_path: Path) -> None:
+    """The store's import records the file's SHA-256; ``mujun monitor`` keeps no record and
+    does not read the file again for it."""
+    path = tmp_path / "power.parquet"
+    pq.write_table(pa.table({"uscc": [A, B], "month": ["2025-11", "2025-12"],
+                             "kwh": [1.0, 2.0]}), path)
+    hashed, unhashed = read_power(path), read_power(path, hashed=False)
+    assert hashed.input_hash == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert unhashed.input_hash == ""
+    assert unhashed.table.equals(hashed.table)

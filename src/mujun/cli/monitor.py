@@ -61,7 +61,7 @@ def monitor_command(
         inputs.fail(f"--as-of {as_of!r} is not a month (write it as 2025-12)")
     rules = inputs.policy(policy).policy.monitoring
     try:
-        read = read_power(power)
+        read = read_power(power, hashed=False)  # the command keeps no record of its input
     except InputError as exc:
         inputs.fail(str(exc))
     inputs.report_problems(read.problems)

@@ -6,6 +6,10 @@ input schema: in memory for the process, and on disk (``plans/`` in the cache fo
 next process. The on-disk key also holds a digest of the engine's source and the versions of
 ibis and DuckDB, so a changed rule never runs stale SQL. The SQL reads the input tables by fixed
 names (``ENTERPRISES``, ``INCIDENTS``, then ``SCORES``); ``engine/embedded.py`` runs it.
+
+The same cache keeps the monitoring rules' SQL (``engine/monitoring/plan.py``): :func:`kept`
+takes a key made by :func:`cache_key` and the functions that compile a plan and turn it into JSON
+and back.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ import os
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 
@@ -70,8 +75,9 @@ class Plan:
     key: str = ""
 
 
-_memory: OrderedDict[str, Plan] = OrderedDict()
+_memory: OrderedDict[str, Any] = OrderedDict()
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
 def plan_for(
@@ -83,22 +89,42 @@ def plan_for(
     inline_prelude: bool = False,
 ) -> Plan:
     """The compiled plan: from memory, else from disk, else compiled (and kept in both)."""
-    key = _key(policy, year, enterprises, incidents, inline_prelude)
+    key = cache_key("inline prelude" if inline_prelude else "staged", policy_hash(policy),
+                    str(year), schema_text(enterprises), schema_text(incidents))
+    return kept(
+        key,
+        lambda: dataclasses.replace(
+            compile_plan(policy, year, enterprises, incidents, inline_prelude=inline_prelude),
+            key=key),
+        _plan_json, _plan_of_json,
+    )
+
+
+def kept(key: str, compile_: Callable[[], T], to_json: Callable[[T], dict[str, Any]],
+         of_json: Callable[[dict[str, Any]], T]) -> T:
+    """The plan kept under ``key`` (made by :func:`cache_key`): from memory, else from disk
+    (``of_json`` of the stored JSON), else ``compile_()`` (and kept in both, on disk as
+    ``to_json`` of it). A stored plan that cannot be read is compiled again."""
     with _lock:
         found = _memory.get(key)
         if found is not None:
             _memory.move_to_end(key)
             return found
-    found = _read(key)
-    if found is None:
-        compiled = compile_plan(policy, year, enterprises, incidents, inline_prelude=inline_prelude)
-        found = dataclasses.replace(compiled, key=key)
-        _write(key, found)
+    stored = _read(key)
+    plan: T | None = None
+    if stored is not None:
+        try:
+            plan = of_json(stored)
+        except (ValueError, TypeError, KeyError, pa.ArrowException):
+            plan = None
+    if plan is None:
+        plan = compile_()
+        _write(key, to_json(plan))
     with _lock:
-        _memory[key] = found
+        _memory[key] = plan
         while len(_memory) > MEMORY_PLANS:
             _memory.popitem(last=False)
-    return found
+    return plan
 
 
 def compile_plan(
@@ -161,35 +187,28 @@ def _sql(expr: ir.Table) -> str:
 # --- keys and the plans on disk ---------------------------------------------------------------
 
 
-def _key(
-    policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema, inline_prelude: bool
-) -> str:
-    parts = [
-        str(_FORMAT),
-        "inline prelude" if inline_prelude else "staged",
-        policy_hash(policy),
-        str(year),
-        _schema_text(enterprises),
-        _schema_text(incidents),
-        _code_digest(),
-    ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+def cache_key(*parts: str) -> str:
+    """The key of a plan compiled from ``parts`` (what it depends on: the rules, the input
+    schema …), the cache's format and the engine's source and compiler versions."""
+    return hashlib.sha256("\n".join([str(_FORMAT), *parts, _code_digest()]).encode()).hexdigest()
 
 
-def _schema_text(schema: pa.Schema) -> str:
+def schema_text(schema: pa.Schema) -> str:
     return base64.b64encode(schema.serialize().to_pybytes()).decode()
 
 
-def _read_schema(text: str) -> pa.Schema:
+def read_schema(text: str) -> pa.Schema:
     return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
 
 
 @cache
 def _code_digest() -> str:
-    """The engine's source (the rules and this compiler) and the compiler's versions."""
+    """The engine's source (the rules, the monitoring rules and the compilers, every module of
+    ``engine/``) and the compiler's versions."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     for package in ("ibis-framework", "duckdb"):
         with contextlib.suppress(metadata.PackageNotFoundError):
@@ -214,32 +233,41 @@ def _path(key: str) -> Path | None:
 _SCHEMAS = ("wide_schema", "passed_schema", "classes_schema")
 
 
-def _read(key: str) -> Plan | None:
-    """The plan stored under ``key``; None when there is none or it cannot be read."""
+def _plan_json(plan: Plan) -> dict[str, Any]:
+    data = asdict(plan)
+    for name in _SCHEMAS:
+        data[name] = schema_text(getattr(plan, name))
+    return data
+
+
+def _plan_of_json(data: dict[str, Any]) -> Plan:
+    for name in _SCHEMAS:
+        data[name] = read_schema(data[name])
+    for name in ("prelude", "middle"):
+        data[name] = tuple(Step(**s) for s in data[name])
+    for name in ("inputs", "wide"):
+        data[name] = tuple(data[name])
+    return Plan(**data)
+
+
+def _read(key: str) -> dict[str, Any] | None:
+    """The JSON stored under ``key``; None when there is none or it cannot be read."""
     path = _path(key)
     if path is None:
         return None
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        for name in _SCHEMAS:
-            data[name] = _read_schema(data[name])
-        for name in ("prelude", "middle"):
-            data[name] = tuple(Step(**s) for s in data[name])
-        for name in ("inputs", "wide"):
-            data[name] = tuple(data[name])
-        return Plan(**data)
-    except (OSError, ValueError, TypeError, KeyError, pa.ArrowException):
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
 
 
-def _write(key: str, plan: Plan) -> None:
-    """Store the plan for the next process; a folder that cannot be written is passed over."""
+def _write(key: str, data: dict[str, Any]) -> None:
+    """Store a plan's JSON for the next process (written whole, then renamed into place); a
+    folder that cannot be written is passed over."""
     path = _path(key)
     if path is None:
         return
-    data = asdict(plan)
-    for name in _SCHEMAS:
-        data[name] = _schema_text(getattr(plan, name))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -27,9 +26,7 @@ import pyarrow.parquet as pq
 from mujun.engine import uscc
 from mujun.engine.monitoring import READING_SCHEMA, months
 from mujun.io.headers import header_index, map_columns
-from mujun.io.parsing import read_number
 from mujun.io.problems import HasProblems, InputError, Problem, sort_problems
-from mujun.io.readers import read_raw
 
 #: (key, Chinese header) of each column, in order
 POWER_COLUMNS = (("uscc", "统一社会信用代码"), ("month", "月份"), ("kwh", "用电量(千瓦时)"))
@@ -56,6 +53,8 @@ class PowerInput(HasProblems):
     problems: list[Problem]
     #: data rows in the file (entirely empty rows not counted)
     rows_read: int
+    #: SHA-256 of the file; empty when the caller did not ask for it (``read_power(hashed=
+    #: False)``: ``mujun monitor`` keeps no record of its input)
     input_hash: str
     #: the file line of each row of ``table`` (the store's import names the line of a row it
     #: refuses, such as an unknown credit code)
@@ -80,9 +79,11 @@ class _Cells:
     digest: str
 
 
-def read_power(path: str | Path, *, sheet: int | str = 0) -> PowerInput:
+def read_power(path: str | Path, *, sheet: int | str = 0, hashed: bool = True) -> PowerInput:
     """Read and check a power file. :class:`InputError` only when it cannot be used at all
-    (unreadable, not a table, a column missing)."""
+    (unreadable, not a table, a column missing). ``hashed=False``: a Parquet file is not read a
+    second time for its SHA-256 (``input_hash`` is then empty; a province's file is hundreds of
+    MB)."""
     file = str(path)
     source = Path(path)
     try:
@@ -92,7 +93,7 @@ def read_power(path: str | Path, *, sheet: int | str = 0) -> PowerInput:
         head = b""
     if not head.startswith(_PARQUET_MAGIC):
         return _check(_text(path, sheet))  # read_raw reports a missing or unreadable file
-    return _check(_parquet(source, file))
+    return _check(_parquet(source, file, hashed))
 
 
 def _positions(headers: tuple[str, ...], file: str, header_line: int
@@ -105,12 +106,14 @@ def _positions(headers: tuple[str, ...], file: str, header_line: int
     return mapped.positions, mapped.problems
 
 
-def _parquet(source: Path, file: str) -> _Cells:
+def _parquet(source: Path, file: str, hashed: bool) -> _Cells:
     """A Parquet file read column by column from disk (never whole in memory: a province's file
-    is hundreds of MB), hashed as a stream."""
+    is hundreds of MB), hashed as a stream when ``hashed``."""
     try:
-        with source.open("rb") as f:
-            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        digest = ""
+        if hashed:
+            with source.open("rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
         schema = pq.read_schema(str(source))
         names = tuple(schema.names)
         positions, problems = _positions(names, file, 1)
@@ -146,12 +149,21 @@ def _is_text(kind: pa.DataType) -> bool:
 
 
 def _code_column(source: Path, name: str) -> pa.ChunkedArray:
-    """The credit codes of a Parquet file, in file order, read by DuckDB.
+    """The credit codes of a Parquet file, in file order, dictionary-encoded when they are text.
 
-    A province's file holds tens of millions of codes written as plain texts (a million
-    distinct codes overflow Parquet's dictionary pages): DuckDB decodes them several times
-    faster than pyarrow's reader, which builds a dictionary per row group that must then be
-    unified (docs/benchmarks.md, "Monitoring")."""
+    A county's file usually keeps its codes in the file's dictionary pages: pyarrow reads those
+    as they are (a dictionary per row group, unified at the cost of the distinct codes). A
+    province's file holds tens of millions of codes written as plain texts (a million distinct
+    codes overflow Parquet's dictionary pages): DuckDB decodes them several times faster than
+    pyarrow's reader, and one dictionary is built for all rows (docs/benchmarks.md,
+    "Monitoring"). The two give the same codes."""
+    with pa.OSFile(str(source)) as f:
+        parquet = pq.ParquetFile(f, read_dictionary=[name])
+        if _in_dictionary_pages(parquet.metadata, name):
+            column = parquet.read(columns=[name]).column(0)
+            if pa.types.is_dictionary(column.type) and column.num_chunks > 1:
+                column = pa.chunked_array(column.unify_dictionaries())
+            return _one_dictionary(column) if pa.types.is_dictionary(column.type) else column
     import duckdb
 
     con = duckdb.connect()
@@ -165,8 +177,30 @@ def _code_column(source: Path, name: str) -> pa.ChunkedArray:
         return column
     # codes repeat row after row: one dictionary for all rows. Every chunk of a chunked
     # encoding carries the same, final dictionary: one array, without unifying them again
-    encoded = pc.dictionary_encode(column.cast(pa.string()))
-    if encoded.num_chunks == 0:
+    return _one_dictionary(pc.dictionary_encode(column.cast(pa.string())))
+
+
+#: below this many bytes a value in the file, a text column is held in dictionary pages (an
+#: 18-character code written plain takes 22)
+_DICTIONARY_BYTES = 12
+
+
+def _in_dictionary_pages(metadata: pq.FileMetaData, name: str) -> bool:
+    values = size = 0
+    for i in range(metadata.num_row_groups):
+        group = metadata.row_group(i)
+        for j in range(group.num_columns):
+            chunk = group.column(j)
+            if chunk.path_in_schema == name:
+                values += chunk.num_values
+                size += chunk.total_uncompressed_size
+    return values > 0 and size < _DICTIONARY_BYTES * values
+
+
+def _one_dictionary(encoded: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary-encoded column whose chunks share one dictionary (the last chunk's holds
+    every value) as one chunk."""
+    if encoded.num_chunks <= 1:
         return encoded
     indices = pa.concat_arrays([c.indices for c in encoded.chunks])
     dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
@@ -174,6 +208,8 @@ def _code_column(source: Path, name: str) -> pa.ChunkedArray:
 
 
 def _text(path: str | Path, sheet: int | str) -> _Cells:
+    from mujun.io.readers import read_raw  # polars: not imported on the Parquet path
+
     raw = read_raw(path, sheet=sheet, known=frozenset(POWER_HEADERS))
     positions, problems = _positions(raw.headers, raw.file, raw.header_line)
     columns = [raw.column(positions[key]) for key, _ in POWER_COLUMNS]
@@ -193,9 +229,14 @@ def _distinct(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
     encoded = pa.chunked_array([encoded.combine_chunks()])  # one dictionary for all rows
     if encoded.num_chunks == 0:
         return np.zeros(0, dtype=np.int64), []
-    parts = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
-    return np.concatenate(parts).astype(np.int32, copy=False), \
-        encoded.chunk(0).dictionary.to_pylist()
+    return _indices(encoded), encoded.chunk(0).dictionary.to_pylist()
+
+
+def _indices(encoded: pa.ChunkedArray) -> np.ndarray:
+    """The dictionary indices of every row (``int32``), -1 for an empty cell."""
+    parts = [(c.indices.fill_null(-1) if c.null_count else c.indices)
+             .to_numpy(zero_copy_only=False) for c in encoded.chunks]
+    return np.concatenate(parts).astype(np.int32, copy=False)
 
 
 def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str | None]]:
@@ -217,9 +258,8 @@ def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str |
     reasons: list[str | None] = [None] * len(codes)
     for i in np.flatnonzero(~valid):
         reasons[i] = f"{uscc.problem(codes[i]) or '统一社会信用代码为空'} (invalid credit code)"
-    parts = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in column.chunks]
-    indices = np.concatenate(parts).astype(np.int32, copy=False)
-    del parts, column
+    indices = _indices(column)
+    del column
     if len(remap) == 0:
         return np.full(len(indices), -1, dtype=np.int32), codes, valid, reasons
     number = remap[np.maximum(indices, 0)]
@@ -260,10 +300,18 @@ def _kwh(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     kind = column.type
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         values = pc.cast(column, pa.float64(), safe=False)
-        empty = pc.is_null(values).to_numpy(zero_copy_only=False)
-        number = values.fill_null(np.nan).to_numpy()
+        if values.null_count:
+            empty = pc.is_null(values).to_numpy(zero_copy_only=False)
+            number = values.fill_null(np.nan).to_numpy()
+        else:  # the usual file: no empty cell to look for
+            empty = np.zeros(len(values), dtype=bool)
+            number = values.to_numpy()
         bad = ~empty & ~np.isfinite(number)
         return number, empty, bad
+    import polars as pl  # not imported for a Parquet file's numbers
+
+    from mujun.io.parsing import read_number
+
     text = pl.Series("kwh", pc.cast(column, pa.string()))
     frame = text.to_frame().select(
         value=read_number(pl.col("kwh"), thousands=bool(text.str.contains(",", literal=True)
@@ -285,17 +333,23 @@ def _repeated(code: np.ndarray, month: np.ndarray, usable: np.ndarray, lines: np
     later = np.zeros(len(code), dtype=bool)
     if not usable.any():
         return later, np.zeros(0, dtype=np.int64)
-    first_month = int(month[usable].min())
-    span = int(month[usable].max()) - first_month + 1
-    if (int(code.max()) + 1) * span < 1 << 30:  # one slot per possible pair: the usual file
-        key = (code[usable] * span + (month[usable] - first_month)).astype(np.int32)
-        slot = np.full((int(code.max()) + 1) * span, -1, dtype=np.int32)
-        order = np.arange(len(key), dtype=np.int32)
-        slot[key] = order  # a pair given twice keeps one row's number: the others differ
-        if np.array_equal(slot[key], order):
+    every = bool(usable.all())
+    used_code, used_month = (code, month) if every else (code[usable], month[usable])
+    first_month = int(used_month.min())
+    span = int(used_month.max()) - first_month + 1
+    slots = (int(used_code.max()) + 1) * span
+    if slots < 1 << 30:  # one slot per possible pair: the usual file
+        key = used_code.astype(np.int32, copy=False) * np.int32(span) + (
+            used_month.astype(np.int32, copy=False) - np.int32(first_month))
+        seen = np.zeros(slots, dtype=bool)
+        seen[key] = True  # a pair given twice fills one slot for two rows
+        if np.count_nonzero(seen) == len(key):
             return later, np.zeros(0, dtype=np.int64)
-        del key, slot, order
+        del key, seen
+    del used_code, used_month
     # some pair is repeated (or the pairs are too many to count): find which rows
+    import polars as pl
+
     pairs = code.astype(np.int64) * 32768 + month
     keys = pl.Series("key", np.where(usable, pairs, -1 - np.arange(len(code))))
     later = ~keys.is_first_distinct().to_numpy()

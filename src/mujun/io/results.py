@@ -26,14 +26,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mujun.io.cells import csv_safe, new_workbook
 from mujun.io.number_formats import Kind
 from mujun.io.problems import OutputError, Problem
-from mujun.io.xlsx_table import Column, column_width
 
 XLSX_MAX_ROWS = 1_048_576
 _WIDTH_SAMPLE = 1000
@@ -71,6 +68,10 @@ def _fail(path: str | Path, reason: str) -> OutputError:
 
 
 def _write_csv(table: pa.Table, path: Path, headers_zh: dict[str, str]) -> None:
+    import polars as pl  # here, not on the Parquet path: an import of a fifth of a second
+
+    from mujun.io.cells import csv_safe
+
     del headers_zh  # §8 names the CSV columns by their keys
     frame = csv_safe(pl.DataFrame(table))
     frame.write_csv(path, include_bom=False, null_value="", float_precision=None)
@@ -85,6 +86,9 @@ def _write_parquet(table: pa.Table, path: Path, headers_zh: dict[str, str]) -> N
 
 
 def _write_xlsx(table: pa.Table, path: Path, headers_zh: dict[str, str]) -> None:
+    from mujun.io.cells import new_workbook
+    from mujun.io.xlsx_table import Column, column_width
+
     workbook = new_workbook(path, {
         "constant_memory": True,  # rows are streamed to disk in order
         "nan_inf_to_errors": True,

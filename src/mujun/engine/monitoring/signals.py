@@ -15,14 +15,11 @@ from functools import reduce
 import ibis
 import ibis.expr.types as ir
 
+from mujun.engine.monitoring.names import LEVELS, OUTPUT_COLUMNS, WINDOW
 from mujun.engine.policy import MonitoringRules
 
-#: the levels, in the order the rule tries them
-LEVELS = ("silent", "stopped", "declining", "normal")
-#: the output columns, in order
-OUTPUT_COLUMNS = ("uscc", "kwh_3m", "kwh_3m_last_year", "yoy_3m", "baseline", "level")
-#: months looked at: M (back 0) … M−14 (back 14)
-WINDOW = 15
+__all__ = ["LEVELS", "OUTPUT_COLUMNS", "WINDOW", "per_enterprise", "signals"]
+
 #: the three months of kwh_3m, of kwh_3m_last_year and the twelve of the baseline, earliest first
 RECENT = (2, 1, 0)
 LAST_YEAR = (14, 13, 12)
@@ -33,15 +30,16 @@ def _col(back: int) -> str:
     return f"k{back}"
 
 
-def per_enterprise(t: ir.Table, as_of: int) -> ir.Table:
+def per_enterprise(t: ir.Table) -> ir.Table:
     """One row per enterprise with a reading in or before M: its readings of M … M−14 (null =
-    missing) and ``earlier``, the count of its readings before M−1. ``t.month`` is the month
-    index (``engine/monitoring/months.py``). Expects one reading per (uscc, month), as the
-    power reader (``io/power.py``) guarantees."""
-    t = t.filter(t.month <= as_of)
-    t = t.mutate(_back=ibis.literal(as_of, "int64") - t.month.cast("int64"))
-    pivot = {_col(b): t.kwh.max(where=t._back == b) for b in range(WINDOW)}
-    return t.group_by("uscc").aggregate(earlier=t._back.count(where=t._back > 1), **pivot)
+    missing) and ``earlier``, the count of its readings before M−1 (only whether it is above 0
+    counts). ``t.back`` is how many months before M a reading is (``as_of − month`` on month
+    indices, ``engine/monitoring/months.py``; below 0 for a month after M), so that the
+    compiled rules do not depend on M. Expects one reading per (uscc, month), as the power
+    reader (``io/power.py``) guarantees."""
+    t = t.filter(t.back >= 0)
+    pivot = {_col(b): t.kwh.max(where=t.back == b) for b in range(WINDOW)}
+    return t.group_by("uscc").aggregate(earlier=t.back.count(where=t.back > 1), **pivot)
 
 
 def _ordered_sum(values: list[ir.FloatingValue]) -> ir.FloatingValue:
