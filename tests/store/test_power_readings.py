@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from mujun.cli.main import app
 from mujun.services import users
-from mujun.services.errors import PermissionDenied
+from mujun.services.errors import InvalidInput, PermissionDenied
 from mujun.services.monitoring.readings import UNKNOWN_CODE, import_readings
 from mujun.services.schemas import UserCreate
 from mujun.store.models import AuditRecord, Enterprise, ImportBatch, User
@@ -91,9 +91,22 @@ def test_a_later_file_inserts_changes_and_leaves_the_rest(county: Session, admin
     county.commit()
     # A's January is corrected, A's February is the same, B's months are not in the file at
     # all, and March is new
-    second = import_readings(county, write_power(tmp_path / "power-2025-03.csv", [
+    path = write_power(tmp_path / "power-2025-03.csv", [
         [A, "2025-01", 110], [A, "2025-02", 1200.5], [A, "2025-03", 90], [B, "2025-03", 40],
-    ]), actor=admin, monitor_months=False)
+    ])
+    before = store_fingerprint(county)
+    waiting = import_readings(county, path, actor=admin, monitor_months=False)
+    county.commit()
+    # a change waits for acceptance: the whole file, March's new readings too, is not written
+    assert waiting.ok and waiting.waiting and not waiting.applied
+    assert store_fingerprint(county) == before
+    assert [(c.uscc, c.name, c.line, c.month, c.old, c.new, c.import_id, c.import_file)
+            for c in waiting.changes] == [
+        (A, "甲厂", 2, date(2025, 1, 1), 100.0, 110.0, first.batch_id, "power-2025.csv")]
+    with pytest.raises(InvalidInput):
+        import_readings(county, path, actor=admin, accept_changes=True, reason="  ")
+    second = import_readings(county, path, actor=admin, monitor_months=False,
+                             accept_changes=True, reason="供电公司更正抄表")
     county.commit()
     assert second.ok and second.applied and second.batch_id != first.batch_id
     assert (second.inserted, second.updated, second.unchanged) == (2, 1, 1)
@@ -104,12 +117,23 @@ def test_a_later_file_inserts_changes_and_leaves_the_rest(county: Session, admin
     change = county.scalars(select(PowerReadingChange)).one()
     reading = county.get(PowerReading, change.reading_id)
     assert reading is not None and (reading.month, reading.kwh) == (date(2025, 1, 1), 110.0)
-    assert (change.old_kwh, change.new_kwh, change.import_id, change.actor_id) == (
-        100.0, 110.0, second.batch_id, admin.id)
+    assert (change.old_kwh, change.new_kwh, change.import_id, change.actor_id,
+            change.reason) == (100.0, 110.0, second.batch_id, admin.id, "供电公司更正抄表")
+    record = county.scalars(select(AuditRecord).where(AuditRecord.entity_id == str(second.batch_id),
+                                                      AuditRecord.entity == "import")).one()
+    assert record.actor_id == admin.id and record.after is not None
+    assert record.after["reason"] == "供电公司更正抄表"
+    assert record.after["changes"] == {f"{A}.2025-01": [100.0, 110.0]}
     # the unchanged reading keeps the import that set it
     kept = county.scalars(select(PowerReading).where(PowerReading.month == date(2025, 2, 1),
                                                      PowerReading.kwh == 1200.5)).one()
     assert kept.import_id == first.batch_id
+    # the accepted file again: nothing to change, nothing written
+    after = store_fingerprint(county)
+    again = import_readings(county, path, actor=admin, accept_changes=True, reason="再次")
+    county.commit()
+    assert again.ok and not again.applied and not again.changes and again.unchanged == 4
+    assert store_fingerprint(county) == after
 
 
 def test_an_empty_or_bad_cell_refuses_the_file_and_deletes_nothing(
@@ -213,6 +237,26 @@ def test_the_command_imports_and_prints_each_month_monitored(
     assert "│ 2025-02 │ 0 │ 1 │ 0 │ 1 │ 0 │ 0 │" in out
     again = runner.invoke(app, ["power", "import", str(path)])
     assert again.exit_code == 0 and "no change" in again.output
+    # a corrected January (monitored already) waits: exit 1, the change listed, nothing written
+    fix = write_power(tmp_path / "fix.csv", [[A, "2025-01", 120], [A, "2025-03", 100]])
+    waiting = runner.invoke(app, ["power", "import", str(fix)], env={"COLUMNS": "200"})
+    assert waiting.exit_code == 1, waiting.output
+    text = " ".join(" ".join(line.split()) for line in waiting.output.splitlines())
+    assert "1 changed value(s)" in text and "(kwh 2025-01) │ 100.0 → 120.0 │ import #1" in text
+    assert "refused: 1 reading(s) differ from the stored ones (1 of months monitored " \
+           "already: they count for later months only); nothing was imported" in text
+    assert '--accept-changes --reason "…"' in text
+    with Session(engine) as session:
+        assert session.scalars(select(PowerReadingChange)).all() == []
+        assert len(session.scalars(select(ImportBatch)).all()) == 1
+    no_reason = runner.invoke(app, ["power", "import", str(fix), "--accept-changes"])
+    assert no_reason.exit_code != 0 and "--reason" in no_reason.output
+    accepted = runner.invoke(app, ["power", "import", str(fix), "--accept-changes",
+                                   "--reason", "供电公司更正"], env={"COLUMNS": "200"})
+    assert accepted.exit_code == 0, accepted.output
+    assert "1 new, 1 changed" in accepted.output and "— accepted" in accepted.output
+    with Session(engine) as session:
+        assert session.scalars(select(PowerReadingChange.reason)).all() == ["供电公司更正"]
     bad = write_power(tmp_path / "bad.csv", [[A, "2025-03", "-1"]])
     refused = runner.invoke(app, ["power", "import", str(bad)])
     assert refused.exit_code == 1

@@ -12,6 +12,7 @@ import csv
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from tests.web import monitoring_data
 
@@ -120,3 +121,15 @@ def load(session: Session, folder: Path) -> None:
     r2021 = runs.create_run(session=session, actor=admin, year=2021, now=T0)
     runs.publish_run(session=session, actor=admin, run_id=r2021.id, now=T0)
     session.commit()
+
+
+def add_clerk(engine: Engine, username: str, department: str, display_name: str) -> str:
+    """A clerk of ``department`` added to the test's store (the fixture county has only the tax
+    department's); signs in with ``PASSWORD``."""
+    with Session(engine) as session:
+        admin = users.ensure_admin(session=session)
+        users.create_user(session=session, actor=admin, user_in=UserCreate(
+            username=username, display_name=display_name, role="clerk", department=department,
+            password=PASSWORD))
+        session.commit()
+    return username

@@ -8,19 +8,26 @@ leader, and the imports page's power card.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import openpyxl
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
-from tests.web import monitoring_data
+from tests.web import county, monitoring_data
 from tests.web.conftest import SignIn
 from tests.web.county import CODES, NAMES, T0
 from tests.web.html import element_ids, tables
 
 from mujun.engine.monitoring import months
-from mujun.store.models import AuditRecord
-from mujun.store.models.monitoring import Alert, PowerReading
+from mujun.store.models import AuditRecord, ImportBatch, User
+from mujun.store.models.monitoring import (
+    Alert,
+    MonitoredMonth,
+    PowerReading,
+    PowerReadingChange,
+)
 
 NOTE = "走访企业负责人：设备检修停产两个月，四月底复产。"
 
@@ -231,3 +238,79 @@ def test_the_power_import_stores_a_month_and_monitors_it(sign_in: SignIn, engine
             PowerReading.month == months.first_day(months.index(2022, 5)))) is None
     assert sign_in("clerk").post("/imports/power", files={"file": ("x.csv", _power_file(rows))}
                                  ).status_code == 403
+
+
+@pytest.fixture
+def power_clerk(engine: Engine) -> str:
+    return county.add_clerk(engine, "power1", "power", "供电")
+
+
+def _power_tables(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the tables a power import writes (of the audit: the imports' records; a
+    sign-in has its own)."""
+    with Session(engine) as session:
+        found = {model.__name__: sorted((tuple(r) for r in session.execute(
+                     select(*model.__table__.columns)).all()), key=repr)
+                 for model in (PowerReading, PowerReadingChange, ImportBatch, MonitoredMonth,
+                               Alert)}
+        found["AuditRecord"] = sorted((tuple(r) for r in session.execute(
+            select(*AuditRecord.__table__.columns).where(AuditRecord.entity == "import"))),
+            key=repr)
+        return found
+
+
+def test_a_power_file_that_changes_readings_waits_for_a_reason(
+        sign_in: SignIn, engine: Engine, power_clerk: str) -> None:
+    march = months.index(2022, 3)
+    old = monitoring_data.kwh(2, march)
+    assert old is not None
+    # C's March (stored and monitored already) is corrected; April is new
+    rows = [(CODES[2], "2022-03", old + 500), (CODES[2], "2022-04", 1234)]
+    clerk = sign_in(power_clerk)
+    before = _power_tables(engine)
+    r = clerk.post("/imports/power", files={"file": ("更正.csv", _power_file(rows))})
+    assert r.status_code == 200, r.text[:500]
+    ids = element_ids(r.text)
+    assert {"power-waiting", "power-changes-monitored", "power-accept"} <= ids
+    assert "power-result" not in ids
+    changes = tables(r.text)["power-changes"]
+    assert len(changes) == 2 and CODES[2] in changes[1][1] and "2022-03" in changes[1][2]
+    assert _power_tables(engine) == before  # the new April too: nothing written
+    match = re.search(r'action="/imports/power/(\d+)/accept"', r.text)
+    assert match is not None
+    accept = f"/imports/power/{match.group(1)}/accept"
+    # the file is the clerk's: another user (the tax clerk, the officer) does not reach it
+    for other in ("clerk", "officer"):
+        assert sign_in(other).post(accept, data={"reason": "x"}).status_code == 404
+    # the form with its defaults (an empty reason) is refused: the preview and the form come
+    # back as typed, nothing written
+    r = clerk.post(f"{accept}?lang=en", data={"reason": "   "})
+    assert r.status_code == 422
+    assert "would change 1 stored readings" in r.text and "Monthly electricity (kWh)" in r.text
+    assert "将修改库中已有的" not in r.text
+    assert {"power-waiting", "power-accept-error", "power-accept"} <= element_ids(r.text)
+    assert 'name="reason" maxlength="500" required value="   "' in r.text
+    assert _power_tables(engine) == before
+    r = clerk.post(f"{accept}?lang=zh", data={"reason": "供电公司更正抄表"})
+    assert r.status_code == 200, r.text[:500]
+    assert {"power-result", "power-reason", "power-changes"} <= element_ids(r.text)
+    assert "更新 1 条" in r.text and "新增 1 条" in r.text
+    with Session(engine) as session:
+        clerk_id = session.scalars(select(User.id).where(User.username == power_clerk)).one()
+        change = session.scalars(select(PowerReadingChange)).one()
+        assert (change.old_kwh, change.new_kwh, change.reason, change.actor_id) == (
+            old, old + 500, "供电公司更正抄表", clerk_id)
+        record = session.scalars(select(AuditRecord).where(
+            AuditRecord.entity == "import",
+            AuditRecord.entity_id == str(change.import_id))).one()
+        assert record.actor_id == clerk_id and record.after is not None
+        assert record.after["reason"] == "供电公司更正抄表"
+    # accepted once: the job waits no more; the same file again changes nothing
+    assert clerk.post(accept, data={"reason": "再次"}).status_code == 409
+    job_page = clerk.get(f"/jobs/{match.group(1)}")
+    assert job_page.status_code == 200 and "修改已确认并导入" in job_page.text
+    after = _power_tables(engine)
+    r = clerk.post("/imports/power", files={"file": ("更正.csv", _power_file(rows))})
+    assert r.status_code == 200 and "power-waiting" not in element_ids(r.text)
+    assert "新增 0 条，更新 0 条，未变 2 条" in r.text
+    assert _power_tables(engine) == after

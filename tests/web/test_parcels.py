@@ -7,8 +7,6 @@ The fixture county (``county.py``) has a parcel per enterprise (331124-T-001 …
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -16,8 +14,6 @@ from tests.web import county
 from tests.web.conftest import SignIn
 from tests.web.html import tables
 
-from mujun.services import users
-from mujun.services.schemas import UserCreate
 from mujun.store.models import Parcel
 
 RECLAIMABLE = "331124-T-900"
@@ -25,14 +21,8 @@ OWN, OTHER = "331124-T-001", "331124-T-002"  # enterprise 01 (西屏街道), 02 
 
 
 @pytest.fixture
-def land_clerk(engine: Engine) -> Iterator[str]:
-    with Session(engine) as session:
-        admin = users.ensure_admin(session=session)
-        users.create_user(session=session, actor=admin, user_in=UserCreate(
-            username="clerk-land", display_name="自然资源", role="clerk", department="land",
-            password=county.PASSWORD))
-        session.commit()
-    yield "clerk-land"
+def land_clerk(engine: Engine) -> str:
+    return county.add_clerk(engine, "clerk-land", "land", "自然资源")
 
 
 def _set(engine: Engine, code: str, **values: object) -> None:

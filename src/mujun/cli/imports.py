@@ -82,7 +82,7 @@ def _print(result: ImportResult) -> None:
     if result.problems:
         _problem_table(result.errors or result.warnings)
     if result.changes and (result.waiting or result.applied):
-        _change_table(result.changes, accepted=result.applied)
+        change_table(result.changes, accepted=result.applied)
     if not result.ok:
         err_console.print(f"[red]rejected[/red]: {len(result.errors)} error(s) in {result.file}; "
                           "nothing was imported")
@@ -112,7 +112,7 @@ def _shown(value: object) -> str:
     return "(empty)" if value is None else str(value)
 
 
-def _change_table(changes: list[ValueChange], *, accepted: bool) -> None:
+def change_table(changes: list[ValueChange], *, accepted: bool) -> None:
     out = console if accepted else err_console
     title = f"{len(changes)} changed value(s)" + (" — accepted" if accepted else "")
     table = Table(title=title, show_lines=False)
@@ -126,7 +126,8 @@ def _change_table(changes: list[ValueChange], *, accepted: bool) -> None:
     for c in changes[:SHOWN]:
         by = f"import #{c.import_id} {c.import_file or ''}" if c.import_id else "edit"
         table.add_row(str(c.line), c.uscc, *([c.name or ""] if named else []),
-                      f"{c.header} ({c.field})", f"{_shown(c.old)} → {_shown(c.new)}", by)
+                      f"{c.header} ({c.field}{f' {c.month:%Y-%m}' if c.month else ''})",
+                      f"{_shown(c.old)} → {_shown(c.new)}", by)
     out.print(table)
     if len(changes) > SHOWN:
         err_console.print(f"… and {len(changes) - SHOWN} more")

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from mujun.cli import inputs
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
+from mujun.cli.imports import change_table
 from mujun.cli.main import app
 
 if TYPE_CHECKING:
@@ -41,25 +42,35 @@ def import_cmd(
         "month yet: YYYY-MM [the newest month minus 11]")] = None,
     report: Annotated[Path | None, typer.Option(
         "--report", help="error report path (default: <file>.errors.xlsx when rejected)")] = None,
+    accept_changes: Annotated[bool, typer.Option(
+        "--accept-changes", help="apply readings that differ from the stored ones "
+        "(needs --reason)")] = False,
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="why the stored readings change (kept with each change)")] = None,
     as_user: AsUser = None,
 ) -> None:
     r"""Import monthly power readings (月度用电量导入), then monitor the new months.
 
-    All or nothing: any row error (with its line) refuses the file. New readings are added, a
-    changed kWh replaces the stored one (the old value is kept), months not in the file stay.
-    Then every month after the last monitored one, up to the newest with readings, gets its
-    signals and opens or closes alerts (预警); the count per level of each is printed.
-    Exit codes: 0 done (or nothing new); 1 refused.
+    All or nothing: any row error (with its line) refuses the file. New readings are added,
+    months not in the file stay. A kWh that differs from the stored one refuses the whole file
+    (the changes are listed) until --accept-changes --reason TEXT is given; the old value and the
+    reason are kept. Then every month after the last monitored one, up to the newest with
+    readings, gets its signals and opens or closes alerts (预警); the count per level of each is
+    printed. A corrected month monitored already is not monitored again.
+    Exit codes: 0 done (or nothing new); 1 refused (errors, or changes not accepted).
 
     Examples:
 
         mujun power import 用电量-2025-12.csv --as power1
         mujun power import 用电量-2024-2025.xlsx --first-month 2025-01
+        mujun power import 用电量-2025-12.csv --accept-changes --reason "供电公司更正抄表"
     """
     from mujun.engine.monitoring import months
     from mujun.io.error_report import write_error_report
     from mujun.services.monitoring.readings import import_readings
 
+    if accept_changes and not (reason or "").strip():
+        inputs.fail("--accept-changes needs --reason TEXT")
     first = None
     if first_month is not None:
         index = months.parse(first_month)
@@ -68,13 +79,14 @@ def import_cmd(
         first = months.first_day(index)
     with store_session() as session:
         result = import_readings(session, file, actor=acting_user(session, as_user),
-                                 first_month=first)
+                                 first_month=first, accept_changes=accept_changes,
+                                 reason=reason)
     _print(result)
     if result.problems and (report is not None or not result.ok):
         path = report or file.with_name(f"{file.name}.errors.xlsx")
         write_error_report(path, result.problems, title=f"{file.name} · 月度用电量 导入校验结果")
         err_console.print(f"error report: {path}")
-    if not result.ok:
+    if not result.ok or result.waiting:
         raise typer.Exit(1)
 
 
@@ -89,9 +101,19 @@ def _print(result: ReadingsImport) -> None:
         err_console.print(table)
         if len(result.problems) > SHOWN:
             err_console.print(f"… and {len(result.problems) - SHOWN} more (see the error report)")
+    if result.changes and (result.waiting or result.applied):
+        change_table(result.changes, accepted=result.applied)
     if not result.ok:
         err_console.print(f"[red]rejected[/red]: {len(result.errors)} error(s) in "
                           f"{escape(result.file)}; nothing was imported")
+        return
+    if result.waiting:
+        monitored = (f" ({result.changes_monitored} of months monitored already: they count "
+                     "for later months only)" if result.changes_monitored else "")
+        err_console.print(
+            f"[yellow]refused[/yellow]: {len(result.changes)} reading(s) differ from the stored "
+            f"ones{monitored}; nothing was imported. Check them, then import again with "
+            '--accept-changes --reason "…"')
         return
     if not result.applied:
         console.print(f"no change: {escape(result.file)} matches the store "

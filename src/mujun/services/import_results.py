@@ -1,16 +1,22 @@
 """What an import answers (``services/imports`` for the department figures,
-``services/land/parcel_import`` for the land department's parcels): the problems, what was written
+``services/land/parcel_import`` for the land department's parcels, ``services/monitoring/readings``
+for the power department's monthly readings): the problems, what was written
 and the values that change stored ones."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from mujun.engine.fields import FIELD_BY_KEY
+from mujun.engine.texts import N_
 from mujun.io.problems import HasProblems, Problem
 from mujun.services.labels import LABELS
 from mujun.services.values import Value
+
+#: the header of a monthly power reading's change (its month is shown beside it)
+POWER_KWH_HEADER = N_("月度用电量(千瓦时)")
 
 #: phase, done, total — the command line draws a progress bar from it
 Progress = Callable[[str, int, int], None]
@@ -32,9 +38,13 @@ class ValueChange:
     import_file: str | None
     #: a parcel's value (land.md §1 key in ``field``) rather than an enterprise's figure
     parcel: bool = False
+    #: a monthly power reading's month (``field`` "kwh", docs/monitoring.md)
+    month: date | None = None
 
     @property
     def header(self) -> str:
+        if self.month is not None:
+            return POWER_KWH_HEADER
         if self.parcel:
             return LABELS["parcel_field"].get(self.field, self.field)
         return FIELD_BY_KEY[self.field].header_zh

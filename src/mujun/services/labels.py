@@ -40,7 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
     "job": {"queued": N_("排队中"), "running": N_("执行中"), "done": N_("已完成"),
             "failed": N_("失败")},
     "job_kind": {"import": N_("数据导入"), "run.create": N_("生成评价批次"),
-                 "appeal.accept": N_("采纳申诉并重算")},
+                 "appeal.accept": N_("采纳申诉并重算"), "power.import": N_("月度用电量导入")},
     "value": {"current": N_("现值"), "import": N_("导入"), "edit": N_("手工修改"),
               "appeal": N_("申诉更正"), "remove": N_("删除")},
     "severity": {"error": N_("错误"), "warning": N_("提示")},

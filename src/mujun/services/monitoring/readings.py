@@ -3,16 +3,19 @@ store"), with the rules of every department import (docs/store.md, "Import seman
 
 - the file is read and checked by ``io/power.read_power``; a credit code not in the registry is
   a row error too; any error refuses the whole file, nothing is written;
-- a new (enterprise, month) is inserted; a different kWh replaces the stored one and the change
-  (old, new) is kept in ``power_reading_changes``; an equal kWh changes nothing; a month or an
-  enterprise absent from the file stays as stored (never deleted). A month without a row is
-  *missing*, never 0, so there is no empty cell to read as "not given": an empty kWh is a row
-  error (``io/power.py``);
+- a new (enterprise, month) is inserted; an equal kWh changes nothing; a month or an enterprise
+  absent from the file stays as stored (never deleted). A month without a row is *missing*,
+  never 0, so there is no empty cell to read as "not given": an empty kWh is a row error
+  (``io/power.py``);
+- a kWh that differs from the stored one is a *change*: the whole file waits, nothing written,
+  and the answer lists the changes (``ImportResult.changes``) until the file is imported again
+  with ``accept_changes`` and a reason; then each change (old, new, import, who, when, reason) is
+  kept in ``power_reading_changes`` and the reason in the audit record;
 - a file that changes nothing leaves no batch; one that does is an ``imports`` row (department
   ``power``, the year of its newest month) and an audit record.
 
-Readings corrections are applied without a separate acceptance (unlike a department's annual
-figures): the power company's file is the meter's record, and every change is kept.
+A corrected reading of a month monitored already does not monitor that month again: it counts
+for the later months only (docs/monitoring.md, "In the store").
 
 After the readings are written, the new months are monitored (``alerts.apply_new_months``) in the
 same transaction: a file's readings and the alerts they raise are stored together or not at all.
@@ -26,22 +29,23 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mujun.engine.texts import N_
 from mujun.io.power import read_power
-from mujun.io.problems import HasProblems, InputError, Problem
+from mujun.io.problems import InputError, Problem
 from mujun.services import audit
 from mujun.services.access import may_import_power
 from mujun.services.departments import POWER_DEPARTMENT
-from mujun.services.errors import ConflictError, PermissionDenied
+from mujun.services.errors import ConflictError, InvalidInput, PermissionDenied
+from mujun.services.import_results import ImportResult, ValueChange
 from mujun.services.monitoring.alerts import MonthApplied, apply_new_months
 from mujun.store import bulk
 from mujun.store.models import ImportBatch, User
 from mujun.store.models.base import utcnow
-from mujun.store.models.monitoring import PowerReading, PowerReadingChange
+from mujun.store.models.monitoring import MonitoredMonth, PowerReading, PowerReadingChange
 
 UNKNOWN_CODE = ("统一社会信用代码不在企业库中，请先由统计部门登记 "
                 "(credit code not in the registry)")
@@ -49,47 +53,50 @@ CODE_HEADER = "统一社会信用代码"
 
 
 @dataclass
-class ReadingsImport(HasProblems):
-    """What an import of monthly readings did. ``applied``: readings were written (a batch)."""
+class ReadingsImport(ImportResult):
+    """What an import of monthly readings did (``ImportResult``: ``applied``, a batch was written;
+    ``waiting``, stored readings would change and nothing was written). ``year``: the newest
+    month's, 0 when nothing was read."""
 
-    file: str
+    department: str = POWER_DEPARTMENT
+    year: int = 0
+    file: str = ""
     sha256: str = ""
-    rows: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    applied: bool = False
-    batch_id: int | None = None
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
+    kind: str = "power"
     #: the months in which a reading was inserted or changed (first days, in order)
     months: list[date] = field(default_factory=list)
     #: the months monitored after the readings were written (``alerts.apply_new_months``)
     monitored: list[MonthApplied] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    #: of ``changes``, those of months monitored already (they count for later months only)
+    changes_monitored: int = 0
 
 
 def import_readings(session: Session, path: str | Path, *, actor: User | None,
                     file_name: str | None = None, first_month: date | None = None,
-                    monitor_months: bool = True, now: datetime | None = None
+                    monitor_months: bool = True, now: datetime | None = None,
+                    accept_changes: bool = False, reason: str | None = None
                     ) -> ReadingsImport:
     """Check ``path`` (CSV, XLSX or Parquet) and store its readings, all or nothing; then monitor
     the new months (``first_month``: where to start in a store that has monitored none; see
-    ``alerts.apply_new_months``). ``file_name`` is the name shown (an upload's original name).
-    ``actor`` None: the system (the demo). The caller commits."""
+    ``alerts.apply_new_months``). A file that changes stored readings writes nothing unless
+    ``accept_changes`` with a ``reason``. ``file_name`` is the name shown (an upload's original
+    name). ``actor`` None: the system (the demo). The caller commits."""
     if actor is not None and not may_import_power(actor):
         raise PermissionDenied(N_("%(who)s 无权导入供电部门的月度用电数据"),
                                who=f"{actor.username} ({actor.role})")
+    reason = (reason or "").strip() or None
+    if accept_changes and reason is None:
+        raise InvalidInput(N_("确认修改需要填写原因"))
+    if reason is not None and len(reason) > 500:
+        raise InvalidInput(N_("原因不能超过 500 个字符"))
     now = now or utcnow()
     shown = file_name or str(path)
     try:
         read = read_power(path)
     except InputError as exc:
-        return ReadingsImport(shown, problems=[_named(exc.problem, shown)])
-    result = ReadingsImport(shown, read.input_hash, read.rows_read,
-                            [_named(p, shown) for p in read.problems])
+        return ReadingsImport(file=shown, problems=[_named(exc.problem, shown)])
+    result = ReadingsImport(file=shown, sha256=read.input_hash, rows=read.rows_read,
+                            problems=[_named(p, shown) for p in read.problems])
     frame = pl.DataFrame({
         "uscc": pl.Series(read.table["uscc"].cast("string")),
         "month": pl.Series(read.table["month"]),
@@ -110,6 +117,16 @@ def import_readings(session: Session, path: str | Path, *, actor: User | None,
     result.unchanged = joined.height - inserts.height - updates.height
     if not inserts.height and not updates.height:
         return result
+    result.changes = [
+        ValueChange(uscc, name, line, "kwh", old, new, import_id, import_file, month=month)
+        for uscc, name, line, month, old, new, import_id, import_file in updates.select(
+            "uscc", "name", "line", "month", "old_kwh", "kwh", "import_id", "import_file"
+        ).iter_rows()]
+    if updates.height:
+        result.changes_monitored = _monitored_count(session, updates)
+        if not accept_changes:
+            return result
+        result.reason = reason
     try:
         _write(session, actor, Path(shown).name, read.input_hash, read.rows_read, inserts,
                updates, result, now)
@@ -126,21 +143,31 @@ def _named(problem: Problem, shown: str) -> Problem:
 
 
 def _registry(session: Session) -> pl.DataFrame:
-    return bulk.select_frame(session, "SELECT uscc, id FROM enterprises", [],
-                             {"uscc": pl.String, "enterprise_id": pl.Int64})
+    return bulk.select_frame(session, "SELECT uscc, id, name FROM enterprises", [],
+                             {"uscc": pl.String, "enterprise_id": pl.Int64, "name": pl.String})
 
 
 def _stored(session: Session, frame: pl.DataFrame) -> pl.DataFrame:
-    """The stored readings of the file's months (id, enterprise, month, kWh)."""
+    """The stored readings of the file's months (id, enterprise, month, kWh, the import that set
+    it)."""
     first, last = frame.get_column("month").min(), frame.get_column("month").max()
     assert isinstance(first, date) and isinstance(last, date)
     found = bulk.select_frame(
         session,
-        "SELECT id, enterprise_id, month, kwh FROM power_readings WHERE month >= ? AND month <= ?",
+        "SELECT r.id, r.enterprise_id, r.month, r.kwh, r.import_id, i.file_name "
+        "FROM power_readings r LEFT JOIN imports i ON i.id = r.import_id "
+        "WHERE r.month >= ? AND r.month <= ?",
         [first.isoformat(), last.isoformat()],
-        {"id": pl.Int64, "enterprise_id": pl.Int64, "month": pl.String, "old_kwh": pl.Float64},
+        {"id": pl.Int64, "enterprise_id": pl.Int64, "month": pl.String, "old_kwh": pl.Float64,
+         "import_id": pl.Int64, "import_file": pl.String},
     )
     return found.with_columns(pl.col("month").str.slice(0, 10).str.to_date("%Y-%m-%d"))
+
+
+def _monitored_count(session: Session, updates: pl.DataFrame) -> int:
+    """How many of the changed readings are of a month monitored already."""
+    done = {m for (m,) in session.execute(select(MonitoredMonth.month))}
+    return sum(1 for m in updates.get_column("month") if m in done)
 
 
 def _write(session: Session, actor: User | None, file_name: str, sha256: str, rows: int,
@@ -164,9 +191,10 @@ def _write(session: Session, actor: User | None, file_name: str, sha256: str, ro
             session, PowerReadingChange,
             updates.select(pl.col("id").alias("reading_id"), "old_kwh",
                            pl.col("kwh").alias("new_kwh")),
-            {"import_id": batch.id, "actor_id": actor.id if actor else None, "at": now},
+            {"import_id": batch.id, "actor_id": actor.id if actor else None, "at": now,
+             "reason": result.reason},
         )
-    result.applied, result.batch_id = True, batch.id
+    result.applied, result.batch_id, result.year = True, batch.id, batch.year
     result.inserted, result.updated = inserts.height, updates.height
     span = f"{result.months[0]:%Y-%m}…{result.months[-1]:%Y-%m}"
     changed = {f"{u}.{m:%Y-%m}": [old, new] for u, m, old, new in updates.head(200).select(
@@ -174,9 +202,10 @@ def _write(session: Session, actor: User | None, file_name: str, sha256: str, ro
     audit.record(
         session=session, actor=actor, action="import", entity="import", entity_id=batch.id,
         at=now, summary=f"{POWER_DEPARTMENT} monthly readings {batch.file_name} ({span}): "
-                        f"{inserts.height} new, {updates.height} changed",
+                        f"{inserts.height} new, {updates.height} changed"
+                + (f"; changes accepted: {result.reason}" if updates.height else ""),
         after={"file": batch.file_name, "sha256": sha256, "rows": rows, "months": span,
-               "inserted": inserts.height, "updated": updates.height,
+               "inserted": inserts.height, "updated": updates.height, "reason": result.reason,
                "changes": changed, "changes_total": updates.height},
     )
     session.flush()

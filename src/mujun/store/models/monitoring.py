@@ -35,7 +35,8 @@ class PowerReading(Base):
 
 
 class PowerReadingChange(Base):
-    """A reading that a later import changed: the value before and after, never lost."""
+    """A reading that a later import changed: the value before and after, never lost, and the
+    reason given when the change was accepted (docs/monitoring.md, "In the store")."""
 
     __tablename__ = "power_reading_changes"
 
@@ -46,6 +47,8 @@ class PowerReadingChange(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: why the change was accepted (None: changed before acceptance was asked, migration 0019)
+    reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class MonitoredMonth(Base):

@@ -127,12 +127,29 @@ def power_upload_page(request: Request, session: SessionDep, user: CurrentUser, 
         raise InvalidInput(f"文件超过 {MAX_UPLOAD // 2**20} MB 的上限")
     outcome = power_import.upload(session=session, actor=user, data=data,
                                   file_name=file.filename, now=now)
-    if outcome.ok:
+    return _power_page(request, session, user, outcome)
+
+
+@pages.post("/imports/power/{job_id}/accept", dependencies=[CsrfDep])
+def power_accept_page(request: Request, job_id: JobId, session: SessionDep, user: CurrentUser,
+                      now: Now, reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """The waiting power file imported with its changes accepted; an empty reason brings the
+    preview back (422) with the form as typed, nothing written."""
+    outcome = power_import.accept(session=session, actor=user, job_id=job_id, reason=reason,
+                                  now=now)
+    return _power_page(request, session, user, outcome)
+
+
+def _power_page(request: Request, session: Session, user: User,
+                outcome: power_import.PowerUpload) -> Response:
+    """Commit what the power import did (a refused or unaccepted file: nothing) and show it."""
+    if outcome.ok and not outcome.error:
         session.commit()
     else:
         session.rollback()
     return _imports_page(request, session, user, ImportQuery(),
-                         status_code=200 if outcome.ok else 422, power=outcome)
+                         status_code=200 if outcome.ok and not outcome.error else 422,
+                         power=outcome)
 
 
 @pages.post("/imports", dependencies=[CsrfDep])
