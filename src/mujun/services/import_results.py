@@ -12,6 +12,7 @@ from datetime import date
 from mujun.engine.fields import FIELD_BY_KEY
 from mujun.engine.texts import N_
 from mujun.io.problems import HasProblems, Problem
+from mujun.services.errors import InvalidInput
 from mujun.services.labels import LABELS
 from mujun.services.values import Value
 
@@ -81,3 +82,14 @@ class ImportResult(HasProblems):
     def waiting(self) -> bool:
         """The file is valid but changes stored values: nothing written until they are accepted."""
         return self.ok and bool(self.changes) and not self.applied
+
+
+def change_reason(accept_changes: bool, reason: str | None) -> str | None:
+    """The reason an import's changes are accepted with, tidied: required when ``accept_changes``,
+    at most 500 characters (docs/store.md, "Import semantics")."""
+    reason = (reason or "").strip() or None
+    if accept_changes and reason is None:
+        raise InvalidInput(N_("确认修改需要填写原因"))
+    if reason is not None and len(reason) > 500:
+        raise InvalidInput(N_("原因不能超过 500 个字符"))
+    return reason

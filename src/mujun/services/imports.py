@@ -33,7 +33,7 @@ from mujun.io.problems import Problem
 from mujun.services import audit
 from mujun.services.departments import FIELD_OWNER, Department, department
 from mujun.services.errors import ConflictError, InvalidInput, PermissionDenied
-from mujun.services.import_results import ImportResult, Progress, ValueChange
+from mujun.services.import_results import ImportResult, Progress, ValueChange, change_reason
 from mujun.services.land.parcel_import import import_parcels
 from mujun.services.users import may_import
 from mujun.services.values import decode
@@ -85,11 +85,7 @@ def import_file(
                                department=dept.name_zh)
     if not 1990 <= year <= 2100:
         raise InvalidInput(N_("年度 %(year)s 超出范围（1990–2100）"), year=year)
-    reason = (reason or "").strip() or None
-    if accept_changes and reason is None:
-        raise InvalidInput(N_("确认修改需要填写原因"))
-    if reason is not None and len(reason) > 500:
-        raise InvalidInput(N_("原因不能超过 500 个字符"))
+    reason = change_reason(accept_changes, reason)
     if dept.code == "land" and is_parcels_file(path):
         return import_parcels(session=session, actor=actor, path=path, year=year,
                               progress=progress, now=now or utcnow(),

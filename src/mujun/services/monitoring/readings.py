@@ -39,8 +39,8 @@ from mujun.io.problems import InputError, Problem
 from mujun.services import audit
 from mujun.services.access import may_import_power
 from mujun.services.departments import POWER_DEPARTMENT
-from mujun.services.errors import ConflictError, InvalidInput, PermissionDenied
-from mujun.services.import_results import ImportResult, ValueChange
+from mujun.services.errors import ConflictError, PermissionDenied
+from mujun.services.import_results import ImportResult, ValueChange, change_reason
 from mujun.services.monitoring.alerts import MonthApplied, apply_new_months
 from mujun.store import bulk
 from mujun.store.models import ImportBatch, User
@@ -84,11 +84,7 @@ def import_readings(session: Session, path: str | Path, *, actor: User | None,
     if actor is not None and not may_import_power(actor):
         raise PermissionDenied(N_("%(who)s 无权导入供电部门的月度用电数据"),
                                who=f"{actor.username} ({actor.role})")
-    reason = (reason or "").strip() or None
-    if accept_changes and reason is None:
-        raise InvalidInput(N_("确认修改需要填写原因"))
-    if reason is not None and len(reason) > 500:
-        raise InvalidInput(N_("原因不能超过 500 个字符"))
+    reason = change_reason(accept_changes, reason)
     now = now or utcnow()
     shown = file_name or str(path)
     try:
