@@ -5,6 +5,7 @@ the enterprise's portrait; the leader's cockpit counts one open alert fewer."""
 
 from __future__ import annotations
 
+import pytest
 from tests.web.browser import pages
 from tests.web.county import CODES, NAMES, T0
 
@@ -17,6 +18,7 @@ def _open_count(page) -> str:  # type: ignore[no-untyped-def]
     return str(page.locator("#monitoring-total").inner_text())
 
 
+@pytest.mark.takes(14)
 def test_officer_closes_an_alert_of_its_town_with_a_visit_note(new_page) -> None:  # type: ignore[no-untyped-def]
     leader = new_page("leader")
     assert _open_count(leader) == "3"
