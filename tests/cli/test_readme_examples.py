@@ -78,6 +78,7 @@ def test_the_readme_lists_the_stateless_commands() -> None:
         assert any(f"mujun {command}" in c for c in found), command
 
 
+@pytest.mark.takes(35)
 def test_every_readme_example_runs_as_written(tmp_path: Path) -> None:
     (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
     bin_dir = Path(sys.executable).parent

@@ -25,6 +25,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.takes(12)
 def test_serve_starts_on_a_free_port_and_answers_login(tmp_path: Path) -> None:
     port = free_port()
     bin_dir = Path(sys.executable).parent

@@ -23,6 +23,7 @@ def _revenue(folder: Path, year: int, keep: Callable[[dict[str, str]], bool]) ->
         return sum(float(r["revenue"] or 0) for r in csv.DictReader(fh) if keep(r))
 
 
+@pytest.mark.takes(15)
 @pytest.mark.usefixtures("sqlite_store")
 def test_targets_of_the_demo_county(demo_files: Path) -> None:
     runner = CliRunner()

@@ -31,6 +31,7 @@ def demo_inputs(tmp_path_factory: pytest.TempPathFactory):
     return enterprises.table, incidents.table
 
 
+@pytest.mark.takes(45)  # the JVM's start included
 def test_spark_agrees_with_duckdb_on_the_demo_county(spark_backend, demo_inputs) -> None:
     enterprises, incidents = demo_inputs
     policy = load_policy()

@@ -22,6 +22,7 @@ import uvicorn
 from sqlalchemy import Engine
 from tests.web import county
 from tests.web.browser import chromium
+from tests.web.browser.pages import settle
 from tests.web.conftest import Clock
 
 from mujun.store import db
@@ -89,8 +90,9 @@ def new_page(browser, live):  # type: ignore[no-untyped-def]
             page.goto("/login")
             page.fill("input[name=username]", username)
             page.fill("input[name=password]", county.PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_load_state("networkidle")
+            with page.expect_navigation():
+                page.click("form button[type=submit]")
+            settle(page)
         return page
 
     yield make

@@ -408,10 +408,15 @@ class Crawl:
 
     def get_forms(self, url: str) -> None:
         """Each GET form with its defaults, then with each select set to its first non-empty
-        option and each text box set to a value of its column; the rows must satisfy it."""
+        option and each text box set to a value of its column; the rows must satisfy it.
+
+        The page is at ``url`` as served when this starts (the walk's visit, or the pager's way
+        back); it is loaded again only for the second and later forms, and is left wherever the
+        last form led (the walk's next step is another page)."""
         count = self._forms().count()
         for i in range(count):
-            self._goto(url)
+            if i:
+                self._goto(url)
             form = self._forms().nth(i)
             before = self._result_rows(form)
             defaults = form.evaluate(
@@ -431,7 +436,6 @@ class Crawl:
                 self._forms().nth(i).evaluate(
                     "(f, d) => d.forEach(([n, v]) => { f.elements[n].value = v; })", defaults)
                 self._filter(url, i, before, *choice)
-        self._goto(url)
 
     def _goto(self, url: str) -> None:
         """Back to a page already checked (its errors were reported then): its forms and links

@@ -73,7 +73,7 @@ def submit(page: Any, button: str) -> Any:
         page.click(button)
     response = nav.value
     assert response is not None and response.status == 200, (button, page.url, response.status)
-    page.wait_for_load_state("networkidle")
+    settle(page)
     return response
 
 
@@ -168,8 +168,9 @@ def check_land(page: Any, session: Session, who: User) -> None:
     assert shown() == _land_rows(data.items)
     # the idle parcels are a list of their own, largest first
     idle = lists.idle_parcels(session=session, actor=who, today=COUNTY_T0.date())
-    page.click("#to-idle")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#to-idle")
+    settle(page)
     assert [[row[0], row[4]] for row in cells(page, "#idle")] == [
         [p.parcel_code, f"{num(p.area_mu)} {num(p.area_m2, 0)} m²"] for p in idle.items]
 
@@ -179,8 +180,9 @@ def check_cases(page: Any, session: Session, who: User) -> None:
     data = case_views.case_list(session=session, actor=who, today=COUNTY_T0.date())
     assert page.locator("#total").inner_text() == str(data.total)
     found = candidates.candidates(session=session, actor=who)
-    page.click("#to-candidates")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#to-candidates")
+    settle(page)
     assert [row[2] for row in cells(page, "#candidates")] == [r.key for r in found.items]
 
 
@@ -227,13 +229,13 @@ def check_run(page: Any, session: Session, who: User, run_id: int) -> None:
     diff = run_views.run_diff(session=session, actor=who, run_a=run_id, run_b=others[0].id)
     assert page.locator("#diff-result h2 small").inner_text() == f"{diff.changes} 家档次变化"
     page.go_back()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     submit(page, "#what-if")  # 模拟 with the first policy offered (one that covers the year)
     whatif = run_views.what_if(session=session, actor=who, run_id=run_id,
                                policy_name=run_views.what_if_policies(session, d.run.year)[0].name)
     assert page.locator("#whatif-result h2 small").inner_text().startswith(f"{whatif.changes} ")
     page.go_back()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     submit(page, "#results form.filters button[type=submit]")  # 筛选 with every filter 全部
     assert results() == expected
 

@@ -5,6 +5,7 @@ the enterprise's portrait; the leader's cockpit counts one open alert fewer."""
 
 from __future__ import annotations
 
+import pytest
 from tests.web.browser import pages
 from tests.web.county import CODES, NAMES, T0
 
@@ -13,23 +14,25 @@ NOTE = "走访企业负责人：设备检修停产，预计五月复产，已协
 
 def _open_count(page) -> str:  # type: ignore[no-untyped-def]
     page.goto("/cockpit")
-    page.wait_for_load_state("networkidle")
+    pages.settle(page)
     return str(page.locator("#monitoring-total").inner_text())
 
 
+@pytest.mark.takes(14)
 def test_officer_closes_an_alert_of_its_town_with_a_visit_note(new_page) -> None:  # type: ignore[no-untyped-def]
     leader = new_page("leader")
     assert _open_count(leader) == "3"
     assert leader.locator("#chart-county-kwh canvas").count() == 1
     page = new_page("officer")
-    page.click("header nav a[href='/alerts']")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("header nav a[href='/alerts']")
+    pages.settle(page)
     assert pages.cells(page, "#alerts")[0][:5] == ["#1", NAMES[0], "西屏街道",
                                                    "31 黑色金属冶炼和压延加工业", "停产预警"]
     assert page.locator("#alerts tbody tr[data-alert='2']").count() == 0  # the other town's
     with page.expect_navigation():
         page.click("#alerts tbody tr[data-alert='1'] a[href='/alerts/1']")
-    page.wait_for_load_state("networkidle")
+    pages.settle(page)
     assert page.locator("#alert-status").inner_text() == "未关闭"
     assert page.locator("#chart-alert-kwh canvas").count() == 1
     assert page.locator("#visit-form input[name=visited_on]").input_value() == T0.date().isoformat()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 from tests.web.browser import pages
 from tests.web.browser.parcel_pages import check_parcels
@@ -85,6 +86,7 @@ def _check(page, session: Session, who: User, path: str) -> None:  # type: ignor
         raise AssertionError(f"no check for {path}")
 
 
+@pytest.mark.takes(71)
 def test_each_role_walks_its_pages(new_page, live_store) -> None:  # type: ignore[no-untyped-def]
     for role, paths in MAIN_PAGES.items():
         page = new_page(role)
@@ -167,6 +169,7 @@ def test_import_with_errors_lists_them(new_page, tmp_path, shot) -> None:  # typ
     assert page.locator("#jobs tbody tr").count() == 1
 
 
+@pytest.mark.takes(19)
 def test_publish_appeal_resolve_finalise(new_page, live, shot) -> None:  # type: ignore[no-untyped-def]
     _, clock = live
     admin = new_page("admin")

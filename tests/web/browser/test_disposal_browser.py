@@ -12,7 +12,7 @@ from mujun.services.land import candidates
 
 def _area_2022(page) -> str:  # type: ignore[no-untyped-def]
     page.goto("/cockpit")
-    page.wait_for_load_state("networkidle")
+    pages.settle(page)
     return str(page.locator("#disposal-area tr[data-year='2022'] td:nth-child(2)").inner_text())
 
 

@@ -128,7 +128,14 @@ def _alert_pages(engine: Engine, username: str) -> set[str]:
             else set()
 
 
-@pytest.mark.parametrize("role", list(NAV))
+#: about how long each role's walk takes (seconds, quiet two-core machine): the suite starts the
+#: longest first (tests/conftest.py)
+TAKES = {"admin": 111, "officer": 90, "leader": 86, "clerk-devreform": 37, "enterprise": 35,
+         "clerk-econ": 15, "clerk-finance": 10, "clerk-tax": 9}
+
+
+@pytest.mark.parametrize("role", [pytest.param(role, marks=pytest.mark.takes(TAKES[role]))
+                                  for role in NAV])
 def test_every_role_crawls_every_page_form_pager_and_export(  # type: ignore[no-untyped-def]
         new_page, live_store, role: str) -> None:
     """One role per test, so the pytest-xdist workers share the roles' walks."""
@@ -162,6 +169,7 @@ def _submit(page, walk: crawl.Crawl, button: str, what: str) -> None:  # type: i
     walk.check_loaded(nav.value, what)
 
 
+@pytest.mark.takes(12)
 def test_what_if_and_policy_check(new_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     admin = new_page("admin")
     walk = crawl.Crawl("admin", admin)
@@ -222,6 +230,7 @@ def test_enterprise_files_an_appeal(new_page, live_store) -> None:  # type: igno
     assert not walk.problems, "\n".join(walk.problems)
 
 
+@pytest.mark.takes(17)
 def test_password_change_of_a_throwaway_user(new_page, live_store) -> None:  # type: ignore[no-untyped-def]
     _throwaway(live_store, "throwaway", "leader")
     page = new_page("throwaway")

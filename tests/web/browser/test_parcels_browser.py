@@ -3,7 +3,7 @@ with its status, area, consequence and outline; the same in English."""
 
 from __future__ import annotations
 
-from tests.web.browser.pages import submit
+from tests.web.browser.pages import settle, submit
 from tests.web.county import CODES, NAMES
 
 
@@ -29,8 +29,9 @@ def test_open_a_reclaimable_parcel_from_the_list(new_page, shot) -> None:  # typ
     assert page.locator(f"#owner a[href='/enterprises/{CODES[3]}']").count() == 0
     assert page.locator("#parcel-shape path").count() == 1
     shot(page, "parcel")
-    page.click("#lang-switch")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#lang-switch")
+    settle(page)
     assert page.locator("#status-label").inner_text() == "reclaimable"
     assert page.locator("#consequence").inner_text() == (
         "Idle for two years: the land use right may be taken back without compensation "

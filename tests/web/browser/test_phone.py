@@ -3,6 +3,7 @@ what its colours mean and gives areas in 亩."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.orm import Session
 from tests.web import county
 from tests.web.browser import pages
@@ -24,6 +25,7 @@ def _width(page) -> int:  # type: ignore[no-untyped-def]
     return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
+@pytest.mark.takes(39)
 def test_no_page_is_wider_than_a_phone(new_page, shot) -> None:  # type: ignore[no-untyped-def]
     for role, paths in PAGES.items():
         page = new_page(role, WIDTH, HEIGHT)
