@@ -60,10 +60,10 @@ def test_explanations_and_hash_of_a_county_are_what_json_gives(policy: str) -> N
         {k: [m[i] for m in more] for i, k in enumerate(incidents.column_names)},
         schema=incidents.schema)])
     ev = evaluate(enterprises, incidents, load_shipped_policy(policy), YEAR)
-    texts = run_json.explanation_texts(ev, incidents)
+    texts = run_json.explanation_texts(ev, incidents, batch=1_500)
     assert texts is not None
     expected = [json.loads(json.dumps(e, ensure_ascii=False)) for e in explain_all(ev, incidents)]
-    got = [json.loads(t) for t in texts.to_list()]
+    got = [json.loads(t) for part in texts for t in part.to_list()]
     assert len(got) == len(expected) == ev.table.num_rows
     for mine, theirs in zip(got, expected, strict=True):
         assert mine == theirs

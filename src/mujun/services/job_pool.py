@@ -30,9 +30,11 @@ from mujun.services.job_worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, work
 
 log = logging.getLogger(__name__)
 _forks = multiprocessing.get_context("forkserver")
-# the worker's modules, and the engine's DuckDB backend (which ibis imports on first use: a run
-# or an accepted appeal would otherwise import it in every job)
-_forks.set_forkserver_preload(["mujun.services.job_worker", "ibis.backends.duckdb"])
+# the worker's modules, the engine's DuckDB backend (which ibis imports on first use) and
+# pyarrow.dataset with pandas (which DuckDB imports to read an Arrow table): a run or an accepted
+# appeal would otherwise import them in every job, about a second of its CPU
+_forks.set_forkserver_preload(["mujun.services.job_worker", "ibis.backends.duckdb",
+                               "pyarrow.dataset"])
 
 #: how often the pool looks for queued jobs of other web processes and for ended workers (s)
 POLL = 0.5

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import polars as pl
@@ -63,17 +63,17 @@ def _unlike_python(frame: pl.DataFrame) -> pl.Series:
 
 def table_results_hash(table: pa.Table, batch: int = 20_000) -> str:
     """:func:`results_hash` of the table's rows (``table.to_pylist()``), column-wise."""
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
-    texts = frame.select(pl.struct(sorted(frame.columns)).struct.json_encode()).to_series()
-    odd = _unlike_python(frame).arg_true()
-    if len(odd):
-        rows = table.take(pa.array(odd.to_list())).to_pylist()
-        texts = texts.scatter(odd, [row_text(r) for r in rows])
+    whole = pl.from_arrow(table)
+    assert isinstance(whole, pl.DataFrame)
     digest = hashlib.sha256(b"[")
-    for start in range(0, texts.len(), batch):
-        part = texts.slice(start, batch).str.join(",").item()
-        digest.update((b"," if start else b"") + part.encode())
+    for start in range(0, whole.height, batch):
+        frame = whole.slice(start, batch)
+        texts = frame.select(pl.struct(sorted(frame.columns)).struct.json_encode()).to_series()
+        odd = _unlike_python(frame).arg_true()
+        if len(odd):
+            rows = table.slice(start, batch).take(pa.array(odd.to_list())).to_pylist()
+            texts = texts.scatter(odd, [row_text(r) for r in rows])
+        digest.update((b"," if start else b"") + texts.str.join(",").item().encode())
     digest.update(b"]")
     return digest.hexdigest()
 
@@ -130,8 +130,10 @@ def _numbers(explainer: Explainer, warnings: pl.Expr) -> dict[str, pl.Expr]:
     return out
 
 
-def explanation_texts(ev: Evaluation, incidents: pa.Table | None) -> pl.Series | None:
-    """Every row's explanation as JSON text, in the table's order, reading back to what
+def explanation_texts(ev: Evaluation, incidents: pa.Table | None,
+                      batch: int = 5_000) -> Iterator[pl.Series] | None:
+    """Every row's explanation as JSON text, in the table's order, ``batch`` rows at a time
+    (a province's texts at once would take hundreds of megabytes), reading back to what
     ``engine.explain.explain_all`` gives; None when a number is not finite (then the caller
     writes ``explain_all``'s mappings with ``json``)."""
     detail = pl.from_arrow(ev.detail)
@@ -146,7 +148,7 @@ def explanation_texts(ev: Evaluation, incidents: pa.Table | None) -> pl.Series |
                                       for t in types if t in explainer.penalty) + "]"
                  for code, types in incidents_by_uscc(incidents, ev.year).items()}
     extra = pl.col("extra_tax_to_next_class_wan")
-    parts = detail.select(
+    parts = dict(
         head=_fields(uscc=pl.col("uscc"), name=pl.col("name"), year=pl.lit(ev.year),
                      policy_name=pl.lit(ev.policy.name), policy_hash=pl.lit(explainer.hash),
                      group=pl.col("group"), exempt_reason=pl.col("exempt_reason")),
@@ -184,7 +186,8 @@ def explanation_texts(ev: Evaluation, incidents: pa.Table | None) -> pl.Series |
     text = pl.concat_str(pl.lit("{"), pl.col("head"),
                          pl.when(pl.col("group").is_null()).then(pl.lit(exempt))
                          .otherwise(classed), pl.lit("}"))
-    return parts.select(text.alias("explanation")).to_series()
+    return (detail.slice(start, batch).select(**parts).select(text.alias("explanation"))
+            .to_series() for start in range(0, detail.height, batch))
 
 
 #: the members every explanation begins with (the exempt one continues with ``EXEMPT``'s rest)

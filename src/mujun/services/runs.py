@@ -203,34 +203,43 @@ def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluatio
     ``mujun explain`` gives for each enterprise), written in batches straight to the driver
     (``store.bulk``): at 100,000 enterprises the per-row work of the ORM would dominate."""
     where = _towns_and_industries(snapshot)
-    # every row as JSON at once (Polars; the same values as the rows read back), unless a number
-    # is not finite: then the normalized rows (``run_json.jsonable``)
+    # the rows as JSON by Polars (the same values as the rows read back), unless a number is not
+    # finite: then the normalized rows (``run_json.jsonable``)
     table = pl.from_arrow(ev.table)
     assert isinstance(table, pl.DataFrame)
-    table = table.with_columns(pl.struct(pl.all()).struct.json_encode().alias("row"))
-    # every explanation as JSON at once (Polars), unless a number is not finite: then each
-    # mapping of ``explain_all`` through ``json``
-    texts = explanation_texts(ev, snapshot.incidents) if finite else None
-    if texts is None:
-        mappings = explain_all(ev, snapshot.incidents)
-        texts = pl.Series("explanation", [_dumps(e) for e in mappings], dtype=pl.String)
+    texts = _explanations(ev, snapshot, finite)
     unusual = _rows(ev, finite, STORE_BATCH) if not finite else None
     total = ev.table.num_rows
     report(STORE, 0, total)
     for start in range(0, total, STORE_BATCH):
-        frame = table.slice(start, STORE_BATCH).select(*_RESULT_COLUMNS, "row")
+        frame = table.slice(start, STORE_BATCH).select(
+            *_RESULT_COLUMNS, pl.struct(pl.all()).struct.json_encode().alias("row"))
         codes = frame.get_column("uscc").to_list()
         frame = frame.with_columns(
             pl.Series("row_no", range(start, start + frame.height), dtype=pl.Int64),
             pl.Series("town", [where[u][0] for u in codes], dtype=pl.String),
             pl.Series("industry_code", [where[u][1] for u in codes], dtype=pl.String),
-            texts.slice(start, frame.height).alias("explanation"),
+            next(texts).alias("explanation"),
         )
         if unusual is not None:
             frame = frame.with_columns(pl.Series("row", [_dumps(r) for r in next(unusual)],
                                                  dtype=pl.String))
         bulk.insert_frame(session, RunResult, frame, {"run_id": run.id})
         report(STORE, start + frame.height, total)
+
+
+def _explanations(ev: Evaluation, snapshot: Snapshot, finite: bool) -> Iterator[pl.Series]:
+    """The explanations as JSON, :data:`STORE_BATCH` rows at a time: written by Polars
+    (``run_json``) unless a number is not finite, then each mapping of ``explain_all`` by
+    ``json``."""
+    texts = explanation_texts(ev, snapshot.incidents, STORE_BATCH) if finite else None
+    if texts is not None:
+        yield from texts
+        return
+    mappings, total = explain_all(ev, snapshot.incidents), ev.table.num_rows
+    for start in range(0, total, STORE_BATCH):
+        yield pl.Series([_dumps(next(mappings)) for _ in range(min(STORE_BATCH, total - start))],
+                        dtype=pl.String)
 
 
 def _towns_and_industries(snapshot: Snapshot) -> dict[str, tuple[str | None, str | None]]:
