@@ -8,8 +8,11 @@ import io
 import multiprocessing
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import fastexcel
 from fastapi.testclient import TestClient
@@ -219,3 +222,24 @@ def test_a_job_runs_its_first_cpu_seconds_at_the_webs_priority_then_below_it() -
     web = os.getpriority(os.PRIO_PROCESS, 0)
     assert (main_before, thread_before) == (web, web)
     assert (main_after, thread_after) == (web + job_worker.NICE, web + job_worker.NICE)
+
+
+def test_a_job_process_does_not_import_the_web_servers_script_again(tmp_path: Path) -> None:
+    """The script that started the server is imported once, not again in each job process
+    (multiprocessing would: seconds of every job when it is the web application)."""
+    marker, script = tmp_path / "imported.txt", tmp_path / "server.py"
+    script.write_text(
+        "import os, pathlib, sys\n"
+        "with pathlib.Path(sys.argv[1]).open('a') as f:\n"
+        "    f.write('imported\\n')\n"
+        "if __name__ == '__main__':\n"
+        "    from mujun.services import job_pool\n"
+        "    process = job_pool._forks.Process(target=os.getpid)\n"
+        "    job_pool.start_without_main(process)\n"
+        "    process.join(120)\n"
+        "    assert process.exitcode == 0, process.exitcode\n"
+        "    assert sys.modules['__main__'].__file__ == __file__\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(marker)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert marker.read_text(encoding="utf-8") == "imported\n"

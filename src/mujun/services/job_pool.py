@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -54,6 +55,22 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def start_without_main(process: BaseProcess) -> None:
+    """Start ``process`` without telling it the parent's main module: multiprocessing would have
+    every job process import again the script that started the web (``mujun serve``'s, a bench's:
+    the whole web application, seconds of each job on a busy machine), while a job needs only
+    ``job_worker``, which the forkserver preloaded."""
+    main = sys.modules["__main__"]
+    path, spec = main.__dict__.pop("__file__", None), main.__dict__.get("__spec__")
+    main.__spec__ = None
+    try:
+        process.start()
+    finally:
+        main.__spec__ = spec
+        if path is not None:
+            main.__file__ = path
 
 
 @dataclass
@@ -118,7 +135,7 @@ class JobPool:
             url = self.engine.url.render_as_string(hide_password=False)
             process = _forks.Process(target=work, args=(job_id, url, self.memory_mb, self.seconds),
                                      name=f"mujun-job-{job_id}", daemon=False)
-            process.start()
+            start_without_main(process)
             self._running.append(_Running(job_id, process, time.monotonic()))
 
     def _reap(self) -> None:
