@@ -5,7 +5,14 @@ and a connection pool as large as the threads that use it."""
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
 import fastexcel
 from fastapi.testclient import TestClient
@@ -17,7 +24,7 @@ from tests.web.county import CODES, NAMES
 from tests.web.html import tables
 from tests.web.jobs import submitted, wait_job
 
-from mujun.services import job_tasks, jobs
+from mujun.services import job_tasks, job_worker, jobs
 from mujun.store import db
 from mujun.store.models import Job, JobStatus, User
 from mujun.web.app import create_app
@@ -181,3 +188,58 @@ def test_accepting_an_appeal_is_a_job(sign_in: SignIn) -> None:
                    follow_redirects=False)
     job = wait_job(admin, submitted(r))
     assert job["status"] == "done" and job["result"]["new_run_id"], job
+
+
+def _priorities_of_a_job(queue: multiprocessing.Queue[tuple[int, int, int, int]]) -> None:
+    """In a job process (as ``job_worker.work`` starts): the nice values of its main thread and of
+    a thread started before, at once and after more CPU than ``FULL_PRIORITY_CPU``."""
+    job_worker._limit(2**20, 60)  # no memory cap to speak of: the test process is large
+    started = threading.Event()
+    thread = threading.Thread(target=lambda: (started.set(), time.sleep(30)), daemon=True)
+    thread.start()
+    started.wait()
+
+    def nice_values() -> tuple[int, int]:
+        return (os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+                os.getpriority(os.PRIO_PROCESS, thread.native_id or 0))
+
+    before = nice_values()
+    end = time.process_time() + job_worker.FULL_PRIORITY_CPU + 0.2
+    while time.process_time() < end:
+        pass
+    queue.put((*before, *nice_values()))
+
+
+def test_a_job_runs_its_first_cpu_seconds_at_the_webs_priority_then_below_it() -> None:
+    """A short job (an appeal on a county) is not slowed by a busy machine; a long one makes way
+    for the web after ``FULL_PRIORITY_CPU`` seconds of CPU, every thread of it."""
+    context = multiprocessing.get_context("fork")
+    queue: multiprocessing.Queue[tuple[int, int, int, int]] = context.Queue()
+    process = context.Process(target=_priorities_of_a_job, args=(queue,))
+    process.start()
+    main_before, thread_before, main_after, thread_after = queue.get(timeout=120)
+    process.join(30)
+    web = os.getpriority(os.PRIO_PROCESS, 0)
+    assert (main_before, thread_before) == (web, web)
+    assert (main_after, thread_after) == (web + job_worker.NICE, web + job_worker.NICE)
+
+
+def test_a_job_process_does_not_import_the_web_servers_script_again(tmp_path: Path) -> None:
+    """The script that started the server is imported once, not again in each job process
+    (multiprocessing would: seconds of every job when it is the web application)."""
+    marker, script = tmp_path / "imported.txt", tmp_path / "server.py"
+    script.write_text(
+        "import os, pathlib, sys\n"
+        "with pathlib.Path(sys.argv[1]).open('a') as f:\n"
+        "    f.write('imported\\n')\n"
+        "if __name__ == '__main__':\n"
+        "    from mujun.services import job_pool\n"
+        "    process = job_pool._forks.Process(target=os.getpid)\n"
+        "    job_pool.start_without_main(process)\n"
+        "    process.join(120)\n"
+        "    assert process.exitcode == 0, process.exitcode\n"
+        "    assert sys.modules['__main__'].__file__ == __file__\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(marker)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert marker.read_text(encoding="utf-8") == "imported\n"

@@ -101,10 +101,10 @@ _LINE_FIELDS = tuple(f.name for f in fields(IndicatorLine))
 
 
 def _year_incidents(incidents: pa.Table | None, uscc: str, year: int) -> list[str]:
-    return _incidents_by_uscc(incidents, year).get(uscc, [])
+    return incidents_by_uscc(incidents, year).get(uscc, [])
 
 
-def _incidents_by_uscc(incidents: pa.Table | None, year: int) -> dict[str, list[str]]:
+def incidents_by_uscc(incidents: pa.Table | None, year: int) -> dict[str, list[str]]:
     """The year's incident types of each enterprise, in the table's order."""
     out: dict[str, list[str]] = {}
     if incidents is None or incidents.num_rows == 0:
@@ -122,25 +122,25 @@ def explain(ev: Evaluation, uscc: str, incidents: pa.Table | None = None) -> Exp
     if row is None:
         return None
     return Explanation.from_dict(
-        _Explainer(ev).as_dict(row, _year_incidents(incidents, uscc, ev.year)))
+        Explainer(ev).as_dict(row, _year_incidents(incidents, uscc, ev.year)))
 
 
 def explain_all(ev: Evaluation, incidents: pa.Table | None = None) -> Iterator[dict[str, Any]]:
     """The explanation of every row of ``ev`` in the table's order, as :meth:`Explanation.to_dict`
     gives it: what :func:`explain` gives for each enterprise, in one pass over the table and
     without the objects (a run stores every row's)."""
-    explainer = _Explainer(ev)
-    by_uscc = _incidents_by_uscc(incidents, ev.year)
+    explainer = Explainer(ev)
+    by_uscc = incidents_by_uscc(incidents, ev.year)
     for batch in ev.detail.to_batches(max_chunksize=5_000):  # not every row as objects at once
         for row in batch.to_pylist():
             yield explainer.as_dict(row, by_uscc.get(row["uscc"], []))
 
 
 #: the explanation of an enterprise outside the groups (exempt), after its first fields
-_EXEMPT = Explanation("", None, 0, "", "", None, None).to_dict()
+EXEMPT = Explanation("", None, 0, "", "", None, None).to_dict()
 
 
-class _Explainer:
+class Explainer:
     """What every row of one evaluation shares (the policy's hash, its indicators per group),
     worked out once."""
 
@@ -163,7 +163,7 @@ class _Explainer:
         """The explanation of one row of the evaluation's detail table, as
         :meth:`Explanation.to_dict` gives it."""
         group = row["group"]
-        out = {**_EXEMPT, "uscc": row["uscc"], "name": row["name"], "year": self.ev.year,
+        out = {**EXEMPT, "uscc": row["uscc"], "name": row["name"], "year": self.ev.year,
                "policy_name": self.ev.policy.name, "policy_hash": self.hash, "group": group,
                "exempt_reason": row["exempt_reason"]}
         if group is None:

@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -30,9 +31,11 @@ from mujun.services.job_worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, work
 
 log = logging.getLogger(__name__)
 _forks = multiprocessing.get_context("forkserver")
-# the worker's modules, and the engine's DuckDB backend (which ibis imports on first use: a run
-# or an accepted appeal would otherwise import it in every job)
-_forks.set_forkserver_preload(["mujun.services.job_worker", "ibis.backends.duckdb"])
+# the worker's modules, the engine's DuckDB backend (which ibis imports on first use) and
+# pyarrow.dataset with pandas (which DuckDB imports to read an Arrow table): a run or an accepted
+# appeal would otherwise import them in every job, about a second of its CPU
+_forks.set_forkserver_preload(["mujun.services.job_worker", "ibis.backends.duckdb",
+                               "pyarrow.dataset"])
 
 #: how often the pool looks for queued jobs of other web processes and for ended workers (s)
 POLL = 0.5
@@ -52,6 +55,22 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def start_without_main(process: BaseProcess) -> None:
+    """Start ``process`` without telling it the parent's main module: multiprocessing would have
+    every job process import again the script that started the web (``mujun serve``'s, a bench's:
+    the whole web application, seconds of each job on a busy machine), while a job needs only
+    ``job_worker``, which the forkserver preloaded."""
+    main = sys.modules["__main__"]
+    path, spec = main.__dict__.pop("__file__", None), main.__dict__.get("__spec__")
+    main.__spec__ = None
+    try:
+        process.start()
+    finally:
+        main.__spec__ = spec
+        if path is not None:
+            main.__file__ = path
 
 
 @dataclass
@@ -116,7 +135,7 @@ class JobPool:
             url = self.engine.url.render_as_string(hide_password=False)
             process = _forks.Process(target=work, args=(job_id, url, self.memory_mb, self.seconds),
                                      name=f"mujun-job-{job_id}", daemon=False)
-            process.start()
+            start_without_main(process)
             self._running.append(_Running(job_id, process, time.monotonic()))
 
     def _reap(self) -> None:

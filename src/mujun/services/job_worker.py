@@ -1,14 +1,15 @@
 """One job in its own process (started by ``services.job_pool``): :func:`work`.
 
-The process lowers its priority, caps its memory and its time (``MUJUN_JOB_MEMORY_MB``,
-``MUJUN_JOB_SECONDS``), so a heavy file slows only itself: the web process keeps its CPU, its
-memory and its connections. Progress goes to the job's record on a connection of its own, at most
-twice a second; on SQLite, while the import holds the write lock, a progress write that would wait
-is skipped.
+The process lowers its priority once it has used ``FULL_PRIORITY_CPU`` seconds of CPU, caps its
+memory and its time (``MUJUN_JOB_MEMORY_MB``, ``MUJUN_JOB_SECONDS``), so a heavy file slows only
+itself: the web process keeps its CPU, its memory and its connections. Progress goes to the
+job's record on a connection of its own, at most twice a second; on SQLite, while the import
+holds the write lock, a progress write that would wait is skipped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -29,8 +30,10 @@ from mujun.services.job_tasks import execute
 from mujun.store.db import make_engine
 from mujun.store.models import Job, JobStatus, User
 
-#: worker processes run below the web's priority (nice value)
+#: worker processes run below the web's priority (nice value) after their first
+#: ``FULL_PRIORITY_CPU`` seconds of CPU (user + system)
 NICE = 10
+FULL_PRIORITY_CPU = 2.0
 DEFAULT_MEMORY_MB = 4096
 DEFAULT_SECONDS = 900
 PROGRESS_EVERY = 0.5
@@ -43,8 +46,25 @@ class TimeUp(Exception):
     pass
 
 
+def lower_priority(niceness: int) -> None:
+    """Every thread of this process to ``niceness`` (Linux keeps a nice value per thread: the
+    threads Polars or DuckDB started so far would keep the web's)."""
+    try:
+        threads = [int(t) for t in os.listdir("/proc/self/task")]
+    except OSError:  # no /proc: this thread (the threads started later inherit it)
+        threads = [0]
+    for thread in threads:
+        with contextlib.suppress(OSError):  # the thread has ended meanwhile
+            os.setpriority(os.PRIO_PROCESS, thread, niceness)
+
+
 def _limit(memory_mb: int, seconds: int) -> None:
-    os.nice(NICE)
+    niceness = os.getpriority(os.PRIO_PROCESS, 0) + NICE
+    # a job's first CPU seconds at the web's priority: a short job (an appeal accepted on a
+    # county: about a second of work) ends as fast as the page would, even on a busy machine;
+    # a long one (a large import, a province's run) spends the rest of its time below the web
+    signal.signal(signal.SIGPROF, lambda _signum, _frame: lower_priority(niceness))
+    signal.setitimer(signal.ITIMER_PROF, FULL_PRIORITY_CPU)
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 

@@ -9,11 +9,9 @@ be deleted; a published run's inputs, policy and results never change (``store.m
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import metadata
@@ -39,6 +37,12 @@ from mujun.services.errors import ConflictError, InvalidInput, InvalidTransition
 from mujun.services.import_results import Progress
 from mujun.services.policies.choice import named_policy, policy_for
 from mujun.services.policies.stored import latest_versions
+from mujun.services.run_json import (
+    explanation_texts,
+    jsonable,
+    results_hash,
+    table_results_hash,
+)
 from mujun.services.snapshot import Snapshot, assemble
 from mujun.services.users import require_admin
 from mujun.services.verification import row_mismatches
@@ -54,27 +58,9 @@ def engine_version() -> str:
         return "mujun (source)"
 
 
-def _jsonable(value: Any) -> Any:
-    """JSON has no NaN/inf; the engine gives none, but a stored row must never fail to store."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    return value
-
-
 def normalized_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows as they come back from a JSON column (so stored and recomputed rows compare exactly)."""
-    return [{k: _jsonable(v) for k, v in row.items()} for row in rows]
-
-
-def results_hash(rows: Iterable[dict[str, Any]]) -> str:
-    """SHA-256 of the rows as one JSON list (sorted keys, no spaces), written a row at a time
-    (the same text as ``json.dumps`` of the whole list gives)."""
-    digest = hashlib.sha256(b"[")
-    for i, row in enumerate(rows):
-        text = json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest.update((b"," if i else b"") + text.encode())
-    digest.update(b"]")
-    return digest.hexdigest()
+    return [{k: jsonable(v) for k, v in row.items()} for row in rows]
 
 
 def _evaluation(snapshot: Snapshot, policy: LoadedPolicy, year: int) -> Evaluation:
@@ -187,7 +173,7 @@ def create_run(
         policy_name=loaded.policy.name, policy_text=loaded.text, policy_hash=loaded.hash,
         engine_version=engine_version(), enterprises_parquet=enterprises_pq,
         incidents_parquet=incidents_pq, snapshot_hash=snapshot.hash,
-        results_hash=results_hash(row for part in _rows(ev, finite) for row in part),
+        results_hash=table_results_hash(ev.table),
         n_results=n_results,
         county_figures=county_figures_of(session=session, year=year), note=note, created_at=now,
         created_by_id=actor.id if actor else None,
@@ -208,7 +194,7 @@ _RESULT_COLUMNS = ("uscc", "name", "group", "exempt_reason", "vetoed", "score", 
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_jsonable)
+    return json.dumps(value, ensure_ascii=False, default=jsonable)
 
 
 def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluation,
@@ -217,30 +203,43 @@ def _store_results(session: Session, run: Run, snapshot: Snapshot, ev: Evaluatio
     ``mujun explain`` gives for each enterprise), written in batches straight to the driver
     (``store.bulk``): at 100,000 enterprises the per-row work of the ORM would dominate."""
     where = _towns_and_industries(snapshot)
-    # every row as JSON at once (Polars; the same values as the rows read back), unless a number
-    # is not finite: then the normalized rows (``_jsonable``)
+    # the rows as JSON by Polars (the same values as the rows read back), unless a number is not
+    # finite: then the normalized rows (``run_json.jsonable``)
     table = pl.from_arrow(ev.table)
     assert isinstance(table, pl.DataFrame)
-    table = table.with_columns(pl.struct(pl.all()).struct.json_encode().alias("row"))
-    explanations = explain_all(ev, snapshot.incidents)
+    texts = _explanations(ev, snapshot, finite)
     unusual = _rows(ev, finite, STORE_BATCH) if not finite else None
     total = ev.table.num_rows
     report(STORE, 0, total)
     for start in range(0, total, STORE_BATCH):
-        frame = table.slice(start, STORE_BATCH).select(*_RESULT_COLUMNS, "row")
+        frame = table.slice(start, STORE_BATCH).select(
+            *_RESULT_COLUMNS, pl.struct(pl.all()).struct.json_encode().alias("row"))
         codes = frame.get_column("uscc").to_list()
         frame = frame.with_columns(
             pl.Series("row_no", range(start, start + frame.height), dtype=pl.Int64),
             pl.Series("town", [where[u][0] for u in codes], dtype=pl.String),
             pl.Series("industry_code", [where[u][1] for u in codes], dtype=pl.String),
-            pl.Series("explanation", [_dumps(next(explanations)) for _ in codes],
-                      dtype=pl.String),
+            next(texts).alias("explanation"),
         )
         if unusual is not None:
             frame = frame.with_columns(pl.Series("row", [_dumps(r) for r in next(unusual)],
                                                  dtype=pl.String))
         bulk.insert_frame(session, RunResult, frame, {"run_id": run.id})
         report(STORE, start + frame.height, total)
+
+
+def _explanations(ev: Evaluation, snapshot: Snapshot, finite: bool) -> Iterator[pl.Series]:
+    """The explanations as JSON, :data:`STORE_BATCH` rows at a time: written by Polars
+    (``run_json``) unless a number is not finite, then each mapping of ``explain_all`` by
+    ``json``."""
+    texts = explanation_texts(ev, snapshot.incidents, STORE_BATCH) if finite else None
+    if texts is not None:
+        yield from texts
+        return
+    mappings, total = explain_all(ev, snapshot.incidents), ev.table.num_rows
+    for start in range(0, total, STORE_BATCH):
+        yield pl.Series([_dumps(next(mappings)) for _ in range(min(STORE_BATCH, total - start))],
+                        dtype=pl.String)
 
 
 def _towns_and_industries(snapshot: Snapshot) -> dict[str, tuple[str | None, str | None]]:

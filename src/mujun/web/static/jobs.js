@@ -7,7 +7,10 @@
   const labelsEl = document.getElementById("job-labels");
   const labels = labelsEl ? JSON.parse(labelsEl.textContent) : {};
   const set = (id, text) => { const el = document.getElementById(id); if (el) el.textContent = text; };
-  let delay = 500;
+  // every 250 ms for the first 3 s (a short job, such as an appeal accepted on a county, shows
+  // done as soon as it is), then less and less often, up to every 3 s
+  const started = Date.now();
+  let delay = 250;
   async function poll() {
     try {
       const response = await fetch(box.dataset.jobUrl, { headers: { Accept: "application/json" } });
@@ -26,7 +29,7 @@
     } catch (err) {
       // the server is busy or restarting: try again
     }
-    delay = Math.min(delay * 1.5, 3000);
+    if (Date.now() - started > 3000) delay = Math.min(delay * 1.5, 3000);
     window.setTimeout(poll, delay);
   }
   window.setTimeout(poll, delay);
