@@ -130,3 +130,15 @@ def test_evaluate_summary_fits_80_columns(demo_files: Path, tmp_path: Path) -> N
 )
 def test_wrap_line(line: str, width: int, expected: list[str]) -> None:
     assert wrap_line(line, width) == expected
+
+
+def test_the_store_commands_take_the_width_of_the_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A console made once would keep the width of whichever command first imported it: in a
+    process that runs several commands (the tests, a notebook), a later command's table wrapped
+    at an earlier command's width."""
+    from mujun.cli import _store
+
+    for width in (123, 77):
+        monkeypatch.setenv("COLUMNS", str(width))
+        assert _store.console().width == width
+        assert _store.err_console().width == width

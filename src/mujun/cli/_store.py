@@ -18,8 +18,19 @@ if TYPE_CHECKING:
 # The store (SQLAlchemy, the services) is imported when a command uses it, not when the commands
 # are registered: `mujun --help` stays quick (docs/benchmarks.md, "Start-up").
 
-err_console = Console(stderr=True)
-console = Console()
+
+
+def console() -> Console:
+    """Standard output's console, made when a command prints: Rich fixes a console's width (the
+    terminal's, or ``COLUMNS``) when the console is made, so one made on import would keep the
+    width of whichever command first imported this module, in a process that runs several."""
+    return Console()
+
+
+def err_console() -> Console:
+    """Standard error's console, made when a command prints (see :func:`console`)."""
+    return Console(stderr=True)
+
 
 AsUser = Annotated[str | None, typer.Option(
     "--as", help="act as this user (default: MUJUN_CLI_USER or admin)")]
@@ -39,7 +50,7 @@ def store_session() -> Iterator[Session]:
         session.commit()
     except (ServiceError, FrozenRunError, FrozenReviewError) as exc:
         session.rollback()
-        err_console.print(f"[red]error:[/red] {exc}")
+        err_console().print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
     except BaseException:
         session.rollback()
@@ -74,11 +85,11 @@ def report_verification(what: str, *, rows: int, unit: str, hashes: dict[str, bo
     from rich.markup import escape
 
     if all(hashes.values()) and not mismatches:
-        console.print(f"verified: {what}, {rows} {unit} identical "
+        console().print(f"verified: {what}, {rows} {unit} identical "
                       f"({' and '.join(hashes)} hashes match)")
         return
-    err_console.print(f"[red]{escape(what)} does not verify[/red]: " + ", ".join(
+    err_console().print(f"[red]{escape(what)} does not verify[/red]: " + ", ".join(
         f"{name} {'ok' if good else 'CHANGED'}" for name, good in hashes.items()))
     for line in mismatches[:20]:
-        err_console.print(f"  {escape(line)}")
+        err_console().print(f"  {escape(line)}")
     raise typer.Exit(1)

@@ -29,7 +29,7 @@ def backup_cmd(
 
     with store_session() as session, stages(f"writing {file.name}, checking it restorable"):
         counts = backups.backup(session=session, path=file)
-    console.print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables, "
+    console().print(f"wrote {file}: {sum(counts.values())} rows in {len(counts)} tables, "
                   "checked restorable")
 
 
@@ -54,9 +54,9 @@ def restore_cmd(
         has_data = any(n for name, n in backups.row_counts(session).items()
                        if name not in ("users", "audit"))
         if has_data and not yes:
-            console.print("the store holds data; add --yes to replace all of it")
+            console().print("the store holds data; add --yes to replace all of it")
             raise typer.Exit(1)
         actor = acting_user(session, as_user)
         with stages(f"restoring {file.name}"):
             counts = backups.restore(session=session, actor=actor, path=file)
-    console.print(f"restored {file}: {sum(counts.values())} rows in {len(counts)} tables")
+    console().print(f"restored {file}: {sum(counts.values())} rows in {len(counts)} tables")

@@ -44,7 +44,7 @@ def demo_cmd(
 
     with store_session() as session:
         if any(n for name, n in row_counts(session).items() if name not in SIGN_IN_TABLES):
-            err_console.print(f"the store ({store_text()}) already holds data; "
+            err_console().print(f"the store ({store_text()}) already holds data; "
                               "point MUJUN_DATABASE_URL at a new one")
             raise typer.Exit(1)
         admin = ensure_admin(session=session)
@@ -53,5 +53,5 @@ def demo_cmd(
             if data is None:
                 generate(folder, seed)
             load_demo(session=session, actor=admin, folder=folder, say=step)
-    console.print(f"demo county loaded into {store_text()} in "
+    console().print(f"demo county loaded into {store_text()} in "
                   f"{time.perf_counter() - started:.1f}s — try `mujun run list`")

@@ -54,7 +54,7 @@ def import_cmd(
     from mujun.services.imports import import_file
 
     if accept_changes and not (reason or "").strip():
-        err_console.print("error: --accept-changes needs --reason TEXT")
+        err_console().print("error: --accept-changes needs --reason TEXT")
         raise typer.Exit(2)
     with store_session() as session:
         actor = acting_user(session, as_user)
@@ -73,7 +73,7 @@ def import_cmd(
         path = report or file.with_name(f"{file.name}.errors.xlsx")
         write_error_report(path, result.problems,
                            title=f"{file.name} · {department} · {year} 导入校验结果")
-        err_console.print(f"error report: {path}")
+        err_console().print(f"error report: {path}")
     if not result.ok or result.waiting:
         raise typer.Exit(1)
 
@@ -84,28 +84,28 @@ def _print(result: ImportResult) -> None:
     if result.changes and (result.waiting or result.applied):
         change_table(result.changes, accepted=result.applied)
     if not result.ok:
-        err_console.print(f"[red]rejected[/red]: {len(result.errors)} error(s) in {result.file}; "
+        err_console().print(f"[red]rejected[/red]: {len(result.errors)} error(s) in {result.file}; "
                           "nothing was imported")
     elif result.waiting:
-        err_console.print(
+        err_console().print(
             f"[yellow]refused[/yellow]: {len(result.changes)} value(s) differ from the stored "
             "ones; nothing was imported. Check them, then import again with "
             "--accept-changes --reason TEXT")
     elif result.applied and result.kind == "parcels":
-        console.print(
+        console().print(
             f"imported {result.file} (land parcels, import #{result.batch_id}): "
             f"{result.inserted} parcels added, {result.updated} values changed, "
             f"{result.unchanged} unchanged values"
         )
     elif result.applied:
-        console.print(
+        console().print(
             f"imported {result.file} ({result.department} {result.year}, import "
             f"#{result.batch_id}): {result.inserted} new, {result.updated} changed, "
             f"{result.unchanged} unchanged values; {result.enterprises_created} enterprises "
             f"added; incidents +{result.incidents_added}"
         )
     else:
-        console.print(f"no change: {result.file} matches the store ({result.unchanged} values)")
+        console().print(f"no change: {result.file} matches the store ({result.unchanged} values)")
 
 
 def _shown(value: object) -> str:
@@ -113,7 +113,7 @@ def _shown(value: object) -> str:
 
 
 def change_table(changes: list[ValueChange], *, accepted: bool) -> None:
-    out = console if accepted else err_console
+    out = console() if accepted else err_console()
     title = f"{len(changes)} changed value(s)" + (" — accepted" if accepted else "")
     table = Table(title=title, show_lines=False)
     add_fixed_column(table, "行 line", right=True)
@@ -130,7 +130,7 @@ def change_table(changes: list[ValueChange], *, accepted: bool) -> None:
                       f"{_shown(c.old)} → {_shown(c.new)}", by)
     out.print(table)
     if len(changes) > SHOWN:
-        err_console.print(f"… and {len(changes) - SHOWN} more")
+        err_console().print(f"… and {len(changes) - SHOWN} more")
 
 
 def _problem_table(problems: list[Problem]) -> None:
@@ -140,6 +140,6 @@ def _problem_table(problems: list[Problem]) -> None:
     for p in problems[:SHOWN]:
         table.add_row("" if p.line is None else str(p.line), p.column or "",
                       "" if p.value is None else str(p.value)[:40], p.reason)
-    err_console.print(table)
+    err_console().print(table)
     if len(problems) > SHOWN:
-        err_console.print(f"… and {len(problems) - SHOWN} more (see the error report)")
+        err_console().print(f"… and {len(problems) - SHOWN} more (see the error report)")

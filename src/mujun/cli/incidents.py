@@ -46,7 +46,7 @@ def list_cmd(
     for i in found:
         table.add_row(str(i.id), i.uscc, i.type, str(i.date or ""), i.note or "", i.department,
                       f"{i.withdrawn_at:%Y-%m-%d}: {i.withdrawn_reason}" if i.withdrawn_at else "")
-    console.print(table)
+    console().print(table)
 
 
 @incident_app.command("withdraw")
@@ -61,4 +61,4 @@ def withdraw_cmd(
     with store_session() as session:
         withdraw_incident(session=session, actor=acting_user(session, as_user),
                           incident_id=incident_id, reason=reason)
-    console.print(f"withdrew incident #{incident_id}")
+    console().print(f"withdrew incident #{incident_id}")

@@ -50,7 +50,7 @@ def create_cmd(
     with store_session() as session:
         rec = reviews.create_review(session=session, actor=acting_user(session, as_user),
                                     year=year, policy_name=policy)
-        console.print(_show(rec))
+        console().print(_show(rec))
 
 
 @land_app.command("review-list")
@@ -63,7 +63,7 @@ def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None,
         page = review_views.reviews(session=session, actor=acting_user(session, as_user),
                                     filters=review_views.ReviewQuery(year=year), paged=False)
         for summary in page.items:
-            console.print(_show(summary))
+            console().print(_show(summary))
 
 
 @land_app.command("review-publish")
@@ -74,7 +74,7 @@ def publish_cmd(review: ReviewRef, as_user: AsUser = None) -> None:
     with store_session() as session:
         rec = reviews.publish_review(session=session, actor=acting_user(session, as_user),
                                      review_id=review)
-        console.print(_show(rec))
+        console().print(_show(rec))
 
 
 @land_app.command("review-correct")
@@ -85,7 +85,7 @@ def correct_cmd(review: ReviewRef, as_user: AsUser = None) -> None:
     with store_session() as session:
         rec = reviews.correct_review(session=session, actor=acting_user(session, as_user),
                                      review_id=review)
-        console.print(_show(rec))
+        console().print(_show(rec))
 
 
 @land_app.command("review-verify")

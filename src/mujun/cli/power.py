@@ -85,7 +85,7 @@ def import_cmd(
     if result.problems and (report is not None or not result.ok):
         path = report or file.with_name(f"{file.name}.errors.xlsx")
         write_error_report(path, result.problems, title=f"{file.name} · 月度用电量 导入校验结果")
-        err_console.print(f"error report: {path}")
+        err_console().print(f"error report: {path}")
     if not result.ok or result.waiting:
         raise typer.Exit(1)
 
@@ -98,35 +98,35 @@ def _print(result: ReadingsImport) -> None:
         for p in result.problems[:SHOWN]:
             table.add_row("" if p.line is None else str(p.line), p.column or "",
                           "" if p.value is None else str(p.value)[:40], p.reason)
-        err_console.print(table)
+        err_console().print(table)
         if len(result.problems) > SHOWN:
-            err_console.print(f"… and {len(result.problems) - SHOWN} more (see the error report)")
+            err_console().print(f"… and {len(result.problems) - SHOWN} more (see the error report)")
     if result.changes and (result.waiting or result.applied):
         change_table(result.changes, accepted=result.applied)
     if not result.ok:
-        err_console.print(f"[red]rejected[/red]: {len(result.errors)} error(s) in "
+        err_console().print(f"[red]rejected[/red]: {len(result.errors)} error(s) in "
                           f"{escape(result.file)}; nothing was imported")
         return
     if result.waiting:
         monitored = (f" ({result.changes_monitored} of months monitored already: they count "
                      "for later months only)" if result.changes_monitored else "")
-        err_console.print(
+        err_console().print(
             f"[yellow]refused[/yellow]: {len(result.changes)} reading(s) differ from the stored "
             f"ones{monitored}; nothing was imported. Check them, then import again with "
             '--accept-changes --reason "…"')
         return
     if not result.applied:
-        console.print(f"no change: {escape(result.file)} matches the store "
+        console().print(f"no change: {escape(result.file)} matches the store "
                       f"({result.unchanged} readings)")
         return
-    console.print(
+    console().print(
         f"imported {escape(result.file)} (power readings, import #{result.batch_id}): "
         f"{result.inserted} new, {result.updated} changed, {result.unchanged} unchanged; "
         f"months {result.months[0]:%Y-%m} … {result.months[-1]:%Y-%m}")
     if result.monitored:
-        console.print(_months_table(result.monitored))
+        console().print(_months_table(result.monitored))
     else:
-        console.print("no new month to monitor")
+        console().print("no new month to monitor")
 
 
 def _months_table(done: list[MonthApplied]) -> Table:

@@ -80,7 +80,7 @@ def create_cmd(
         run = runs.create_run(session=session, actor=acting_user(session, as_user), year=year,
                               policy=policy, progress=report)
         progress.update(task, description=f"run {year}: committing")
-    console.print(_show(run))
+    console().print(_show(run))
 
 
 @run_app.command("list")
@@ -92,7 +92,7 @@ def list_cmd(year: Annotated[int | None, typer.Option("--year")] = None,
     with store_session() as session:
         for run in run_views.list_runs(session=session, actor=acting_user(session, as_user),
                                        year=year):
-            console.print(_show(run))
+            console().print(_show(run))
 
 
 @run_app.command("publish")
@@ -102,7 +102,7 @@ def publish_cmd(run: RunRef, as_user: AsUser = None) -> None:
 
     with store_session() as session:
         found = runs.publish_run(session=session, actor=acting_user(session, as_user), run_id=run)
-        console.print(_show(found))
+        console().print(_show(found))
 
 
 @run_app.command("finalize")
@@ -112,7 +112,7 @@ def finalize_cmd(run: RunRef, as_user: AsUser = None) -> None:
 
     with store_session() as session:
         found = runs.finalize_run(session=session, actor=acting_user(session, as_user), run_id=run)
-        console.print(_show(found))
+        console().print(_show(found))
 
 
 @run_app.command("appeal")
@@ -128,7 +128,7 @@ def appeal_cmd(
     with store_session() as session:
         appeal = appeals.file_appeal(session=session, actor=acting_user(session, as_user),
                                      run_id=run, uscc=uscc, reason=reason)
-        console.print(f"appeal #{appeal.id} of {appeal.uscc} against run {run} recorded")
+        console().print(f"appeal #{appeal.id} of {appeal.uscc} against run {run} recorded")
 
 
 def _corrections(pairs: list[str]) -> dict[str, Value]:
@@ -163,9 +163,9 @@ def resolve_cmd(
         done = appeals.resolve_appeal(session=session, actor=acting_user(session, as_user),
                                       appeal_id=appeal, accept=accept, note=note,
                                       corrections=_corrections(set_ or []))
-        console.print(f"appeal #{done.id} {done.status}")
+        console().print(f"appeal #{done.id} {done.status}")
         if done.new_run_id:
-            console.print(_show(runs.get_run(session=session, ref=done.new_run_id)))
+            console().print(_show(runs.get_run(session=session, ref=done.new_run_id)))
 
 
 @run_app.command("appeals")
@@ -176,7 +176,7 @@ def appeals_cmd(run: RunRef, as_user: AsUser = None) -> None:
     with store_session() as session:
         for a in run_views.run_appeals(session=session, actor=acting_user(session, as_user),
                                        run_id=run):
-            console.print(escape(f"#{a.id} {a.uscc} [{a.status}] {a.reason}"
+            console().print(escape(f"#{a.id} {a.uscc} [{a.status}] {a.reason}"
                                  + (f" — {a.note}" if a.note else "")))
 
 
@@ -211,7 +211,7 @@ def diff_cmd(run_a: RunRef, run_b: RunRef) -> None:
         table.add_row(c.uscc, c.name or "", c.class_a or "—", c.class_b or "—",
                       f"{c.score_a if c.score_a is not None else '—'} → "
                       f"{c.score_b if c.score_b is not None else '—'}")
-    console.print(table)
+    console().print(table)
 
 
 @run_app.command("export")
@@ -229,4 +229,4 @@ def export_cmd(
                                            run_id=run)
     path = out or Path(name)
     path.write_bytes(data)
-    console.print(f"wrote {path}")
+    console().print(f"wrote {path}")

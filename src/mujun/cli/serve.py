@@ -31,7 +31,7 @@ def _load_demo() -> None:
     from mujun.services.demo import load_demo
     from mujun.services.users import ensure_admin
 
-    err_console.print("the store is empty: loading the demo county 松阳县 (about a minute)…")
+    err_console().print("the store is empty: loading the demo county 松阳县 (about a minute)…")
     with (store_session() as session, tempfile.TemporaryDirectory() as tmp,
           stages("demo county files") as step):
         generate(Path(tmp), DEFAULT_SEED)
@@ -49,29 +49,29 @@ def _install_echarts() -> None:
 
     npm = shutil.which("npm")
     if npm is None:
-        err_console.print("npm is not installed (Node.js 20+), so ECharts cannot be fetched.")
+        err_console().print("npm is not installed (Node.js 20+), so ECharts cannot be fetched.")
         return
     if not (assets.FRONTEND / "package-lock.json").exists():
         return
-    err_console.print("installing ECharts from the npm registry (npm ci)…")
+    err_console().print("installing ECharts from the npm registry (npm ci)…")
     done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"],
                           cwd=assets.FRONTEND, check=False, capture_output=True, text=True)
     if done.returncode != 0:
-        err_console.print(f"[yellow]npm ci failed:[/yellow] {done.stderr.strip()[-500:]}")
+        err_console().print(f"[yellow]npm ci failed:[/yellow] {done.stderr.strip()[-500:]}")
 
 
 def _announce(start: FirstStart) -> None:
     if start.demo_accounts:
-        console.print("demo accounts (user name / password):")
+        console().print("demo accounts (user name / password):")
         for a in start.demo_accounts:
-            console.print(f"  {a.role:<10} {a.username:<12} {a.password}   scope: {a.scope}")
+            console().print(f"  {a.role:<10} {a.username:<12} {a.password}   scope: {a.scope}")
     if start.admin_password:
-        console.print("[bold]first start:[/bold] sign in as [bold]admin[/bold] with the one-time "
+        console().print("[bold]first start:[/bold] sign in as [bold]admin[/bold] with the one-time "
                       f"password  [bold]{start.admin_password}[/bold]\n"
                       "  it is shown only now; the web asks for a new one at the first sign-in "
                       "(lost: `mujun user set admin --password …`)", highlight=False)
     for a in start.exposed:
-        err_console.print(f"[red]warning:[/red] {a.username} signs in with the published demo "
+        err_console().print(f"[red]warning:[/red] {a.username} signs in with the published demo "
                           "password; change it (`mujun user set "
                           f"{a.username} --password …`) or deactivate it")
 
@@ -118,10 +118,11 @@ def serve_cmd(
     if not echarts_path().exists():
         _install_echarts()
     if not echarts_path().exists():
-        err_console.print(f"[yellow]warning:[/yellow] {missing_message()}", highlight=False,
+        err_console().print(f"[yellow]warning:[/yellow] {missing_message()}", highlight=False,
                           soft_wrap=True)
-    console.print(f"store: {store_text()}", markup=False, highlight=False, soft_wrap=True)
-    console.print(f"serving on http://{host}:{port}", markup=False, highlight=False, soft_wrap=True)
+    console().print(f"store: {store_text()}", markup=False, highlight=False, soft_wrap=True)
+    console().print(f"serving on http://{host}:{port}", markup=False, highlight=False,
+                    soft_wrap=True)
     web_app = create_app(engine=engine)
     # served beyond this machine, the sign-in page does not list the demo accounts either
     web_app.state.list_demo_accounts = bool(start.demo_accounts)

@@ -76,10 +76,10 @@ def targets_cmd(
         typer.echo(data.model_dump_json(indent=2))
         return
     run = data.run.title if data.run else "no published run"
-    console.print(f"targets {data.year} · {run} · policy {data.policy_name} · "
+    console().print(f"targets {data.year} · {run} · policy {data.policy_name} · "
                   f"{data.base_year} → {data.target_year}, counted from {data.programme_from}")
-    console.print(_table("五个翻番 (double the base year's value)", data.doubling))
-    console.print(_table("个十百千万亿", data.programme))
+    console().print(_table("五个翻番 (double the base year's value)", data.doubling))
+    console().print(_table("个十百千万亿", data.programme))
     talent = next((t for t in data.programme if t.key == "talent"), None)
     if talent and talent.categories:
         six = Table(title="六百工程 (100 each)")
@@ -87,6 +87,6 @@ def targets_cmd(
             six.add_column(name)
         for c in talent.categories:
             six.add_row(c.key, c.title, number(c.value, 0), str(c.goal))
-        console.print(six)
-    console.print(_series(data))
-    console.print(f"note: {data.note}")
+        console().print(six)
+    console().print(_series(data))
+    console().print(f"note: {data.note}")

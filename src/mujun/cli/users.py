@@ -45,7 +45,7 @@ def _describe(u: User) -> str:
 
 def _invalid(exc: ValidationError) -> None:
     for err in exc.errors():
-        err_console.print(f"error: {'.'.join(map(str, err['loc'])) or 'user'}: {err['msg']}")
+        err_console().print(f"error: {'.'.join(map(str, err['loc'])) or 'user'}: {err['msg']}")
     raise typer.Exit(2)
 
 
@@ -71,9 +71,9 @@ def add_cmd(username: str, role: Annotated[Role, typer.Option("--role")],
     with store_session() as session:
         added = add_account(session=session, actor=acting_user(session, as_user),
                             user_in=user_in)
-        console.print(f"added {_describe(added.user)}")
+        console().print(f"added {_describe(added.user)}")
         if added.one_time_password:
-            console.print(f"one-time password (shown only now): {added.one_time_password}",
+            console().print(f"one-time password (shown only now): {added.one_time_password}",
                           highlight=False)
 
 
@@ -99,7 +99,7 @@ def set_cmd(username: str, role: RoleOpt = None, department: Department = None,
     with store_session() as session:
         user = update_user(session=session, actor=acting_user(session, as_user),
                            username=username, user_in=user_in)
-        console.print(f"changed {_describe(user)}")
+        console().print(f"changed {_describe(user)}")
 
 
 @user_app.command("list")
@@ -111,4 +111,4 @@ def list_cmd() -> None:
 
     with store_session() as session:
         for user in session.scalars(select(User).order_by(User.username)):
-            console.print(_describe(user))
+            console().print(_describe(user))

@@ -38,7 +38,7 @@ def remove_cmd(
     with store_session() as session:
         remove_figure(session=session, actor=acting_user(session, as_user), uscc=uscc,
                       year=year, field=field, reason=reason)
-    console.print(f"removed {uscc} {year} {field}")
+    console().print(f"removed {uscc} {year} {field}")
 
 
 @value_app.command("history")
@@ -62,4 +62,4 @@ def history_cmd(
                       f"#{e.import_id} {e.file or ''}" if e.import_id else "",
                       "" if e.source == "current" else str(e.old), str(e.new), e.reason or "",
                       e.source)
-    console.print(table)
+    console().print(table)
