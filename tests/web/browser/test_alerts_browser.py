@@ -6,8 +6,11 @@ the enterprise's portrait; the leader's cockpit counts one open alert fewer."""
 from __future__ import annotations
 
 import pytest
+from tests.web import monitoring_data
 from tests.web.browser import pages
 from tests.web.county import CODES, NAMES, T0
+
+from mujun.engine.monitoring import months
 
 NOTE = "走访企业负责人：设备检修停产，预计五月复产，已协调电力部门跟踪。"
 
@@ -58,3 +61,39 @@ def test_officer_closes_an_alert_of_its_town_with_a_visit_note(new_page) -> None
     assert pages.cells(page, "#power-alerts")[0][4:] == ["已关闭", "已走访",
                                                          T0.date().isoformat()]
     assert _open_count(leader) == "2"
+
+
+@pytest.mark.takes(8)
+def test_a_power_file_that_corrects_a_reading_is_imported_once_a_reason_is_given(
+        new_page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The admin uploads a corrected March (stored and monitored already) and a new April: the
+    page lists the change and writes nothing; the accept form with its default (an empty reason)
+    is not sent by the browser; with a reason the file is imported and the reason shown."""
+    march = months.index(2022, 3)
+    old = monitoring_data.kwh(2, march)
+    assert old is not None
+    power = tmp_path / "更正.csv"
+    power.write_text("统一社会信用代码,月份,用电量(千瓦时)\n"
+                     f"{CODES[2]},2022-03,{old + 500}\n{CODES[2]},2022-04,1234\n",
+                     encoding="utf-8")
+    page = new_page("admin")
+    page.goto("/imports")
+    page.set_input_files("#power-import input[name=file]", str(power))
+    pages.submit(page, "#power-import form[action='/imports/power'] button[type=submit]")
+    assert page.locator("#power-waiting").is_visible()
+    assert page.locator("#power-result").count() == 0
+    changes = pages.cells(page, "#power-changes")
+    assert len(changes) == 1 and CODES[2] in changes[0][1] and "2022-03" in changes[0][2]
+    # the default: an empty reason; the browser keeps the form on the page
+    page.click("#power-accept button[type=submit]")
+    assert page.locator("#power-accept").count() == 1 and page.locator("#power-result").count() == 0
+    page.fill("#power-accept input[name=reason]", "供电公司更正抄表")
+    pages.submit(page, "#power-accept button[type=submit]")
+    assert "更新 1 条" in page.locator("#power-result").inner_text()
+    assert "新增 1 条" in page.locator("#power-result").inner_text()
+    assert "供电公司更正抄表" in page.locator("#power-reason").inner_text()
+    # the same file again: nothing to accept, nothing changed
+    page.goto("/imports")
+    page.set_input_files("#power-import input[name=file]", str(power))
+    pages.submit(page, "#power-import form[action='/imports/power'] button[type=submit]")
+    assert "新增 0 条，更新 0 条，未变 2 条" in page.locator("#power-result").inner_text()
