@@ -16,6 +16,7 @@ from tests.engine.monitoring.support import LETTER_CODES, readings_table
 from mujun.engine import plan as plans
 from mujun.engine.monitoring import _keyed, monitor, months
 from mujun.engine.monitoring import plan as monitoring_plan
+from mujun.engine.monitoring.pivot import side_by_side
 from mujun.io.policy_files import load_policy
 
 AS_OF = months.index(2025, 12)
@@ -62,10 +63,10 @@ def test_a_cached_plan_gives_the_fresh_compile_s_result(
     monkeypatch.setattr(monitoring_plan, "compile_plan", no_compile)
     again = monitor(table, AS_OF, RULES)
     assert again.equals(first)
-    keyed, _ = _keyed(table, AS_OF)
-    fresh = monitoring_plan.run(monitoring_plan.plan_for(RULES), keyed)
+    pivoted = side_by_side(_keyed(table, AS_OF))
+    fresh = monitoring_plan.run(monitoring_plan.plan_for(RULES), pivoted)
     monkeypatch.undo()
-    assert monitoring_plan.run(monitoring_plan.compile_plan(RULES), keyed).equals(fresh)
+    assert monitoring_plan.run(monitoring_plan.compile_plan(RULES), pivoted).equals(fresh)
 
 
 def test_changed_rules_do_not_run_a_stale_plan(cache: Path) -> None:

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from mujun.engine.monitoring import months
 from mujun.engine.monitoring.names import LEVELS, OUTPUT_COLUMNS, WINDOW
+from mujun.engine.monitoring.pivot import Keyed, side_by_side
 from mujun.engine.policy import MonitoringRules
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ OUTPUT_SCHEMA = pa.schema([
     ("uscc", pa.string()), ("kwh_3m", pa.float64()), ("kwh_3m_last_year", pa.float64()),
     ("yoy_3m", pa.float64()), ("baseline", pa.float64()), ("level", pa.string()),
 ])
-_BATCH_ROWS = 1 << 17
 
 __all__ = [
     "LEVELS",
@@ -43,41 +43,43 @@ __all__ = [
 ]
 
 
-def _keyed(readings: pa.Table, as_of: int) -> tuple[pa.Table, pa.Array]:
-    """The readings the rules need (``plan.KEYED_SCHEMA``), and the distinct codes in order.
+def _keyed(readings: pa.Table, as_of: int) -> Keyed:
+    """The readings the rules need, as whole numbers where the backends compare them.
 
-    Each credit code is replaced by its rank among the distinct codes (an ``int32``; a key's
-    code is ``codes[key]``) and each month by ``back``, how many months before ``as_of`` it is:
-    the backends group and sort whole numbers instead of 18-character texts and compare whole
+    Each credit code is replaced by its rank among the distinct codes (a key's code is
+    ``codes[key]``) and each month by ``back``, how many months before ``as_of`` it is: the
+    backends group and sort whole numbers instead of 18-character texts and compare whole
     numbers instead of taking dates apart. Only the readings the rules look at are passed on:
     those of M−14 … M, and of an enterprise with readings before M−14 one of those (it lists the
     enterprise and counts as a reading before M−1, ``signals.per_enterprise``) — the same
     result from fewer rows. A month after ``as_of`` (or none) is left out."""
-    from mujun.engine.monitoring.plan import KEYED_SCHEMA
-
     table = readings.select(READING_SCHEMA.names)
-    keys, codes = _ranks(table["uscc"])
-    month = _month_indices(table["month"].cast(pa.date32()))
-    back = pc.subtract(pa.scalar(as_of, pa.int32()), month).fill_null(-1)
-    back_np = np.concatenate([c.to_numpy() for c in back.chunks]) if back.num_chunks \
-        else np.zeros(0, dtype=np.int32)
-    kwh = table["kwh"].cast(pa.float64())
-    window = (back_np >= 0) & (back_np < WINDOW)
-    older = np.flatnonzero(back_np >= WINDOW)
-    if len(older) or not window.all():
+    back = np.subtract(np.int32(as_of), _month_indices(table["month"].cast(pa.date32())),
+                       dtype=np.int32)
+    indices, rank, codes = _ranks(table["uscc"])
+    kwh = _numbers(table["kwh"].cast(pa.float64()))
+    keep = (back >= 0) & (back < WINDOW)
+    older = np.flatnonzero(back >= WINDOW)
+    if len(older):  # one reading (any) before M−14 of each enterprise
         marker = np.full(len(codes), -1, dtype=np.int64)
-        marker[keys[older]] = older  # one reading (any) before M−14 of each enterprise
-        rows = np.concatenate([np.flatnonzero(window), marker[marker >= 0]])
-        keys, back_np, kwh = keys[rows], back_np[rows], kwh.take(pa.array(rows))
-    keyed = pa.table([pa.array(keys, pa.int32()), pa.array(back_np, pa.int32()), kwh],
-                     schema=KEYED_SCHEMA)
-    # DuckDB scans an Arrow table one record batch per task: slices let every thread work
-    keyed = pa.Table.from_batches(keyed.to_batches(max_chunksize=_BATCH_ROWS), keyed.schema)
-    return keyed, codes
+        marker[indices[older]] = older
+        keep[marker[marker >= 0]] = True
+    if not keep.all():
+        indices, back, kwh = indices[keep], back[keep], kwh[keep]
+    return Keyed(rank[indices], back, kwh, codes)
 
 
-def _ranks(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """Each row's rank among the distinct codes (``int32``) and the distinct codes in order."""
+def _numbers(column: pa.ChunkedArray) -> np.ndarray:
+    """The readings as one numpy array, an empty cell as NaN: the month then stays missing in
+    the pivot, as ``max`` leaves it in ``per_enterprise`` (the readers refuse empty and
+    non-finite readings, so this is for other callers)."""
+    parts = [c.fill_null(np.nan).to_numpy() for c in column.chunks]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
+
+
+def _ranks(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """Each row's position in the column's dictionary, the rank (``int32``) among the distinct
+    codes of each position, and the distinct codes in order."""
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column.cast(pa.string()))
     column = pa.chunked_array([column.combine_chunks()])  # one dictionary (unified)
@@ -92,24 +94,28 @@ def _ranks(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     rank = np.empty(len(order), dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
     indices = [c.indices.to_numpy(zero_copy_only=False) for c in column.chunks]
-    keys = rank[np.concatenate(indices)] if indices else np.zeros(0, dtype=np.int32)
-    return keys, dictionary.take(pa.array(order))
+    positions = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
+    return positions, rank, dictionary.take(pa.array(order))
 
 
-def _month_indices(days: pa.ChunkedArray) -> pa.ChunkedArray:
-    """The month index of each date (null stays null): a table of the few days the readings
-    span, then one look-up per row."""
+def _month_indices(days: pa.ChunkedArray) -> np.ndarray:
+    """The month index of each date (``int32``; an empty cell gives a month after any ``as_of``,
+    so it is left out): a table of the few days the readings span, then one look-up per row."""
     span = pc.min_max(days).as_py()
     if span["min"] is None:
-        return pa.chunked_array([pa.array([], pa.int32())])
+        return np.full(len(days), np.iinfo(np.int32).max, dtype=np.int32)
     first = months.of_date(span["min"])
     last = months.of_date(span["max"])
     starts = np.array([months.first_day(m) for m in range(first, last + 2)], "datetime64[D]")
     offsets = np.arange(starts[0], starts[-1], dtype="datetime64[D]")
     # the month of each day from the first month's first day, by counting the month starts
     table = (np.searchsorted(starts, offsets, side="right") - 1 + first).astype(np.int32)
-    start = pa.scalar(int(starts[0].astype(np.int64)), pa.int32())
-    return pa.array(table).take(pc.subtract(days.cast(pa.int32()), start))
+    table = np.append(table, np.int32(np.iinfo(np.int32).max))  # the last slot: no date
+    day = np.concatenate([c.cast(pa.int32()).fill_null(-1).to_numpy() for c in days.chunks]) \
+        if days.num_chunks else np.zeros(0, dtype=np.int32)
+    position = day - np.int32(starts[0].astype(np.int64))
+    position[day < 0] = len(table) - 1
+    return table[position]
 
 
 def monitor(
@@ -122,21 +128,22 @@ def monitor(
     ``readings``: ``uscc`` (text, or dictionary-encoded text), ``month`` (a date; its month
     counts), ``kwh``, one row per enterprise and month (``io/power.read_power`` gives such a
     table)."""
-    keyed, codes = _keyed(readings, as_of)
+    keyed = _keyed(readings, as_of)
     if backend is None or backend.name == "duckdb":
         from mujun.engine.monitoring import plan
 
-        result = plan.run(plan.plan_for(rules), keyed,
+        result = plan.run(plan.plan_for(rules), side_by_side(keyed),
                           None if backend is None else backend.con)
     else:
-        result = _through_ibis(keyed, rules, backend)
+        result = _through_ibis(keyed.table(), rules, backend)
     # the key is the code's rank: ordered by key is ordered by code
-    result = result.set_column(0, "uscc", codes.take(result["uscc"]))
+    result = result.set_column(0, "uscc", keyed.codes.take(result["uscc"]))
     return result.select(list(OUTPUT_COLUMNS)).cast(OUTPUT_SCHEMA)
 
 
 def _through_ibis(keyed: pa.Table, rules: MonitoringRules, backend: BaseBackend) -> pa.Table:
-    """The rules compiled by ibis for ``backend`` (Spark)."""
+    """The rules compiled by ibis for ``backend`` (Spark): its own grouping
+    (``per_enterprise``), then the signals."""
     from mujun.engine import backends
     from mujun.engine.monitoring.signals import per_enterprise, signals
 

@@ -3,10 +3,10 @@
 Building and compiling the ibis expressions of ``signals.py`` (and importing ibis) costs more
 than running them on a county's readings, so the SQL is kept in the evaluation's plan cache
 (``engine/plan.py``: in memory, and under ``plans/`` in the cache folder) under the rules of the
-policy's ``monitoring:`` section, the input schema and the engine's source. The SQL does not
-depend on the month monitored: the readings come with ``back``, how many months before M each
-one is (``engine/monitoring/__init__.py``). On a plan kept on disk, ibis is not imported at all.
-Spark compiles the same expressions through ibis (``backends.py``).
+policy's ``monitoring:`` section, the input schema and the engine's source. The SQL reads the
+table of ``pivot.py`` (each enterprise's months side by side, ``signals.per_enterprise`` done on
+arrays), so it does not depend on the month monitored. On a plan kept on disk, ibis is not
+imported at all. Spark groups and compiles the same expressions through ibis (``backends.py``).
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from mujun.engine import plan as plans
+from mujun.engine.monitoring.pivot import PIVOT_SCHEMA
 from mujun.engine.policy import MonitoringRules
 
-#: the name the SQL reads the keyed readings by
+#: the name the SQL reads the pivoted readings by
 POWER = "mujun_power"
-#: the keyed readings: the credit code's rank, months before M, the reading
+#: the keyed readings (``pivot.Keyed``) as a table, for a backend that groups them itself
 KEYED_SCHEMA = pa.schema([("uscc", pa.int32()), ("back", pa.int32()), ("kwh", pa.float64())])
 
 
@@ -36,32 +38,36 @@ def plan_for(rules: MonitoringRules) -> MonitoringPlan:
     """The compiled rules: from memory, else from the cache folder, else compiled."""
     key = plans.cache_key("monitoring", json.dumps(rules.model_dump(mode="json"),
                                                    sort_keys=True),
-                          plans.schema_text(KEYED_SCHEMA))
+                          plans.schema_text(PIVOT_SCHEMA))
     return plans.kept(key, lambda: compile_plan(rules), _to_json, _of_json)
 
 
 def compile_plan(rules: MonitoringRules) -> MonitoringPlan:
-    """The rules of ``signals.py`` on the table ``POWER``, ordered by the credit code's rank,
-    compiled for DuckDB."""
+    """The signals of ``signals.py`` on the pivoted table ``POWER``, compiled for DuckDB. No
+    ``ORDER BY``: the pivoted rows come ordered by the code's rank, and DuckDB keeps the order of
+    its input in a query without one (its default ``preserve_insertion_order``), so a sort of
+    the result would only cost time."""
     import ibis
 
-    from mujun.engine.monitoring.signals import per_enterprise, signals
+    from mujun.engine.monitoring.signals import signals
 
-    table = ibis.table(ibis.Schema.from_pyarrow(KEYED_SCHEMA), name=POWER)
-    expr = signals(per_enterprise(table), rules).order_by("uscc")
+    table = ibis.table(ibis.Schema.from_pyarrow(PIVOT_SCHEMA), name=POWER)
+    expr = signals(table, rules)
     return MonitoringPlan(str(ibis.to_sql(expr, dialect="duckdb")), expr.schema().to_pyarrow())
 
 
-def run(plan: MonitoringPlan, keyed: pa.Table, con: Any | None = None) -> pa.Table:
-    """The plan on ``keyed`` (``KEYED_SCHEMA``), on ``con`` (a DuckDB connection; default: this
-    thread's embedded database, ``engine/embedded.py``)."""
+def run(plan: MonitoringPlan, pivoted: dict[str, np.ndarray], con: Any | None = None
+        ) -> pa.Table:
+    """The plan on ``pivoted`` (``pivot.side_by_side``'s columns), on ``con`` (a DuckDB connection;
+    default: this thread's embedded database, ``engine/embedded.py``). DuckDB reads the numpy
+    columns as they are (a NaN as null)."""
     from mujun.engine import embedded
     from mujun.engine.tables import as_fetched
 
     cursor = (con if con is not None else embedded.connection()).cursor()
     try:
         cursor.execute("SET enable_progress_bar = false")  # no bar on standard error
-        cursor.register(POWER, keyed)
+        cursor.register(POWER, pivoted)
         return as_fetched(cursor.sql(plan.sql).to_arrow_table(), plan.schema)
     finally:
         cursor.close()

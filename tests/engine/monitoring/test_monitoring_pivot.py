@@ -1,0 +1,64 @@
+"""The embedded engine's pivot on arrays (engine/monitoring/pivot.py) gives the table that the
+ibis grouping ``signals.per_enterprise`` gives on DuckDB — the grouping Spark runs — for random
+readings: months after M, months before M−14, missing months, a month given twice (the larger
+reading is kept, as ``max`` keeps it) and empty readings (NaN: the month stays missing)."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import ibis
+import numpy as np
+import pyarrow as pa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.hypothesis_profiles import examples
+
+from mujun.engine.monitoring.names import WINDOW
+from mujun.engine.monitoring.pivot import PIVOT_SCHEMA, Keyed, side_by_side
+from mujun.engine.monitoring.signals import per_enterprise
+
+READING = st.tuples(
+    st.integers(0, 5),  # the code's rank
+    st.integers(-3, WINDOW + 4),  # months before M: after M, the window, before M−14
+    st.sampled_from([0.0, 1.0, 2.5, 100.0, 1e9, math.nan]),
+)
+
+
+def _through_ibis(keyed: Keyed) -> list[dict[str, object]]:
+    con = ibis.duckdb.from_connection(duckdb.connect())
+    table = con.create_table("power", keyed.table())
+    result = per_enterprise(table).order_by("uscc").to_pyarrow()
+    return result.select(PIVOT_SCHEMA.names).cast(PIVOT_SCHEMA).to_pylist()
+
+
+def _on_arrays(keyed: Keyed) -> list[dict[str, object]]:
+    columns = side_by_side(keyed)
+    table = pa.table({name: columns[name] for name in PIVOT_SCHEMA.names})
+    # NaN is how the arrays hold a missing month (DuckDB reads it as null)
+    rows = table.cast(PIVOT_SCHEMA).to_pylist()
+    return [{k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+            for row in rows]
+
+
+@settings(max_examples=examples(60), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(READING, max_size=40))
+def test_the_pivot_on_arrays_is_the_ibis_grouping(readings: list[tuple[int, int, float]]
+                                                  ) -> None:
+    keys = np.array([r[0] for r in readings], dtype=np.int32)
+    back = np.array([r[1] for r in readings], dtype=np.int32)
+    kwh = np.array([r[2] for r in readings], dtype=np.float64)
+    keyed = Keyed(keys, back, kwh, pa.array([f"code{i}" for i in range(6)]))
+    assert _on_arrays(keyed) == _through_ibis(keyed)
+
+
+def test_a_month_given_twice_keeps_the_larger_reading() -> None:
+    keyed = Keyed(np.array([1, 1, 1, 0], dtype=np.int32), np.array([0, 0, 3, 20], np.int32),
+                  np.array([5.0, 7.0, 2.0, 1.0]), pa.array(["a", "b"]))
+    columns = side_by_side(keyed)
+    assert columns["uscc"].tolist() == [0, 1]
+    assert columns["earlier"].tolist() == [1, 1]  # M−20 for a, M−3 for b
+    assert columns["k0"].tolist()[1] == 7.0 and math.isnan(columns["k0"][0])
+    assert columns["k3"].tolist()[1] == 2.0
