@@ -44,6 +44,7 @@ NAV = {
     "clerk-finance": ["/requests", "/policies", "/targets"],
     "clerk-econ": ["/requests", "/policies", "/targets"],
     "clerk-devreform": ["/projects", "/imports", "/policies", "/targets"],
+    "clerk-power": ["/imports", "/requests", "/policies", "/targets"],
     "officer": ["/enterprises", "/land", "/alerts", "/disposal", "/land/reviews", "/projects",
                 "/parcels", "/requests", "/programmes", "/policies", "/targets"],
     "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/projects", "/parcels", "/requests",
@@ -64,6 +65,7 @@ REACHES = {
     "clerk-finance": {"/requests/{id}", "/requests/statistics", "/password"},
     "clerk-econ": {"/requests/{id}", "/requests/statistics", "/password"},
     "clerk-devreform": {"/projects/{id}", "/password"},
+    "clerk-power": {"/password"},
     "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}",
                 "/parcels/{code}", "/land/idle", "/disposal/candidates", "/disposal/{id}",
                 "/disposal/new", "/projects/{id}"},
@@ -131,7 +133,7 @@ def _alert_pages(engine: Engine, username: str) -> set[str]:
 #: about how long each role's walk takes (seconds, quiet two-core machine): the suite starts the
 #: longest first (tests/conftest.py)
 TAKES = {"admin": 111, "officer": 90, "leader": 86, "clerk-devreform": 37, "enterprise": 35,
-         "clerk-econ": 15, "clerk-finance": 10, "clerk-tax": 9}
+         "clerk-econ": 15, "clerk-finance": 10, "clerk-power": 10, "clerk-tax": 9}
 
 
 @pytest.mark.parametrize("role", [pytest.param(role, marks=pytest.mark.takes(TAKES[role]))
