@@ -396,18 +396,6 @@ def _verdict(met: bool) -> str:
     return "met" if met else "**not met**"
 
 
-def write_docs(section: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8")
-    if SECTION in text:
-        start = text.index(SECTION)
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section.rstrip("\n") + ("\n" + text[end:] if end >= 0 else "\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
@@ -438,7 +426,9 @@ def main() -> None:
     section = markdown(results, (load_start, os.getloadavg()[0]))
     print(section)
     if not args.no_docs:
-        write_docs(section)
+        from bench.run import write_docs
+
+        write_docs(section, title=SECTION)
 
 
 if __name__ == "__main__":
