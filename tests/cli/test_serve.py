@@ -72,3 +72,20 @@ def test_the_store_is_shown_without_its_password(monkeypatch: pytest.MonkeyPatch
         assert store_text() == "postgresql+psycopg://mujun:***@db.example:5432/mujun"
     finally:
         get_settings.cache_clear()
+
+
+def test_the_demo_accounts_print_in_columns(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from mujun.cli.serve import _announce
+    from mujun.services.demo_accounts import DemoAccount
+    from mujun.services.first_start import FirstStart
+
+    monkeypatch.setenv("COLUMNS", "200")
+    accounts = [DemoAccount("admin", "admin", "—", "pw-1"),
+                DemoAccount("clerk-devreform", "clerk", "发改/商务", "pw-1"),
+                DemoAccount("leader", "leader", "—", "pw-1")]
+    _announce(FirstStart(demo_accounts=accounts))
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert [r.split()[1] for r in rows] == ["admin", "clerk-devreform", "leader"]
+    # the password starts in the same column on every line, however long the user name
+    assert len({r.index("pw-1") for r in rows}) == 1

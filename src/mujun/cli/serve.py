@@ -63,8 +63,10 @@ def _install_echarts() -> None:
 def _announce(start: FirstStart) -> None:
     if start.demo_accounts:
         console().print("demo accounts (user name / password):")
+        width = max(len(a.username) for a in start.demo_accounts)
         for a in start.demo_accounts:
-            console().print(f"  {a.role:<10} {a.username:<12} {a.password}   scope: {a.scope}")
+            console().print(f"  {a.role:<10} {a.username:<{width}}  {a.password}   "
+                            f"scope: {a.scope}")
     if start.admin_password:
         console().print("[bold]first start:[/bold] sign in as [bold]admin[/bold] with the one-time "
                       f"password  [bold]{start.admin_password}[/bold]\n"
