@@ -87,6 +87,8 @@ GET_API = [
     ("/api/imports/templates/tax.xlsx", expect(admin=200, clerk=200)),
     ("/api/imports/templates/stats.xlsx", expect(admin=200, clerk=404)),
     ("/api/imports/templates/parcels.xlsx", expect(admin=200, clerk=404)),
+    # the tax clerk imports no power readings (the power clerk's: tests/store/test_power_template)
+    ("/api/imports/templates/power-monthly.xlsx", expect(admin=200, clerk=404)),
     # 地块档案: every role but another department's clerk; an officer its town, an enterprise its
     # own parcels (tests/web/test_parcels.py)
     ("/api/parcels", expect(others=200, clerk=403)),

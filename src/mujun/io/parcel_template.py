@@ -8,14 +8,31 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import xlsxwriter
-
 from mujun.io.cells import new_workbook
 from mujun.io.land import PARCEL_COLUMNS
 from mujun.io.parcel_geometry import AREA_TOLERANCE
-from mujun.io.templates import INSTRUCTIONS_SHEET, VALIDATED_ROWS
+from mujun.io.templates import VALIDATED_ROWS, write_rules_sheet
 
 PARCELS_SHEET = "地块"
+
+
+#: the rules of the sheet 说明 (docs/land.md, "地块导入")
+RULES = (
+    ("填写方式", f"每个地块一行，填在「{PARCELS_SHEET}」表；第一行表头不要改动。也可上传 "
+                 "GeoJSON（FeatureCollection，属性用同样的列名或英文键），附地块图形。"),
+    ("地块编号", "必填，全文件唯一；重复的编号是错误。"),
+    ("出让面积(平方米)", "必填，大于 0。"),
+    ("受让企业统一社会信用代码", "空白表示储备用地；填写的须已在企业库中。"),
+    ("延迟动工原因", "仅当县里认定延迟动工是政府原因或不可抗力时填写：政府原因 / 不可抗力。"),
+    ("地块图形", f"GeoJSON 的 Polygon/MultiPolygon：环须闭合，坐标在 WGS 84 范围内，图形面积与"
+                 f"出让面积相差不超过 {AREA_TOLERANCE:.0%}。"),
+    ("空白", "空白单元格表示本次不填报：库中已有的值保持不变；文件中没有的地块不会被删除。"),
+    ("是否标准地", "填「是」标记为标准地；「否」或空白不改变库中已标记的标准地。"),
+    ("整体导入", "系统先校验整个文件，有任何错误则整份文件不导入，并生成错误报告"
+                 "（行、列、值、原因）；改正后重新提交即可。"),
+    ("重复提交", "同一文件重复导入不会改变任何数据。与库中已有值不同的值是「修改」：系统列出"
+                 "每处修改（原值 → 新值），确认并填写修改原因后才导入，修改连同原因留下记录。"),
+)
 
 
 def write_parcel_template(path: str | Path) -> Path:
@@ -53,34 +70,6 @@ def write_parcel_template(path: str | Path) -> Path:
             sheet.set_column(col, col, 22 if column.kind == "uscc" else 16, fmt_text)
     sheet.set_row(0, 32)
     sheet.freeze_panes(1, 1)
-    _instructions(book)
+    write_rules_sheet(book, "自然资源 · 地块数据填报说明", RULES, name_width=26)
     book.close()
     return path
-
-
-def _instructions(book: xlsxwriter.Workbook) -> None:
-    sheet = book.add_worksheet(INSTRUCTIONS_SHEET)
-    bold = book.add_format({"bold": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    sheet.set_column(0, 0, 26)
-    sheet.set_column(1, 1, 90, wrap)
-    sheet.write(0, 0, "自然资源 · 地块数据填报说明", bold)
-    rules = [
-        ("填写方式", f"每个地块一行，填在「{PARCELS_SHEET}」表；第一行表头不要改动。也可上传 "
-                     "GeoJSON（FeatureCollection，属性用同样的列名或英文键），附地块图形。"),
-        ("地块编号", "必填，全文件唯一；重复的编号是错误。"),
-        ("出让面积(平方米)", "必填，大于 0。"),
-        ("受让企业统一社会信用代码", "空白表示储备用地；填写的须已在企业库中。"),
-        ("延迟动工原因", "仅当县里认定延迟动工是政府原因或不可抗力时填写：政府原因 / 不可抗力。"),
-        ("地块图形", f"GeoJSON 的 Polygon/MultiPolygon：环须闭合，坐标在 WGS 84 范围内，图形面积与"
-                     f"出让面积相差不超过 {AREA_TOLERANCE:.0%}。"),
-        ("空白", "空白单元格表示本次不填报：库中已有的值保持不变；文件中没有的地块不会被删除。"),
-        ("是否标准地", "填「是」标记为标准地；「否」或空白不改变库中已标记的标准地。"),
-        ("整体导入", "系统先校验整个文件，有任何错误则整份文件不导入，并生成错误报告"
-                     "（行、列、值、原因）；改正后重新提交即可。"),
-        ("重复提交", "同一文件重复导入不会改变任何数据。与库中已有值不同的值是「修改」：系统列出"
-                     "每处修改（原值 → 新值），确认并填写修改原因后才导入，修改连同原因留下记录。"),
-    ]
-    for row, (name, text) in enumerate(rules, start=2):
-        sheet.write(row, 0, name, bold)
-        sheet.write(row, 1, text)

@@ -25,6 +25,22 @@ INSTRUCTIONS_SHEET = "说明"
 VALIDATED_ROWS = 100_000
 
 
+def write_rules_sheet(book: xlsxwriter.Workbook, title: str,
+                      rules: Sequence[tuple[str, str]], *, name_width: int = 24) -> Worksheet:
+    """The instructions sheet ``说明`` of a template: its title, then one rule a row (the rule's
+    name in bold, its text wrapped)."""
+    sheet = book.add_worksheet(INSTRUCTIONS_SHEET)
+    bold = book.add_format({"bold": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    sheet.set_column(0, 0, name_width)
+    sheet.set_column(1, 1, 90, wrap)
+    sheet.write(0, 0, title, bold)
+    for row, (name, text) in enumerate(rules, start=2):
+        sheet.write(row, 0, name, bold)
+        sheet.write(row, 1, text)
+    return sheet
+
+
 def _column_rules(
     sheet: Worksheet, col: int, key: str, fmt_text: object, fmt_date: object, fmt_num: object
 ) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from mujun.engine.texts import N_
 from mujun.io.parcel_template import write_parcel_template
+from mujun.io.power_template import write_power_template
 from mujun.services import access
 from mujun.services.access import Action
 from mujun.services.departments import DEPARTMENTS, write_department_template
@@ -78,6 +79,16 @@ def parcel_template(*, actor: User) -> bytes:
         raise NotFound(N_("没有您可导入的部门 %(department)s"), department="land")
     with tempfile.TemporaryDirectory(prefix="mujun-template-") as tmp:
         return write_parcel_template(Path(tmp) / "parcels.xlsx").read_bytes()
+
+
+def power_template(*, actor: User) -> bytes:
+    """The power department's template of monthly readings (NotFound for whoever does not
+    import them: docs/monitoring.md, "In the store")."""
+    access.require(actor, Action.POWER_IMPORT)
+    if not access.may_import_power(actor):
+        raise NotFound(N_("没有您可导入的部门 %(department)s"), department="power")
+    with tempfile.TemporaryDirectory(prefix="mujun-template-") as tmp:
+        return write_power_template(Path(tmp) / "power-monthly.xlsx").read_bytes()
 
 
 class ImportQuery(ListQuery):

@@ -65,6 +65,12 @@ def parcel_template(user: CurrentUser) -> Response:
     return download(import_views.parcel_template(actor=user), "land-parcels.xlsx")
 
 
+@api.get("/templates/power-monthly.xlsx", response_class=Response)
+def power_template(user: CurrentUser) -> Response:
+    """The power department's template of monthly readings (月度用电量, docs/monitoring.md)."""
+    return download(import_views.power_template(actor=user), "power-monthly.xlsx")
+
+
 @api.get("/templates/{department}.xlsx", response_class=Response)
 def template(department: Department, user: CurrentUser, year: YearQuery = None) -> Response:
     """The department's .xlsx template: its columns, validation and instructions."""
