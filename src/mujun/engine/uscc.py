@@ -51,28 +51,38 @@ def valid_mask_arrow(codes: pa.Array) -> np.ndarray:
     """Vectorised check of normalized codes in an Arrow text array: True where valid (nulls are
     not), read from its bytes directly — a province's million codes without a Python string
     each."""
-    codes = codes.cast(pa.string())
+    if not pa.types.is_large_string(codes.type):  # Polars hands over large strings: no copy
+        codes = codes.cast(pa.string())
     ok = pc.fill_null(pc.equal(pc.binary_length(codes), 18), False).to_numpy(
         zero_copy_only=False)
     if not ok.any():
         return ok
     # 18 bytes: 18 ASCII characters, or fewer with a byte ≥ 128 somewhere, which is invalid
-    chosen = pc.filter(codes, pa.array(ok)).combine_chunks() if isinstance(
-        codes, pa.ChunkedArray) else pc.filter(codes, pa.array(ok))
-    offsets = np.frombuffer(chosen.buffers()[1], dtype=np.int32)[chosen.offset:]
+    chosen = codes if ok.all() else pc.filter(codes, pa.array(ok))
+    if isinstance(chosen, pa.ChunkedArray):
+        chosen = chosen.combine_chunks()
+    offset_type = np.int64 if pa.types.is_large_string(chosen.type) else np.int32
+    offsets = np.frombuffer(chosen.buffers()[1], dtype=offset_type)[chosen.offset:]
     data = np.frombuffer(chosen.buffers()[2], dtype=np.uint8)
     start = int(offsets[0])
-    ok[ok] = _valid_rows(data[start:start + 18 * len(chosen)].reshape(-1, 18))
+    rows = data[start:start + 18 * len(chosen)].reshape(-1, 18)
+    valid = np.empty(len(rows), dtype=bool)
+    for at in range(0, len(rows), _BLOCK_ROWS):  # in blocks: the temporaries stay small
+        valid[at:at + _BLOCK_ROWS] = _valid_rows(rows[at:at + _BLOCK_ROWS])
+    ok[ok] = valid
     return ok
+
+
+#: codes checked at once by ``valid_mask_arrow`` (a few MB of temporaries for each block)
+_BLOCK_ROWS = 1 << 16
+_WEIGHTS17 = np.array(WEIGHTS, dtype=np.int16)
 
 
 def _valid_rows(chars: np.ndarray) -> np.ndarray:
     """The check of codes given as rows of 18 bytes."""
-    values = _LOOKUP[chars.T]  # one contiguous row per position: the weighted sum adds rows
-    total = np.zeros(values.shape[1], dtype=np.int32)
-    for position, weight in zip(values[:17], WEIGHTS, strict=True):
-        total += position * np.int16(weight)  # at most 30 × 30, an int16 still
+    values = _LOOKUP[chars]
+    total = values[:, :17] @ _WEIGHTS17  # at most 17 × 30 × 30: an int16 still
     c = 31 - total % 31
     c[c == 31] = 0
-    result: np.ndarray = (values.min(axis=0) >= 0) & (values[17] == c)
+    result: np.ndarray = (values.min(axis=1) >= 0) & (values[:, 17] == c)
     return result
