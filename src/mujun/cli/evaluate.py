@@ -75,7 +75,7 @@ def _run(
     return ev, given
 
 
-def _print_summary(s: Summary, given: inputs.Inputs) -> None:
+def _print_summary(s: Summary, errors: int, warnings: int) -> None:
     from mujun.engine.labels import GROUP_ZH
     from mujun.engine.policy import CLASSES
     from mujun.io.number_formats import mu
@@ -99,8 +99,8 @@ def _print_summary(s: Summary, given: inputs.Inputs) -> None:
         f"{mu(s.low_efficiency_mu)} 亩"
     )
     _out().print(
-        f"data warnings in results: {s.warnings}; input problems: {given.errors} row error(s) "
-        f"left out, {given.warnings} warning(s)"
+        f"data warnings in results: {s.warnings}; input problems: {errors} row error(s) "
+        f"left out, {warnings} warning(s)"
     )
     _out().print(f"policy hash {s.policy_hash}")
     _out().print(f"input hash  {s.input_hash}")
@@ -139,12 +139,17 @@ def evaluate_command(
     with stages(f"reading {data.name}") as step:
         ev, given = _run(year, data, incidents, loaded, step=step, strict=strict, engine=engine,
                          spark_master=spark_master)
+        # what is printed is taken now, so the writer runs without the input tables and the
+        # detail columns (docs/benchmarks.md, "Around the engine": the writing's peak)
+        summary, table, headers = ev.summary(), ev.table, column_headers_zh(ev.policy)
+        errors, warnings = given.errors, given.warnings
+        del ev, given
         step(f"writing {out_file.name}")
         try:
-            written = write_results(ev.table, out_file, headers_zh=column_headers_zh(ev.policy))
+            written = write_results(table, out_file, headers_zh=headers)
         except OutputError as exc:
             inputs.fail(str(exc))
-    _print_summary(ev.summary(), given)
+    _print_summary(summary, errors, warnings)
     _out().print(f"wrote {written}")
 
 
