@@ -108,8 +108,10 @@ def test_the_columnar_code_check_over_several_blocks() -> None:
     for text in (pa.string(), pa.large_string()):
         found = uscc.valid_mask_arrow(pa.chunked_array([codes[:7], codes[7:]], text))
         assert set(np.flatnonzero(~found).tolist()) == wrong
-        with_short = uscc.valid_mask_arrow(pa.array([*codes, "91"], text))  # a filtered copy
+        with_short = uscc.valid_mask_arrow(pa.array([*codes, "91"], text))  # rows gathered
         assert set(np.flatnonzero(~with_short).tolist()) == wrong | {n}
+        with_null = pa.array([None, *codes, None], text).slice(1)  # an offset, a null
+        assert set(np.flatnonzero(~uscc.valid_mask_arrow(with_null)).tolist()) == wrong | {n}
 
 
 def test_each_reading_keeps_its_file_line(tmp_path: Path) -> None:
