@@ -3,7 +3,7 @@
     python bench/evaluate_steps.py --data e.csv --incidents i.csv --out r.parquet [--year 2024]
 
 Does what ``mujun evaluate`` does (``cli/evaluate.py``: the policy, the enterprises and incidents
-read and validated, the evaluation, the result written, the summary) and prints, per step, its
+read and validated, the evaluation, the summary, the result written) and prints, per step, its
 CPU time (``time.process_time``: every thread of the process), its wall time, the resident memory
 after it and the peak within it (VmRSS and VmHWM of ``/proc/self/status``; the peak is reset
 before each step through ``/proc/self/clear_refs``, Linux only). The load average is printed too:
@@ -21,8 +21,11 @@ import sys
 import time
 from pathlib import Path
 
-# as `mujun` does (cli/main.py): Polars' allocator gives freed pages back at once
+# as `mujun` does (cli/main.py): Polars', DuckDB's and Arrow's allocators give freed pages back
+# at once
 os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+os.environ.setdefault("DUCKDB_JE_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
 
 
 def _memory() -> tuple[int, int]:
@@ -79,11 +82,14 @@ def main() -> None:
     incidents = read_incidents(args.incidents).table if args.incidents else None
     steps.done("reading the incidents")
     ev = evaluate(enterprises, incidents, loaded, args.year, input_hash="-")
+    del enterprises, incidents
     steps.done("evaluation (the engine)")
-    write_results(ev.table, args.out, headers_zh=column_headers_zh(ev.policy))
-    steps.done(f"writing {args.out.suffix}")
+    table, headers = ev.table, column_headers_zh(ev.policy)
     ev.summary()
+    del ev  # as the command: the summary is taken before the writing, which gets the table alone
     steps.done("summary")
+    write_results(table, args.out, headers_zh=headers)
+    steps.done(f"writing {args.out.suffix}")
     steps.total()
 
 

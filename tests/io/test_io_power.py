@@ -90,10 +90,28 @@ def test_gbk_csv_and_empty_rows(tmp_path: Path) -> None:
 @given(st.lists(st.one_of(
     st.just(A), st.just(A.lower()), st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOSZ",
                                             min_size=17, max_size=19),
-    st.text(min_size=0, max_size=18)), max_size=30))
-def test_the_columnar_code_check_agrees_with_the_one_by_one_check(codes: list[str]) -> None:
+    st.text(min_size=0, max_size=18)), max_size=30),
+    st.sampled_from([pa.string(), pa.large_string()]))
+def test_the_columnar_code_check_agrees_with_the_one_by_one_check(
+    codes: list[str], text: pa.DataType
+) -> None:
     expected = np.array([uscc.is_valid(c) and c == uscc.normalize(c) for c in codes], dtype=bool)
-    assert uscc.valid_mask_arrow(pa.array(codes, pa.string())).tolist() == expected.tolist()
+    assert uscc.valid_mask_arrow(pa.array(codes, text)).tolist() == expected.tolist()
+
+
+def test_the_columnar_code_check_over_several_blocks() -> None:
+    """Codes are checked in blocks (``uscc._BLOCK_ROWS``): each row keeps its own answer."""
+    bad = A[:17] + ("0" if A[17] != "0" else "1")
+    n = 2 * uscc._BLOCK_ROWS + 5
+    wrong = {0, uscc._BLOCK_ROWS - 1, uscc._BLOCK_ROWS, n - 1}
+    codes = [bad if i in wrong else A for i in range(n)]
+    for text in (pa.string(), pa.large_string()):
+        found = uscc.valid_mask_arrow(pa.chunked_array([codes[:7], codes[7:]], text))
+        assert set(np.flatnonzero(~found).tolist()) == wrong
+        with_short = uscc.valid_mask_arrow(pa.array([*codes, "91"], text))  # rows gathered
+        assert set(np.flatnonzero(~with_short).tolist()) == wrong | {n}
+        with_null = pa.array([None, *codes, None], text).slice(1)  # an offset, a null
+        assert set(np.flatnonzero(~uscc.valid_mask_arrow(with_null)).tolist()) == wrong | {n}
 
 
 def test_each_reading_keeps_its_file_line(tmp_path: Path) -> None:

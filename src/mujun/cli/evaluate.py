@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,7 +18,7 @@ from mujun.cli.layout import (
     add_text_column,
     wrap_text,
 )
-from mujun.cli.main import app
+from mujun.cli.main import GIVE_BACK, app
 from mujun.cli.progress import Step, stages
 from mujun.engine.defaults import DEFAULT_SPARK_MASTER
 
@@ -25,6 +26,18 @@ if TYPE_CHECKING:  # the engine and the writers are imported when a command runs
     from mujun.engine.evaluate import Evaluation, Summary
     from mujun.engine.policy import LoadedPolicy
     from mujun.engine.whatif import WhatIf
+
+
+def _give_back_at_once() -> None:
+    """DuckDB's own jemalloc and Arrow's mimalloc give freed pages back at once, as Polars' does
+    (cli/main.py): they kept the pages of one query while the next allocated (a million rows'
+    evaluation peaked at ≈ 1.3 GB instead of ≈ 1.1 GB; docs/benchmarks.md, "Around the engine").
+    Only for ``evaluate`` and ``whatif``, one-shot commands, called before either library loads:
+    a long-lived process (``mujun serve``) keeps their defaults, as DuckDB's giving the pages
+    back costs each small evaluation about a third more CPU time (the demo county's).
+    """
+    os.environ.setdefault("DUCKDB_JE_MALLOC_CONF", GIVE_BACK)
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
 
 
 def _out() -> Console:
@@ -75,7 +88,7 @@ def _run(
     return ev, given
 
 
-def _print_summary(s: Summary, given: inputs.Inputs) -> None:
+def _print_summary(s: Summary, errors: int, warnings: int) -> None:
     from mujun.engine.labels import GROUP_ZH
     from mujun.engine.policy import CLASSES
     from mujun.io.number_formats import mu
@@ -99,8 +112,8 @@ def _print_summary(s: Summary, given: inputs.Inputs) -> None:
         f"{mu(s.low_efficiency_mu)} 亩"
     )
     _out().print(
-        f"data warnings in results: {s.warnings}; input problems: {given.errors} row error(s) "
-        f"left out, {given.warnings} warning(s)"
+        f"data warnings in results: {s.warnings}; input problems: {errors} row error(s) "
+        f"left out, {warnings} warning(s)"
     )
     _out().print(f"policy hash {s.policy_hash}")
     _out().print(f"input hash  {s.input_hash}")
@@ -132,6 +145,7 @@ def evaluate_command(
         mujun evaluate --year 2024 --data e.csv --incidents i.csv --out r.csv
         mujun evaluate --year 2024 --data e.csv --policy my-county.yaml --out r.csv
     """
+    _give_back_at_once()
     from mujun.engine.labels import column_headers_zh
     from mujun.io import OutputError, write_results
 
@@ -139,12 +153,17 @@ def evaluate_command(
     with stages(f"reading {data.name}") as step:
         ev, given = _run(year, data, incidents, loaded, step=step, strict=strict, engine=engine,
                          spark_master=spark_master)
+        # what is printed is taken now, so the writer runs without the input tables and the
+        # detail columns (docs/benchmarks.md, "Around the engine": the writing's peak)
+        summary, table, headers = ev.summary(), ev.table, column_headers_zh(ev.policy)
+        errors, warnings = given.errors, given.warnings
+        del ev, given
         step(f"writing {out_file.name}")
         try:
-            written = write_results(ev.table, out_file, headers_zh=column_headers_zh(ev.policy))
+            written = write_results(table, out_file, headers_zh=headers)
         except OutputError as exc:
             inputs.fail(str(exc))
-    _print_summary(ev.summary(), given)
+    _print_summary(summary, errors, warnings)
     _out().print(f"wrote {written}")
 
 
@@ -190,6 +209,7 @@ def whatif_command(
         mujun whatif --year 2024 --data e.csv --incidents i.csv \
             --policy zhejiang-template --against my-county.yaml
     """
+    _give_back_at_once()
     from mujun.engine.evaluate import EvaluationError, evaluate
     from mujun.engine.labels import GROUP_ZH
     from mujun.engine.policy import CLASSES

@@ -12,7 +12,9 @@ from mujun.cli import progress
 # Polars' allocator (jemalloc) keeps the pages a command frees for seconds, so the text cells of a
 # province's file, read and dropped, would still count while the engine runs: give them back at
 # once (docs/benchmarks.md, memory). Read when Polars loads, which no command does before this.
-os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+# (The evaluation commands do the same for DuckDB's and Arrow's allocators: cli/evaluate.py.)
+GIVE_BACK = "dirty_decay_ms:0,muzzy_decay_ms:0"
+os.environ.setdefault("_RJEM_MALLOC_CONF", GIVE_BACK)
 
 app = typer.Typer(
     name="mujun",

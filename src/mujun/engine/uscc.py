@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -47,32 +46,56 @@ def problem(code: str) -> str | None:
     return None
 
 
-def valid_mask_arrow(codes: pa.Array) -> np.ndarray:
+def valid_mask_arrow(codes: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Vectorised check of normalized codes in an Arrow text array: True where valid (nulls are
     not), read from its bytes directly — a province's million codes without a Python string
-    each."""
-    codes = codes.cast(pa.string())
-    ok = pc.fill_null(pc.equal(pc.binary_length(codes), 18), False).to_numpy(
-        zero_copy_only=False)
+    each.
+
+    Lengths and bytes are read with numpy from the array's buffers: no Arrow compute function
+    with a Python number, whose first use imports pandas (pyarrow asks whether the number is a
+    pandas object; ≈ 48 MB and a quarter of a second at the reading's peak, docs/benchmarks.md,
+    "Around the engine")."""
+    if isinstance(codes, pa.ChunkedArray):
+        codes = codes.combine_chunks()
+    if not pa.types.is_large_string(codes.type):  # Polars hands over large strings: no copy
+        codes = codes.cast(pa.string())
+    n = len(codes)
+    validity, offset_buffer, data_buffer = codes.buffers()
+    offset_type = np.int64 if pa.types.is_large_string(codes.type) else np.int32
+    offsets = np.frombuffer(offset_buffer, dtype=offset_type)[codes.offset:codes.offset + n + 1]
+    # 18 bytes: 18 ASCII characters, or fewer with a byte ≥ 128 somewhere, which is invalid
+    ok: np.ndarray = np.diff(offsets) == 18
+    if codes.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+        ok &= bits[codes.offset:codes.offset + n].astype(bool)
     if not ok.any():
         return ok
-    # 18 bytes: 18 ASCII characters, or fewer with a byte ≥ 128 somewhere, which is invalid
-    chosen = pc.filter(codes, pa.array(ok)).combine_chunks() if isinstance(
-        codes, pa.ChunkedArray) else pc.filter(codes, pa.array(ok))
-    offsets = np.frombuffer(chosen.buffers()[1], dtype=np.int32)[chosen.offset:]
-    data = np.frombuffer(chosen.buffers()[2], dtype=np.uint8)
-    start = int(offsets[0])
-    ok[ok] = _valid_rows(data[start:start + 18 * len(chosen)].reshape(-1, 18))
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    starts = offsets[:-1][ok]
+    contiguous = bool(ok.all())  # then the codes lie one after the other
+    valid = np.empty(len(starts), dtype=bool)
+    for at in range(0, len(starts), _BLOCK_ROWS):  # in blocks: the temporaries stay small
+        block = starts[at:at + _BLOCK_ROWS]
+        if contiguous:
+            rows = data[block[0]:block[0] + 18 * len(block)].reshape(-1, 18)
+        else:
+            rows = data[block[:, None] + _POSITIONS]
+        valid[at:at + _BLOCK_ROWS] = _valid_rows(rows)
+    ok[ok] = valid
     return ok
+
+
+#: codes checked at once by ``valid_mask_arrow`` (a few MB of temporaries for each block)
+_BLOCK_ROWS = 1 << 16
+_WEIGHTS17 = np.array(WEIGHTS, dtype=np.int16)
+_POSITIONS = np.arange(18)
 
 
 def _valid_rows(chars: np.ndarray) -> np.ndarray:
     """The check of codes given as rows of 18 bytes."""
-    values = _LOOKUP[chars.T]  # one contiguous row per position: the weighted sum adds rows
-    total = np.zeros(values.shape[1], dtype=np.int32)
-    for position, weight in zip(values[:17], WEIGHTS, strict=True):
-        total += position * np.int16(weight)  # at most 30 × 30, an int16 still
+    values = _LOOKUP[chars]
+    total = values[:, :17] @ _WEIGHTS17  # at most 17 × 30 × 30: an int16 still
     c = 31 - total % 31
     c[c == 31] = 0
-    result: np.ndarray = (values.min(axis=0) >= 0) & (values[17] == c)
+    result: np.ndarray = (values.min(axis=1) >= 0) & (values[:, 17] == c)
     return result

@@ -143,7 +143,12 @@ def _arrow_table(parsed: pl.DataFrame, kept: pl.Series) -> pa.Table:
             series = series.filter(kept)
         column = series.to_arrow(compat_level=pl.CompatLevel.oldest())
         del series  # the Polars chunks go before the next column is converted
-        columns.append(column if column.type == field.type else column.cast(field.type))
+        if column.type != field.type:
+            # Polars hands over 64-bit offsets; the cast makes 32-bit ones but shares the text,
+            # and an array imported from Polars frees its buffers together: a copy of the text
+            # lets the 64-bit offsets go (≈ 26 MB at a million rows, held through the evaluation)
+            column = column.cast(field.type).copy_to(pa.default_cpu_memory_manager())
+        columns.append(column)
     return pa.Table.from_arrays(columns, schema=ENTERPRISE_SCHEMA)
 
 
@@ -233,9 +238,14 @@ def _repeated_valid(codes: pl.Series, invalid: pl.Series) -> pl.Series:
 
     The codes' 64-bit hashes sieve first (a repeated code has a repeated hash; comparing hashes
     takes a fifth of the time of comparing a million texts); the texts then decide among the
-    few rows the sieve leaves, so a collision of hashes never makes a repeat.
+    few rows the sieve leaves, so a collision of hashes never makes a repeat. The repeated
+    hashes are found by sorting them (``is_duplicated`` groups a million rows: three times the
+    CPU time and five times the memory; docs/benchmarks.md, "Around the engine").
     """
-    candidates = codes.hash().is_duplicated() & ~invalid
+    hashes = codes.hash()
+    ordered = hashes.sort()
+    repeated = ordered.filter(ordered == ordered.shift(1))  # each repeated hash, once or more
+    candidates = hashes.is_in(repeated.implode()) & ~invalid
     if not candidates.any():
         return candidates
     at = candidates.arg_true()
