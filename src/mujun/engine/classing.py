@@ -6,7 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from mujun.engine.indicators import col
-from mujun.engine.policy import Policy
+from mujun.engine.policy import GROUPS, Policy
 
 NEXT_CLASS = {"B": "A", "C": "B", "D": "C"}
 TAX_INDICATOR = "tax_per_mu"
@@ -18,25 +18,33 @@ def population(t: ir.Table) -> ir.BooleanValue:
 
 
 def ranks(t: ir.Table) -> ir.Table:
-    """``_row``, ``_rank`` (1 + how many score strictly higher) and ``_n`` (the population's
-    size) of each population member (``_pop``), per group.
+    """``_row``, ``group``, ``score``, ``_rank`` (1 + how many score strictly higher) and ``_n``
+    (the population's size) of each population member (``_pop``), per group.
 
-    The window reads these four columns alone and only the population's rows: a window
-    materialises and sorts every column it is given, and the rest of the table is joined back by
-    ``_row`` (``with_rank_and_class``), which costs less than sorting it."""
+    The window reads the population's ``_row``, group and score alone: a window materialises
+    and sorts every column it is given, and the rest of the table is joined back by ``_row``
+    (``with_rank_and_class``), which costs less than sorting it. The lowest score held in each
+    class (``with_upgrade_path``) is read from this table too, so that the class query does not
+    read its own rows twice (DuckDB materialises a query read twice; docs/benchmarks.md,
+    "Evaluation engine")."""
     pop = t.filter(t._pop).select("_row", "group", "score")
-    ranked = ibis.window(group_by=pop.group, order_by=ibis.desc(pop.score))
+    # a policy's groups are two at most (``policy.GROUPS``), so a test of the group's name parts
+    # the population as the name does, and a one-byte key sorts faster than the text
+    part = pop.group == GROUPS[0] if len(GROUPS) == 2 else pop.group
+    ranked = ibis.window(group_by=part, order_by=ibis.desc(pop.score))
     # the count's frame is the whole partition, under the rank's order: one sort serves both
-    members = ibis.window(group_by=pop.group, order_by=ibis.desc(pop.score), rows=(None, None))
+    members = ibis.window(group_by=part, order_by=ibis.desc(pop.score), rows=(None, None))
     return pop.select(
-        "_row", _rank=ibis.rank().over(ranked) + 1, _n=pop._row.count().over(members)
+        "_row",
+        "group",
+        "score",
+        _rank=ibis.rank().over(ranked) + 1,
+        _n=pop._row.count().over(members),
     )
 
 
-def with_rank_and_class(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Table:
-    """Adds ``rank``, ``population_size`` and ``class`` to the scored table (with ``_pop``), from
-    its ``ranks``."""
-    t = t.left_join(ranked, t._row == ranked._row).drop("_row_right")
+def _member_class(t: ir.Table, policy: Policy) -> ir.StringValue:
+    """The class of a population member, from its group's ``_rank`` and ``_n`` or ``score``."""
     by_group = []
     for group, spec in policy.groups.items():
         c = spec.classification
@@ -49,23 +57,34 @@ def with_rank_and_class(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Tab
         else:
             tests = [(t.score >= getattr(c, k), k) for k in ("A", "B", "C")]
         by_group.append((t.group == group, ibis.cases(*tests, else_="D")))
+    return ibis.cases(*by_group, else_=ibis.null("string"))
+
+
+def with_rank_and_class(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Table:
+    """Adds ``rank``, ``population_size`` and ``class`` to the scored table (with ``_pop``), from
+    its ``ranks``."""
+    t = t.left_join(ranked.select("_row", "_rank", "_n"), t._row == ranked._row).drop(
+        "_row_right"
+    )
     cls = ibis.cases(
         (t.group.isnull(), ibis.null("string")),
         (~t._pop, "D"),
-        *by_group,
-        else_=ibis.null("string"),
+        else_=_member_class(t, policy),
     )
     # ``_rank`` and ``_n`` are null outside the population (no row of ``ranks``)
     return t.mutate(**{"class": cls}).rename(rank="_rank", population_size="_n")
 
 
-def with_upgrade_path(t: ir.Table, policy: Policy) -> ir.Table:
-    """Adds ``next_class``, ``_extra_tax`` and ``_unreachable`` (the two parts of the §5 path)."""
+def with_upgrade_path(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Table:
+    """Adds ``next_class``, ``_extra_tax`` and ``_unreachable`` (the two parts of the §5 path);
+    ``ranked``: the population's ``ranks``."""
     next_cls = ibis.cases(
         *((t["class"] == k, v) for k, v in NEXT_CLASS.items()), else_=ibis.null("string")
     )
     t = t.mutate(_next=ibis.cases((t._pop, next_cls), else_=ibis.null("string")))
-    held = t.filter(t._pop).group_by(_g=t.group, _c=t["class"]).aggregate(_lowest=t.score.min())
+    held = ranked.group_by(_g=ranked.group, _c=_member_class(ranked, policy)).aggregate(
+        _lowest=ranked.score.min()
+    )
     t = t.left_join(held, (t.group == held._g) & (t._next == held._c)).drop("_g", "_c")
 
     target_by_group = []
@@ -86,7 +105,9 @@ def with_upgrade_path(t: ir.Table, policy: Policy) -> ir.Table:
         ind = next((i for i in policy.resolved(group) if i.id == TAX_INDICATOR), None)
         if ind is None or ind.weight <= 0:
             continue  # no path by tax alone: `unreachable`
-        r = t[col("r", group, ind.id)].clip(lower=0.0, upper=ind.cap)
+        # r is never null in the group, and the term is taken only there: greatest/least clip it
+        # without the null guards of ``clip`` (as the indicator scores do, ``indicators.py``)
+        r = ibis.greatest(0.0, ibis.least(float(ind.cap), t[col("r", group, ind.id)]))
         b = t[col("b", group, ind.id)]
         delta = t._target - t.raw_score
         reachable = (b > 0) & (delta <= ind.weight * (ind.cap - r))

@@ -20,8 +20,22 @@ def col(kind: str, group: str, ind_id: str) -> str:
     return f"_{kind}__{group}__{ind_id}"
 
 
+def in_group_column(group: str) -> str:
+    """Name of the boolean column telling whether a row is in ``group``, e.g. ``_in__above``."""
+    return f"_in__{group}"
+
+
+def with_group_flags(t: ir.Table, policy: Policy) -> ir.Table:
+    """Adds ``_in__<group>`` for every group: true in the group, false elsewhere (never null).
+
+    The group is tested once per row here rather than by a text comparison in every
+    expression that depends on it (docs/benchmarks.md, "Evaluation engine"); never null, so
+    ``~`` of it selects the rows outside the group."""
+    return t.mutate(**{in_group_column(g): (t.group == g).fill_null(False) for g in policy.groups})
+
+
 def _in_group(t: ir.Table, group: str) -> ir.BooleanValue:
-    return t.group == group
+    return t[in_group_column(group)]
 
 
 def _usable(t: ir.Table, group: str, ind: ResolvedIndicator) -> ir.BooleanValue:
@@ -94,11 +108,16 @@ def with_benchmarks(
     return t.mutate(**benchmarks)
 
 
-def _ratio(t: ir.Table, ind: ResolvedIndicator, b: ir.Value) -> ir.FloatingValue:
-    """r of §3, checked in the spec's order: missing first, then undefined b, zero, normal."""
+def _ratio(
+    t: ir.Table, ind: ResolvedIndicator, b: ir.Value, in_group: ir.BooleanValue
+) -> ir.FloatingValue:
+    """r of §3 in the group (null outside it), checked in the spec's order: missing first, then
+    undefined b, zero, normal. One ``CASE`` (the group's test its first branch): a ``CASE``
+    nested in another costs DuckDB a second pass over the selected rows."""
     num, den = t[ind.numerator], t[ind.denominator]
     missing = num.isnull() | den.isnull() | (den < 0)
     return ibis.cases(
+        (~in_group, NULL_F),
         (missing, 0.0),
         (b.isnull(), 0.0),
         (den == 0, ind.cap if ind.zero_best else 0.0),
@@ -141,7 +160,7 @@ def with_indicator_scores(t: ir.Table, policy: Policy) -> ir.Table:
             num, den = t[ind.numerator], t[ind.denominator]
             present = num.notnull() & den.notnull() & (den > 0)
             ratios[col("x", group, ind.id)] = _if(in_group & present, _value(t, ind))
-            ratios[col("r", group, ind.id)] = _if(in_group, _ratio(t, ind, b))
+            ratios[col("r", group, ind.id)] = _ratio(t, ind, b, in_group)
             text, problem = _warnings(t, ind)
             warnings = warnings.concat(text)
             flagged = flagged | problem
@@ -163,13 +182,18 @@ def with_indicator_scores(t: ir.Table, policy: Policy) -> ir.Table:
             scores[col("s", group, ind.id)] = _if(in_group, s)
     t = t.mutate(**scores)
 
+    # each group's sum is null outside the group (its scores are) and never null in it (nor are
+    # they), so the row's own group's sum is the first non-null one
     base_by_group = []
     for group in policy.groups:
         base: ir.Value = ibis.literal(0.0)
         for ind in policy.resolved(group):
             base = base + t[col("s", group, ind.id)]
-        base_by_group.append((_in_group(t, group), base))
-    return t.mutate(base_score=ibis.cases(*base_by_group, else_=NULL_F))
+        if not policy.resolved(group):
+            base = _if(_in_group(t, group), base)
+        base_by_group.append(base)
+    first = base_by_group[0] if len(base_by_group) == 1 else ibis.coalesce(*base_by_group)
+    return t.mutate(base_score=first)
 
 
 def merged(t: ir.Table, policy: Policy, kind: str, ind_id: str) -> ir.Value:

@@ -67,7 +67,7 @@ class Plan:
     #: the narrow columns registered as ``SCORES`` for the class query
     inputs: tuple[str, ...]
     wide: tuple[str, ...]
-    #: the rank table, before the class query
+    #: the rank table, before the class query (none when it is inlined)
     middle: tuple[Step, ...]
     classes_sql: str
     classes_schema: pa.Schema
@@ -86,15 +86,15 @@ def plan_for(
     enterprises: pa.Schema,
     incidents: pa.Schema,
     *,
-    inline_prelude: bool = False,
+    inline_stages: bool = False,
 ) -> Plan:
     """The compiled plan: from memory, else from disk, else compiled (and kept in both)."""
-    key = cache_key("inline prelude" if inline_prelude else "staged", policy_hash(policy),
+    key = cache_key("inline stages" if inline_stages else "staged", policy_hash(policy),
                     str(year), schema_text(enterprises), schema_text(incidents))
     return kept(
         key,
         lambda: dataclasses.replace(
-            compile_plan(policy, year, enterprises, incidents, inline_prelude=inline_prelude),
+            compile_plan(policy, year, enterprises, incidents, inline_stages=inline_stages),
             key=key),
         _plan_json, _plan_of_json,
     )
@@ -133,12 +133,13 @@ def compile_plan(
     enterprises: pa.Schema,
     incidents: pa.Schema,
     *,
-    inline_prelude: bool = False,
+    inline_stages: bool = False,
 ) -> Plan:
     """Build the queries of ``engine/query.py`` on the named tables and compile them for DuckDB.
 
-    ``inline_prelude``: the benchmark and incident tables are subqueries of the statements that
-    read them rather than tables of their own. Only for a connection on one thread (the benchmark
+    ``inline_stages``: the benchmark, incident and rank tables are subqueries of the statements
+    that read them rather than tables of their own (the rank table, read twice by the class
+    query, a common table expression of it). Only for a connection on one thread (the benchmark
     sums must add the rows in input order, ``Step.in_order``): ``engine/prepared.py``, where
     writing a table costs more than the query that fills it (DuckDB allocates each column's
     storage) and one statement less saves its fixed cost."""
@@ -148,10 +149,9 @@ def compile_plan(
 
     steps: list[Step] = []
     names = iter(range(1 << 30))
-    inline = inline_prelude  # the prelude's steps only: the rank table stays a table
 
     def stage(expr: ir.Table, *, in_order: bool = False) -> ir.Table:
-        if inline:
+        if inline_stages:
             return expr
         name = f"mujun_stage_{next(names)}"
         steps.append(Step(name, _sql(expr), in_order))
@@ -162,7 +162,6 @@ def compile_plan(
     wide = query.wide_query(ent, inc, policy, year, stage)
     prelude = tuple(steps)
     steps.clear()
-    inline = False
     narrow = ibis.table(wide.inputs_schema, name=SCORES)
     classes = query.class_query(narrow, wide.effects, policy, stage)
     return Plan(

@@ -6,9 +6,9 @@ while the tables it reads stay the same catalog entries, so the inputs and stage
 in tables of their own (a schema per plan) that each evaluation fills, never creates. An
 evaluation is one transaction, rolled back at the end: its rows never leave the transaction's own
 storage, and the rollback empties every table at once (a ``TRUNCATE`` per table and a commit per
-statement cost more). The plan's benchmark and incident tables are subqueries of the statements
-that read them (``plan.compile_plan``'s ``inline_prelude``): writing a table costs more than its
-query on these sizes. For large inputs the copy into the input tables costs more than the
+statement cost more). The plan's benchmark, incident and rank tables are subqueries of the
+statements that read them (``plan.compile_plan``'s ``inline_stages``): writing a table costs more
+than its query on these sizes. For large inputs the copy into the input tables costs more than the
 planning saves: there ``engine/embedded.py`` scans the Arrow memory in place.
 """
 
@@ -136,7 +136,7 @@ def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema)
 
 def run(plan: Plan, canonical: pa.Table, incidents: pa.Table) -> tuple[pa.Table, pa.Table]:
     """As ``embedded.run``, on this thread's connection for prepared plans (a plan compiled with
-    ``inline_prelude``, see ``plan_for``)."""
+    ``inline_stages``, see ``plan_for``)."""
     con, known = _connection()
     statements = known.get(plan.key)
     if statements is None:
@@ -168,7 +168,7 @@ def plan_for(
     policy: Policy, year: int, enterprises: pa.Schema, incidents: pa.Schema
 ) -> Plan:
     """The plan this module runs: its benchmark and incident tables inlined (one thread)."""
-    return compiled_plan(policy, year, enterprises, incidents, inline_prelude=True)
+    return compiled_plan(policy, year, enterprises, incidents, inline_stages=True)
 
 
 def _fill(con: Any, target: str, table: pa.Table) -> None:

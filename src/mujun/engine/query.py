@@ -36,7 +36,8 @@ def prepared(t: ir.Table, policy: Policy, year: int) -> ir.Table:
     """Derived land and scope (§1–§2)."""
     t = t.mutate(land_mu=scope.land_mu(t))
     t = t.mutate(exempt_reason=scope.exempt_reason(t, policy, year))
-    return t.mutate(group=scope.group_of(t))
+    t = t.mutate(group=scope.group_of(t))
+    return indicators.with_group_flags(t, policy)
 
 
 def scored(t: ir.Table, effects: ir.Table, policy: Policy) -> ir.Table:
@@ -83,9 +84,10 @@ def classing_inputs(policy: Policy) -> list[str]:
     ]
 
 
-def classed(t: ir.Table, policy: Policy) -> ir.Table:
-    """Upgrade path (§5), pricing and low efficiency (§6) on the ranked narrow table."""
-    t = classing.with_upgrade_path(t, policy)
+def classed(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Table:
+    """Upgrade path (§5), pricing and low efficiency (§6) on the ranked narrow table
+    (``ranked``: the population's ranks)."""
+    t = classing.with_upgrade_path(t, ranked, policy)
     t = t.mutate(
         **pricing.pricing_columns(t, policy), low_efficiency=pricing.low_efficiency(t, policy)
     )
@@ -156,4 +158,4 @@ def class_query(narrow: ir.Table, effects: ir.Table, policy: Policy, stage: Stag
     # rank window, on the few columns it needs, and for the class query)
     scores = scored(narrow, effects, policy).drop("uscc", *BONUS_FLAGS)
     ranks = stage(classing.ranks(scores))
-    return classed(classing.with_rank_and_class(scores, ranks, policy), policy)
+    return classed(classing.with_rank_and_class(scores, ranks, policy), ranks, policy)
