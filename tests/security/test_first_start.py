@@ -162,8 +162,8 @@ def test_demo_store_on_loopback_gets_one_demo_account_per_role(county_engine: En
         start = _start(county_engine, host)
         assert start.admin_password is None
         assert {a.username for a in start.demo_accounts} == {
-            "admin", "clerk-tax", "clerk-devreform", "clerk-power", "clerk-finance", "clerk-econ",
-            "officer", "enterprise", "leader"}, host
+            "admin", "clerk-tax", "clerk-devreform", "clerk-power", "clerk-land", "clerk-finance",
+            "clerk-econ", "officer", "enterprise", "leader"}, host
     with TestClient(create_app(engine=county_engine)) as c:
         r = c.post("/api/auth/login", json={"username": "leader", "password": DEMO_PASSWORD})
         # the county's own leader keeps its password; the demo accounts sign in

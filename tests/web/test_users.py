@@ -268,6 +268,7 @@ def test_sign_in_page_lists_demo_accounts_on_the_demo_store_only(app, client: Te
     assert rows[1:] == [["部门填报员", "clerk-tax", DEMO_PASSWORD, "税务"],
                         ["部门填报员", "clerk-devreform", DEMO_PASSWORD, "发改/商务"],
                         ["部门填报员", "clerk-power", DEMO_PASSWORD, "供电"],
+                        ["部门填报员", "clerk-land", DEMO_PASSWORD, "自然资源"],
                         ["部门填报员", "clerk-finance", DEMO_PASSWORD, "金融服务中心"],
                         ["部门填报员", "clerk-econ", DEMO_PASSWORD, "经信"],
                         ["企业用户", "enterprise", DEMO_PASSWORD, CODES[1]]]

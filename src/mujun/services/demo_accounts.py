@@ -25,8 +25,8 @@ from mujun.store.models import Role, User
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "ensure_demo_accounts", "existing_demo_accounts",
            "login_page_accounts"]
-DEMO_USERNAMES = ("admin", "clerk-tax", "clerk-devreform", "clerk-power", "clerk-finance",
-                  "clerk-econ", "officer", "enterprise", "leader")
+DEMO_USERNAMES = ("admin", "clerk-tax", "clerk-devreform", "clerk-power", "clerk-land",
+                  "clerk-finance", "clerk-econ", "officer", "enterprise", "leader")
 #: the demo leader leads the projects of this title (demo/projects.py LEADS)
 LEADER_TITLE = "县长"
 
@@ -92,6 +92,8 @@ def ensure_demo_accounts(*, session: Session, password: str = DEMO_PASSWORD) -> 
         ("clerk-devreform", Role.CLERK, {"department": "devreform"}, "发改/商务填报员"),
         # the monthly power readings of 用电预警 (docs/monitoring.md) and the annual kWh
         ("clerk-power", Role.CLERK, {"department": "power"}, "供电公司填报员"),
+        # the parcels (地块) and the land figures of the evaluation (docs/land.md)
+        ("clerk-land", Role.CLERK, {"department": "land"}, "自然资源局填报员"),
         # 三服务 requests (docs/programmes.md): two of the handling departments
         ("clerk-finance", Role.CLERK, {"department": "finance"}, "金融服务中心办理员"),
         ("clerk-econ", Role.CLERK, {"department": "econ"}, "经信局办理员"),

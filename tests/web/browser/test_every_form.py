@@ -45,6 +45,7 @@ NAV = {
     "clerk-econ": ["/requests", "/policies", "/targets"],
     "clerk-devreform": ["/projects", "/imports", "/policies", "/targets"],
     "clerk-power": ["/imports", "/requests", "/policies", "/targets"],
+    "clerk-land": ["/imports", "/parcels", "/requests", "/policies", "/targets"],
     "officer": ["/enterprises", "/land", "/alerts", "/disposal", "/land/reviews", "/projects",
                 "/parcels", "/requests", "/programmes", "/policies", "/targets"],
     "enterprise": ["/enterprises/{uscc}", "/land/reviews", "/projects", "/parcels", "/requests",
@@ -66,6 +67,7 @@ REACHES = {
     "clerk-econ": {"/requests/{id}", "/requests/statistics", "/password"},
     "clerk-devreform": {"/projects/{id}", "/password"},
     "clerk-power": {"/password"},
+    "clerk-land": {"/password", "/parcels/{code}"},
     "officer": {"/enterprises/{uscc}", "/password", "/land/reviews/{id}", "/requests/{id}",
                 "/parcels/{code}", "/land/idle", "/disposal/candidates", "/disposal/{id}",
                 "/disposal/new", "/projects/{id}"},
@@ -133,7 +135,8 @@ def _alert_pages(engine: Engine, username: str) -> set[str]:
 #: about how long each role's walk takes (seconds, quiet two-core machine): the suite starts the
 #: longest first (tests/conftest.py)
 TAKES = {"admin": 111, "officer": 90, "leader": 86, "clerk-devreform": 37, "enterprise": 35,
-         "clerk-econ": 15, "clerk-finance": 10, "clerk-power": 10, "clerk-tax": 9}
+         "clerk-econ": 15, "clerk-finance": 10, "clerk-power": 10, "clerk-land": 10,
+         "clerk-tax": 9}
 
 
 @pytest.mark.parametrize("role", [pytest.param(role, marks=pytest.mark.takes(TAKES[role]))
