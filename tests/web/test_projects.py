@@ -16,6 +16,7 @@ from tests.web.html import tables
 
 from mujun.services import users
 from mujun.services.imports import import_file
+from mujun.services.projects.views import same_title
 from mujun.services.schemas import UserCreate, UserUpdate
 from mujun.store.models import Project
 
@@ -178,3 +179,17 @@ def test_the_project_page_links_the_enterprise_portrait_for_who_may_open_it(
     leader = sign_in("leader").get(url).text
     assert f'href="/enterprises/{CODES[0]}"' not in leader and 'id="move-stage"' not in leader
     assert "331124-T-001" in leader
+
+
+def test_a_leader_s_title_matches_however_it_was_typed(
+        sign_in: SignIn, with_projects: dict[str, int], engine: Engine) -> None:
+    assert same_title("副县长（分管工业）", "副县长(分管工业)")
+    assert not same_title("副县长", "县长") and not same_title(None, "县长")
+    assert not same_title("县长", None) and not same_title("", "")
+    with Session(engine) as session:  # a full-width space from a Chinese input method
+        users.update_user(session=session, actor=None, username="leader",
+                          user_in=UserUpdate(lead_title="县长\u3000"))
+        session.commit()
+    html = sign_in("leader").get("/projects/mine").text
+    assert [r[0] for r in tables(html)["projects"][1:]] == ["XM1", "XM3"]
+    assert tables(html)["pipeline-stages"][-1][1] == "2"

@@ -6,6 +6,7 @@ caller passes (the web's clock)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, ClassVar
@@ -99,7 +100,7 @@ def _row(p: Project, today: date, limits: Mapping[str, int]) -> ProjectRow:
 
 def _keep(row: ProjectRow, f: ProjectQuery, mine: str | None) -> bool:
     return ((f.stage is None or row.stage == f.stage) and (f.lead is None or row.lead == f.lead)
-            and (mine is None or row.lead == mine)
+            and (mine is None or same_title(row.lead, mine))
             and (f.industry_code is None or row.industry_code == f.industry_code)
             and (f.behind is None or row.behind == f.behind)
             and (f.signed_year is None or (row.signed is not None
@@ -114,6 +115,17 @@ _SORT_KEYS: dict[str, Any] = {
 }
 
 
+def same_title(lead: str | None, title: str | None) -> bool:
+    """Whether a project's 牵头领导 is a leader's title (its account's 牵头领导职务), however
+    either was typed: full- or half-width characters (（分管工业） or (分管工业)) and spaces,
+    an input method's full-width space included, do not count."""
+    return bool(lead and title) and _title_key(lead or "") == _title_key(title or "")
+
+
+def _title_key(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def list_projects(*, session: Session, actor: User, today: date,
                   filters: ProjectQuery | None = None, mine: bool = False,
                   paged: bool = True) -> ProjectPage:
@@ -121,7 +133,7 @@ def list_projects(*, session: Session, actor: User, today: date,
     whose lead is its ``lead_title``)."""
     access.require_view(actor)
     f = filters or ProjectQuery()
-    lead = (actor.lead_title or "\0") if mine else None
+    lead = (actor.lead_title or "") if mine else None
     everything = _rows(session, actor, today)
     kept = [r for r in everything if _keep(r, f, lead)]
     total, rows = list_rows(kept, f, _SORT_KEYS, paged=paged)
@@ -141,7 +153,7 @@ def pipeline(*, session: Session, actor: User, today: date, mine: bool = False) 
     access.require_view(actor)
     rows = _rows(session, actor, today)
     if mine:
-        rows = [r for r in rows if r.lead is not None and r.lead == actor.lead_title]
+        rows = [r for r in rows if same_title(r.lead, actor.lead_title)]
 
     def total(stage: str, chosen: list[ProjectRow]) -> StageTotal:
         return StageTotal(stage=stage, count=len(chosen),
