@@ -5,6 +5,7 @@ reading is kept, as ``max`` keeps it) and empty readings (NaN: the month stays m
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import duckdb
@@ -15,9 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.hypothesis_profiles import examples
 
+from mujun.engine.monitoring import READING_SCHEMA, monitor, months
 from mujun.engine.monitoring.names import WINDOW
 from mujun.engine.monitoring.pivot import PIVOT_SCHEMA, Keyed, side_by_side
 from mujun.engine.monitoring.signals import per_enterprise
+from mujun.io.policy_files import load_policy
 
 READING = st.tuples(
     st.integers(0, 5),  # the code's rank
@@ -62,3 +65,13 @@ def test_a_month_given_twice_keeps_the_larger_reading() -> None:
     assert columns["earlier"].tolist() == [1, 1]  # M−20 for a, M−3 for b
     assert columns["k0"].tolist()[1] == 7.0 and math.isnan(columns["k0"][0])
     assert columns["k3"].tolist()[1] == 2.0
+
+
+def test_months_before_1970_count_and_an_empty_month_is_left_out() -> None:
+    days = [datetime.date(1969, 12, 1), datetime.date(1970, 1, 1), datetime.date(1970, 2, 1),
+            None]
+    readings = pa.table({"uscc": ["A"] * 4, "month": days, "kwh": [1.0, 2.0, 4.0, 100.0]},
+                        schema=READING_SCHEMA)
+    (row,) = monitor(readings, months.index(1970, 2),
+                     load_policy().policy.monitoring).to_pylist()
+    assert row["kwh_3m"] == 7.0  # 1969-12 + 1970-01 + 1970-02; the row without a month ignored

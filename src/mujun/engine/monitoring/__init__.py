@@ -111,10 +111,11 @@ def _month_indices(days: pa.ChunkedArray) -> np.ndarray:
     # the month of each day from the first month's first day, by counting the month starts
     table = (np.searchsorted(starts, offsets, side="right") - 1 + first).astype(np.int32)
     table = np.append(table, np.int32(np.iinfo(np.int32).max))  # the last slot: no date
-    day = np.concatenate([c.cast(pa.int32()).fill_null(-1).to_numpy() for c in days.chunks]) \
+    empty = np.iinfo(np.int32).min  # days since 1970 of no date (one before 1970 is < 0)
+    day = np.concatenate([c.cast(pa.int32()).fill_null(empty).to_numpy() for c in days.chunks]) \
         if days.num_chunks else np.zeros(0, dtype=np.int32)
     position = day - np.int32(starts[0].astype(np.int64))
-    position[day < 0] = len(table) - 1
+    position[day == empty] = len(table) - 1
     return table[position]
 
 
