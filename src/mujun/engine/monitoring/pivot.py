@@ -73,5 +73,5 @@ def side_by_side(keyed: Keyed) -> dict[str, np.ndarray]:
         months = months[:, listed]
         earlier = earlier[listed]
     columns: dict[str, np.ndarray] = {"uscc": listed, "earlier": earlier}
-    columns.update((f"k{back}", np.ascontiguousarray(months[back])) for back in range(WINDOW))
+    columns.update((f"k{b}", np.ascontiguousarray(months[b])) for b in range(WINDOW))
     return columns
