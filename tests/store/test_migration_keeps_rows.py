@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 from tests.web import county
 
@@ -29,3 +29,26 @@ def test_down_and_up_through_table_rebuilds_keeps_results(engine: Engine, tmp_pa
     assert _counts(engine) == before
     upgrade_to_head(engine)
     assert _counts(engine) == before
+
+
+def test_results_are_compressed_with_lz4_on_postgresql(engine: Engine) -> None:
+    """Migration 0020: a run's rows and explanations (JSON, TOASTed) use lz4 on PostgreSQL, and
+    going back restores the server's default compression; SQLite has nothing to change."""
+
+    def methods() -> dict[str, str]:
+        with engine.connect() as con:
+            rows = con.execute(text(
+                "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = "
+                "'run_results'::regclass AND attname IN ('row', 'explanation')"))
+            return {name: str(method) for name, method in rows}
+
+    if engine.dialect.name != "postgresql":
+        downgrade(engine, "0019_power_change_reason")  # no-op on SQLite: it must not fail
+        upgrade_to_head(engine)
+        assert current_revision(engine) is not None
+        return
+    assert methods() == {"row": "l", "explanation": "l"}  # 'l': lz4
+    downgrade(engine, "0019_power_change_reason")
+    assert methods() == {"row": "p", "explanation": "p"}  # 'p': pglz
+    upgrade_to_head(engine)
+    assert methods() == {"row": "l", "explanation": "l"}
