@@ -20,6 +20,8 @@ import pyarrow as pa
 
 from mujun.engine.monitoring.names import WINDOW
 
+#: the keyed readings (``Keyed``) as a table, for a backend that groups them itself (Spark)
+KEYED_SCHEMA = pa.schema([("uscc", pa.int32()), ("back", pa.int32()), ("kwh", pa.float64())])
 #: the columns of the table, in order: the code's rank, ``earlier``, ``k0`` … ``k14``
 PIVOT_SCHEMA = pa.schema([
     ("uscc", pa.int32()), ("earlier", pa.int64()),
@@ -40,10 +42,8 @@ class Keyed:
     codes: pa.Array
 
     def table(self) -> pa.Table:
-        """As an Arrow table (``plan.KEYED_SCHEMA``; a NaN reading as null), for a backend
-        that groups itself."""
-        from mujun.engine.monitoring.plan import KEYED_SCHEMA
-
+        """As an Arrow table (``KEYED_SCHEMA``; a NaN reading as null), for a backend that
+        groups itself."""
         return pa.table([pa.array(self.keys, pa.int32()), pa.array(self.back, pa.int32()),
                          pa.array(self.kwh, pa.float64(), from_pandas=True)], schema=KEYED_SCHEMA)
 

@@ -24,8 +24,6 @@ from mujun.engine.policy import MonitoringRules
 
 #: the name the SQL reads the pivoted readings by
 POWER = "mujun_power"
-#: the keyed readings (``pivot.Keyed``) as a table, for a backend that groups them itself
-KEYED_SCHEMA = pa.schema([("uscc", pa.int32()), ("back", pa.int32()), ("kwh", pa.float64())])
 
 
 @dataclass(frozen=True)
