@@ -97,9 +97,13 @@ def timed_command(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
 
 
 def _from_source(src: Path) -> list[str]:
-    """``mujun`` run from the source tree ``src`` with this environment's packages."""
+    """``mujun`` run from the source tree ``src`` with this environment's packages, as its
+    console script runs it (``cli/pandas_free.py``; an older tree without it: the app)."""
     return [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); "
-            "sys.argv[0] = 'mujun'; from mujun.cli.main import app; app()", str(src)]
+            "sys.argv[0] = 'mujun'\n"
+            "try:\n    from mujun.cli.pandas_free import run\n"
+            "except ImportError:\n    from mujun.cli.main import app as run\n"
+            "run()", str(src)]
 
 
 def end_to_end(size: int, folder: Path, repeats: int, env: dict[str, str],

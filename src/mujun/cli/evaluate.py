@@ -19,6 +19,7 @@ from mujun.cli.layout import (
     wrap_text,
 )
 from mujun.cli.main import GIVE_BACK, app
+from mujun.cli.pandas_free import refuse_pandas
 from mujun.cli.progress import Step, stages
 from mujun.engine.defaults import DEFAULT_SPARK_MASTER
 
@@ -146,6 +147,8 @@ def evaluate_command(
         mujun evaluate --year 2024 --data e.csv --policy my-county.yaml --out r.csv
     """
     _give_back_at_once()
+    if engine == "duckdb":  # Spark's conversions use pandas
+        refuse_pandas("evaluate")
     from mujun.engine.labels import column_headers_zh
     from mujun.io import OutputError, write_results
 
@@ -210,6 +213,7 @@ def whatif_command(
             --policy zhejiang-template --against my-county.yaml
     """
     _give_back_at_once()
+    refuse_pandas("whatif")
     from mujun.engine.evaluate import EvaluationError, evaluate
     from mujun.engine.labels import GROUP_ZH
     from mujun.engine.policy import CLASSES

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from mujun.cli.main import app
+from mujun.cli.pandas_free import refuse_pandas
 
 DEFAULT_SPARK_MASTER = "local[*]"
 
@@ -49,6 +50,9 @@ def monitor_command(
     """
     from rich.console import Console
     from rich.table import Table
+
+    if engine == "duckdb":  # Spark's conversions use pandas
+        refuse_pandas("monitor")
 
     from mujun.cli import inputs
     from mujun.engine.monitoring import count_levels, monitor, months
