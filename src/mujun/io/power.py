@@ -262,6 +262,8 @@ def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str |
     del column
     if len(remap) == 0:
         return np.full(len(indices), -1, dtype=np.int32), codes, valid, reasons
+    if len(remap) == len(codes) and np.array_equal(remap, np.arange(len(remap))):
+        return indices, codes, valid, reasons  # every code already written as normalized
     number = remap[np.maximum(indices, 0)]
     number[indices < 0] = -1
     return number, codes, valid, reasons
@@ -367,7 +369,9 @@ def _check(cells: _Cells) -> PowerInput:
     file = cells.file
     n = len(cells.lines)
     code, codes, valid, reasons = _codes(cells)
-    code_ok = (code >= 0) & (valid[np.maximum(code, 0)] if len(valid) else False)
+    code_ok = code >= 0
+    if not valid.all():
+        code_ok &= valid[np.maximum(code, 0)] if len(valid) else False
     month = _months(cells.month)
     month_ok = month >= 0
     kwh, kwh_empty, kwh_bad = _kwh(cells.kwh)
@@ -386,6 +390,8 @@ def _check(cells: _Cells) -> PowerInput:
 
     def report(where: np.ndarray, column: pa.ChunkedArray, header: str,
                why: list[str] | str) -> None:
+        if not where.any():  # the usual file: nothing to report (a quicker pass)
+            return
         rows = np.flatnonzero(where)
         values = _cell_texts(column, rows)
         texts = [why] * len(rows) if isinstance(why, str) else why
