@@ -66,6 +66,12 @@ def with_rank_and_class(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Tab
     t = t.left_join(ranked.select("_row", "_rank", "_n"), t._row == ranked._row).drop(
         "_row_right"
     )
+    return with_class(t, policy)
+
+
+def with_class(t: ir.Table, policy: Policy) -> ir.Table:
+    """Adds ``rank``, ``population_size`` and ``class`` to the scored table (with ``_pop``) that
+    carries its ``_rank`` and ``_n`` (null outside the population)."""
     cls = ibis.cases(
         (t.group.isnull(), ibis.null("string")),
         (~t._pop, "D"),

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyarrow as pa
 
 from mujun.engine.policy import Policy, policy_hash
+from mujun.engine.tables import RANK_COLUMNS
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -71,6 +72,9 @@ class Plan:
     middle: tuple[Step, ...]
     classes_sql: str
     classes_schema: pa.Schema
+    #: the rank table whose ``_row``, ``_rank`` and ``_n`` are laid beside ``SCORES`` by
+    #: position before the class query (``query.class_query``'s ``placed``); empty: joined
+    ranks: str = ""
     #: the key it is kept under (policy hash, year, input schemas, engine source)
     key: str = ""
 
@@ -163,7 +167,11 @@ def compile_plan(
     prelude = tuple(steps)
     steps.clear()
     narrow = ibis.table(wide.inputs_schema, name=SCORES)
-    classes = query.class_query(narrow, wide.effects, policy, stage)
+    # the staged plan reads the ranks placed beside the narrow rows (``embedded.run``)
+    placed = None if inline_stages else ibis.table(
+        ibis.schema({**dict(wide.inputs_schema.items()),
+                     **dict.fromkeys(RANK_COLUMNS, "int64")}), name=SCORES)
+    classes = query.class_query(narrow, wide.effects, policy, stage, placed)
     return Plan(
         prelude=prelude,
         wide_sql=_sql(wide.expr),
@@ -174,6 +182,7 @@ def compile_plan(
         middle=tuple(steps),
         classes_sql=_sql(classes),
         classes_schema=classes.schema().to_pyarrow(),
+        ranks="" if inline_stages else steps[-1].name,
     )
 
 

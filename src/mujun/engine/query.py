@@ -152,10 +152,21 @@ def wide_query(
     )
 
 
-def class_query(narrow: ir.Table, effects: ir.Table, policy: Policy, stage: Stage) -> ir.Table:
-    """Adjusted score, rank, class, upgrade path and pricing (rows in any order: ``_row`` kept)."""
+def class_query(
+    narrow: ir.Table, effects: ir.Table, policy: Policy, stage: Stage,
+    placed: ir.Table | None = None,
+) -> ir.Table:
+    """Adjusted score, rank, class, upgrade path and pricing (rows in any order: ``_row`` kept).
+
+    ``placed``: the narrow table again with the rank table's ``_rank`` and ``_n`` laid beside its
+    rows by position (``engine/embedded.py`` does it between the rank table and the class query,
+    null outside the population), read instead of joining the ranks back by ``_row``; without it
+    (Spark, the prepared plans) they are joined."""
     # not materialised: writing the scored table costs more than computing it twice (for the
     # rank window, on the few columns it needs, and for the class query)
     scores = scored(narrow, effects, policy).drop("uscc", *BONUS_FLAGS)
     ranks = stage(classing.ranks(scores))
-    return classed(classing.with_rank_and_class(scores, ranks, policy), ranks, policy)
+    if placed is None:
+        return classed(classing.with_rank_and_class(scores, ranks, policy), ranks, policy)
+    scores = scored(placed, effects, policy).drop("uscc", *BONUS_FLAGS)
+    return classed(classing.with_class(scores, policy), ranks, policy)

@@ -12,6 +12,8 @@ from mujun.engine.fields import FIELDS
 UNREACHABLE = "unreachable"
 INCIDENT_SCHEMA = pa.schema([("uscc", pa.string()), ("year", pa.int64()), ("type", pa.string())])
 _BATCH_ROWS = 1 << 16
+#: the rank table's columns laid beside the class query's rows (``with_ranks``)
+RANK_COLUMNS = ("_rank", "_n")
 
 
 class EvaluationError(Exception):
@@ -76,6 +78,23 @@ def with_inputs(computed: pa.Table, canonical: pa.Table, types: pa.Schema) -> pa
             field.name, column if column.type == field.type else column.cast(field.type)
         )
     return computed
+
+
+def with_ranks(scores: pa.Table, ranks: pa.Table) -> pa.Table:
+    """``scores`` with the rank table's ``_rank`` and ``_n`` beside each row, by its ``_row``
+    (the row's position), null for the rows the rank table does not hold."""
+    n = scores.num_rows
+    rows = ranks["_row"].to_numpy()
+    held = np.zeros(n, dtype=bool)
+    held[rows] = True
+    validity = pa.py_buffer(np.packbits(held, bitorder="little"))
+    out = scores
+    for name in RANK_COLUMNS:
+        values = np.zeros(n, dtype=np.int64)
+        values[rows] = ranks[name].to_numpy()
+        out = out.append_column(name, pa.Array.from_buffers(
+            pa.int64(), n, [validity, pa.py_buffer(values)], null_count=n - len(rows)))
+    return out
 
 
 def extra_tax_text(table: pa.Table) -> pa.Array:
