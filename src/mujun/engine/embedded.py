@@ -65,7 +65,12 @@ def run(
 
 
 def _fetch(cursor: Any, sql: str, schema: pa.Schema) -> pa.Table:
-    return as_fetched(cursor.sql(sql).to_arrow_table(), schema)
+    """A query's result, exported on one thread: DuckDB's parallel export in input order first
+    holds the whole result in its own format, then converts it (the wide result of 1,000,000 rows
+    held ≈ 300 MB twice, the command's peak; one thread also costs less CPU, a little more wall
+    time: docs/benchmarks.md, "Under 1 GB at 1,000,000 rows")."""
+    with one_thread(cursor):
+        return as_fetched(cursor.sql(sql).to_arrow_table(), schema)
 
 
 def _create(cursor: Any, step: Step) -> None:
