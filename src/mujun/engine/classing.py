@@ -81,17 +81,36 @@ def with_class(t: ir.Table, policy: Policy) -> ir.Table:
     return t.mutate(**{"class": cls}).rename(rank="_rank", population_size="_n")
 
 
-def with_upgrade_path(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Table:
+def _lowest_columns(policy: Policy) -> dict[tuple[str, str], str]:
+    """The column of ``lowest_held`` for each group and class that a class moves up to."""
+    return {(g, k): f"_lowest__{g}__{k}" for g in policy.groups for k in NEXT_CLASS.values()}
+
+
+def lowest_held(ranked: ir.Table, policy: Policy) -> ir.Table:
+    """One row: the lowest score held in each group's class (a column for each, null when the
+    class holds nobody), from the population's ``ranks``."""
+    member = _member_class(ranked, policy)
+    return ranked.aggregate(
+        **{name: ranked.score.min(where=(ranked.group == group) & (member == k))
+           for (group, k), name in _lowest_columns(policy).items()}
+    )
+
+
+def with_upgrade_path(t: ir.Table, held: ir.Table, policy: Policy) -> ir.Table:
     """Adds ``next_class``, ``_extra_tax`` and ``_unreachable`` (the two parts of the §5 path);
-    ``ranked``: the population's ``ranks``."""
+    ``held``: the population's ``lowest_held``."""
     next_cls = ibis.cases(
         *((t["class"] == k, v) for k, v in NEXT_CLASS.items()), else_=ibis.null("string")
     )
     t = t.mutate(_next=ibis.cases((t._pop, next_cls), else_=ibis.null("string")))
-    held = ranked.group_by(_g=ranked.group, _c=_member_class(ranked, policy)).aggregate(
-        _lowest=ranked.score.min()
-    )
-    t = t.left_join(held, (t.group == held._g) & (t._next == held._c)).drop("_g", "_c")
+    # the one row laid beside every row: a join on the group and class would move the rows
+    # (DuckDB's LEFT join returns each vector's matched rows first), this keeps them in order
+    lowest = _lowest_columns(policy)
+    t = t.cross_join(held)
+    t = t.mutate(_lowest=ibis.cases(
+        *(((t.group == group) & (t._next == k), t[name]) for (group, k), name in lowest.items()),
+        else_=ibis.null("float64"),
+    )).drop(*lowest.values())
 
     target_by_group = []
     for group, spec in policy.groups.items():

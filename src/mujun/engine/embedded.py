@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from mujun.engine.plan import ENTERPRISES, INCIDENTS, SCORES, Plan, Step
-from mujun.engine.tables import as_fetched, in_input_order, with_inputs, with_ranks
+from mujun.engine.tables import as_fetched, in_input_order, placed, with_inputs
 
 _local = threading.local()
 
@@ -50,13 +50,19 @@ def run(
             _create(cursor, step)
         computed = in_input_order(_fetch(cursor, plan.wide_sql, plan.wide_schema))
         result = with_inputs(computed, canonical, plan.passed_schema)
+        # the incident effects and then the ranks laid beside the rows by position rather than
+        # joined by key: the class query keeps the input order (``query.class_query``)
         scores = result.select(list(plan.inputs))
         cursor.register(SCORES, scores)
+        if plan.effects_sql:
+            scores = placed(scores, cursor.sql(plan.effects_sql).to_arrow_table())
+            cursor.register(SCORES, scores)
         for step in plan.middle:
             _create(cursor, step)
-        if plan.ranks:  # laid beside the rows by position rather than joined back by ``_row``
+        if plan.ranks:
             ranks = cursor.sql(f'SELECT "_row", "_rank", "_n" FROM "{plan.ranks}"')
-            cursor.register(SCORES, with_ranks(scores, ranks.to_arrow_table()))
+            cursor.register(SCORES, placed(scores, ranks.to_arrow_table()))
+            cursor.execute(f'DROP TABLE "{plan.ranks}"')
         del scores
         classes = in_input_order(_fetch(cursor, plan.classes_sql, plan.classes_schema))
     finally:

@@ -12,7 +12,7 @@ from mujun.engine.fields import FIELDS
 UNREACHABLE = "unreachable"
 INCIDENT_SCHEMA = pa.schema([("uscc", pa.string()), ("year", pa.int64()), ("type", pa.string())])
 _BATCH_ROWS = 1 << 16
-#: the rank table's columns laid beside the class query's rows (``with_ranks``)
+#: the rank table's columns laid beside the class query's rows (``placed``)
 RANK_COLUMNS = ("_rank", "_n")
 
 
@@ -80,21 +80,24 @@ def with_inputs(computed: pa.Table, canonical: pa.Table, types: pa.Schema) -> pa
     return computed
 
 
-def with_ranks(scores: pa.Table, ranks: pa.Table) -> pa.Table:
-    """``scores`` with the rank table's ``_rank`` and ``_n`` beside each row, by its ``_row``
-    (the row's position), null for the rows the rank table does not hold."""
-    n = scores.num_rows
-    rows = ranks["_row"].to_numpy()
-    held = np.zeros(n, dtype=bool)
-    held[rows] = True
-    validity = pa.py_buffer(np.packbits(held, bitorder="little"))
-    out = scores
-    for name in RANK_COLUMNS:
-        values = np.zeros(n, dtype=np.int64)
-        values[rows] = ranks[name].to_numpy()
-        out = out.append_column(name, pa.Array.from_buffers(
-            pa.int64(), n, [validity, pa.py_buffer(values)], null_count=n - len(rows)))
-    return out
+def placed(table: pa.Table, found: pa.Table) -> pa.Table:
+    """``table`` with the columns of ``found`` but ``_row`` beside it, each value on the row its
+    ``_row`` names (the row's position; each row named once at most), null on the rows that
+    ``found`` does not name."""
+    n = table.num_rows
+    rows = found["_row"].to_numpy()
+    named = np.zeros(n, dtype=bool)
+    named[rows] = True
+    at = np.zeros(n, dtype=np.int64)
+    at[rows] = np.arange(len(rows), dtype=np.int64)
+    # the position in ``found`` of each row's value, null where it has none
+    indices = pa.Array.from_buffers(
+        pa.int64(), n, [pa.py_buffer(np.packbits(named, bitorder="little")), pa.py_buffer(at)],
+        null_count=n - len(rows))
+    for name in found.column_names:
+        if name != "_row":
+            table = table.append_column(found.schema.field(name), found[name].take(indices))
+    return table
 
 
 def extra_tax_text(table: pa.Table) -> pa.Array:
