@@ -23,10 +23,10 @@ def ranks(t: ir.Table) -> ir.Table:
 
     The window reads the population's ``_row``, group and score alone: a window materialises
     and sorts every column it is given, and the rest of the table is joined back by ``_row``
-    (``with_rank_and_class``), which costs less than sorting it. The lowest score held in each
-    class (``with_upgrade_path``) is read from this table too, so that the class query does not
-    read its own rows twice (DuckDB materialises a query read twice; docs/benchmarks.md,
-    "Evaluation engine")."""
+    (``with_rank_and_class``; on the staged DuckDB plan laid beside it by position), which costs
+    less than sorting it. The lowest score held in each class (``lowest_held``) is read from
+    this table too, so that the class query does not read its own rows twice (DuckDB
+    materialises a query read twice; docs/benchmarks.md, "Evaluation engine")."""
     pop = t.filter(t._pop).select("_row", "group", "score")
     # a policy's groups are two at most (``policy.GROUPS``), so a test of the group's name parts
     # the population as the name does, and a one-byte key sorts faster than the text

@@ -4,7 +4,9 @@ Two queries, each over the previous one's materialised result: the *wide* query 
 per-enterprise column of §2–§3 (one pass over the input, after the small benchmark and incident
 tables), the *class* query the adjusted score (§4), rank and class (§5) and pricing (§6) on the
 narrow columns they need, read back from the wide result; the rank window runs before it, on the
-population's ``_row``, group and score alone, and is joined back by ``_row``. ``stage``
+population's ``_row``, group and score alone, and is joined back by ``_row`` (on the staged
+DuckDB plan laid beside the rows by position instead, as the incident effects: ``class_query``).
+``stage``
 materialises an intermediate table on the backend (``TableLoader.cache`` on Spark, a recorded SQL
 statement for the compiled DuckDB plan of ``engine/plan.py``).
 """
