@@ -91,9 +91,19 @@ def _run(p: Any, canonical: Any, incident_table: Any, threads: int,
             timed(step.name, embedded._create, con, step)
         wide = timed("wide", lambda: con.sql(p.wide_sql).to_arrow_table())
         result = tables.with_inputs(tables.in_input_order(wide), canonical, p.passed_schema)
-        con.register(plan.SCORES, result.select(list(p.inputs)))
+        scores = result.select(list(p.inputs))
+        con.register(plan.SCORES, scores)
+        if p.effects_sql:  # the effects and the ranks laid beside the rows, as embedded.run does
+            scores = timed("effects placed", lambda: tables.placed(
+                scores, con.sql(p.effects_sql).to_arrow_table()))
+            con.register(plan.SCORES, scores)
         for step in p.middle:
             timed(step.name, embedded._create, con, step)
+        if p.ranks:
+            ranks = f'SELECT "_row", "_rank", "_n" FROM "{p.ranks}"'
+            con.register(plan.SCORES, timed("ranks placed", lambda: tables.placed(
+                scores, con.sql(ranks).to_arrow_table())))
+            con.execute(f'DROP TABLE "{p.ranks}"')
         classes = timed("classes", lambda: con.sql(p.classes_sql).to_arrow_table())
         return result, timed("reorder", tables.in_input_order, classes)
     finally:

@@ -58,3 +58,38 @@ def test_an_evaluation_leaves_no_rows_for_the_next() -> None:
     _prepared(larger, larger_incidents, "zhejiang-template")
     again = _prepared(first, first_incidents, "zhejiang-template")
     assert again.detail.equals(before.detail)
+
+
+def test_values_placed_on_the_rows_they_name() -> None:
+    from mujun.engine.tables import placed
+
+    table = pa.table({"_row": [0, 1, 2, 3, 4], "x": [10, 11, 12, 13, 14]})
+    found = pa.table({"_row": [3, 0], "n": [7, 5], "reason": ["a", None]})
+    out = placed(table, found)
+    assert out.column_names == ["_row", "x", "n", "reason"]
+    assert out["n"].to_pylist() == [5, None, None, 7, None]
+    assert out["reason"].to_pylist() == [None, None, None, "a", None]
+    assert out.schema.field("reason").type == pa.string()
+
+
+def test_the_staged_class_query_keeps_the_input_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The incident effects and the ranks are laid beside the rows by position and the lowest
+    scores held crossed with every row, so the class query returns the input order and is not
+    copied into it (docs/benchmarks.md, "Under 1 GB at 1,000,000 rows")."""
+    from mujun.engine import embedded
+
+    fetched: list[list[int]] = []
+    reorder = embedded.in_input_order
+
+    def seen(table: pa.Table) -> pa.Table:
+        fetched.append(table["_row"].to_pylist())
+        return reorder(table)
+
+    monkeypatch.setattr(embedded, "in_input_order", seen)
+    enterprises, incidents = synthetic.county(5000, seed=5, year=YEAR)
+    ev = evaluate(enterprises, incidents, load_policy("zhejiang-template"), YEAR,
+                  backend=ibis.duckdb.connect())
+    assert any(ev.table["vetoed"].to_pylist())  # incidents matched: a join would move rows
+    assert len(fetched) == 2  # the wide and the class results
+    for rows in fetched:
+        assert rows == list(range(5000))

@@ -23,10 +23,10 @@ def ranks(t: ir.Table) -> ir.Table:
 
     The window reads the population's ``_row``, group and score alone: a window materialises
     and sorts every column it is given, and the rest of the table is joined back by ``_row``
-    (``with_rank_and_class``), which costs less than sorting it. The lowest score held in each
-    class (``with_upgrade_path``) is read from this table too, so that the class query does not
-    read its own rows twice (DuckDB materialises a query read twice; docs/benchmarks.md,
-    "Evaluation engine")."""
+    (``with_rank_and_class``; on the staged DuckDB plan laid beside it by position), which costs
+    less than sorting it. The lowest score held in each class (``lowest_held``) is read from
+    this table too, so that the class query does not read its own rows twice (DuckDB
+    materialises a query read twice; docs/benchmarks.md, "Evaluation engine")."""
     pop = t.filter(t._pop).select("_row", "group", "score")
     # a policy's groups are two at most (``policy.GROUPS``), so a test of the group's name parts
     # the population as the name does, and a one-byte key sorts faster than the text
@@ -66,6 +66,12 @@ def with_rank_and_class(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Tab
     t = t.left_join(ranked.select("_row", "_rank", "_n"), t._row == ranked._row).drop(
         "_row_right"
     )
+    return with_class(t, policy)
+
+
+def with_class(t: ir.Table, policy: Policy) -> ir.Table:
+    """Adds ``rank``, ``population_size`` and ``class`` to the scored table (with ``_pop``) that
+    carries its ``_rank`` and ``_n`` (null outside the population)."""
     cls = ibis.cases(
         (t.group.isnull(), ibis.null("string")),
         (~t._pop, "D"),
@@ -75,17 +81,36 @@ def with_rank_and_class(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Tab
     return t.mutate(**{"class": cls}).rename(rank="_rank", population_size="_n")
 
 
-def with_upgrade_path(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Table:
+def _lowest_columns(policy: Policy) -> dict[tuple[str, str], str]:
+    """The column of ``lowest_held`` for each group and class that a class moves up to."""
+    return {(g, k): f"_lowest__{g}__{k}" for g in policy.groups for k in NEXT_CLASS.values()}
+
+
+def lowest_held(ranked: ir.Table, policy: Policy) -> ir.Table:
+    """One row: the lowest score held in each group's class (a column for each, null when the
+    class holds nobody), from the population's ``ranks``."""
+    member = _member_class(ranked, policy)
+    return ranked.aggregate(
+        **{name: ranked.score.min(where=(ranked.group == group) & (member == k))
+           for (group, k), name in _lowest_columns(policy).items()}
+    )
+
+
+def with_upgrade_path(t: ir.Table, held: ir.Table, policy: Policy) -> ir.Table:
     """Adds ``next_class``, ``_extra_tax`` and ``_unreachable`` (the two parts of the §5 path);
-    ``ranked``: the population's ``ranks``."""
+    ``held``: the population's ``lowest_held``."""
     next_cls = ibis.cases(
         *((t["class"] == k, v) for k, v in NEXT_CLASS.items()), else_=ibis.null("string")
     )
     t = t.mutate(_next=ibis.cases((t._pop, next_cls), else_=ibis.null("string")))
-    held = ranked.group_by(_g=ranked.group, _c=_member_class(ranked, policy)).aggregate(
-        _lowest=ranked.score.min()
-    )
-    t = t.left_join(held, (t.group == held._g) & (t._next == held._c)).drop("_g", "_c")
+    # the one row laid beside every row: a join on the group and class would move the rows
+    # (DuckDB's LEFT join returns each vector's matched rows first), this keeps them in order
+    lowest = _lowest_columns(policy)
+    t = t.cross_join(held)
+    t = t.mutate(_lowest=ibis.cases(
+        *(((t.group == group) & (t._next == k), t[name]) for (group, k), name in lowest.items()),
+        else_=ibis.null("float64"),
+    )).drop(*lowest.values())
 
     target_by_group = []
     for group, spec in policy.groups.items():

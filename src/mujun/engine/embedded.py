@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from mujun.engine.plan import ENTERPRISES, INCIDENTS, SCORES, Plan, Step
-from mujun.engine.tables import as_fetched, in_input_order, with_inputs
+from mujun.engine.tables import as_fetched, in_input_order, placed, with_inputs
 
 _local = threading.local()
 
@@ -50,9 +50,20 @@ def run(
             _create(cursor, step)
         computed = in_input_order(_fetch(cursor, plan.wide_sql, plan.wide_schema))
         result = with_inputs(computed, canonical, plan.passed_schema)
-        cursor.register(SCORES, result.select(list(plan.inputs)))
+        # the incident effects and then the ranks laid beside the rows by position rather than
+        # joined by key: the class query keeps the input order (``query.class_query``)
+        scores = result.select(list(plan.inputs))
+        cursor.register(SCORES, scores)
+        if plan.effects_sql:
+            scores = placed(scores, cursor.sql(plan.effects_sql).to_arrow_table())
+            cursor.register(SCORES, scores)
         for step in plan.middle:
             _create(cursor, step)
+        if plan.ranks:
+            ranks = cursor.sql(f'SELECT "_row", "_rank", "_n" FROM "{plan.ranks}"')
+            cursor.register(SCORES, placed(scores, ranks.to_arrow_table()))
+            cursor.execute(f'DROP TABLE "{plan.ranks}"')
+        del scores
         classes = in_input_order(_fetch(cursor, plan.classes_sql, plan.classes_schema))
     finally:
         cursor.close()
@@ -60,7 +71,12 @@ def run(
 
 
 def _fetch(cursor: Any, sql: str, schema: pa.Schema) -> pa.Table:
-    return as_fetched(cursor.sql(sql).to_arrow_table(), schema)
+    """A query's result, exported on one thread: DuckDB's parallel export in input order first
+    holds the whole result in its own format, then converts it (the wide result of 1,000,000 rows
+    held ≈ 300 MB twice, the command's peak; one thread also costs less CPU, a little more wall
+    time: docs/benchmarks.md, "Under 1 GB at 1,000,000 rows")."""
+    with one_thread(cursor):
+        return as_fetched(cursor.sql(sql).to_arrow_table(), schema)
 
 
 def _create(cursor: Any, step: Step) -> None:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyarrow as pa
 
 from mujun.engine.policy import Policy, policy_hash
+from mujun.engine.tables import RANK_COLUMNS
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -71,6 +72,13 @@ class Plan:
     middle: tuple[Step, ...]
     classes_sql: str
     classes_schema: pa.Schema
+    #: the incident effects of the rows that have any (``query.incident_rows``), laid beside
+    #: ``SCORES`` by position before the rank table; empty: joined by the queries
+    effects_sql: str = ""
+    #: the rank table whose ``_row``, ``_rank`` and ``_n`` are laid beside ``SCORES`` by
+    #: position before the class query (``query.class_query``'s ``placed``), then dropped (the
+    #: lowest scores held, read from it, are a table of their own); empty: joined
+    ranks: str = ""
     #: the key it is kept under (policy hash, year, input schemas, engine source)
     key: str = ""
 
@@ -163,7 +171,18 @@ def compile_plan(
     prelude = tuple(steps)
     steps.clear()
     narrow = ibis.table(wide.inputs_schema, name=SCORES)
-    classes = query.class_query(narrow, wide.effects, policy, stage)
+    effects: ir.Table | None = wide.effects
+    placed = None
+    effects_sql = ""
+    if not inline_stages:  # the incident effects and the ranks laid beside the rows
+        effects_sql = _sql(query.incident_rows(narrow, wide.effects))
+        columns = {**dict(wide.inputs_schema.items()),
+                   **{c: t for c, t in wide.effects.schema().items() if c != "uscc"}}
+        narrow = ibis.table(ibis.schema(columns), name=SCORES)
+        placed = ibis.table(
+            ibis.schema({**columns, **dict.fromkeys(RANK_COLUMNS, "int64")}), name=SCORES)
+        effects = None
+    classes = query.class_query(narrow, effects, policy, stage, placed)
     return Plan(
         prelude=prelude,
         wide_sql=_sql(wide.expr),
@@ -174,6 +193,8 @@ def compile_plan(
         middle=tuple(steps),
         classes_sql=_sql(classes),
         classes_schema=classes.schema().to_pyarrow(),
+        effects_sql=effects_sql,
+        ranks="" if inline_stages else steps[0].name,
     )
 
 

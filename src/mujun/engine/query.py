@@ -4,7 +4,9 @@ Two queries, each over the previous one's materialised result: the *wide* query 
 per-enterprise column of §2–§3 (one pass over the input, after the small benchmark and incident
 tables), the *class* query the adjusted score (§4), rank and class (§5) and pricing (§6) on the
 narrow columns they need, read back from the wide result; the rank window runs before it, on the
-population's ``_row``, group and score alone, and is joined back by ``_row``. ``stage``
+population's ``_row``, group and score alone, and is joined back by ``_row`` (on the staged
+DuckDB plan laid beside the rows by position instead, as the incident effects: ``class_query``).
+``stage``
 materialises an intermediate table on the backend (``TableLoader.cache`` on Spark, a recorded SQL
 statement for the compiled DuckDB plan of ``engine/plan.py``).
 """
@@ -40,10 +42,24 @@ def prepared(t: ir.Table, policy: Policy, year: int) -> ir.Table:
     return indicators.with_group_flags(t, policy)
 
 
-def scored(t: ir.Table, effects: ir.Table, policy: Policy) -> ir.Table:
+def _incidents_of(t: ir.Table, effects: ir.Table) -> ir.BooleanValue:
+    """An enterprise's incidents are those of its credit code."""
+    return t.uscc == effects.uscc
+
+
+def incident_rows(t: ir.Table, effects: ir.Table) -> ir.Table:
+    """``_row`` and the incident effects of the rows that have incidents, to be laid beside the
+    rows by position (``engine/embedded.py``; ``scored`` joins them otherwise)."""
+    found = t.join(effects, _incidents_of(t, effects))
+    return found.select("_row", *(c for c in effects.columns if c != "uscc"))
+
+
+def scored(t: ir.Table, effects: ir.Table | None, policy: Policy) -> ir.Table:
     """Bonus, penalty, veto and the rounded score (§4), on the indicator scores (§3), and
-    ``_pop``: whether the row is in its group's population (§5)."""
-    t = t.left_join(effects, t.uscc == effects.uscc).drop("uscc_right")
+    ``_pop``: whether the row is in its group's population (§5). ``effects``: the incident
+    effects per credit code, joined; None when ``t`` carries them (``incident_rows``)."""
+    if effects is not None:
+        t = t.left_join(effects, _incidents_of(t, effects)).drop("uscc_right")
     evaluated = t.group.notnull()
     no_number = ibis.null("float64")
     bonus = ibis.cases((evaluated, adjustments.bonus(t, policy)), else_=no_number)
@@ -84,10 +100,10 @@ def classing_inputs(policy: Policy) -> list[str]:
     ]
 
 
-def classed(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Table:
+def classed(t: ir.Table, held: ir.Table, policy: Policy) -> ir.Table:
     """Upgrade path (§5), pricing and low efficiency (§6) on the ranked narrow table
-    (``ranked``: the population's ranks)."""
-    t = classing.with_upgrade_path(t, ranked, policy)
+    (``held``: the population's ``classing.lowest_held``)."""
+    t = classing.with_upgrade_path(t, held, policy)
     t = t.mutate(
         **pricing.pricing_columns(t, policy), low_efficiency=pricing.low_efficiency(t, policy)
     )
@@ -152,10 +168,26 @@ def wide_query(
     )
 
 
-def class_query(narrow: ir.Table, effects: ir.Table, policy: Policy, stage: Stage) -> ir.Table:
-    """Adjusted score, rank, class, upgrade path and pricing (rows in any order: ``_row`` kept)."""
+def class_query(
+    narrow: ir.Table, effects: ir.Table | None, policy: Policy, stage: Stage,
+    placed: ir.Table | None = None,
+) -> ir.Table:
+    """Adjusted score, rank, class, upgrade path and pricing (rows in any order: ``_row`` kept).
+
+    ``effects`` None: ``narrow`` carries the incident effects (``incident_rows``). ``placed``: the
+    narrow table again with the rank table's ``_rank`` and ``_n`` laid beside its rows by
+    position (``engine/embedded.py`` does both between the statements, null where a row has
+    none), read instead of joining the ranks back by ``_row``; without it (Spark, the prepared
+    plans) they are joined. Without joins by key the class query returns its rows in input order
+    on DuckDB (docs/benchmarks.md, "Under 1 GB at 1,000,000 rows")."""
     # not materialised: writing the scored table costs more than computing it twice (for the
     # rank window, on the few columns it needs, and for the class query)
     scores = scored(narrow, effects, policy).drop("uscc", *BONUS_FLAGS)
     ranks = stage(classing.ranks(scores))
-    return classed(classing.with_rank_and_class(scores, ranks, policy), ranks, policy)
+    held = classing.lowest_held(ranks, policy)
+    if placed is None:
+        return classed(classing.with_rank_and_class(scores, ranks, policy), held, policy)
+    # its one row kept, so that the rank table can go before the class query runs
+    held = stage(held)
+    scores = scored(placed, effects, policy).drop("uscc", *BONUS_FLAGS)
+    return classed(classing.with_class(scores, policy), held, policy)

@@ -12,6 +12,8 @@ from mujun.engine.fields import FIELDS
 UNREACHABLE = "unreachable"
 INCIDENT_SCHEMA = pa.schema([("uscc", pa.string()), ("year", pa.int64()), ("type", pa.string())])
 _BATCH_ROWS = 1 << 16
+#: the rank table's columns laid beside the class query's rows (``placed``)
+RANK_COLUMNS = ("_rank", "_n")
 
 
 class EvaluationError(Exception):
@@ -78,16 +80,49 @@ def with_inputs(computed: pa.Table, canonical: pa.Table, types: pa.Schema) -> pa
     return computed
 
 
+def placed(table: pa.Table, found: pa.Table) -> pa.Table:
+    """``table`` with the columns of ``found`` but ``_row`` beside it, each value on the row its
+    ``_row`` names (the row's position; each row named once at most), null on the rows that
+    ``found`` does not name."""
+    n = table.num_rows
+    rows = found["_row"].to_numpy()
+    named = np.zeros(n, dtype=bool)
+    named[rows] = True
+    at = np.zeros(n, dtype=np.int64)
+    at[rows] = np.arange(len(rows), dtype=np.int64)
+    # the position in ``found`` of each row's value, null where it has none
+    indices = pa.Array.from_buffers(
+        pa.int64(), n, [pa.py_buffer(np.packbits(named, bitorder="little")), pa.py_buffer(at)],
+        null_count=n - len(rows))
+    for name in found.column_names:
+        if name != "_row":
+            table = table.append_column(found.schema.field(name), found[name].take(indices))
+    return table
+
+
 def extra_tax_text(table: pa.Table) -> pa.Array:
     """The §5 column: a number at full precision, the word ``unreachable``, or empty.
 
     Numbers read as Python writes a float (shortest round-trip text, ``3.0`` for a whole number),
-    so this text column looks like the number columns beside it in a CSV.
+    so this text column looks like the number columns beside it in a CSV. Made ``_BATCH_ROWS``
+    rows at a time and then joined: its four passes each write a text column, which for the whole
+    table at once were the evaluation's peak (docs/benchmarks.md, "Under 1 GB at 1,000,000
+    rows").
     """
-    as_text = pc.cast(table["_extra_tax"], pa.string())
+    chunks = []
+    for batch in table.select(["_extra_tax", "_unreachable"]).to_batches():
+        # each chunk of the column whole, as the one pass gave it: the Parquet file is the same
+        parts = [_extra_tax_text(batch.slice(at, _BATCH_ROWS))
+                 for at in range(0, batch.num_rows, _BATCH_ROWS)]
+        chunks.append(pa.concat_arrays(parts))
+    return pa.chunked_array(chunks, pa.string())
+
+
+def _extra_tax_text(part: pa.RecordBatch) -> pa.Array:
+    as_text = pc.cast(part["_extra_tax"], pa.string())
     whole = pc.match_substring_regex(as_text, r"^-?[0-9]+$")
     as_text = pc.if_else(whole, pc.binary_join_element_wise(as_text, ".0", ""), as_text)
-    return pc.if_else(table["_unreachable"], pa.scalar(UNREACHABLE), as_text)
+    return pc.if_else(part["_unreachable"], pa.scalar(UNREACHABLE), as_text)
 
 
 def as_fetched(result: pa.Table, expected: pa.Schema) -> pa.Table:
