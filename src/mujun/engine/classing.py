@@ -5,7 +5,6 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from mujun.engine.indicators import col
 from mujun.engine.policy import GROUPS, Policy
 
 NEXT_CLASS = {"B": "A", "C": "B", "D": "C"}
@@ -131,9 +130,11 @@ def with_upgrade_path(t: ir.Table, held: ir.Table, policy: Policy) -> ir.Table:
         if ind is None or ind.weight <= 0:
             continue  # no path by tax alone: `unreachable`
         # r is never null in the group, and the term is taken only there: greatest/least clip it
-        # without the null guards of ``clip`` (as the indicator scores do, ``indicators.py``)
-        r = ibis.greatest(0.0, ibis.least(float(ind.cap), t[col("r", group, ind.id)]))
-        b = t[col("b", group, ind.id)]
+        # without the null guards of ``clip`` (as the indicator scores do, ``indicators.py``).
+        # The ratio and benchmark columns merge the groups' (``indicators.merged``): in a row's
+        # own group they are its group's.
+        r = ibis.greatest(0.0, ibis.least(float(ind.cap), t[f"ratio_{ind.id}"]))
+        b = t[f"benchmark_{ind.id}"]
         delta = t._target - t.raw_score
         reachable = (b > 0) & (delta <= ind.weight * (ind.cap - r))
         # the spec's (r + Δs/w)·b·land_mu − tax, divided by the indicator's scale (1 by default)

@@ -80,11 +80,12 @@ def scored(t: ir.Table, effects: ir.Table | None, policy: Policy) -> ir.Table:
 def classing_inputs(policy: Policy) -> list[str]:
     """The narrow set of columns the adjustments, ranking, classing, the upgrade path and pricing
     need."""
+    # the tax indicator's ratio and benchmark merged across the groups (``classing.py`` reads
+    # them only in a row's own group): §8 columns already, not four more exported for this
     tax = [
-        indicators.col(kind, g, classing.TAX_INDICATOR)
-        for g in policy.groups
-        if classing.TAX_INDICATOR in policy.groups[g].indicators
-        for kind in ("r", "b")
+        f"{prefix}_{classing.TAX_INDICATOR}"
+        for prefix in ("ratio", "benchmark")
+        if any(classing.TAX_INDICATOR in spec.indicators for spec in policy.groups.values())
     ]
     pricing_inputs = ["electricity_kwh", "water_t", "land_use_tax_due", "land_owned_m2"]
     return [
