@@ -239,25 +239,24 @@ def _indices(encoded: pa.ChunkedArray) -> np.ndarray:
     return np.concatenate(parts).astype(np.int32, copy=False)
 
 
-def _codes(cells: _Cells) -> tuple[np.ndarray, list[str], np.ndarray, list[str | None]]:
+def _codes(cells: _Cells) -> tuple[np.ndarray, pa.Array, np.ndarray, dict[int, str]]:
     """Each row's code number (-1: none), the normalized codes, which are valid, and the reason
-    each invalid one is invalid. Normalized on the distinct values, in Arrow."""
+    each invalid one is invalid (by number). Normalized on the distinct values, in Arrow."""
     column = cells.codes
     if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column.cast(pa.string()))
     column = pa.chunked_array([column.combine_chunks()])  # one dictionary (unified)
     if column.num_chunks == 0:
-        return np.zeros(0, dtype=np.int64), [], np.zeros(0, dtype=bool), []
+        return np.zeros(0, dtype=np.int64), pa.array([], pa.string()), np.zeros(0, dtype=bool), {}
     found = column.chunk(0).dictionary.cast(pa.string())
     # trimmed and upper-cased (uscc.normalize); two spellings of one code become one
     normalized = pc.utf8_upper(pc.utf8_trim_whitespace(found)).dictionary_encode()
     remap = normalized.indices.to_numpy(zero_copy_only=False).astype(np.int32)
-    codes_arrow = normalized.dictionary
-    valid = uscc.valid_mask_arrow(codes_arrow)
-    codes = codes_arrow.to_pylist()
-    reasons: list[str | None] = [None] * len(codes)
-    for i in np.flatnonzero(~valid):
-        reasons[i] = f"{uscc.problem(codes[i]) or '统一社会信用代码为空'} (invalid credit code)"
+    codes = normalized.dictionary
+    valid = uscc.valid_mask_arrow(codes)
+    invalid = np.flatnonzero(~valid)
+    reasons = {int(i): f"{uscc.problem(c) or '统一社会信用代码为空'} (invalid credit code)"
+               for i, c in zip(invalid, codes.take(pa.array(invalid)).to_pylist(), strict=True)}
     indices = _indices(column)
     del column
     if len(remap) == 0:
@@ -400,7 +399,7 @@ def _check(cells: _Cells) -> PowerInput:
 
     bad_code = ~code_ok
     report(bad_code, cells.codes, code_header,
-           [NO_CODE if c < 0 else str(reasons[c]) for c in code[bad_code]])
+           [NO_CODE if c < 0 else reasons[c] for c in code[bad_code].tolist()])
     report(month == -1, cells.month, month_header, NO_MONTH)
     report(month == -2, cells.month, month_header, BAD_MONTH)
     report(kwh_empty, cells.kwh, kwh_header, NO_KWH)
@@ -415,7 +414,7 @@ def _check(cells: _Cells) -> PowerInput:
         code, month, kwh, lines = code[kept], month[kept], kwh[kept], lines[kept]
     table = pa.table({
         "uscc": pa.DictionaryArray.from_arrays(pa.array(code.astype(np.int32, copy=False)),
-                                               pa.array(codes, pa.string())),
+                                               codes),
         "month": pa.array(_first_days(month), pa.date32()),
         "kwh": pa.array(kwh + 0.0, pa.float64()),  # + 0.0 turns a -0.0 into 0.0
     })

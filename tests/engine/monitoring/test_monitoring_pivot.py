@@ -75,3 +75,18 @@ def test_months_before_1970_count_and_an_empty_month_is_left_out() -> None:
     (row,) = monitor(readings, months.index(1970, 2),
                      load_policy().policy.monitoring).to_pylist()
     assert row["kwh_3m"] == 7.0  # 1969-12 + 1970-01 + 1970-02; the row without a month ignored
+
+
+def test_a_code_listed_twice_in_the_dictionary_is_one_enterprise() -> None:
+    """A dictionary-encoded ``uscc`` whose dictionary holds a code twice (another program's
+    file) gives the result of the same codes as plain texts: one row per enterprise."""
+    days = [datetime.date(2025, m, 1) for m in (10, 11, 12)] * 2
+    plain = pa.table({"uscc": ["B", "A", "B", "A", "B", "A"], "month": days,
+                      "kwh": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]}, schema=READING_SCHEMA)
+    uscc = pa.DictionaryArray.from_arrays(pa.array([0, 1, 2, 1, 0, 3], pa.int32()),
+                                          pa.array(["B", "A", "B", "A"]))
+    encoded = plain.set_column(0, "uscc", uscc)
+    rules = load_policy().policy.monitoring
+    expected = monitor(plain, months.index(2025, 12), rules)
+    assert expected.column("uscc").to_pylist() == ["A", "B"]
+    assert monitor(encoded, months.index(2025, 12), rules).equals(expected)

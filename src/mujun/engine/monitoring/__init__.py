@@ -86,16 +86,17 @@ def _ranks(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     if column.num_chunks == 0:
         column = pa.chunked_array([pa.array([], pa.string()).dictionary_encode()])
     dictionary = column.chunk(0).dictionary.cast(pa.string())
-    if pc.count_distinct(dictionary).as_py() != len(dictionary):  # a code listed twice
-        column = pc.dictionary_encode(column.cast(pa.string()))
-        column = pa.chunked_array([column.combine_chunks()])  # one dictionary (unified)
-        dictionary = column.chunk(0).dictionary
-    order = pc.sort_indices(dictionary).to_numpy()
+    order = pc.sort_indices(dictionary)
+    in_order = dictionary.take(order)
+    if len(in_order) > 1 and pc.any(pc.equal(in_order[1:], in_order[:-1])).as_py():
+        # a code listed twice in the dictionary: encoded again, one entry per code
+        return _ranks(pa.chunked_array([pc.dictionary_encode(column.cast(pa.string()))
+                                        .combine_chunks()]))
     rank = np.empty(len(order), dtype=np.int32)
-    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank[order.to_numpy()] = np.arange(len(order), dtype=np.int32)
     indices = [c.indices.to_numpy(zero_copy_only=False) for c in column.chunks]
     positions = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
-    return positions, rank, dictionary.take(pa.array(order))
+    return positions, rank, in_order
 
 
 def _month_indices(days: pa.ChunkedArray) -> np.ndarray:
