@@ -10,8 +10,9 @@ puts its own table in it before executing. Nothing is copied into DuckDB (copyin
 the narrow scores into tables cost more than the statements at 100,000 rows, docs/benchmarks.md,
 "Evaluation: the goals of issue 12"). A plan's views over its inputs live in a schema of their
 own (the narrow scores' columns depend on the policy). The plan's benchmark, incident and rank
-tables are subqueries of the statements that read them (``plan.compile_plan``'s
-``inline_stages``): writing a table costs more than its query on these sizes. Above
+tables are common table expressions of the statements that read them
+(``plan.compile_plan``'s ``inline_stages``): writing a table costs more than its query on these
+sizes. Above
 ``PREPARED_MAX_ROWS`` ``engine/embedded.py`` runs the staged plan on every thread.
 """
 
