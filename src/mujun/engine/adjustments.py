@@ -29,7 +29,11 @@ def incident_effects(incidents: ir.Table, policy: Policy, year: int) -> ir.Table
     reason lists each veto type once, in the order the types first appear in the file.
     """
     adj = policy.adjustments
-    of_year = incidents.filter(incidents.year == year)
+    # read twice (the penalties and the vetoes): named, it is a common table expression of the
+    # SQL, which DuckDB materialises once instead of scanning the input twice (each Arrow scan of
+    # the prepared plan costs ≈ 0.3 ms to start; docs/benchmarks.md, "The class statement's
+    # fixed cost")
+    of_year = incidents.filter(incidents.year == year).alias("mujun_incidents_of_year")
     points = ibis.cases(
         *((of_year.type == code, float(p)) for code, p in adj.penalty_per_incident.items()),
         else_=0.0,

@@ -16,30 +16,47 @@ def population(t: ir.Table) -> ir.BooleanValue:
     return t.group.notnull() & ~t.vetoed.fill_null(False)
 
 
+def _rank_columns(t: ir.Table, *by: ir.Value) -> dict[str, ir.Value]:
+    """``_rank`` (1 + how many in the partition score strictly higher) and ``_n`` (the
+    partition's size), partitioned by ``by`` and the group."""
+    # a policy's groups are two at most (``policy.GROUPS``), so a test of the group's name parts
+    # the population as the name does, and a one-byte key sorts faster than the text
+    part = t.group == GROUPS[0] if len(GROUPS) == 2 else t.group
+    order = ibis.desc(t.score)
+    ranked_ = ibis.window(group_by=[*by, part], order_by=order)
+    # the count's frame is the whole partition, under the rank's order: one sort serves both
+    members = ibis.window(group_by=[*by, part], order_by=order, rows=(None, None))
+    return {"_rank": ibis.rank().over(ranked_) + 1, "_n": t._row.count().over(members)}
+
+
 def ranks(t: ir.Table) -> ir.Table:
     """``_row``, ``group``, ``score``, ``_rank`` (1 + how many score strictly higher) and ``_n``
     (the population's size) of each population member (``_pop``), per group.
 
     The window reads the population's ``_row``, group and score alone: a window materialises
-    and sorts every column it is given, and the rest of the table is joined back by ``_row``
-    (``with_rank_and_class``; on the staged DuckDB plan laid beside it by position), which costs
-    less than sorting it. The lowest score held in each class (``lowest_held``) is read from
-    this table too, so that the class query does not read its own rows twice (DuckDB
-    materialises a query read twice; docs/benchmarks.md, "Evaluation engine")."""
+    and sorts every column it is given, and on the staged DuckDB plan this table is laid beside
+    the rows by position (``query.class_query``'s ``placed``), which costs less than sorting
+    them (the other plans: ``ranked``). The lowest score held in each class (``lowest_held``)
+    is read from this table too, so that the class query does not read its own rows twice
+    (DuckDB materialises a query read twice; docs/benchmarks.md, "Evaluation engine")."""
     pop = t.filter(t._pop).select("_row", "group", "score")
-    # a policy's groups are two at most (``policy.GROUPS``), so a test of the group's name parts
-    # the population as the name does, and a one-byte key sorts faster than the text
-    part = pop.group == GROUPS[0] if len(GROUPS) == 2 else pop.group
-    ranked = ibis.window(group_by=part, order_by=ibis.desc(pop.score))
-    # the count's frame is the whole partition, under the rank's order: one sort serves both
-    members = ibis.window(group_by=part, order_by=ibis.desc(pop.score), rows=(None, None))
-    return pop.select(
-        "_row",
-        "group",
-        "score",
-        _rank=ibis.rank().over(ranked) + 1,
-        _n=pop._row.count().over(members),
-    )
+    return pop.select("_row", "group", "score", **_rank_columns(pop))
+
+
+def ranked(t: ir.Table) -> ir.Table:
+    """The scored table (with ``_pop``) with ``_rank`` and ``_n`` as ``ranks`` gives them, on
+    every row: null outside the population.
+
+    The window runs over every row (the population and the rest in partitions of their own), so
+    no join by ``_row`` puts its result back: on the prepared DuckDB plan (``engine/plan.py``,
+    where this table is a common table expression of the class query) a join and a second window
+    input cost more than sorting the few more columns (docs/benchmarks.md, "The class
+    statement's fixed cost")."""
+    outside = ibis.null("int64")
+    return t.mutate(**{
+        name: ibis.cases((t._pop, value), else_=outside)
+        for name, value in _rank_columns(t, t._pop).items()
+    })
 
 
 def _member_class(t: ir.Table, policy: Policy) -> ir.StringValue:
@@ -57,15 +74,6 @@ def _member_class(t: ir.Table, policy: Policy) -> ir.StringValue:
             tests = [(t.score >= getattr(c, k), k) for k in ("A", "B", "C")]
         by_group.append((t.group == group, ibis.cases(*tests, else_="D")))
     return ibis.cases(*by_group, else_=ibis.null("string"))
-
-
-def with_rank_and_class(t: ir.Table, ranked: ir.Table, policy: Policy) -> ir.Table:
-    """Adds ``rank``, ``population_size`` and ``class`` to the scored table (with ``_pop``), from
-    its ``ranks``."""
-    t = t.left_join(ranked.select("_row", "_rank", "_n"), t._row == ranked._row).drop(
-        "_row_right"
-    )
-    return with_class(t, policy)
 
 
 def with_class(t: ir.Table, policy: Policy) -> ir.Table:

@@ -145,12 +145,13 @@ def compile_plan(
 ) -> Plan:
     """Build the queries of ``engine/query.py`` on the named tables and compile them for DuckDB.
 
-    ``inline_stages``: the benchmark, incident and rank tables are subqueries of the statements
-    that read them rather than tables of their own (the rank table, read twice by the class
-    query, a common table expression of it). Only for a connection on one thread (the benchmark
-    sums must add the rows in input order, ``Step.in_order``): ``engine/prepared.py``, where
-    writing a table costs more than the query that fills it (DuckDB allocates each column's
-    storage) and one statement less saves its fixed cost."""
+    ``inline_stages``: the benchmark, incident and rank tables are common table expressions of
+    the statements that read them rather than tables of their own (DuckDB materialises one that
+    is read twice, as the ranked rows of the class query, and inlines the others). Only for a
+    connection on one thread (the benchmark sums must add the rows in input order,
+    ``Step.in_order``): ``engine/prepared.py``, where writing a table costs more than the query
+    that fills it (DuckDB allocates each column's storage) and one statement less saves its
+    fixed cost."""
     import ibis
 
     from mujun.engine import query
@@ -160,7 +161,7 @@ def compile_plan(
 
     def stage(expr: ir.Table, *, in_order: bool = False) -> ir.Table:
         if inline_stages:
-            return expr
+            return expr.alias(f"mujun_stage_{next(names)}")
         name = f"mujun_stage_{next(names)}"
         steps.append(Step(name, _sql(expr), in_order))
         return ibis.table(expr.schema(), name=name)

@@ -10,8 +10,9 @@ puts its own table in it before executing. Nothing is copied into DuckDB (copyin
 the narrow scores into tables cost more than the statements at 100,000 rows, docs/benchmarks.md,
 "Evaluation: the goals of issue 12"). A plan's views over its inputs live in a schema of their
 own (the narrow scores' columns depend on the policy). The plan's benchmark, incident and rank
-tables are subqueries of the statements that read them (``plan.compile_plan``'s
-``inline_stages``): writing a table costs more than its query on these sizes. Above
+tables are common table expressions of the statements that read them
+(``plan.compile_plan``'s ``inline_stages``): writing a table costs more than its query on these
+sizes. Above
 ``PREPARED_MAX_ROWS`` ``engine/embedded.py`` runs the staged plan on every thread.
 """
 
@@ -126,10 +127,11 @@ def run(plan: Plan, canonical: pa.Table, incidents: pa.Table) -> tuple[pa.Table,
     _search(con, schema)
     prepared.enterprises.table, prepared.incidents.table = canonical, incidents
     try:
-        computed = in_input_order(_fetch(con, f"{schema}_wide", plan.wide_schema))
+        rows = canonical.num_rows
+        computed = in_input_order(_fetch(con, f"{schema}_wide", plan.wide_schema, rows))
         result = with_inputs(computed, canonical, plan.passed_schema)
         prepared.scores.table = result.select(list(plan.inputs))
-        classes = in_input_order(_fetch(con, f"{schema}_classes", plan.classes_schema))
+        classes = in_input_order(_fetch(con, f"{schema}_classes", plan.classes_schema, rows))
     finally:
         for given in inputs:
             given.table = given.empty
@@ -143,5 +145,10 @@ def plan_for(
     return compiled_plan(policy, year, enterprises, incidents, inline_stages=True)
 
 
-def _fetch(con: Any, statement: str, schema: pa.Schema) -> pa.Table:
-    return as_fetched(con.execute(f'EXECUTE "{statement}"').to_arrow_table(), schema)
+def _fetch(con: Any, statement: str, schema: pa.Schema, rows: int) -> pa.Table:
+    """The statement's result (``rows`` rows: one per input row) as one record batch of that
+    size: DuckDB's Arrow export sizes the buffers of every column for the batch size it is given
+    (a million rows by default), which cost ≈ 0.5 ms per fetch at 200 rows (docs/benchmarks.md,
+    "The class statement's fixed cost")."""
+    result = con.execute(f'EXECUTE "{statement}"')
+    return as_fetched(result.to_arrow_table(batch_size=max(rows, 1)), schema)

@@ -3,12 +3,12 @@
 Two queries, each over the previous one's materialised result: the *wide* query gives every
 per-enterprise column of §2–§3 (one pass over the input, after the small benchmark and incident
 tables), the *class* query the adjusted score (§4), rank and class (§5) and pricing (§6) on the
-narrow columns they need, read back from the wide result; the rank window runs before it, on the
-population's ``_row``, group and score alone, and is joined back by ``_row`` (on the staged
-DuckDB plan laid beside the rows by position instead, as the incident effects: ``class_query``).
-``stage``
-materialises an intermediate table on the backend (``TableLoader.cache`` on Spark, a recorded SQL
-statement for the compiled DuckDB plan of ``engine/plan.py``).
+narrow columns they need, read back from the wide result; the rank window runs over every row
+(``classing.ranked``; on the staged DuckDB plan it runs before, on the population's ``_row``,
+group and score alone, and is laid beside the rows by position, as the incident effects:
+``class_query``). ``stage`` materialises an intermediate table on the backend
+(``TableLoader.cache`` on Spark, a recorded SQL statement for the compiled DuckDB plan of
+``engine/plan.py``, a common table expression for its prepared plan).
 """
 
 from __future__ import annotations
@@ -178,16 +178,19 @@ def class_query(
     ``effects`` None: ``narrow`` carries the incident effects (``incident_rows``). ``placed``: the
     narrow table again with the rank table's ``_rank`` and ``_n`` laid beside its rows by
     position (``engine/embedded.py`` does both between the statements, null where a row has
-    none), read instead of joining the ranks back by ``_row``; without it (Spark, the prepared
-    plans) they are joined. Without joins by key the class query returns its rows in input order
-    on DuckDB (docs/benchmarks.md, "Under 1 GB at 1,000,000 rows")."""
+    none), read instead of the window over every row and the incident effects joined (Spark, the
+    prepared plans). Without joins by key or a window the class query returns its rows in input
+    order on DuckDB (docs/benchmarks.md, "Under 1 GB at 1,000,000 rows")."""
+    scores = scored(narrow, effects, policy).drop("uscc", *BONUS_FLAGS)
+    if placed is None:
+        # the ranks on every row (read twice: the lowest scores held and the rows)
+        ranked = stage(classing.ranked(scores))
+        held = classing.lowest_held(ranked.filter(ranked._pop), policy)
+        return classed(classing.with_class(ranked, policy), held, policy)
     # not materialised: writing the scored table costs more than computing it twice (for the
     # rank window, on the few columns it needs, and for the class query)
-    scores = scored(narrow, effects, policy).drop("uscc", *BONUS_FLAGS)
     ranks = stage(classing.ranks(scores))
     held = classing.lowest_held(ranks, policy)
-    if placed is None:
-        return classed(classing.with_rank_and_class(scores, ranks, policy), held, policy)
     # its one row kept, so that the rank table can go before the class query runs
     held = stage(held)
     scores = scored(placed, effects, policy).drop("uscc", *BONUS_FLAGS)
