@@ -5,11 +5,11 @@
 Does what ``mujun evaluate`` does (``cli/evaluate.py``: the policy, the enterprises and incidents
 read and validated, the evaluation, the summary, the result written) and prints, per step, its
 CPU time (``time.process_time``: every thread of the process), the system time and the minor
-page faults within it (``getrusage``: a fault for each page first touched), its wall time, the resident memory
-after it and the peak within it (VmRSS and VmHWM of ``/proc/self/status``; the peak is reset
-before each step through ``/proc/self/clear_refs``, Linux only). The load average is printed too:
-on a shared machine the wall times follow it, the CPU times much less (docs/benchmarks.md,
-"Around the engine").
+page faults within it (``getrusage``: a fault for each page first touched), its wall time, the
+resident memory after it and the peak within it (VmRSS and VmHWM of ``/proc/self/status``; the
+peak is reset before each step through ``/proc/self/clear_refs``, Linux only). The load average
+is printed too: on a shared machine the wall times follow it, the CPU times much less
+(docs/benchmarks.md, "Around the engine").
 
 Run it with ``PYTHONPATH=../main/src`` to profile another source tree on these packages.
 """
