@@ -4,11 +4,12 @@
 
 Does what ``mujun evaluate`` does (``cli/evaluate.py``: the policy, the enterprises and incidents
 read and validated, the evaluation, the summary, the result written) and prints, per step, its
-CPU time (``time.process_time``: every thread of the process), its wall time, the resident memory
-after it and the peak within it (VmRSS and VmHWM of ``/proc/self/status``; the peak is reset
-before each step through ``/proc/self/clear_refs``, Linux only). The load average is printed too:
-on a shared machine the wall times follow it, the CPU times much less (docs/benchmarks.md,
-"Around the engine").
+CPU time (``time.process_time``: every thread of the process), the system time and the minor
+page faults within it (``getrusage``: a fault for each page first touched), its wall time, the
+resident memory after it and the peak within it (VmRSS and VmHWM of ``/proc/self/status``; the
+peak is reset before each step through ``/proc/self/clear_refs``, Linux only). The load average
+is printed too: on a shared machine the wall times follow it, the CPU times much less
+(docs/benchmarks.md, "Around the engine").
 
 Run it with ``PYTHONPATH=../main/src`` to profile another source tree on these packages.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -39,22 +41,32 @@ def _memory() -> tuple[int, int]:
     return found["VmRSS"], found["VmHWM"]
 
 
+def _system() -> tuple[float, int]:
+    """System time (s) and minor page faults (each a page first touched) of this process."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_stime, usage.ru_minflt
+
+
 class Steps:
     def __init__(self) -> None:
         self.cpu, self.wall = time.process_time(), time.perf_counter()
+        self.sys, self.faults = _system()
         self.start = (self.cpu, self.wall)
 
     def done(self, name: str) -> None:
         cpu, wall = time.process_time(), time.perf_counter()
+        sys_s, faults = _system()
         rss, peak = _memory()
-        print(f"{name:<34} CPU {cpu - self.cpu:6.2f} s  wall {wall - self.wall:6.2f} s  "
-              f"resident {rss:6,} MB  peak {peak:6,} MB", flush=True)
+        print(f"{name:<26} CPU {cpu - self.cpu:5.2f} s (sys {sys_s - self.sys:4.2f}, "
+              f"{(faults - self.faults) // 1000:4,}k faults)  wall {wall - self.wall:5.2f} s  "
+              f"resident {rss:5,} MB  peak {peak:5,} MB", flush=True)
         with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
             refs.write("5")  # the peak starts again from the resident memory
+        self.sys, self.faults = _system()
         self.cpu, self.wall = time.process_time(), time.perf_counter()
 
     def total(self) -> None:
-        print(f"{'total':<34} CPU {time.process_time() - self.start[0]:6.2f} s  "
+        print(f"{'total':<26} CPU {time.process_time() - self.start[0]:6.2f} s  "
               f"wall {time.perf_counter() - self.start[1]:6.2f} s  "
               f"load average {os.getloadavg()[0]:.1f}")
 
