@@ -115,24 +115,3 @@ def test_a_gb18030_file_is_read_as_gb18030(tmp_path: Path) -> None:
     raw = read_raw(path)
     assert raw.headers == ("uscc", "企业名称")
     assert raw.column(1).to_list() == ["松阳企业"]
-
-
-@pytest.mark.parametrize("hashed_meanwhile", [True, False])
-def test_a_large_file_is_hashed_on_another_thread_to_the_same_digest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hashed_meanwhile: bool
-) -> None:
-    import hashlib
-    import threading
-
-    path = tmp_path / "t.csv"
-    path.write_text("uscc,name\nX,甲\nY,乙\n", encoding="utf-8")
-    if hashed_meanwhile:  # every file counts as large
-        monkeypatch.setattr(readers, "_HASHED_MEANWHILE", 0)
-    started = []
-    real_start = threading.Thread.start
-    monkeypatch.setattr(threading.Thread, "start",
-                        lambda self: (started.append(self), real_start(self))[1])
-    raw = read_raw(path)
-    assert raw.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert len(started) == hashed_meanwhile
-    assert raw.cells.rows() == [("X", "甲"), ("Y", "乙")]

@@ -18,9 +18,7 @@ import hashlib
 import io
 import re
 import struct
-import threading
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -84,44 +82,22 @@ def read_raw(
     """
     file = str(path)
     data = read_bytes(Path(path), file)
-    digest_of = _sha256_meanwhile(data)
+    digest = hashlib.sha256(data).hexdigest()
     if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
         check_workbook(data, file)  # before the reader unpacks anything (a zip bomb)
         frame, first_line, name = _workbook_frame(data, file, sheet)
-        raw = _from_grid(frame, first_line, file, digest_of(), known)
+        raw = _from_grid(frame, first_line, file, digest, known)
         header = frame.row(raw.header_line - first_line)
         found = _uncomputed_formulas(data, name)
         if found:
             raw = dataclasses.replace(raw, problems=_formula_problems(file, name, header, *found))
         return raw
     if data.startswith(_PARQUET_MAGIC):
-        return _read_parquet(data, file, digest_of())
+        return _read_parquet(data, file, digest)
     if Path(path).suffix.lower() in _BINARY_SUFFIXES:
         reason = f"不是有效的 {Path(path).suffix} 文件 (not a valid {Path(path).suffix} file)"
         raise _fail(file, reason)
-    return _read_csv(data, file, digest_of, known)
-
-
-#: files from this size on are hashed on another thread while they are parsed
-_HASHED_MEANWHILE = 8 * 1024 * 1024
-
-
-def _sha256_meanwhile(data: bytes) -> Callable[[], str]:
-    """The SHA-256 of ``data``, computed on another thread for a large file (hashlib lets go of
-    the GIL, Polars' parser too: ≈ 0.1 s of a million rows' reading off the wall time on two
-    cores; docs/benchmarks.md, "Wall time at 1,000,000 rows"); a small one is hashed here."""
-    if len(data) < _HASHED_MEANWHILE:
-        digest = hashlib.sha256(data).hexdigest()
-        return lambda: digest
-    found: list[str] = []
-    thread = threading.Thread(target=lambda: found.append(hashlib.sha256(data).hexdigest()))
-    thread.start()
-
-    def digest_of() -> str:
-        thread.join()
-        return found[0]
-
-    return digest_of
+    return _read_csv(data, file, digest, known)
 
 
 def read_bytes(path: Path, file: str) -> bytes:
@@ -209,9 +185,7 @@ def _pick_header(candidates: list[tuple[int, int]], file: str) -> int:
                       "first rows)")
 
 
-def _read_csv(
-    data: bytes, file: str, digest_of: Callable[[], str], known: frozenset[str]
-) -> RawTable:
+def _read_csv(data: bytes, file: str, digest: str, known: frozenset[str]) -> RawTable:
     data = _decode_csv(data, file)
     header_line = _find_csv_header(data, file, known)
     try:
@@ -230,7 +204,7 @@ def _read_csv(
     first = header_line + header_newlines + 1
     lines = _csv_lines(body, first, quoted=b'"' in data,
                        ends=data.count(b"\n") - (first - 1) + (not data.endswith(b"\n")))
-    return _finish(file, headers, header_line, body, lines, digest_of())
+    return _finish(file, headers, header_line, body, lines, digest)
 
 
 def _csv_lines(body: pl.DataFrame, first: int, *, quoted: bool, ends: int) -> pl.Series:
