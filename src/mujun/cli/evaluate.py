@@ -167,8 +167,7 @@ def evaluate_command(
         mujun evaluate --year 2024 --data e.csv --policy my-county.yaml --out r.csv
     """
     _give_back_at_once()
-    if engine == "duckdb":  # Spark's conversions use pandas
-        refuse_pandas("evaluate")
+    refuse_pandas("evaluate", engine=engine)
     from mujun.engine.labels import column_headers_zh
     from mujun.io import OutputError, write_results
 

@@ -51,8 +51,7 @@ def monitor_command(
     from rich.console import Console
     from rich.table import Table
 
-    if engine == "duckdb":  # Spark's conversions use pandas
-        refuse_pandas("monitor")
+    refuse_pandas("monitor", engine=engine)
 
     from mujun.cli import inputs
     from mujun.engine.monitoring import count_levels, monitor, months

@@ -45,10 +45,11 @@ def run() -> None:
     app()
 
 
-def refuse_pandas(command: str) -> None:
+def refuse_pandas(command: str, *, engine: str = "duckdb") -> None:
     """Make pandas unimportable for the rest of this process, when the process is the ``mujun``
-    program itself (not a test's or the web's) and pandas is not loaded yet."""
-    if not _standalone or "pandas" in sys.modules:
+    program itself (not a test's or the web's), pandas is not loaded yet and the command runs on
+    the embedded ``engine`` (Spark's conversions use pandas)."""
+    if not _standalone or engine != "duckdb" or "pandas" in sys.modules:
         return
     if not any(isinstance(finder, _RefusePandas) for finder in sys.meta_path):
         sys.meta_path.insert(0, _RefusePandas(command))

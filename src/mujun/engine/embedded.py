@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from mujun.engine.plan import ENTERPRISES, INCIDENTS, SCORES, Plan, Step
-from mujun.engine.tables import as_fetched, in_input_order, placed, with_inputs
+from mujun.engine.tables import RANK_COLUMNS, as_fetched, in_input_order, placed, with_inputs
 
 _local = threading.local()
 
@@ -60,7 +60,8 @@ def run(
         for step in plan.middle:
             _create(cursor, step)
         if plan.ranks:
-            ranks = cursor.sql(f'SELECT "_row", "_rank", "_n" FROM "{plan.ranks}"')
+            columns = ", ".join(f'"{c}"' for c in ("_row", *RANK_COLUMNS))
+            ranks = cursor.sql(f'SELECT {columns} FROM "{plan.ranks}"')
             cursor.register(SCORES, placed(scores, ranks.to_arrow_table()))
             cursor.execute(f'DROP TABLE "{plan.ranks}"')
         del scores

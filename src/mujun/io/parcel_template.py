@@ -11,7 +11,7 @@ from pathlib import Path
 from mujun.io.cells import new_workbook
 from mujun.io.land import PARCEL_COLUMNS
 from mujun.io.parcel_geometry import AREA_TOLERANCE
-from mujun.io.templates import VALIDATED_ROWS, write_rules_sheet
+from mujun.io.templates import LAND_HEADER, VALIDATED_ROWS, header_format, write_rules_sheet
 
 PARCELS_SHEET = "地块"
 
@@ -38,8 +38,7 @@ RULES = (
 def write_parcel_template(path: str | Path) -> Path:
     path = Path(path)
     book = new_workbook(path)
-    head = book.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1, "text_wrap": True,
-                            "valign": "vcenter", "align": "center"})
+    head = header_format(book, LAND_HEADER)
     fmt_text = book.add_format({"num_format": "@"})
     fmt_date = book.add_format({"num_format": "yyyy-mm-dd"})
     sheet = book.add_worksheet(PARCELS_SHEET)

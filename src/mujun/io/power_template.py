@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mujun.io.cells import new_workbook
 from mujun.io.power import POWER_COLUMNS
-from mujun.io.templates import VALIDATED_ROWS, write_rules_sheet
+from mujun.io.templates import LAND_HEADER, VALIDATED_ROWS, header_format, write_rules_sheet
 
 POWER_SHEET = "月度用电量"
 
@@ -35,8 +35,7 @@ RULES = (
 def write_power_template(path: str | Path) -> Path:
     path = Path(path)
     book = new_workbook(path)
-    head = book.add_format({"bold": True, "bg_color": "#E2EFDA", "border": 1, "text_wrap": True,
-                            "valign": "vcenter", "align": "center"})
+    head = header_format(book, LAND_HEADER)
     text = book.add_format({"num_format": "@"})
     number = book.add_format({"num_format": "#,##0.##"})
     sheet = book.add_worksheet(POWER_SHEET)

@@ -12,7 +12,7 @@ from pathlib import Path
 from mujun.engine.projects.stages import STAGE_NAMES
 from mujun.io.cells import new_workbook
 from mujun.io.projects import PROJECT_COLUMNS
-from mujun.io.templates import INSTRUCTIONS_SHEET, VALIDATED_ROWS
+from mujun.io.templates import FIGURES_HEADER, INSTRUCTIONS_SHEET, VALIDATED_ROWS, header_format
 
 PROJECTS_SHEET = "项目"
 _RULES = (
@@ -32,8 +32,7 @@ _RULES = (
 def write_project_template(path: str | Path) -> Path:
     path = Path(path)
     book = new_workbook(path)
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                            "valign": "vcenter", "align": "center"})
+    head = header_format(book, FIGURES_HEADER)
     fmt_text = book.add_format({"num_format": "@"})
     fmt_date = book.add_format({"num_format": "yyyy-mm-dd"})
     sheet = book.add_worksheet(PROJECTS_SHEET)

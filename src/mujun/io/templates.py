@@ -23,6 +23,14 @@ INCIDENTS_SHEET = "事件"
 INSTRUCTIONS_SHEET = "说明"
 #: rows given data validation (a clerk's file rarely has more; Excel copies validation on insert)
 VALIDATED_ROWS = 100_000
+#: header colours: the departments' figures (blue), land and power (green)
+FIGURES_HEADER, LAND_HEADER = "#DDEBF7", "#E2EFDA"
+
+
+def header_format(book: xlsxwriter.Workbook, colour: str) -> xlsxwriter.format.Format:
+    """The bold, bordered, centred and wrapped header cells of a template's data sheet."""
+    return book.add_format({"bold": True, "bg_color": colour, "border": 1, "text_wrap": True,
+                            "valign": "vcenter", "align": "center"})
 
 
 def write_rules_sheet(book: xlsxwriter.Workbook, title: str,
@@ -94,8 +102,7 @@ def write_template(
     """Write the template; ``fields`` are canonical keys (``uscc`` and ``name`` come first)."""
     path = Path(path)
     book = new_workbook(path)
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                            "valign": "vcenter", "align": "center"})
+    head = header_format(book, FIGURES_HEADER)
     fmt_text = book.add_format({"num_format": "@"})
     fmt_date = book.add_format({"num_format": "yyyy-mm-dd"})
     fmt_num = book.add_format({"num_format": "General"})
