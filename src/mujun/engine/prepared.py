@@ -12,8 +12,7 @@ the narrow scores into tables cost more than the statements at 100,000 rows, doc
 own (the narrow scores' columns depend on the policy). The plan's benchmark, incident and rank
 tables are common table expressions of the statements that read them
 (``plan.compile_plan``'s ``inline_stages``): writing a table costs more than its query on these
-sizes. Above
-``PREPARED_MAX_ROWS`` ``engine/embedded.py`` runs the staged plan on every thread.
+sizes. Above ``PREPARED_MAX_ROWS`` ``engine/embedded.py`` runs the staged plan on every thread.
 """
 
 from __future__ import annotations
