@@ -15,6 +15,10 @@ from mujun.cli import progress
 # (The evaluation commands do the same for DuckDB's and Arrow's allocators: cli/evaluate.py.)
 GIVE_BACK = "dirty_decay_ms:0,muzzy_decay_ms:0"
 os.environ.setdefault("_RJEM_MALLOC_CONF", GIVE_BACK)
+# numpy's OpenBLAS starts a thread per CPU when numpy is imported (pyarrow imports it), and they
+# spin a while: ≈ 0.1 s of CPU per command on 2 CPUs for nothing, as mujun does no linear
+# algebra (docs/benchmarks.md, "Start-up"). Read when numpy loads, which no command does before.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 app = typer.Typer(
     name="mujun",
