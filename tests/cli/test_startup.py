@@ -60,3 +60,22 @@ for path in shown:
 def test_the_probe_sees_an_import() -> None:
     """The check can fail: an imported package is seen."""
     assert loaded_after("import pyarrow") == ["pyarrow"]
+
+
+def _openblas_threads(environment: dict[str, str]) -> str:
+    """``OPENBLAS_NUM_THREADS`` as numpy would read it after ``mujun`` loads, in a fresh
+    interpreter started with ``environment``."""
+    probe = "import os, mujun.cli.main\nprint(os.environ.get('OPENBLAS_NUM_THREADS'))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, env=environment)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_numpy_starts_one_openblas_thread_unless_the_user_chose() -> None:
+    """numpy's OpenBLAS threads cost CPU for nothing (docs/benchmarks.md, "Start-up"): the
+    program asks for one, unless the environment already says how many."""
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert _openblas_threads(clean) == "1"
+    assert _openblas_threads({**clean, "OPENBLAS_NUM_THREADS": "4"}) == "4"
