@@ -127,3 +127,21 @@ def test_an_unusable_file_ends_with_a_message(tmp_path: Path) -> None:
     result = runner.invoke(app, ["monitor", "--as-of", "2025-12", "--power",
                                  str(_power(tmp_path)), "--out", str(tmp_path / "o.txt")])
     assert result.exit_code == 2 and "unknown output format" in result.stderr
+
+
+def test_monitor_shows_its_stages_when_forced_and_nothing_otherwise(tmp_path: Path) -> None:
+    """A province's power file takes seconds at each stage: they are shown on standard error
+    (forced here, as on a terminal), and the row errors and the result stay as without them."""
+    args = ["monitor", "--as-of", "2025-12", "--power", str(_power(tmp_path)), "--out",
+            str(tmp_path / "m.csv")]
+    forced = runner.invoke(app, ["--progress", *args], env={"COLUMNS": "100"})
+    assert forced.exit_code == 0, forced.output
+    for stage in ("reading power.csv", "as of 2025-12 (电力监测)", "writing m.csv"):
+        assert stage in forced.stderr, stage
+    assert "\x1b[" not in forced.stdout
+    piped = runner.invoke(app, args, env={"COLUMNS": "100"})
+    assert piped.exit_code == 0, piped.output
+    assert "\x1b[" not in piped.stderr and "reading power.csv" not in piped.stderr
+    assert piped.stdout == forced.stdout
+    assert [e for e in forced.stderr.splitlines() if "line 7, column 月份" in e]
+    assert sum(line.startswith("error") for line in piped.stderr.splitlines()) == 3

@@ -215,13 +215,18 @@ def test_an_import_monitors_its_new_months(county: Session, admin: User,
     assert months == [*(date(2024, m, 1) for m in range(1, 13)), date(2025, 1, 1)]
 
 
-def test_the_command_imports_and_prints_each_month_monitored(
-        cli_env: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def _registered(engine: Engine) -> None:
+    """A and B in the registry (the command's own session reads them)."""
     with Session(engine) as session:
         session.add_all([Enterprise(uscc=A, name="甲厂", version=1),
                          Enterprise(uscc=B, name="乙厂", version=1)])
         session.commit()
+
+
+def test_the_command_imports_and_prints_each_month_monitored(
+        cli_env: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _registered(engine)
     rows: list[list[object]] = [[code, f"{y}-{m:02d}", 100] for code in (A, B)
                                 for y in (2023, 2024) for m in range(1, 13)]
     rows += [[A, "2025-01", 100], [B, "2025-01", 5], [A, "2025-02", 100], [B, "2025-02", 5]]
@@ -265,3 +270,35 @@ def test_the_command_imports_and_prints_each_month_monitored(
                                "tax", "--password", "Xq7!vL9#pR2$"]).exit_code == 0
     denied = runner.invoke(app, ["power", "import", str(path), "--as", "tax1"])
     assert denied.exit_code == 1 and "无权导入供电部门的月度用电数据" in denied.output
+
+
+def test_an_import_tells_each_phase_as_it_starts(county: Session, admin: User,
+                                                 tmp_path: Path) -> None:
+    """The phases a progress display names (``mujun power import``): checking, writing, then
+    monitoring the new months; a file that changes nothing is only checked."""
+    told: list[str] = []
+    path = _first_file(tmp_path)
+    import_readings(county, path, actor=admin, progress=lambda phase, done, total:
+                    told.append(phase))
+    county.commit()
+    assert told == ["validate", "apply", "monitor"]
+    told.clear()
+    import_readings(county, path, actor=admin, progress=lambda phase, done, total:
+                    told.append(phase))
+    assert told == ["validate"]
+
+
+def test_the_command_shows_its_phases_when_forced(
+        cli_env: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _registered(engine)
+    path = write_power(Path("用电量.csv"), [[code, f"2024-{m:02d}", 100] for code in (A, B)
+                                            for m in range(1, 13)])
+    forced = runner.invoke(app, ["--progress", "power", "import", str(path)],
+                           env={"COLUMNS": "100"})
+    assert forced.exit_code == 0, forced.output
+    for phase in ("校验 validating", "写入 applying", "监测 monitoring the new months"):
+        assert phase in forced.stderr, phase
+    assert "\x1b[" not in forced.stdout and "24 new" in forced.stdout
+    again = runner.invoke(app, ["power", "import", str(path)], env={"COLUMNS": "100"})
+    assert again.exit_code == 0 and again.stderr == "" and "no change" in again.stdout

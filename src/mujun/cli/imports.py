@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from mujun.services.imports import ImportResult, ValueChange
 
 SHOWN = 30
-_PHASES = {"validate": "校验 validating", "apply": "写入 applying"}
+PHASES = {"validate": "校验 validating", "apply": "写入 applying"}
 
 
 @app.command("import")
@@ -59,10 +59,10 @@ def import_cmd(
     with store_session() as session:
         actor = acting_user(session, as_user)
         with bar() as progress:
-            task = progress.add_task(_PHASES["validate"], total=None)
+            task = progress.add_task(PHASES["validate"], total=None)
 
             def show(phase: str, done: int, total: int) -> None:
-                progress.update(task, description=_PHASES.get(phase, phase), completed=done,
+                progress.update(task, description=PHASES.get(phase, phase), completed=done,
                                 total=total or None)
 
             result = import_file(session=session, actor=actor, path=file,

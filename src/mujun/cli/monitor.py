@@ -14,6 +14,7 @@ import typer
 
 from mujun.cli.main import app
 from mujun.cli.pandas_free import refuse_pandas
+from mujun.cli.progress import stages
 
 DEFAULT_SPARK_MASTER = "local[*]"
 
@@ -63,13 +64,21 @@ def monitor_command(
     if month is None:
         inputs.fail(f"--as-of {as_of!r} is not a month (write it as 2025-12)")
     rules = inputs.policy(policy).policy.monitoring
-    try:
-        read = read_power(power, hashed=False)  # the command keeps no record of its input
-    except InputError as exc:
-        inputs.fail(str(exc))
-    inputs.report_problems(read.problems)
-    backend = inputs.backend(engine, spark_master)
-    result = monitor(read.table, month, rules, backend=backend)
+    # a province's file takes seconds at each stage (docs/benchmarks.md, "Monitoring")
+    with stages(f"reading {power.name}") as step:
+        try:
+            read = read_power(power, hashed=False)  # the command keeps no record of its input
+        except InputError as exc:
+            inputs.fail(str(exc))
+        inputs.report_problems(read.problems)
+        step(f"monitoring {read.table.num_rows} readings as of {months.text(month)} (电力监测)")
+        backend = inputs.backend(engine, spark_master)
+        result = monitor(read.table, month, rules, backend=backend)
+        step(f"writing {out_file.name}")
+        try:
+            written = write_results(result, out_file)
+        except OutputError as exc:
+            inputs.fail(str(exc))
     counts = count_levels(result)
     out = Console(highlight=False)
     table = Table(title=f"电力监测 power monitoring as of {months.text(month)} · "
@@ -82,8 +91,4 @@ def monitor_command(
     kept = read.table.num_rows
     out.print(f"readings: {kept} of {read.rows_read} rows; left out: {read.rows_read - kept} "
               f"rows ({len(read.errors)} row errors)")
-    try:
-        written = write_results(result, out_file)
-    except OutputError as exc:
-        inputs.fail(str(exc))
     out.print(f"wrote {written}")

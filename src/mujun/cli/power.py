@@ -13,14 +13,17 @@ from rich.table import Table
 
 from mujun.cli import inputs
 from mujun.cli._store import AsUser, acting_user, console, err_console, store_session
-from mujun.cli.imports import change_table
+from mujun.cli.imports import PHASES, change_table
 from mujun.cli.main import app
+from mujun.cli.progress import bar
 
 if TYPE_CHECKING:
     from mujun.services.monitoring.alerts import MonthApplied
     from mujun.services.monitoring.readings import ReadingsImport
 
 SHOWN = 30
+#: what the progress display names each phase of an import (``import_readings``)
+_PHASES = {**PHASES, "monitor": "监测 monitoring the new months"}
 
 power_app = typer.Typer(no_args_is_help=True, help=r"""The power department's monthly readings
 in the store (供电 月度用电量, docs/monitoring.md).
@@ -77,10 +80,16 @@ def import_cmd(
         if index is None:
             inputs.fail(f"--first-month {first_month!r} is not a month (write it as 2025-01)")
         first = months.first_day(index)
-    with store_session() as session:
+    with store_session() as session, bar() as progress:
+        task = progress.add_task(_PHASES["validate"], total=None)
+
+        def show(phase: str, done: int, total: int) -> None:
+            progress.update(task, description=_PHASES.get(phase, phase))
+            progress.refresh()  # drawn even when the phase ends before the next refresh
+
         result = import_readings(session, file, actor=acting_user(session, as_user),
                                  first_month=first, accept_changes=accept_changes,
-                                 reason=reason)
+                                 reason=reason, progress=show)
     _print(result)
     if result.problems and (report is not None or not result.ok):
         path = report or file.with_name(f"{file.name}.errors.xlsx")

@@ -40,7 +40,7 @@ from mujun.services import audit
 from mujun.services.access import may_import_power
 from mujun.services.departments import POWER_DEPARTMENT
 from mujun.services.errors import ConflictError, PermissionDenied
-from mujun.services.import_results import ImportResult, ValueChange, change_reason
+from mujun.services.import_results import ImportResult, Progress, ValueChange, change_reason
 from mujun.services.monitoring.alerts import MonthApplied, apply_new_months
 from mujun.store import bulk
 from mujun.store.models import ImportBatch, User
@@ -74,19 +74,22 @@ class ReadingsImport(ImportResult):
 def import_readings(session: Session, path: str | Path, *, actor: User | None,
                     file_name: str | None = None, first_month: date | None = None,
                     monitor_months: bool = True, now: datetime | None = None,
-                    accept_changes: bool = False, reason: str | None = None
-                    ) -> ReadingsImport:
+                    accept_changes: bool = False, reason: str | None = None,
+                    progress: Progress | None = None) -> ReadingsImport:
     """Check ``path`` (CSV, XLSX or Parquet) and store its readings, all or nothing; then monitor
     the new months (``first_month``: where to start in a store that has monitored none; see
     ``alerts.apply_new_months``). A file that changes stored readings writes nothing unless
     ``accept_changes`` with a ``reason``. ``file_name`` is the name shown (an upload's original
-    name). ``actor`` None: the system (the demo). The caller commits."""
+    name). ``actor`` None: the system (the demo). ``progress`` is told each phase as it starts
+    (``validate``, ``apply``, ``monitor``; done and total 0: no count). The caller commits."""
     if actor is not None and not may_import_power(actor):
         raise PermissionDenied(N_("%(who)s 无权导入供电部门的月度用电数据"),
                                who=f"{actor.username} ({actor.role})")
     reason = change_reason(accept_changes, reason)
     now = now or utcnow()
     shown = file_name or str(path)
+    told = progress or (lambda phase, done, total: None)
+    told("validate", 0, 0)
     try:
         read = read_power(path)
     except InputError as exc:
@@ -123,6 +126,7 @@ def import_readings(session: Session, path: str | Path, *, actor: User | None,
         if not accept_changes:
             return result
         result.reason = reason
+    told("apply", 0, 0)
     try:
         _write(session, actor, Path(shown).name, read.input_hash, read.rows_read, inserts,
                updates, result, now)
@@ -130,6 +134,7 @@ def import_readings(session: Session, path: str | Path, *, actor: User | None,
         raise ConflictError(
             N_("另一次导入同时写入了相同的用电数据，本次未导入，请重新导入")) from None
     if monitor_months:
+        told("monitor", 0, 0)
         result.monitored = apply_new_months(session, first=first_month, actor=actor, now=now)
     return result
 
