@@ -92,6 +92,15 @@ def test_values_placed_on_the_rows_they_name() -> None:
     assert out.schema.field("reason").type == pa.string()
 
 
+def test_the_extra_tax_text_with_and_without_whole_numbers() -> None:
+    """A whole number gets ``.0`` as Python writes it; a part without one skips that test."""
+    table = pa.table({"_extra_tax": [2.5, 0.1 + 0.2, None, -4.0, 3.0, None],
+                      "_unreachable": [False, False, False, False, False, True]})
+    texts = ["2.5", "0.30000000000000004", None, "-4.0", "3.0", "unreachable"]
+    assert tables.extra_tax_text(table).to_pylist() == texts
+    assert tables.extra_tax_text(table.slice(0, 3)).to_pylist() == texts[:3]
+
+
 def test_the_staged_class_query_keeps_the_input_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """The incident effects and the ranks are laid beside the rows by position and the lowest
     scores held crossed with every row, so the class query returns the input order and is not
