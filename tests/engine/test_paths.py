@@ -92,6 +92,15 @@ def test_values_placed_on_the_rows_they_name() -> None:
     assert out.schema.field("reason").type == pa.string()
 
 
+def test_the_extra_tax_text_with_and_without_whole_numbers() -> None:
+    """A whole number gets ``.0`` as Python writes it; a part without one skips that test."""
+    table = pa.table({"_extra_tax": [2.5, 0.1 + 0.2, None, -4.0, 3.0, None],
+                      "_unreachable": [False, False, False, False, False, True]})
+    texts = ["2.5", "0.30000000000000004", None, "-4.0", "3.0", "unreachable"]
+    assert tables.extra_tax_text(table).to_pylist() == texts
+    assert tables.extra_tax_text(table.slice(0, 3)).to_pylist() == texts[:3]
+
+
 def test_the_staged_class_query_keeps_the_input_order(monkeypatch: pytest.MonkeyPatch) -> None:
     """The incident effects and the ranks are laid beside the rows by position and the lowest
     scores held crossed with every row, so the class query returns the input order and is not
@@ -128,8 +137,9 @@ def test_the_prepared_statements_scan_each_input_once(policy_name: str) -> None:
     evaluate(enterprises, incidents, policy, YEAR)  # prepares the plan on this thread
     canonical, incident_table = tables.canonical(enterprises), tables.incidents_table(incidents)
     plan = prepared.plan_for(policy, YEAR, canonical.schema, incident_table.schema)
-    con, known = prepared._connection()
-    prepared._search(con, known[plan.key].schema)
+    db = prepared._database()
+    prepared._search(db, db.plans[plan.key].schema)
+    con = db.con
 
     def scans(node: dict[str, object]) -> list[object]:
         own = [node.get("extra_info")] if node.get("name") == "ARROW_SCAN" else []
@@ -140,3 +150,52 @@ def test_the_prepared_statements_scan_each_input_once(policy_name: str) -> None:
     for sql, expected in ((plan.wide_sql, 1), (plan.classes_sql, 2)):
         tree = json.loads(con.execute(f"EXPLAIN (FORMAT json) {sql}").fetchall()[0][1])
         assert len([s for node in tree for s in scans(node)]) == expected
+
+
+def test_the_class_statement_on_two_threads_leaves_the_wide_statement_on_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From ``CLASS_THREADS_MIN_ROWS`` rows the class statement runs on two threads, on a
+    database of its own: the next evaluation's wide statement still reads the record batches on
+    one thread, in turn (on two its benchmark sums differ in their last bits, as in the test
+    above), and the class statement gives the bits of one thread."""
+    enterprises, incidents = synthetic.county(3000, seed=11, year=YEAR)
+    staged = _staged(enterprises, incidents, "zhejiang-template")
+    monkeypatch.setattr(tables, "_BATCH_ROWS", 256)
+    monkeypatch.setattr(prepared, "CLASS_THREADS_MIN_ROWS", 1000)
+    monkeypatch.setattr(prepared, "CLASS_THREADS", 2)
+    for _ in range(2):  # the second wide statement runs after a class statement on two threads
+        small = _prepared(enterprises, incidents, "zhejiang-template")
+        assert small.detail.equals(staged.detail)
+    canonical, incident_table = tables.canonical(enterprises), tables.incidents_table(incidents)
+    plan = prepared.plan_for(load_policy("zhejiang-template").policy, YEAR, canonical.schema,
+                             incident_table.schema)
+    assert plan.key in prepared._database(2).plans  # the class statement ran there
+    for threads in (1, 2):
+        setting = prepared._database(threads).con.execute("SELECT current_setting('threads')")
+        assert setting.fetchone()[0] == threads
+
+
+def test_the_penalty_does_not_depend_on_the_order_of_the_incidents() -> None:
+    """The class statement runs on two threads from ``CLASS_THREADS_MIN_ROWS`` rows, where the
+    rows reach its sums in any order. Its only sum, the penalty, adds the points as decimals
+    (the compiled literals are DuckDB decimals): exact, so the order changes no bit. As floats it
+    would (0.1 + 0.1 + 1.1 is 1.3, 1.1 + 0.1 + 0.1 is 1.3000000000000003)."""
+    from mujun.engine.policy import load_policy_text
+
+    policy = load_policy_text(
+        "name: p\nadjustments: {bonus: {high_tech: 5}, bonus_cap: 10,"
+        " penalty_per_incident: {safety_general: 0.1, env_penalty: 1.1}, veto: [safety_major]}\n",
+        "p").policy
+    enterprises, _ = synthetic.county(200, seed=5, year=YEAR)
+    groups = evaluate(enterprises, None, policy, YEAR).table["group"].to_pylist()
+    code = enterprises["uscc"][groups.index("above")].as_py()  # an evaluated enterprise
+    details = []
+    for types in (["safety_general", "safety_general", "env_penalty"],
+                  ["env_penalty", "safety_general", "safety_general"]):
+        incidents = pa.table({"uscc": [code] * 3, "year": [YEAR] * 3, "type": types},
+                             schema=tables.INCIDENT_SCHEMA)
+        details.append(evaluate(enterprises, incidents, policy, YEAR).detail)
+    assert details[0].equals(details[1])
+    at = groups.index("above")
+    assert details[0]["penalty"][at].as_py() == 0.1 * 2 + 1.1  # 1.3

@@ -13,12 +13,20 @@ own (the narrow scores' columns depend on the policy). The plan's benchmark, inc
 tables are common table expressions of the statements that read them
 (``plan.compile_plan``'s ``inline_stages``): writing a table costs more than its query on these
 sizes. Above ``PREPARED_MAX_ROWS`` ``engine/embedded.py`` runs the staged plan on every thread.
+
+The wide statement runs on one thread: its benchmark sums add the rows in input order
+(``Step.in_order``). From ``CLASS_THREADS_MIN_ROWS`` rows the class statement runs on
+``CLASS_THREADS`` threads, on a second database of this thread's (a thread count is a setting of
+the whole database), where the plan is prepared too: nothing in it depends on the order the rows
+are read in (ranks, counts, lowest scores; the penalties add the points per incident as DuckDB
+decimals, which is exact, ``adjustments.incident_effects``).
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -32,6 +40,11 @@ from mujun.engine.tables import as_fetched, in_input_order, with_inputs
 
 #: inputs up to this many rows run prepared
 PREPARED_MAX_ROWS = 200_000
+#: from this many rows the class statement runs on ``CLASS_THREADS`` threads: below it a second
+#: thread costs more CPU time than it saves wall time (docs/benchmarks.md, "The class statement
+#: on two threads")
+CLASS_THREADS_MIN_ROWS = 50_000
+CLASS_THREADS = min(2, os.cpu_count() or 1)
 #: optimisers that rewrite a plan after the statistics of the tables it reads (and the join
 #: sides: see ``embedded.KEEP_JOIN_SIDES``; prepared on empty inputs, they would be guesses)
 _DATA_DEPENDENT = f"statistics_propagation,compressed_materialization,{KEEP_JOIN_SIDES}"
@@ -58,24 +71,39 @@ class _Prepared:
     scores: _Input
 
 
+@dataclass
+class _Database:
+    """One of this thread's DuckDB databases, on ``threads`` threads, and the plans prepared on it
+    by key."""
+
+    con: Any
+    threads: int
+    plans: dict[str, _Prepared] = field(default_factory=dict)
+    #: the schema its names are resolved in (``_search``)
+    search_path: str = ""
+
+
 _local = threading.local()
 
 
-def _connection() -> tuple[Any, dict[str, _Prepared]]:
-    """This thread's connection to its own database (not the one of ``embedded``: the optimiser
-    settings below are the whole database's), and the plans prepared on it by key."""
-    con = getattr(_local, "con", None)
-    if con is None:
-        con = _local.con = duckdb.connect()
-        _local.prepared = {}
+def _database(threads: int = 1) -> _Database:
+    """This thread's database on ``threads`` threads, its own (not the one of ``embedded``: the
+    optimiser settings and the thread count below are the whole database's)."""
+    databases: dict[int, _Database] | None = getattr(_local, "databases", None)
+    if databases is None:
+        databases = _local.databases = {}
+    db = databases.get(threads)
+    if db is None:
+        con = duckdb.connect()
         # a prepared plan must not depend on the data it was prepared (or bound again) with:
         # the statistics of the empty inputs would fold whole columns into constants
         con.execute(f"SET disabled_optimizers = '{_DATA_DEPENDENT}'")
-        # one thread: at these sizes a second one cost CPU time and gained no wall time on the
-        # shared 2-CPU machine (docs/benchmarks.md); it also reads the record batches in turn,
-        # which keeps every sum in input order (``Step.in_order``) without switching
-        con.execute("SET threads = 1")
-    return con, _local.prepared
+        # one thread unless asked: at these sizes a second one cost CPU time and gained no wall
+        # time on the shared 2-CPU machine (docs/benchmarks.md); one thread also reads the record
+        # batches in turn, which keeps every sum in input order (``Step.in_order``)
+        con.execute(f"SET threads = {int(threads)}")
+        db = databases[threads] = _Database(con, threads)
+    return db
 
 
 def _narrow_schema(plan: Plan) -> pa.Schema:
@@ -83,9 +111,11 @@ def _narrow_schema(plan: Plan) -> pa.Schema:
     return pa.schema([fields[name] for name in plan.inputs])
 
 
-def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema) -> _Prepared:
+def _prepare(db: _Database, plan: Plan, enterprises: pa.Schema,
+             incidents: pa.Schema) -> _Prepared:
     """The plan's inputs (empty) and its views over them in a schema of its own, and its
     statements prepared on them."""
+    con = db.con
     if plan.prelude or plan.middle:
         raise ValueError("a prepared plan inlines its stages (plan_for)")
     schema = f"mujun_plan_{plan.key[:16]}"
@@ -98,42 +128,53 @@ def _prepare(con: Any, plan: Plan, enterprises: pa.Schema, incidents: pa.Schema)
         # registered under a name of the plan's own (a temporary view: DuckDB looks there first)
         con.register(f"{schema}_{name}", given)
         con.execute(f'CREATE VIEW "{schema}"."{name}" AS SELECT * FROM "{schema}_{name}"')
-    _search(con, schema)
+    _search(db, schema)
     con.execute(f'PREPARE "{schema}_wide" AS {plan.wide_sql}')
     con.execute(f'PREPARE "{schema}_classes" AS {plan.classes_sql}')
     return prepared
 
 
-def _search(con: Any, schema: str) -> None:
-    """Names resolved in ``schema`` (the connection is this module's alone: the setting stays
+def _prepared(db: _Database, plan: Plan, enterprises: pa.Schema,
+              incidents: pa.Schema) -> _Prepared:
+    """The plan prepared on ``db`` (now, the first time), its names resolved there."""
+    prepared = db.plans.get(plan.key)
+    if prepared is None:
+        prepared = db.plans[plan.key] = _prepare(db, plan, enterprises, incidents)
+    # a statement prepared before a later change of the catalog (another plan's views) is
+    # bound again when it runs next: its views are found on the search path
+    _search(db, prepared.schema)
+    return prepared
+
+
+def _search(db: _Database, schema: str) -> None:
+    """Names resolved in ``schema`` (the database is this module's alone: the setting stays
     until another plan's statements run; setting it costs about 0.2 ms)."""
-    if getattr(_local, "search_path", None) != schema:
-        con.execute(f"SET search_path = '{schema}'")
-        _local.search_path = schema
+    if db.search_path != schema:
+        db.con.execute(f"SET search_path = '{schema}'")
+        db.search_path = schema
 
 
 def run(plan: Plan, canonical: pa.Table, incidents: pa.Table) -> tuple[pa.Table, pa.Table]:
-    """As ``embedded.run``, on this thread's connection for prepared plans (a plan compiled with
+    """As ``embedded.run``, on this thread's databases for prepared plans (a plan compiled with
     ``inline_stages``, see ``plan_for``)."""
-    con, known = _connection()
-    prepared = known.get(plan.key)
-    if prepared is None:
-        prepared = known[plan.key] = _prepare(con, plan, canonical.schema, incidents.schema)
-    schema = prepared.schema
-    inputs = (prepared.enterprises, prepared.incidents, prepared.scores)
-    # a statement prepared before a later change of the catalog (another plan's views) is
-    # bound again when it runs next: its views are found on the search path
-    _search(con, schema)
-    prepared.enterprises.table, prepared.incidents.table = canonical, incidents
+    rows = canonical.num_rows
+    wide_db = _database()
+    class_db = _database(CLASS_THREADS) if rows >= CLASS_THREADS_MIN_ROWS else wide_db
+    wide = classes_on = _prepared(wide_db, plan, canonical.schema, incidents.schema)
+    wide.enterprises.table, wide.incidents.table = canonical, incidents
     try:
-        rows = canonical.num_rows
-        computed = in_input_order(_fetch(con, f"{schema}_wide", plan.wide_schema, rows))
+        computed = in_input_order(
+            _fetch(wide_db.con, f"{wide.schema}_wide", plan.wide_schema, rows))
         result = with_inputs(computed, canonical, plan.passed_schema)
-        prepared.scores.table = result.select(list(plan.inputs))
-        classes = in_input_order(_fetch(con, f"{schema}_classes", plan.classes_schema, rows))
+        classes_on = _prepared(class_db, plan, canonical.schema, incidents.schema)
+        classes_on.incidents.table = incidents
+        classes_on.scores.table = result.select(list(plan.inputs))
+        classes = in_input_order(
+            _fetch(class_db.con, f"{classes_on.schema}_classes", plan.classes_schema, rows))
     finally:
-        for given in inputs:
-            given.table = given.empty
+        for given in (wide, classes_on):
+            for swapped in (given.enterprises, given.incidents, given.scores):
+                swapped.table = swapped.empty
     return result, classes
 
 

@@ -119,9 +119,13 @@ def extra_tax_text(table: pa.Table) -> pa.Array:
 
 
 def _extra_tax_text(part: pa.RecordBatch) -> pa.Array:
-    as_text = pc.cast(part["_extra_tax"], pa.string())
-    whole = pc.match_substring_regex(as_text, r"^-?[0-9]+$")
-    as_text = pc.if_else(whole, pc.binary_join_element_wise(as_text, ".0", ""), as_text)
+    numbers = part["_extra_tax"]
+    as_text = pc.cast(numbers, pa.string())
+    # a text of digits alone is a whole number's: where no number is whole (the usual case) the
+    # texts are left as they are, without the regex and the join (≈ 5 ms at 100,000 rows)
+    if pc.any(pc.equal(pc.floor(numbers), numbers)).as_py():
+        whole = pc.match_substring_regex(as_text, r"^-?[0-9]+$")
+        as_text = pc.if_else(whole, pc.binary_join_element_wise(as_text, ".0", ""), as_text)
     return pc.if_else(part["_unreachable"], pa.scalar(UNREACHABLE), as_text)
 
 
