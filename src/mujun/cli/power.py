@@ -80,16 +80,18 @@ def import_cmd(
         if index is None:
             inputs.fail(f"--first-month {first_month!r} is not a month (write it as 2025-01)")
         first = months.first_day(index)
-    with store_session() as session, bar() as progress:
-        task = progress.add_task(_PHASES["validate"], total=None)
+    with store_session() as session:
+        actor = acting_user(session, as_user)  # its error printed before the display starts
+        with bar() as progress:
+            task = progress.add_task(_PHASES["validate"], total=None)
 
-        def show(phase: str, done: int, total: int) -> None:
-            progress.update(task, description=_PHASES.get(phase, phase))
-            progress.refresh()  # drawn even when the phase ends before the next refresh
+            def show(phase: str, done: int, total: int) -> None:
+                progress.update(task, description=_PHASES.get(phase, phase))
+                progress.refresh()  # drawn even when the phase ends before the next refresh
 
-        result = import_readings(session, file, actor=acting_user(session, as_user),
-                                 first_month=first, accept_changes=accept_changes,
-                                 reason=reason, progress=show)
+            result = import_readings(session, file, actor=actor, first_month=first,
+                                     accept_changes=accept_changes, reason=reason,
+                                     progress=show)
     _print(result)
     if result.problems and (report is not None or not result.ok):
         path = report or file.with_name(f"{file.name}.errors.xlsx")
